@@ -1,0 +1,53 @@
+"""The one source of "now".
+
+Every part of the app asks a Clock for the time, so tests, demos and the CLI's `--at` can pin it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pendulum
+
+
+class Clock:
+    """The real clock: the current moment as an aware UTC pendulum DateTime."""
+
+    def now(self) -> pendulum.DateTime:
+        return pendulum.now("UTC")
+
+
+class FixedClock(Clock):
+    """A clock stopped at one moment; `advance` moves it, for tests and `--at`."""
+
+    def __init__(self, moment: datetime | str) -> None:
+        self._moment = to_utc(moment)
+
+    def now(self) -> pendulum.DateTime:
+        return self._moment
+
+    def set(self, moment: datetime | str) -> None:
+        self._moment = to_utc(moment)
+
+    def advance(self, **delta: float) -> None:
+        self._moment = self._moment.add(**delta)
+
+
+def to_utc(moment: datetime | str, timezone: str = "UTC") -> pendulum.DateTime:
+    """An aware UTC DateTime from an ISO string or datetime; naive values are read in `timezone`.
+
+    `pendulum.parse("2025-11-20")` would silently mean UTC midnight; here a bare date or a naive
+    time means that wall-clock time in the given zone, which is what a person typing `--at` means.
+    """
+    if isinstance(moment, str):
+        parsed = pendulum.parse(moment, exact=True, tz=pendulum.timezone(timezone))
+        if isinstance(parsed, pendulum.Date) and not isinstance(parsed, pendulum.DateTime):
+            parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=timezone)
+        elif isinstance(parsed, pendulum.Time):
+            raise ValueError(f"{moment!r} is a time without a date")
+        elif isinstance(parsed, pendulum.Duration):
+            raise ValueError(f"{moment!r} is a duration, not a moment")
+        moment = parsed
+    if moment.tzinfo is None:
+        moment = pendulum.instance(moment, tz=timezone)
+    return pendulum.instance(moment.astimezone(UTC)).in_timezone("UTC")

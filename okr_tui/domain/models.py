@@ -1,0 +1,426 @@
+"""The OKR vocabulary as validated pydantic models: cycles, teams, objectives, key results,
+check-ins, meetings, actions, review decisions, scores, retrospectives and the audit log.
+
+Pure data with validation and clear messages; no Textual, no TinyDB. Dates and times are plain
+`datetime.date` / aware `datetime.datetime` (UTC) so a JSON round trip gives back equal models;
+a cycle keeps its IANA timezone by name.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+TITLE_MAX = 200
+TEXT_MAX = 2000
+NAME_MAX = 80
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id such as `kr-3f9a2c1b`: random, so ids from two stores never clash on import.
+
+    The store checks uniqueness when it saves, so an id is never reused.
+    """
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def _no_control_chars(text: str) -> str:
+    """Refuse control characters (ANSI escapes, NUL) that would garble the shared screen."""
+    for char in text:
+        if (ord(char) < 32 and char not in "\n\t") or ord(char) == 127:
+            raise ValueError("must not contain control characters")
+    return text
+
+
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX),
+    AfterValidator(_no_control_chars),
+]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
+    AfterValidator(_no_control_chars),
+]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=TEXT_MAX),
+    AfterValidator(_no_control_chars),
+]
+OptionalName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=NAME_MAX),
+    AfterValidator(_no_control_chars),
+]
+
+
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Number = Annotated[float, AfterValidator(_finite)]
+
+
+class Model(BaseModel):
+    """Base for every stored entity: strict about unknown fields, so typos in imports surface."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+
+def _aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must include a timezone")
+    return value.astimezone(UTC)
+
+
+Moment = Annotated[datetime, AfterValidator(_aware_utc)]
+
+
+# --- enumerations -------------------------------------------------------------------------
+
+
+class CycleState(StrEnum):
+    PLANNING = "planning"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class Cadence(StrEnum):
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+
+    @property
+    def weeks(self) -> int:
+        return 1 if self is Cadence.WEEKLY else 2
+
+
+class Level(StrEnum):
+    COMPANY = "company"
+    TEAM = "team"
+    PERSONAL = "personal"
+
+
+class ObjectiveKind(StrEnum):
+    COMMITTED = "committed"
+    ASPIRATIONAL = "aspirational"
+    LEARNING = "learning"
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class KrType(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    MILESTONE = "milestone"
+    STAY_ABOVE = "stay_above"
+    STAY_BELOW = "stay_below"
+
+    @property
+    def label(self) -> str:
+        return {
+            KrType.INCREASE: "increase to",
+            KrType.DECREASE: "decrease to",
+            KrType.MILESTONE: "milestone",
+            KrType.STAY_ABOVE: "stay above",
+            KrType.STAY_BELOW: "stay below",
+        }[self]
+
+
+class Confidence(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def rank(self) -> int:
+        """Higher is better: used to roll up and to compare week over week."""
+        return {Confidence.ON_TRACK: 2, Confidence.AT_RISK: 1, Confidence.OFF_TRACK: 0}[self]
+
+    @classmethod
+    def from_score(cls, score: int) -> Confidence:
+        """Map a 0-10 confidence to the three-level scale (7+ on track, 4-6 at risk)."""
+        if score >= 7:
+            return cls.ON_TRACK
+        if score >= 4:
+            return cls.AT_RISK
+        return cls.OFF_TRACK
+
+
+class ReviewDecisionKind(StrEnum):
+    KEEP = "keep"
+    ADJUST = "adjust"
+    RETIRE = "retire"
+
+
+# --- entities ---------------------------------------------------------------------------
+
+
+class Team(Model):
+    id: str = Field(default_factory=lambda: new_id("team"))
+    name: Name
+    members: list[Name] = Field(default_factory=list)
+    facilitator: OptionalName = ""
+    order: int = 0
+
+
+class Cycle(Model):
+    """A quarter (or any period) of OKRs with the meeting rhythm the cadence engine follows."""
+
+    id: str = Field(default_factory=lambda: new_id("cycle"))
+    name: Name
+    start: date
+    end: date
+    timezone: str = "UTC"
+    meeting_weekday: int = Field(default=0, ge=0, le=6, description="Monday is 0")
+    meeting_time: time = time(9, 0)
+    cadence: Cadence = Cadence.WEEKLY
+    skipped_dates: list[date] = Field(default_factory=list)
+    review_date: date | None = Field(
+        default=None, description="Mid-quarter review; None means the middle week of the cycle"
+    )
+    state: CycleState = CycleState.PLANNING
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name like Europe/Berlin)") from error
+        return value
+
+    @field_validator("meeting_time")
+    @classmethod
+    def _naive_time(cls, value: time) -> time:
+        return value.replace(tzinfo=None, microsecond=0)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError("the cycle must end after it starts")
+        if (self.end - self.start).days > 400:
+            raise ValueError("a cycle can last at most 400 days")
+        if self.review_date is not None and not self.start <= self.review_date <= self.end:
+            raise ValueError("the review date must fall inside the cycle")
+        return self
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Objective(Model):
+    id: str = Field(default_factory=lambda: new_id("obj"))
+    cycle_id: str
+    team_id: str | None = Field(default=None, description="None for a company objective")
+    title: Title
+    description: Text = ""
+    owner: OptionalName = ""
+    level: Level = Level.TEAM
+    kind: ObjectiveKind = ObjectiveKind.COMMITTED
+    parent_id: str | None = None
+    status: Status = Status.ACTIVE
+    retired_reason: Text = ""
+    retired_at: Moment | None = None
+    order: int = 0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.parent_id is not None and self.parent_id == self.id:
+            raise ValueError("an objective cannot align to itself")
+        if self.status is Status.RETIRED and not self.retired_reason:
+            raise ValueError("retiring an objective needs a reason")
+        return self
+
+
+class KeyResult(Model):
+    id: str = Field(default_factory=lambda: new_id("kr"))
+    cycle_id: str
+    objective_id: str
+    title: Title
+    owner: OptionalName = ""
+    kr_type: KrType = KrType.INCREASE
+    unit: OptionalName = ""
+    baseline: Number = 0.0
+    target: Number = 1.0
+    weight: float = Field(default=1.0, gt=0, le=100)
+    status: Status = Status.ACTIVE
+    retired_reason: Text = ""
+    retired_at: Moment | None = None
+    order: int = 0
+
+    @model_validator(mode="after")
+    def _measurable(self) -> Self:
+        if self.kr_type is KrType.MILESTONE:
+            if (self.baseline, self.target) != (0.0, 1.0):
+                # A milestone is done (1) or not done (0); normalise quietly.
+                object.__setattr__(self, "baseline", 0.0)
+                object.__setattr__(self, "target", 1.0)
+        elif self.kr_type in (KrType.INCREASE, KrType.DECREASE):
+            if self.baseline == self.target:
+                raise ValueError("baseline and target must differ")
+            if self.kr_type is KrType.INCREASE and self.target < self.baseline:
+                raise ValueError("an 'increase' key result needs a target above its baseline")
+            if self.kr_type is KrType.DECREASE and self.target > self.baseline:
+                raise ValueError("a 'decrease' key result needs a target below its baseline")
+        if self.status is Status.RETIRED and not self.retired_reason:
+            raise ValueError("retiring a key result needs a reason")
+        return self
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+
+class CheckIn(Model):
+    """One KR's update at one meeting. Append-only: a correction is a new check-in that
+    `supersedes` the earlier one for the same meeting."""
+
+    id: str = Field(default_factory=lambda: new_id("ci"))
+    cycle_id: str
+    kr_id: str
+    meeting_date: date = Field(description="The scheduled local date of the meeting")
+    value: Number
+    confidence: Confidence
+    confidence_score: int | None = Field(default=None, ge=0, le=10)
+    note: Text = ""
+    blockers: Text = ""
+    author: OptionalName = ""
+    recorded_at: Moment
+    supersedes: str | None = None
+
+
+class Action(Model):
+    """A next step agreed under a key result."""
+
+    id: str = Field(default_factory=lambda: new_id("act"))
+    cycle_id: str
+    kr_id: str
+    text: Title
+    owner: OptionalName = ""
+    due: date | None = None
+    done: bool = False
+    created_at: Moment
+    meeting_date: date | None = None
+
+
+class Meeting(Model):
+    """The record of one check-in meeting, frozen once closed so any past week can be replayed."""
+
+    id: str = Field(default_factory=lambda: new_id("mtg"))
+    cycle_id: str
+    team_id: str | None = Field(default=None, description="None when all teams met together")
+    meeting_date: date
+    facilitator: OptionalName = ""
+    attendees: list[Name] = Field(default_factory=list)
+    check_in_ids: list[str] = Field(default_factory=list)
+    action_ids: list[str] = Field(default_factory=list)
+    decisions: list[Text] = Field(default_factory=list)
+    parked_topics: list[Text] = Field(default_factory=list)
+    notes: Text = ""
+    closed_at: Moment | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ReviewDecision(Model):
+    """A mid-quarter decision on one key result."""
+
+    id: str = Field(default_factory=lambda: new_id("rev"))
+    cycle_id: str
+    kr_id: str
+    decision: ReviewDecisionKind
+    old_target: Number | None = None
+    new_target: Number | None = None
+    reason: Text = ""
+    decided_at: Moment
+    author: OptionalName = ""
+
+    @model_validator(mode="after")
+    def _reason_when_changing(self) -> Self:
+        if self.decision is not ReviewDecisionKind.KEEP and not self.reason:
+            raise ValueError(f"'{self.decision.value}' needs a reason")
+        if self.decision is ReviewDecisionKind.ADJUST and self.new_target is None:
+            raise ValueError("adjusting needs a new target")
+        return self
+
+
+class Review(Model):
+    """A finished mid-quarter review of one team (or all), so it is no longer reported due."""
+
+    id: str = Field(default_factory=lambda: new_id("review"))
+    cycle_id: str
+    team_id: str | None = None
+    completed_at: Moment
+    decision_ids: list[str] = Field(default_factory=list)
+
+
+class Score(Model):
+    """The end-of-cycle score of a key result: the suggestion from progress and the one given."""
+
+    id: str = Field(default_factory=lambda: new_id("score"))
+    cycle_id: str
+    kr_id: str
+    suggested: float = Field(ge=0, le=1)
+    given: float = Field(ge=0, le=1)
+    reason: Text = ""
+    scored_at: Moment
+
+    @field_validator("suggested", "given")
+    @classmethod
+    def _tenths(cls, value: float) -> float:
+        return round(value, 1)
+
+    @model_validator(mode="after")
+    def _reason_when_overridden(self) -> Self:
+        if abs(self.given - self.suggested) > 1e-9 and not self.reason:
+            raise ValueError("a score that differs from the suggestion needs a reason")
+        return self
+
+
+class Retrospective(Model):
+    id: str = Field(default_factory=lambda: new_id("retro"))
+    cycle_id: str
+    team_id: str | None = None
+    keep_doing: list[Text] = Field(default_factory=list, description="continue")
+    stop_doing: list[Text] = Field(default_factory=list, description="stop")
+    start_doing: list[Text] = Field(default_factory=list, description="start")
+    written_at: Moment
+
+
+class AuditEntry(Model):
+    """One change to a key result or objective, kept forever: who, when, what, why."""
+
+    id: str = Field(default_factory=lambda: new_id("audit"))
+    cycle_id: str
+    entity_id: str
+    field: str
+    old: str | float | int | bool | None = None
+    new: str | float | int | bool | None = None
+    reason: Text = ""
+    author: OptionalName = ""
+    at: Moment
