@@ -1,0 +1,298 @@
+"""The meeting rhythm of a cycle and what each team owes at the current meeting.
+
+Pure functions: every "now" is passed in as an aware datetime, so tests, demos and the CLI's
+`--at` see the same answers. Meetings are built on local dates with pendulum's calendar
+arithmetic, so a 09:00 Berlin meeting stays 09:00 local across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pendulum
+
+from okr_tui.domain.models import (
+    CheckIn,
+    Cycle,
+    CycleState,
+    KeyResult,
+    Objective,
+    Retrospective,
+    Review,
+    Score,
+    Status,
+)
+
+# --- fiscal quarters ------------------------------------------------------------------------
+
+
+def _check_month(fiscal_start_month: int) -> None:
+    if not 1 <= fiscal_start_month <= 12:
+        raise ValueError(f"fiscal_start_month must be 1-12, got {fiscal_start_month}")
+
+
+def quarter_bounds(
+    fiscal_year: int, quarter: int, fiscal_start_month: int = 1
+) -> tuple[date, date]:
+    """First and last day of a fiscal quarter.
+
+    Convention: a fiscal year is named after the calendar year it ends in. With a January start
+    FY N is calendar year N; otherwise FY N starts on the 1st of `fiscal_start_month` in calendar
+    year N-1 (FY2027 starting in February runs 2026-02-01 .. 2027-01-31).
+    """
+    _check_month(fiscal_start_month)
+    if not 1 <= quarter <= 4:
+        raise ValueError(f"quarter must be 1-4, got {quarter}")
+    first_year = fiscal_year if fiscal_start_month == 1 else fiscal_year - 1
+    months = (fiscal_start_month - 1) + 3 * (quarter - 1)
+    first = date(first_year + months // 12, months % 12 + 1, 1)
+    months += 2
+    last_year, last_month = first_year + months // 12, months % 12 + 1
+    last = date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
+    return first, last
+
+
+def quarter_containing(day: date, fiscal_start_month: int = 1) -> tuple[int, int]:
+    """The (fiscal_year, quarter) a day falls in, with the convention of `quarter_bounds`."""
+    _check_month(fiscal_start_month)
+    offset = (day.month - fiscal_start_month) % 12
+    fiscal_year = day.year
+    if fiscal_start_month != 1 and day.month >= fiscal_start_month:
+        fiscal_year += 1
+    return fiscal_year, offset // 3 + 1
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+def _local(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
+    """`moment` in the cycle's timezone; a naive moment is refused rather than guessed."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    return pendulum.instance(moment).in_timezone(cycle.timezone)
+
+
+def _day(moment: datetime) -> date:
+    """The plain local date of a moment (not a pendulum Date, so it mixes freely with models)."""
+    return date(moment.year, moment.month, moment.day)
+
+
+def _local_day(cycle: Cycle, moment: datetime) -> date:
+    return _day(_local(cycle, moment))
+
+
+def meetings(cycle: Cycle) -> list[pendulum.DateTime]:
+    """Every check-in meeting of the cycle at its local weekday and time, skipped dates left out.
+
+    Steps are taken on local dates (`Date.add(weeks=n)`), never in UTC, so the wall-clock time
+    holds across DST; a skipped date leaves a gap without moving the following meetings.
+    """
+    ahead = (cycle.meeting_weekday - cycle.start.weekday()) % 7
+    first = pendulum.date(cycle.start.year, cycle.start.month, cycle.start.day).add(days=ahead)
+    skipped = set(cycle.skipped_dates)
+    at = cycle.meeting_time
+    result: list[pendulum.DateTime] = []
+    step = 0
+    while (day := first.add(weeks=step * cycle.cadence.weeks)) <= cycle.end:
+        step += 1
+        if day in skipped:
+            continue
+        result.append(
+            pendulum.datetime(
+                day.year, day.month, day.day, at.hour, at.minute, at.second, tz=cycle.timezone
+            )
+        )
+    return result
+
+
+def meeting_dates(cycle: Cycle) -> list[date]:
+    """The local dates of the meetings: the key a check-in is filed under."""
+    return [_day(m) for m in meetings(cycle)]
+
+
+def meeting_on(cycle: Cycle, day: date) -> pendulum.DateTime | None:
+    """The meeting scheduled on that local date, if any."""
+    for meeting in meetings(cycle):
+        if _day(meeting) == day:
+            return meeting
+    return None
+
+
+def current_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
+    """The meeting whose window holds `now`; None when the cycle has no meetings.
+
+    A meeting owns the time from the start of its local day to the start of the next meeting's
+    day, so check-ins entered before or after the call count for it. Before the first meeting
+    teams prepare for it; after the last one they are still finishing it.
+    """
+    schedule = meetings(cycle)
+    if not schedule:
+        return None
+    today = _local_day(cycle, now)
+    owner = schedule[0]
+    for meeting in schedule:
+        if _day(meeting) > today:
+            break
+        owner = meeting
+    return owner
+
+
+meeting_for_moment = current_meeting
+
+
+def next_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
+    """The first meeting strictly after `now`, or None once the last one has started."""
+    moment = _local(cycle, now)
+    return next((m for m in meetings(cycle) if m > moment), None)
+
+
+# --- where we are in the cycle --------------------------------------------------------------
+
+
+def week_of_cycle(cycle: Cycle, now: datetime) -> tuple[int, int]:
+    """("week n of N"): week 1 starts on cycle.start; n is clamped to 1..N."""
+    total = math.ceil(((cycle.end - cycle.start).days + 1) / 7)
+    week = (_local_day(cycle, now) - cycle.start).days // 7 + 1
+    return min(max(week, 1), total), total
+
+
+def days_left(cycle: Cycle, now: datetime) -> int:
+    """Whole days from local today to the last day: 0 on the last day and after."""
+    return max((cycle.end - _local_day(cycle, now)).days, 0)
+
+
+def is_last_week(cycle: Cycle, now: datetime) -> bool:
+    """True from six days before the end onwards (after the end too): time to score."""
+    return _local_day(cycle, now) >= cycle.end - timedelta(days=6)
+
+
+def review_date(cycle: Cycle) -> date:
+    """The mid-cycle review day: the one set, else the meeting nearest the middle.
+
+    On a tie the earlier meeting wins; a cycle without meetings falls back to its middle day.
+    """
+    if cycle.review_date is not None:
+        return cycle.review_date
+    middle = cycle.start + timedelta(days=(cycle.end - cycle.start).days // 2)
+    dates = meeting_dates(cycle)
+    if not dates:
+        return middle
+    return min(dates, key=lambda day: (abs((day - middle).days), day))
+
+
+# --- what is due ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyResultDue:
+    """A key result that still needs check-ins: for the current meeting and/or earlier ones."""
+
+    kr_id: str
+    objective_id: str
+    team_id: str | None
+    due: bool
+    overdue: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    """What one team (None: company objectives) owes at the current point of the cycle."""
+
+    team_id: str | None
+    current_meeting: date | None
+    key_results: tuple[KeyResultDue, ...]
+    review_due: bool
+    scoring_due: bool
+    retrospective_due: bool
+
+
+def _active_key_results(
+    cycle: Cycle, objectives: Iterable[Objective], key_results: Iterable[KeyResult]
+) -> list[tuple[KeyResult, Objective]]:
+    """Active key results of this cycle whose objective is active too, with that objective."""
+    active = {o.id: o for o in objectives if o.cycle_id == cycle.id and o.status is Status.ACTIVE}
+    return [
+        (kr, active[kr.objective_id])
+        for kr in key_results
+        if kr.cycle_id == cycle.id and kr.status is Status.ACTIVE and kr.objective_id in active
+    ]
+
+
+def check_ins_due(
+    cycle: Cycle,
+    objectives: Iterable[Objective],
+    key_results: Iterable[KeyResult],
+    check_ins: Iterable[CheckIn],
+    now: datetime,
+) -> list[KeyResultDue]:
+    """Key results missing a check-in for the current meeting (due) or earlier ones (overdue).
+
+    A check-in covers the meeting whose date it carries; a correction covers the same meeting,
+    so superseded check-ins need no special case. Only due or overdue key results are listed.
+    """
+    if cycle.state is CycleState.CLOSED:
+        return []
+    current = current_meeting(cycle, now)
+    if current is None:
+        return []
+    current_day = _day(current)
+    earlier = [day for day in meeting_dates(cycle) if day < current_day]
+    covered: dict[str, set[date]] = {}
+    for check_in in check_ins:
+        if check_in.cycle_id == cycle.id:
+            covered.setdefault(check_in.kr_id, set()).add(check_in.meeting_date)
+    result = []
+    for kr, objective in _active_key_results(cycle, objectives, key_results):
+        done = covered.get(kr.id, set())
+        due = current_day not in done
+        overdue = tuple(day for day in earlier if day not in done)
+        if due or overdue:
+            result.append(KeyResultDue(kr.id, objective.id, objective.team_id, due, overdue))
+    return result
+
+
+def team_status(
+    cycle: Cycle,
+    teams_ids: list[str | None],
+    objectives: Iterable[Objective],
+    key_results: Iterable[KeyResult],
+    check_ins: Iterable[CheckIn],
+    reviews: Iterable[Review],
+    scores: Iterable[Score],
+    retrospectives: Iterable[Retrospective],
+    now: datetime,
+) -> list[TeamStatus]:
+    """One status per team id, in the order given; a closed cycle owes nothing.
+
+    A review or retrospective with no team (None) counts for every team.
+    """
+    objectives, key_results = list(objectives), list(key_results)
+    current = current_meeting(cycle, now)
+    current_day = _day(current) if current is not None else None
+    is_open = cycle.state is not CycleState.CLOSED
+    dues = check_ins_due(cycle, objectives, key_results, check_ins, now)
+    active = _active_key_results(cycle, objectives, key_results)
+    scored = {s.kr_id for s in scores if s.cycle_id == cycle.id}
+    reviewed = {r.team_id for r in reviews if r.cycle_id == cycle.id}
+    retro_done = {r.team_id for r in retrospectives if r.cycle_id == cycle.id}
+    review_open = is_open and _local_day(cycle, now) >= review_date(cycle)
+    closing = is_open and is_last_week(cycle, now)
+
+    statuses = []
+    for team in teams_ids:
+        unscored = any(kr.id not in scored for kr, o in active if o.team_id == team)
+        statuses.append(
+            TeamStatus(
+                team_id=team,
+                current_meeting=current_day,
+                key_results=tuple(d for d in dues if d.team_id == team),
+                review_due=review_open and not (reviewed & {team, None}),
+                scoring_due=closing and unscored,
+                retrospective_due=closing and not (retro_done & {team, None}),
+            )
+        )
+    return statuses
