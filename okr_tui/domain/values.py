@@ -1,0 +1,99 @@
+"""Reading what people type into a value or confidence field, with messages that say what to fix.
+
+One interpretation, used by the CLI and every screen, so "45%", "$1,200" and "done" mean the same
+everywhere:
+- A unit or currency sign around the number is dropped ("45%", "$1,200", "30 days").
+- A comma followed by exactly three digits groups thousands ("1,200"); any other comma is refused
+  ("1,5" could mean 1.5 or 15: type "1.5").
+- "nan", "inf" and numbers too large for a float are refused; "-0" is 0.
+- Milestones take done / yes / 1 and not done / no / 0.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from okr_tui.domain.models import Confidence, KrType
+
+MAX_ABS_VALUE = 1e12
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+_AROUND = re.compile(r"^[\s$€£¥]*(?P<number>.*?)[\s%]*(?P<unit>[A-Za-z ]*)$")
+_DONE = {"done", "yes", "y", "1", "true", "x", "✔"}
+_NOT_DONE = {"not done", "no", "n", "0", "false", "-", ""}
+
+
+class ValueInputError(ValueError):
+    """What the person typed is not a value; the message says why, for display at the field."""
+
+
+def parse_number(text: str) -> float:
+    raw = text.strip()
+    if not raw:
+        raise ValueInputError("enter a number")
+    match = _AROUND.match(raw)
+    number = match.group("number").strip() if match else raw
+    lowered = number.lower()
+    if lowered in {"nan", "+nan", "-nan"}:
+        raise ValueInputError("'nan' is not a number")
+    if lowered.lstrip("+-") in {"inf", "infinity"}:
+        raise ValueInputError("infinity is not a value a key result can reach")
+    if "," in number and not _NUMBER.match(number):
+        raise ValueInputError(
+            f"{raw!r}: use a dot for decimals (1.5) and commas only for thousands"
+        )
+    cleaned = number.replace(",", "")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueInputError(f"{raw!r} is not a number") from None
+    if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
+        raise ValueInputError(f"{raw!r} is too large")
+    return value + 0.0  # turns -0.0 into 0.0
+
+
+def parse_value(text: str, kr_type: KrType) -> float:
+    """The value of a check-in for a key result of this type."""
+    if kr_type is KrType.MILESTONE:
+        lowered = text.strip().lower()
+        if lowered in _DONE:
+            return 1.0
+        if lowered in _NOT_DONE:
+            return 0.0
+        raise ValueInputError("a milestone is 'done' or 'not done' (or 1 / 0)")
+    return parse_number(text)
+
+
+_CONFIDENCE_WORDS = {
+    "on_track": Confidence.ON_TRACK,
+    "on track": Confidence.ON_TRACK,
+    "on-track": Confidence.ON_TRACK,
+    "ontrack": Confidence.ON_TRACK,
+    "green": Confidence.ON_TRACK,
+    "g": Confidence.ON_TRACK,
+    "at_risk": Confidence.AT_RISK,
+    "at risk": Confidence.AT_RISK,
+    "at-risk": Confidence.AT_RISK,
+    "atrisk": Confidence.AT_RISK,
+    "yellow": Confidence.AT_RISK,
+    "y": Confidence.AT_RISK,
+    "off_track": Confidence.OFF_TRACK,
+    "off track": Confidence.OFF_TRACK,
+    "off-track": Confidence.OFF_TRACK,
+    "offtrack": Confidence.OFF_TRACK,
+    "red": Confidence.OFF_TRACK,
+    "r": Confidence.OFF_TRACK,
+}
+
+
+def parse_confidence(text: str) -> tuple[Confidence, int | None]:
+    """'on track' / 'at-risk' / 'red' / a 0-10 score -> (level, score or None)."""
+    lowered = " ".join(text.strip().lower().split())
+    if lowered in _CONFIDENCE_WORDS:
+        return _CONFIDENCE_WORDS[lowered], None
+    if lowered.isdigit():
+        score = int(lowered)
+        if 0 <= score <= 10:
+            return Confidence.from_score(score), score
+        raise ValueInputError("a confidence score is between 0 and 10")
+    raise ValueInputError("confidence is 'on track', 'at risk', 'off track' or a score 0-10")

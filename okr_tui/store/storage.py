@@ -1,0 +1,179 @@
+"""A TinyDB storage that never leaves a half-written file.
+
+TinyDB's stock JSONStorage rewrites its file in place and re-parses it on every query. This one
+keeps the tables in memory, serialises with orjson, and saves by writing a temp file, fsyncing it,
+`os.replace`-ing it over the old file and fsyncing the folder: a crash at any moment leaves the
+old file or the new one. Inside a transaction, writes only touch memory and the commit saves once,
+so a multi-table change is all-or-nothing. A failed save reloads memory from disk, so memory and
+disk always agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from okr_tui.store.errors import StoreError
+from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate, new_meta
+
+TEMP_MARK = ".tmp-"
+FILE_MODE = 0o600
+
+
+def file_signature(path: Path) -> tuple[int, int, int] | None:
+    """(inode, mtime_ns, size): changes whenever another process replaces the file."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def read_json_file(path: Path) -> dict[str, Any]:
+    """Parse a store file, or raise a StoreError that names the file and the problem.
+
+    Never writes: a broken file is left byte-for-byte as it was.
+    """
+    try:
+        raw = path.read_bytes()
+    except PermissionError as error:
+        raise StoreError(path, "cannot be read (permission denied)") from error
+    except IsADirectoryError as error:
+        raise StoreError(path, "is a folder, not a store file") from error
+    except OSError as error:
+        raise StoreError(path, f"cannot be read ({error.strerror})") from error
+    if not raw.strip():
+        raise StoreError(path, "is empty")
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise StoreError(path, f"is not valid JSON ({error}); it may be truncated") from error
+    if not isinstance(parsed, dict) or not all(isinstance(t, dict) for t in parsed.values()):
+        raise StoreError(path, "is JSON but not an okr-tui store file (expected tables)")
+    return parsed
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Replace `path` with `payload` durably: temp file, fsync, rename, fsync the folder."""
+    temp = path.with_name(f".{path.name}{TEMP_MARK}{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename durable; a no-op where folders cannot be opened (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temp_files(folder: Path) -> None:
+    """Temp files left by a save that was killed before its rename are garbage: remove them."""
+    if not folder.is_dir():
+        return
+    for leftover in folder.glob(f".*{TEMP_MARK}*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+class AtomicJSONStorage(Storage):
+    """In-memory tables, saved atomically. `read_only` refuses every write.
+
+    `kind` names what the file holds ("root" or "cycle"); a new file starts with a meta table
+    carrying the schema version, and every load checks it and runs the migrations.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        kind: str,
+        meta: dict[str, Any] | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self.kind = kind
+        self.meta = meta or {}
+        self.read_only = read_only
+        self._tables: dict[str, dict[str, Any]] | None = None
+        self.signature: tuple[int, int, int] | None = None
+        self._in_transaction = False
+        self._dirty = False
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._tables is None:
+            self.reload()
+        return self._tables
+
+    def reload(self) -> None:
+        """Read the file as it is on disk now (it may not exist yet: then no tables)."""
+        signature = file_signature(self.path)
+        if signature is None:
+            self._tables = {META_TABLE: {META_DOC_ID: new_meta(self.kind, **self.meta)}}
+        else:
+            self._tables = migrate(self.path, read_json_file(self.path), self.kind)
+        self.signature = signature
+
+    def changed_on_disk(self) -> bool:
+        return file_signature(self.path) != self.signature
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.read_only:
+            self.reload()
+            raise StoreError(self.path, "is read-only")
+        self._tables = data
+        if self._in_transaction:
+            self._dirty = True
+            return
+        self._save()
+
+    def _save(self) -> None:
+        assert self._tables is not None
+        try:
+            payload = orjson.dumps(self._tables, option=orjson.OPT_SORT_KEYS)
+            write_atomically(self.path, payload)
+        except BaseException:
+            # Memory already holds the change; bring it back in line with the disk.
+            self.reload()
+            raise
+        self.signature = file_signature(self.path)
+
+    def begin(self) -> None:
+        self._in_transaction = True
+        self._dirty = False
+
+    def commit(self) -> None:
+        self._in_transaction = False
+        if self._dirty:
+            self._dirty = False
+            self._save()
+
+    def rollback(self) -> None:
+        self._in_transaction = False
+        self._dirty = False
+        self.reload()
+
+    def close(self) -> None:
+        """Nothing to flush: every committed write is already on disk."""

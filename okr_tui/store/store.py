@@ -1,0 +1,643 @@
+"""OkrStore: the only door to the data on disk, and the only module that touches TinyDB.
+
+Layout of a store folder (see README, "Where the data lives"):
+
+    okr.json              teams and the list of cycles (small, read at start)
+    cycles/<id>.json      one file per cycle: objectives, key results, check-ins, meetings, ...
+    .lock                 the lock every writer holds around its read-modify-write
+
+Saving a check-in rewrites only the file of its cycle, so its cost does not grow with years of
+history, and a closed cycle's file is opened read-only. Every write runs under the folder lock,
+first reloads a file that another process replaced, and saves atomically (see storage.py), so two
+processes never lose each other's check-ins. Models go in and come out; TinyDB documents and
+JSON never leave this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from filelock import FileLock, Timeout
+from pydantic import BaseModel, ValidationError
+from tinydb import Query, TinyDB
+
+from okr_tui.domain.clock import Clock
+from okr_tui.domain.models import (
+    Action,
+    AuditEntry,
+    CheckIn,
+    Cycle,
+    CycleState,
+    KeyResult,
+    Meeting,
+    Objective,
+    Retrospective,
+    Review,
+    ReviewDecision,
+    ReviewDecisionKind,
+    Score,
+    Status,
+    Team,
+)
+from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.store.storage import AtomicJSONStorage, remove_stale_temp_files
+
+ROOT_FILE = "okr.json"
+CYCLES_FOLDER = "cycles"
+LOCK_FILE = ".lock"
+LOCK_TIMEOUT_SECONDS = 15.0
+
+M = TypeVar("M", bound=BaseModel)
+
+ROOT_TABLES: dict[type[BaseModel], str] = {Team: "teams", Cycle: "cycles"}
+CYCLE_TABLES: dict[type[BaseModel], str] = {
+    Objective: "objectives",
+    KeyResult: "key_results",
+    CheckIn: "check_ins",
+    Meeting: "meetings",
+    Action: "actions",
+    ReviewDecision: "review_decisions",
+    Review: "reviews",
+    Score: "scores",
+    Retrospective: "retrospectives",
+    AuditEntry: "audit",
+}
+AUDITED_FIELDS = {
+    KeyResult: (
+        "title",
+        "owner",
+        "kr_type",
+        "unit",
+        "baseline",
+        "target",
+        "weight",
+        "status",
+        "retired_reason",
+        "objective_id",
+    ),
+    Objective: (
+        "title",
+        "description",
+        "owner",
+        "level",
+        "kind",
+        "parent_id",
+        "status",
+        "retired_reason",
+        "team_id",
+    ),
+}
+
+
+@dataclass
+class CycleContents:
+    """Everything one cycle file holds, as models: what export and import exchange."""
+
+    objectives: list[Objective] = field(default_factory=list)
+    key_results: list[KeyResult] = field(default_factory=list)
+    check_ins: list[CheckIn] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    review_decisions: list[ReviewDecision] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    scores: list[Score] = field(default_factory=list)
+    retrospectives: list[Retrospective] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+class _StoreFile:
+    """One TinyDB file, reopened when another process replaced it, with validated models cached."""
+
+    def __init__(self, path: Path, kind: str, meta: dict[str, Any], read_only: bool) -> None:
+        self.path = path
+        self._kind = kind
+        self._meta = meta
+        self.read_only = read_only
+        self._models: dict[str, list[Any]] = {}
+        self._open()
+
+    def _open(self) -> None:
+        self.db = TinyDB(
+            self.path,
+            storage=AtomicJSONStorage,
+            kind=self._kind,
+            meta=self._meta,
+            read_only=self.read_only,
+        )
+        self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
+        self.storage.read()  # parse and check the file now, so errors surface at open
+        self._models.clear()
+
+    def refresh(self) -> bool:
+        """Reload if the file changed on disk since we last read or wrote it."""
+        if self.storage.changed_on_disk():
+            self._open()
+            return True
+        return False
+
+    def models(self, cls: type[M], table: str) -> list[M]:
+        cached = self._models.get(table)
+        if cached is None:
+            try:
+                cached = [cls.model_validate(doc) for doc in self.db.table(table).all()]
+            except ValidationError as error:
+                raise StoreError(self.path, f"holds an invalid {table} entry: {error}") from error
+            self._models[table] = cached
+        return list(cached)
+
+    def put(self, model: M, table: str, *, append: bool = False) -> M:
+        """Insert or replace (by id) one model, keeping the model cache in step.
+
+        The model is validated again first: `model_copy(update=...)` skips validation.
+        """
+        model = type(model).model_validate(model.model_dump())
+        document = model.model_dump(mode="json")
+        if append:
+            self.db.table(table).insert(document)
+        else:
+            self.db.table(table).upsert(document, Query().id == document["id"])
+        cached = self._models.get(table)
+        if cached is not None:
+            for index, existing in enumerate(cached):
+                if existing.id == model.id:  # type: ignore[attr-defined]
+                    cached[index] = model
+                    break
+            else:
+                cached.append(model)
+        return model
+
+    def replace_table(self, table: str, models: Sequence[BaseModel]) -> None:
+        self.db.drop_table(table)
+        if models:
+            self.db.table(table).insert_multiple(m.model_dump(mode="json") for m in models)
+        self._models.pop(table, None)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside reach disk in one atomic save, or none do."""
+        self.storage.begin()
+        try:
+            yield
+        except BaseException:
+            self.storage.rollback()
+            self._open()
+            raise
+        try:
+            self.storage.commit()
+        except BaseException:
+            self._open()
+            raise
+
+
+class OkrStore:
+    """Reads and writes a store folder; see the module docstring for the layout and guarantees."""
+
+    def __init__(self, folder: str | Path, clock: Clock | None = None) -> None:
+        self.folder = Path(folder).expanduser()
+        self.clock = clock or Clock()
+        if self.folder.exists() and not self.folder.is_dir():
+            raise StoreError(self.folder, "is a file; --db expects a store folder")
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            (self.folder / CYCLES_FOLDER).mkdir(mode=0o700, exist_ok=True)
+        except OSError as error:
+            raise StoreError(self.folder, f"cannot be created ({error.strerror})") from error
+        remove_stale_temp_files(self.folder)
+        remove_stale_temp_files(self.folder / CYCLES_FOLDER)
+        self._lock = FileLock(
+            str(self.folder / LOCK_FILE), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600
+        )
+        self._root = _StoreFile(self.folder / ROOT_FILE, "root", {}, read_only=False)
+        self._cycle_files: dict[str, _StoreFile] = {}
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def _cycle_file(self, cycle_id: str) -> _StoreFile:
+        store_file = self._cycle_files.get(cycle_id)
+        closed = self.cycle(cycle_id).state is CycleState.CLOSED
+        if store_file is None or store_file.read_only != closed:
+            store_file = _StoreFile(
+                self.folder / CYCLES_FOLDER / f"{cycle_id}.json",
+                "cycle",
+                {"cycle_id": cycle_id},
+                read_only=closed,
+            )
+            self._cycle_files[cycle_id] = store_file
+        else:
+            store_file.refresh()
+        return store_file
+
+    @contextlib.contextmanager
+    def _writing(self, *files: _StoreFile) -> Iterator[None]:
+        """Hold the folder lock, catch up with other processes, then write all-or-nothing."""
+        try:
+            self._lock.acquire()
+        except Timeout as error:
+            raise StoreError(self.folder, "is locked by another okr process; try again") from error
+        try:
+            for store_file in files:
+                store_file.refresh()
+            with contextlib.ExitStack() as stack:
+                for store_file in files:
+                    stack.enter_context(store_file.transaction())
+                yield
+        finally:
+            self._lock.release()
+
+    def refresh(self) -> bool:
+        """Pick up changes another process made; True if anything changed."""
+        changed = self._root.refresh()
+        for store_file in self._cycle_files.values():
+            changed = store_file.refresh() or changed
+        return changed
+
+    def _read(self, store_file: _StoreFile, cls: type[M]) -> list[M]:
+        store_file.refresh()
+        tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
+        return store_file.models(cls, tables[cls])
+
+    def _now(self):
+        return self.clock.now()
+
+    # --- teams and cycles ---------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return not self.teams() and not self.cycles()
+
+    def teams(self) -> list[Team]:
+        return sorted(self._read(self._root, Team), key=lambda team: (team.order, team.name))
+
+    def team(self, team_id: str) -> Team:
+        for team in self.teams():
+            if team.id == team_id:
+                return team
+        raise RuleViolation(f"no team with id {team_id!r}")
+
+    def save_team(self, team: Team) -> Team:
+        with self._writing(self._root):
+            return self._root.put(team, "teams")
+
+    def cycles(self) -> list[Cycle]:
+        return sorted(self._read(self._root, Cycle), key=lambda cycle: (cycle.start, cycle.name))
+
+    def cycle(self, cycle_id: str) -> Cycle:
+        for cycle in self.cycles():
+            if cycle.id == cycle_id:
+                return cycle
+        raise RuleViolation(f"no cycle with id {cycle_id!r}")
+
+    def find_cycle(self, id_or_name: str) -> Cycle:
+        """A cycle by id or by name (what people type on the command line)."""
+        for cycle in self.cycles():
+            if id_or_name in (cycle.id, cycle.name):
+                return cycle
+        raise RuleViolation(f"no cycle called {id_or_name!r}")
+
+    def save_cycle(self, cycle: Cycle) -> Cycle:
+        """Create or edit a cycle; a closed cycle stays as it was closed."""
+        existing = {c.id: c for c in self.cycles()}.get(cycle.id)
+        if existing is not None and existing.state is CycleState.CLOSED:
+            raise RuleViolation(f"cycle {existing.name} is closed and can no longer change")
+        if any(c.name == cycle.name and c.id != cycle.id for c in self.cycles()):
+            raise RuleViolation(f"a cycle called {cycle.name!r} already exists")
+        with self._writing(self._root):
+            return self._root.put(cycle, "cycles")
+
+    def current_cycle(self) -> Cycle | None:
+        """The cycle the clock is in (active first), else the latest begun, else the next."""
+        cycles = self.cycles()
+        if not cycles:
+            return None
+        now = self._now()
+
+        def today(cycle: Cycle) -> date:
+            return now.in_timezone(cycle.timezone).date()
+
+        running = [c for c in cycles if c.contains(today(c))]
+        if running:
+            return min(running, key=lambda c: (c.state is not CycleState.ACTIVE, c.start))
+        begun = [c for c in cycles if c.start <= today(c)]
+        return begun[-1] if begun else cycles[0]
+
+    # --- objectives and key results -----------------------------------------------------
+
+    def objectives(self, cycle_id: str) -> list[Objective]:
+        objectives = self._read(self._cycle_file(cycle_id), Objective)
+        return sorted(objectives, key=lambda o: (o.order, o.title))
+
+    def key_results(self, cycle_id: str, objective_id: str | None = None) -> list[KeyResult]:
+        key_results = self._read(self._cycle_file(cycle_id), KeyResult)
+        if objective_id is not None:
+            key_results = [kr for kr in key_results if kr.objective_id == objective_id]
+        return sorted(key_results, key=lambda kr: (kr.order, kr.title))
+
+    def key_result(self, cycle_id: str, kr_id: str) -> KeyResult:
+        for kr in self.key_results(cycle_id):
+            if kr.id == kr_id:
+                return kr
+        raise RuleViolation(f"no key result with id {kr_id!r} in this cycle")
+
+    def find_key_result(self, kr_id: str) -> KeyResult:
+        """A key result by id (or unique id prefix) in any cycle that is not closed."""
+        matches = [
+            kr
+            for cycle in self.cycles()
+            if cycle.state is not CycleState.CLOSED
+            for kr in self.key_results(cycle.id)
+            if kr.id == kr_id or kr.id.startswith(kr_id)
+        ]
+        exact = [kr for kr in matches if kr.id == kr_id]
+        if exact:
+            return exact[0]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise RuleViolation(f"{kr_id!r} matches several key results; give more of the id")
+        raise RuleViolation(f"no key result with id {kr_id!r} in an open cycle")
+
+    def save_objective(
+        self, objective: Objective, *, author: str = "", reason: str = ""
+    ) -> Objective:
+        cycle_file = self._writable_cycle_file(objective.cycle_id)
+        if objective.parent_id is not None:
+            self._check_parent(objective)
+        if objective.team_id is not None:
+            self.team(objective.team_id)
+        with self._writing(cycle_file):
+            self._audit_change(cycle_file, objective, author, reason)
+            return cycle_file.put(objective, "objectives")
+
+    def _check_parent(self, objective: Objective) -> None:
+        parents = {o.id: o for o in self.objectives(objective.cycle_id)}
+        seen = {objective.id}
+        parent_id = objective.parent_id
+        while parent_id is not None:
+            if parent_id in seen:
+                raise RuleViolation("that alignment would make a loop of objectives")
+            parent = parents.get(parent_id)
+            if parent is None:
+                raise RuleViolation(f"no objective with id {parent_id!r} to align to in this cycle")
+            seen.add(parent_id)
+            parent_id = parent.parent_id
+
+    def save_key_result(self, kr: KeyResult, *, author: str = "", reason: str = "") -> KeyResult:
+        cycle_file = self._writable_cycle_file(kr.cycle_id)
+        if not any(o.id == kr.objective_id for o in self.objectives(kr.cycle_id)):
+            raise RuleViolation(f"no objective with id {kr.objective_id!r} in this cycle")
+        with self._writing(cycle_file):
+            self._audit_change(cycle_file, kr, author, reason)
+            return cycle_file.put(kr, "key_results")
+
+    def _writable_cycle_file(self, cycle_id: str) -> _StoreFile:
+        cycle = self.cycle(cycle_id)
+        if cycle.state is CycleState.CLOSED:
+            raise RuleViolation(f"cycle {cycle.name} is closed; its records are kept unchanged")
+        return self._cycle_file(cycle_id)
+
+    def _audit_change(
+        self, cycle_file: _StoreFile, model: Objective | KeyResult, author: str, reason: str
+    ) -> None:
+        """Record each changed field of an objective or key result (inside a write)."""
+        table = CYCLE_TABLES[type(model)]
+        previous = next(
+            (m for m in cycle_file.models(type(model), table) if m.id == model.id), None
+        )
+        now = self._now()
+        if previous is None:
+            changes = [("created", None, model.title)]
+        else:
+            changes = []
+            before, after = previous.model_dump(mode="json"), model.model_dump(mode="json")
+            for name in AUDITED_FIELDS[type(model)]:
+                if before[name] != after[name]:
+                    changes.append((name, before[name], after[name]))
+        for name, old, new in changes:
+            entry = AuditEntry(
+                cycle_id=model.cycle_id,
+                entity_id=model.id,
+                field=name,
+                old=old,
+                new=new,
+                reason=reason,
+                author=author,
+                at=now,
+            )
+            cycle_file.put(entry, "audit", append=True)
+
+    def audit(self, cycle_id: str, entity_id: str | None = None) -> list[AuditEntry]:
+        entries = self._read(self._cycle_file(cycle_id), AuditEntry)
+        if entity_id is not None:
+            entries = [entry for entry in entries if entry.entity_id == entity_id]
+        return sorted(entries, key=lambda entry: entry.at)
+
+    # --- check-ins, meetings, actions ---------------------------------------------------
+
+    def check_ins(self, cycle_id: str, kr_id: str | None = None) -> list[CheckIn]:
+        check_ins = self._read(self._cycle_file(cycle_id), CheckIn)
+        if kr_id is not None:
+            check_ins = [ci for ci in check_ins if ci.kr_id == kr_id]
+        return sorted(check_ins, key=lambda ci: (ci.meeting_date, ci.recorded_at))
+
+    def add_check_in(self, check_in: CheckIn) -> CheckIn:
+        """Append a check-in; if the KR already has one for that meeting, this one corrects it.
+
+        Refused for a retired KR, a closed cycle, or a date that is not one of the cycle's
+        meetings. Returns the check-in as stored (with `supersedes` filled in).
+        """
+        from okr_tui.domain.cadence import meeting_dates
+
+        cycle = self.cycle(check_in.cycle_id)
+        cycle_file = self._writable_cycle_file(cycle.id)
+        if check_in.meeting_date not in meeting_dates(cycle):
+            raise RuleViolation(
+                f"{check_in.meeting_date.isoformat()} is not a check-in meeting of {cycle.name}"
+            )
+        with self._writing(cycle_file):
+            kr = next(
+                (k for k in cycle_file.models(KeyResult, "key_results") if k.id == check_in.kr_id),
+                None,
+            )
+            if kr is None:
+                raise RuleViolation(f"no key result with id {check_in.kr_id!r} in {cycle.name}")
+            if kr.status is Status.RETIRED:
+                raise RuleViolation(f"key result {kr.title!r} is retired; it takes no check-ins")
+            same_meeting = [
+                ci
+                for ci in cycle_file.models(CheckIn, "check_ins")
+                if ci.kr_id == kr.id and ci.meeting_date == check_in.meeting_date
+            ]
+            superseded = {ci.supersedes for ci in same_meeting}
+            live = [ci for ci in same_meeting if ci.id not in superseded]
+            if live:
+                check_in = check_in.model_copy(update={"supersedes": live[-1].id})
+            if any(ci.id == check_in.id for ci in same_meeting):
+                raise RuleViolation("this check-in was already saved")
+            return cycle_file.put(check_in, "check_ins", append=True)
+
+    def meetings(self, cycle_id: str) -> list[Meeting]:
+        meetings = self._read(self._cycle_file(cycle_id), Meeting)
+        return sorted(meetings, key=lambda m: (m.meeting_date, m.id))
+
+    def save_meeting(self, meeting: Meeting) -> Meeting:
+        cycle_file = self._writable_cycle_file(meeting.cycle_id)
+        with self._writing(cycle_file):
+            for existing in cycle_file.models(Meeting, "meetings"):
+                if existing.id == meeting.id and existing.is_closed:
+                    raise RuleViolation("this meeting is closed; its record is kept unchanged")
+            return cycle_file.put(meeting, "meetings")
+
+    def actions(self, cycle_id: str, kr_id: str | None = None) -> list[Action]:
+        actions = self._read(self._cycle_file(cycle_id), Action)
+        if kr_id is not None:
+            actions = [action for action in actions if action.kr_id == kr_id]
+        return sorted(actions, key=lambda a: a.created_at)
+
+    def save_action(self, action: Action) -> Action:
+        cycle_file = self._writable_cycle_file(action.cycle_id)
+        with self._writing(cycle_file):
+            return cycle_file.put(action, "actions")
+
+    # --- review, scoring, retrospective -------------------------------------------------
+
+    def review_decisions(self, cycle_id: str) -> list[ReviewDecision]:
+        decisions = self._read(self._cycle_file(cycle_id), ReviewDecision)
+        return sorted(decisions, key=lambda d: d.decided_at)
+
+    def record_review_decision(self, decision: ReviewDecision) -> KeyResult:
+        """Store a mid-quarter decision and apply it to the KR (with audit), in one save."""
+        cycle_file = self._writable_cycle_file(decision.cycle_id)
+        kr = self.key_result(decision.cycle_id, decision.kr_id)
+        if decision.decision is ReviewDecisionKind.ADJUST:
+            decision = decision.model_copy(update={"old_target": kr.target})
+            updated = KeyResult.model_validate({**kr.model_dump(), "target": decision.new_target})
+        elif decision.decision is ReviewDecisionKind.RETIRE:
+            updated = KeyResult.model_validate(
+                {
+                    **kr.model_dump(),
+                    "status": Status.RETIRED,
+                    "retired_reason": decision.reason,
+                    "retired_at": decision.decided_at,
+                }
+            )
+        else:
+            updated = kr
+        with self._writing(cycle_file):
+            cycle_file.put(decision, "review_decisions", append=True)
+            if updated is not kr:
+                self._audit_change(cycle_file, updated, decision.author, decision.reason)
+                updated = cycle_file.put(updated, "key_results")
+        return updated
+
+    def reviews(self, cycle_id: str) -> list[Review]:
+        return self._read(self._cycle_file(cycle_id), Review)
+
+    def complete_review(self, review: Review) -> Review:
+        cycle_file = self._writable_cycle_file(review.cycle_id)
+        with self._writing(cycle_file):
+            return cycle_file.put(review, "reviews", append=True)
+
+    def scores(self, cycle_id: str) -> list[Score]:
+        return self._read(self._cycle_file(cycle_id), Score)
+
+    def save_score(self, score: Score, *, author: str = "") -> Score:
+        """Set the final score of a KR; a changed score replaces the old one, audited."""
+        cycle_file = self._writable_cycle_file(score.cycle_id)
+        self.key_result(score.cycle_id, score.kr_id)
+        with self._writing(cycle_file):
+            previous = next(
+                (s for s in cycle_file.models(Score, "scores") if s.kr_id == score.kr_id), None
+            )
+            if previous is not None:
+                score = score.model_copy(update={"id": previous.id})
+            if previous is None or previous.given != score.given:
+                cycle_file.put(
+                    AuditEntry(
+                        cycle_id=score.cycle_id,
+                        entity_id=score.kr_id,
+                        field="score",
+                        old=previous.given if previous else None,
+                        new=score.given,
+                        reason=score.reason,
+                        author=author,
+                        at=self._now(),
+                    ),
+                    "audit",
+                    append=True,
+                )
+            return cycle_file.put(score, "scores")
+
+    def retrospectives(self, cycle_id: str) -> list[Retrospective]:
+        return self._read(self._cycle_file(cycle_id), Retrospective)
+
+    def save_retrospective(self, retrospective: Retrospective) -> Retrospective:
+        """One retrospective per team and cycle: saving again replaces it."""
+        cycle_file = self._writable_cycle_file(retrospective.cycle_id)
+        with self._writing(cycle_file):
+            for existing in cycle_file.models(Retrospective, "retrospectives"):
+                if existing.team_id == retrospective.team_id:
+                    retrospective = retrospective.model_copy(update={"id": existing.id})
+            return cycle_file.put(retrospective, "retrospectives")
+
+    def close_cycle(
+        self,
+        cycle_id: str,
+        *,
+        carry_into: Cycle | None = None,
+        objectives: Sequence[Objective] = (),
+        key_results: Sequence[KeyResult] = (),
+    ) -> Cycle:
+        """Close a cycle, after first saving the carried-over objectives into the next one.
+
+        The next cycle is written before the old one is marked closed, so a crash in between
+        leaves both usable and the close can simply be repeated.
+        """
+        cycle = self.cycle(cycle_id)
+        if cycle.state is CycleState.CLOSED:
+            raise RuleViolation(f"cycle {cycle.name} is already closed")
+        if carry_into is not None:
+            if not any(c.id == carry_into.id for c in self.cycles()):
+                self.save_cycle(carry_into)
+            target = self._writable_cycle_file(carry_into.id)
+            with self._writing(target):
+                for objective in objectives:
+                    self._audit_change(target, objective, "", f"carried over from {cycle.name}")
+                    target.put(objective, "objectives")
+                for kr in key_results:
+                    self._audit_change(target, kr, "", f"carried over from {cycle.name}")
+                    target.put(kr, "key_results")
+        with self._writing(self._root):
+            return self._root.put(cycle.model_copy(update={"state": CycleState.CLOSED}), "cycles")
+
+    # --- whole-store exchange -----------------------------------------------------------
+
+    def cycle_contents(self, cycle_id: str) -> CycleContents:
+        cycle_file = self._cycle_file(cycle_id)
+        cycle_file.refresh()
+        return CycleContents(
+            **{table: cycle_file.models(cls, table) for cls, table in CYCLE_TABLES.items()}
+        )
+
+    def replace_everything(
+        self, teams: Sequence[Team], cycles: Sequence[Cycle], contents: dict[str, CycleContents]
+    ) -> None:
+        """Make the store hold exactly this (import). Cycle files are written before the root
+        file lists them; files of cycles that are no longer listed are removed last."""
+        with self._writing(self._root):
+            for cycle in cycles:
+                path = self.folder / CYCLES_FOLDER / f"{cycle.id}.json"
+                cycle_file = _StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
+                with cycle_file.transaction():
+                    for table in CYCLE_TABLES.values():
+                        cycle_file.replace_table(table, getattr(contents[cycle.id], table))
+            self._root.replace_table("teams", teams)
+            self._root.replace_table("cycles", cycles)
+        self._cycle_files.clear()
+        keep = {f"{cycle.id}.json" for cycle in cycles}
+        for path in (self.folder / CYCLES_FOLDER).glob("*.json"):
+            if path.name not in keep:
+                path.unlink()
