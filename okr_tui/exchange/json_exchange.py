@@ -1,0 +1,260 @@
+"""The full-fidelity JSON exchange format: export, validated import, and its JSON Schema.
+
+An export is deterministic (fixed key and entity order, no timestamp of its own), so two exports
+of the same data are byte-identical and diff well in git. An import is checked completely (shape,
+then every reference) before anything is written; a problem is reported with its JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from okr_tui.domain.models import (
+    Action,
+    AuditEntry,
+    CheckIn,
+    Cycle,
+    KeyResult,
+    Meeting,
+    Objective,
+    Retrospective,
+    Review,
+    ReviewDecision,
+    Score,
+    Team,
+)
+from okr_tui.store.store import CycleContents, OkrStore
+
+FORMAT_NAME = "okr-tui"
+FORMAT_VERSION = 1
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+class CycleExport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cycle: Cycle
+    objectives: list[Objective] = Field(default_factory=list)
+    key_results: list[KeyResult] = Field(default_factory=list)
+    check_ins: list[CheckIn] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    review_decisions: list[ReviewDecision] = Field(default_factory=list)
+    reviews: list[Review] = Field(default_factory=list)
+    scores: list[Score] = Field(default_factory=list)
+    retrospectives: list[Retrospective] = Field(default_factory=list)
+    audit: list[AuditEntry] = Field(default_factory=list)
+
+
+class ExportDocument(BaseModel):
+    """An okr-tui export: teams, and for each cycle everything recorded in it."""
+
+    model_config = ConfigDict(extra="forbid", title="okr-tui export")
+
+    format: Literal["okr-tui"] = FORMAT_NAME
+    version: Literal[1] = FORMAT_VERSION
+    teams: list[Team] = Field(default_factory=list)
+    cycles: list[CycleExport] = Field(default_factory=list)
+
+
+class ImportProblem(Exception):
+    """An import refused before writing anything; `errors` are (JSON path, message) pairs."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{path}: {message}" for path, message in errors))
+
+
+def _sorted(models: Iterable[BaseModel], *keys: str) -> list[BaseModel]:
+    return sorted(models, key=lambda m: tuple(str(getattr(m, k)) for k in (*keys, "id")))
+
+
+def build_export(store: OkrStore, cycle_id: str | None = None) -> ExportDocument:
+    cycles = [c for c in store.cycles() if cycle_id is None or c.id == cycle_id]
+    exported = []
+    for cycle in cycles:
+        contents = store.cycle_contents(cycle.id)
+        exported.append(
+            CycleExport(
+                cycle=cycle,
+                objectives=_sorted(contents.objectives, "order", "title"),
+                key_results=_sorted(contents.key_results, "objective_id", "order", "title"),
+                check_ins=_sorted(contents.check_ins, "meeting_date", "recorded_at"),
+                meetings=_sorted(contents.meetings, "meeting_date"),
+                actions=_sorted(contents.actions, "created_at"),
+                review_decisions=_sorted(contents.review_decisions, "decided_at"),
+                reviews=_sorted(contents.reviews, "completed_at"),
+                scores=_sorted(contents.scores, "kr_id"),
+                retrospectives=_sorted(contents.retrospectives, "team_id"),
+                audit=_sorted(contents.audit, "at"),
+            )
+        )
+    return ExportDocument(teams=_sorted(store.teams(), "order", "name"), cycles=exported)
+
+
+def export_json(store: OkrStore, cycle_id: str | None = None) -> str:
+    document = build_export(store, cycle_id).model_dump(mode="json")
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _json_path(location: Iterable[str | int]) -> str:
+    path = "$"
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def read_import(path: Path) -> ExportDocument:
+    """Load and fully check an export file; raise ImportProblem listing every error."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ImportProblem([("$", f"cannot read {path}: {error.strerror}")]) from error
+    if size > MAX_IMPORT_BYTES:
+        raise ImportProblem(
+            [
+                (
+                    "$",
+                    f"{path} is {size // (1024 * 1024)} MiB; imports are limited to "
+                    f"{MAX_IMPORT_BYTES // (1024 * 1024)} MiB",
+                )
+            ]
+        )
+    try:
+        raw = orjson.loads(path.read_bytes())
+    except (orjson.JSONDecodeError, RecursionError) as error:
+        raise ImportProblem([("$", f"not valid JSON: {error}")]) from error
+    except OSError as error:
+        raise ImportProblem([("$", f"cannot read {path}: {error.strerror}")]) from error
+    return check_document(raw)
+
+
+def check_document(raw: Any) -> ExportDocument:
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
+        raise ImportProblem(
+            [("$.format", f"not an okr-tui export (expected format {FORMAT_NAME!r})")]
+        )
+    if raw.get("version") != FORMAT_VERSION:
+        raise ImportProblem(
+            [
+                (
+                    "$.version",
+                    f"export format version {raw.get('version')!r} is not supported; "
+                    f"this okr-tui reads version {FORMAT_VERSION}",
+                )
+            ]
+        )
+    try:
+        document = ExportDocument.model_validate(raw)
+    except ValidationError as error:
+        raise ImportProblem(
+            [(_json_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+        ) from None
+    errors = reference_errors(document)
+    if errors:
+        raise ImportProblem(errors)
+    return document
+
+
+def reference_errors(document: ExportDocument) -> list[tuple[str, str]]:
+    """Every dangling reference, duplicate id and entity filed under the wrong cycle."""
+    errors: list[tuple[str, str]] = []
+    ids: Counter[str] = Counter()
+    team_ids = {team.id for team in document.teams}
+    ids.update(team.id for team in document.teams)
+    names = Counter(export.cycle.name for export in document.cycles)
+    for index, export in enumerate(document.cycles):
+        base = f"$.cycles[{index}]"
+        cycle_id = export.cycle.id
+        ids[cycle_id] += 1
+        if names[export.cycle.name] > 1:
+            errors.append((f"{base}.cycle.name", f"cycle name {export.cycle.name!r} is used twice"))
+        objective_ids = {o.id for o in export.objectives}
+        kr_ids = {kr.id for kr in export.key_results}
+        check_in_ids = {ci.id for ci in export.check_ins}
+        for table in CycleContents.__dataclass_fields__:
+            for position, model in enumerate(getattr(export, table)):
+                where = f"{base}.{table}[{position}]"
+                ids[model.id] += 1
+                if model.cycle_id != cycle_id:
+                    errors.append((f"{where}.cycle_id", f"belongs to cycle {cycle_id!r}"))
+                if hasattr(model, "kr_id") and model.kr_id not in kr_ids:
+                    errors.append(
+                        (f"{where}.kr_id", f"no key result {model.kr_id!r} in this cycle")
+                    )
+        for position, objective in enumerate(export.objectives):
+            where = f"{base}.objectives[{position}]"
+            if objective.team_id is not None and objective.team_id not in team_ids:
+                errors.append((f"{where}.team_id", f"no team {objective.team_id!r}"))
+            if objective.parent_id is not None and objective.parent_id not in objective_ids:
+                errors.append((f"{where}.parent_id", f"no objective {objective.parent_id!r}"))
+        for position, kr in enumerate(export.key_results):
+            if kr.objective_id not in objective_ids:
+                errors.append(
+                    (
+                        f"{base}.key_results[{position}].objective_id",
+                        f"no objective {kr.objective_id!r} in this cycle",
+                    )
+                )
+        for position, check_in in enumerate(export.check_ins):
+            if check_in.supersedes is not None and check_in.supersedes not in check_in_ids:
+                errors.append(
+                    (
+                        f"{base}.check_ins[{position}].supersedes",
+                        f"no check-in {check_in.supersedes!r}",
+                    )
+                )
+        for position, meeting in enumerate(export.meetings):
+            for missing in sorted(set(meeting.check_in_ids) - check_in_ids):
+                errors.append(
+                    (f"{base}.meetings[{position}].check_in_ids", f"no check-in {missing!r}")
+                )
+            if meeting.team_id is not None and meeting.team_id not in team_ids:
+                errors.append(
+                    (f"{base}.meetings[{position}].team_id", f"no team {meeting.team_id!r}")
+                )
+    for duplicate in sorted(entity_id for entity_id, count in ids.items() if count > 1):
+        errors.append(("$", f"id {duplicate!r} is used {ids[duplicate]} times"))
+    return errors
+
+
+def apply_import(store: OkrStore, document: ExportDocument, *, replace: bool = False) -> None:
+    """Write an import into the store; a store that holds data is only replaced when asked."""
+    if not replace and not store.is_empty():
+        raise ImportProblem(
+            [
+                (
+                    "$",
+                    f"the store at {store.folder} already holds data; use --replace to replace "
+                    "it with the file's contents (export it first to keep a copy)",
+                )
+            ]
+        )
+    contents = {
+        export.cycle.id: CycleContents(
+            **{table: getattr(export, table) for table in CycleContents.__dataclass_fields__}
+        )
+        for export in document.cycles
+    }
+    store.replace_everything(document.teams, [e.cycle for e in document.cycles], contents)
+
+
+def import_summary(document: ExportDocument) -> str:
+    check_ins = sum(len(e.check_ins) for e in document.cycles)
+    key_results = sum(len(e.key_results) for e in document.cycles)
+    objectives = sum(len(e.objectives) for e in document.cycles)
+    return (
+        f"{len(document.teams)} teams, {len(document.cycles)} cycles, {objectives} objectives, "
+        f"{key_results} key results, {check_ins} check-ins"
+    )
+
+
+def export_schema() -> str:
+    return json.dumps(ExportDocument.model_json_schema(), indent=2, sort_keys=True) + "\n"
