@@ -209,7 +209,9 @@ class Cycle(Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown timezone {value!r} (use an IANA name like Europe/Berlin)") from error
+            raise ValueError(
+                f"unknown timezone {value!r} (use a name like Europe/Berlin)"
+            ) from error
         return value
 
     @field_validator("meeting_time")
