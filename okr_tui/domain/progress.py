@@ -1,0 +1,301 @@
+"""Progress, pace, scores and bands: the numbers a check-in meeting talks about.
+
+Pure functions over domain models, with the moment passed in, so every figure on screen can be
+recomputed for any past week and tested without a clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from okr_tui.domain.models import CheckIn, Confidence, Cycle, KeyResult, KrType, ObjectiveKind
+
+_STAY_TYPES = (KrType.STAY_ABOVE, KrType.STAY_BELOW)
+_PREFIX_UNITS = ("$", "€", "£")
+
+
+# --- check-ins --------------------------------------------------------------------------
+
+
+def _order(check_in: CheckIn) -> tuple:
+    return (check_in.meeting_date, check_in.recorded_at)
+
+
+def effective_check_ins(check_ins: Iterable[CheckIn]) -> list[CheckIn]:
+    """The check-ins that still count, oldest first: a correction hides the one it supersedes,
+    because check-ins are append-only and history must stay replayable."""
+    check_ins = list(check_ins)
+    superseded = {check_in.supersedes for check_in in check_ins if check_in.supersedes}
+    return sorted((c for c in check_ins if c.id not in superseded), key=_order)
+
+
+def latest_check_ins(check_ins: Iterable[CheckIn]) -> dict[str, CheckIn]:
+    """Each key result's latest effective check-in, by meeting date then time recorded."""
+    latest: dict[str, CheckIn] = {}
+    for check_in in effective_check_ins(check_ins):
+        latest[check_in.kr_id] = check_in
+    return latest
+
+
+def history(kr_id: str, check_ins: Iterable[CheckIn]) -> list[CheckIn]:
+    """One key result's effective check-ins, oldest first: the trend shown beside it."""
+    return [check_in for check_in in effective_check_ins(check_ins) if check_in.kr_id == kr_id]
+
+
+def current_value(kr: KeyResult, check_ins: Iterable[CheckIn]) -> float:
+    """Where the key result stands now: its latest effective value, or its baseline before any
+    check-in."""
+    latest = latest_check_ins(check_ins).get(kr.id)
+    return kr.baseline if latest is None else latest.value
+
+
+# --- progress and pace --------------------------------------------------------------------
+
+
+def progress(kr: KeyResult, value: float) -> float:
+    """How far `value` is from baseline to target, 0..1, whichever way the key result points.
+
+    Milestones are done (1) or not (0); stay above/below hold the line (1) or not (0).
+    """
+    if kr.kr_type is KrType.MILESTONE:
+        return 1.0 if value >= 1 else 0.0
+    if kr.kr_type is KrType.STAY_ABOVE:
+        return 1.0 if value >= kr.target else 0.0
+    if kr.kr_type is KrType.STAY_BELOW:
+        return 1.0 if value <= kr.target else 0.0
+    span = kr.target - kr.baseline
+    if math.isinf(span):
+        # Baseline and target at opposite ends of the float range: halve both to stay finite.
+        ratio = (value / 2 - kr.baseline / 2) / (kr.target / 2 - kr.baseline / 2)
+    else:
+        ratio = (value - kr.baseline) / span
+    return min(max(ratio, 0.0), 1.0)
+
+
+def _cycle_bounds(cycle: Cycle) -> tuple[datetime, datetime]:
+    """The cycle as UTC moments: start day 00:00 to the day after the end 00:00, local time."""
+    zone = ZoneInfo(cycle.timezone)
+    begin = datetime.combine(cycle.start, time(0), tzinfo=zone)
+    finish = datetime.combine(cycle.end + timedelta(days=1), time(0), tzinfo=zone)
+    return begin.astimezone(UTC), finish.astimezone(UTC)
+
+
+def expected_progress(cycle: Cycle, at: datetime) -> float:
+    """The share of the cycle elapsed at `at`, 0..1: where a key result on a straight line
+    from baseline to target would be. `at` must be timezone-aware."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("expected_progress needs a timezone-aware moment")
+    begin, finish = _cycle_bounds(cycle)
+    # Subtract in UTC: same-tzinfo arithmetic would ignore a DST change inside the cycle.
+    elapsed = at.astimezone(UTC) - begin
+    return min(max(elapsed / (finish - begin), 0.0), 1.0)
+
+
+class Pace(StrEnum):
+    AHEAD = "ahead"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class PaceStatus:
+    """A key result's pace with the figures behind it, so the screen can say why."""
+
+    pace: Pace
+    progress: float
+    expected: float
+    gap: float  # progress - expected
+
+
+def pace(
+    kr: KeyResult, value: float, cycle: Cycle, at: datetime, tolerance: float = 0.1
+) -> PaceStatus:
+    """Whether a key result is ahead of, on or behind a straight line through the cycle.
+
+    Increase/decrease: behind if progress trails the line by more than `tolerance`, ahead if it
+    leads by more, else on track. Stay above/below: holding the line is on track, else behind
+    (there is nothing to be ahead of). Milestone: done is ahead (on track once the cycle is over);
+    not done is on track until three quarters of the cycle have passed, then behind.
+    """
+    done = progress(kr, value)
+    expected = expected_progress(cycle, at)
+    gap = done - expected
+    if kr.kr_type in _STAY_TYPES:
+        verdict = Pace.ON_TRACK if done >= 1 else Pace.BEHIND
+    elif kr.kr_type is KrType.MILESTONE:
+        if done >= 1:
+            verdict = Pace.ON_TRACK if expected >= 1 else Pace.AHEAD
+        else:
+            verdict = Pace.BEHIND if expected > 0.75 else Pace.ON_TRACK
+    elif gap < -tolerance:
+        verdict = Pace.BEHIND
+    elif gap > tolerance:
+        verdict = Pace.AHEAD
+    else:
+        verdict = Pace.ON_TRACK
+    return PaceStatus(pace=verdict, progress=done, expected=expected, gap=gap)
+
+
+# --- scores and bands ---------------------------------------------------------------------
+
+
+def round_score(value: float) -> float:
+    """A score to one decimal, halves rounded up (0.25 -> 0.3), clamped to 0..1.
+
+    Decimal, not round(): round() is banker's rounding on binary floats, so 0.25 -> 0.2 and
+    0.35 -> 0.3. Float noise (0.35000000000000003, 0.34999999999999997) is first settled at
+    nine decimals so a computed half still rounds up.
+    """
+    if math.isnan(value):
+        raise ValueError("a score must be a number")
+    clamped = min(max(value, 0.0), 1.0)
+    settled = Decimal(repr(clamped)).quantize(Decimal("1e-9"), rounding=ROUND_HALF_EVEN)
+    return float(settled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def suggested_score(kr: KeyResult, check_ins: Iterable[CheckIn]) -> float:
+    """The end-of-cycle score to propose: progress at the latest value, rounded to a tenth.
+
+    A stay above/below key result is about the whole cycle, not its last week, so it scores the
+    share of its check-ins that held the line (its current value's progress before any).
+    """
+    check_ins = list(check_ins)
+    if kr.kr_type in _STAY_TYPES:
+        kept = history(kr.id, check_ins)
+        if kept:
+            held = sum(progress(kr, check_in.value) for check_in in kept)
+            return round_score(held / len(kept))
+    return round_score(progress(kr, current_value(kr, check_ins)))
+
+
+class Band(StrEnum):
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+    @property
+    def symbol(self) -> str:
+        """A shape as well as a colour, since colour alone must never carry meaning."""
+        return {Band.RED: "✖", Band.YELLOW: "▲", Band.GREEN: "✔"}[self]
+
+    @property
+    def label(self) -> str:
+        return {Band.RED: "miss", Band.YELLOW: "partial", Band.GREEN: "success"}[self]
+
+
+def band(score: float, kind: ObjectiveKind = ObjectiveKind.ASPIRATIONAL) -> Band:
+    """The colour band of a score, read by the objective's kind.
+
+    Aspirational and learning: 0.7 on a stretch goal is success (0.7+ green, 0.4-0.6 yellow,
+    0.3 or less red). Committed: anything under 1.0 is a miss (1.0 green, 0.7-0.9 yellow,
+    below 0.7 red). The score is rounded first, so 0.35 reads as 0.4.
+    """
+    rounded = round_score(score)
+    if kind is ObjectiveKind.COMMITTED:
+        if rounded >= 1.0:
+            return Band.GREEN
+        return Band.YELLOW if rounded >= 0.7 else Band.RED
+    if rounded >= 0.7:
+        return Band.GREEN
+    return Band.YELLOW if rounded >= 0.4 else Band.RED
+
+
+def _weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    pairs = list(pairs)
+    total_weight = sum(weight for weight, _ in pairs)
+    if not pairs or total_weight <= 0:
+        return None
+    return sum(weight * amount for weight, amount in pairs) / total_weight
+
+
+def objective_score(key_results: Iterable[KeyResult], scores: Mapping[str, float]) -> float | None:
+    """An objective's score: the weighted mean of its active, scored key results, rounded.
+
+    Retired key results never count, so dropping one mid-cycle does not drag the score down.
+    None when no active key result has a score yet.
+    """
+    mean = _weighted_mean(
+        (kr.weight, scores[kr.id]) for kr in key_results if kr.is_active and kr.id in scores
+    )
+    return None if mean is None else round_score(mean)
+
+
+def objective_progress(
+    key_results: Iterable[KeyResult], check_ins: Iterable[CheckIn]
+) -> float | None:
+    """An objective's progress: the weighted mean progress of its active key results (unrounded,
+    for bars). None when it has no active key result."""
+    check_ins = list(check_ins)
+    return _weighted_mean(
+        (kr.weight, progress(kr, current_value(kr, check_ins)))
+        for kr in key_results
+        if kr.is_active
+    )
+
+
+def rollup_confidence(
+    key_results: Iterable[KeyResult], check_ins: Iterable[CheckIn]
+) -> Confidence | None:
+    """An objective's confidence: the worst latest confidence among its active key results, so
+    one key result off track is never averaged away. None before any check-in."""
+    latest = latest_check_ins(check_ins)
+    confidences = [
+        latest[kr.id].confidence for kr in key_results if kr.is_active and kr.id in latest
+    ]
+    return min(confidences, key=lambda confidence: confidence.rank, default=None)
+
+
+def _last_two(kr_id: str, check_ins: Iterable[CheckIn]) -> tuple[CheckIn, CheckIn] | None:
+    kept = history(kr_id, check_ins)
+    return (kept[-2], kept[-1]) if len(kept) >= 2 else None
+
+
+def confidence_change(kr_id: str, check_ins: Iterable[CheckIn]) -> int:
+    """+1 if confidence rose since the previous check-in, -1 if it fell, 0 otherwise: the arrow
+    the meeting looks at first."""
+    pair = _last_two(kr_id, check_ins)
+    if pair is None:
+        return 0
+    previous, latest = pair
+    difference = latest.confidence.rank - previous.confidence.rank
+    return (difference > 0) - (difference < 0)
+
+
+def value_delta(kr_id: str, check_ins: Iterable[CheckIn]) -> float | None:
+    """The change in value since the previous check-in; None with fewer than two."""
+    pair = _last_two(kr_id, check_ins)
+    if pair is None:
+        return None
+    previous, latest = pair
+    return latest.value - previous.value
+
+
+# --- display -------------------------------------------------------------------------------
+
+
+def format_value(value: float, unit: str) -> str:
+    """A value as people write it: "45%", "30 days", "$1,200", "4.1 s".
+
+    Whole numbers lose their ".0", others keep up to two decimals; thousands get commas.
+    "%" is attached, currency symbols go in front, any other unit follows after a space.
+    """
+    number = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+    sign = "-" if value < 0 and number != "0" else ""
+    unit = unit.strip()
+    if not unit:
+        return f"{sign}{number}"
+    if unit == "%":
+        return f"{sign}{number}%"
+    if unit in _PREFIX_UNITS:
+        return f"{sign}{unit}{number}"
+    return f"{sign}{number} {unit}"
