@@ -509,3 +509,15 @@ def test_rollup_confidence_is_the_worst_of_the_active_key_results() -> None:
 )
 def test_format_value(value: float, unit: str, text: str) -> None:
     assert format_value(value, unit) == text
+
+
+def test_expected_progress_accepts_the_clocks_pendulum_datetimes():
+    """The store clock hands out pendulum DateTimes; the maths must take them as they are."""
+    import pendulum
+
+    from okr_tui.domain.models import Cycle
+    from okr_tui.domain.progress import expected_progress
+
+    cycle = Cycle(name="Q", start=date(2026, 10, 1), end=date(2026, 12, 31), timezone="UTC")
+    halfway = pendulum.datetime(2026, 11, 15, 12, tz="UTC")
+    assert expected_progress(cycle, halfway) == pytest.approx(0.5, abs=0.01)

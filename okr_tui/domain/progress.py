@@ -93,8 +93,10 @@ def expected_progress(cycle: Cycle, at: datetime) -> float:
         raise ValueError("expected_progress needs a timezone-aware moment")
     begin, finish = _cycle_bounds(cycle)
     # Subtract in UTC: same-tzinfo arithmetic would ignore a DST change inside the cycle.
-    elapsed = at.astimezone(UTC) - begin
-    return min(max(elapsed / (finish - begin), 0.0), 1.0)
+    # Timestamps, not subtraction: pendulum DateTimes subtract into Intervals that cannot be
+    # divided by a plain timedelta.
+    elapsed = at.timestamp() - begin.timestamp()
+    return min(max(elapsed / (finish.timestamp() - begin.timestamp()), 0.0), 1.0)
 
 
 class Pace(StrEnum):

@@ -1,0 +1,419 @@
+"""The `okr` command: the app by default, and scriptable commands beside it.
+
+Heavy imports (Textual, the store) happen inside the commands that need them, so `okr --help`
+and `okr due` start fast. User mistakes print one clear line on stderr and exit 2; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from okr_tui import __version__
+
+if TYPE_CHECKING:
+    from okr_tui.domain.clock import Clock
+    from okr_tui.store.store import OkrStore
+
+USER_ERROR = 2
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for: printed as one line, exit status 2."""
+
+
+def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """--db and --at work before or after the command name (`okr --db X due`, `okr due --db X`)."""
+    default = None if defaults else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="store folder (default: $OKR_DB, else the user data folder)",
+    )
+    parser.add_argument(
+        "--at",
+        metavar="DATETIME",
+        default=default,
+        help="pretend it is this moment, e.g. 2026-11-23T09:30 (local time) or with +01:00",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="okr",
+        description="Weekly OKR check-ins from the terminal. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"okr-tui {__version__}")
+    _global_options(parser, defaults=True)
+    parser.add_argument("--theme", metavar="NAME", default=None, help="colour theme for the app")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _global_options(sub, defaults=False)
+        return sub
+
+    command("demo", "write a realistic demo store (the store must be empty)")
+
+    export = command("export", "export the store (or one cycle)")
+    export.add_argument("--format", choices=["json", "md", "csv"], default="json")
+    export.add_argument("--cycle", metavar="ID", help="only this cycle (id or name)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    importer = command("import", "import a JSON export, checking everything before writing")
+    importer.add_argument("file", metavar="FILE")
+    importer.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    importer.add_argument(
+        "--replace", action="store_true", help="replace a store that already holds data"
+    )
+
+    due = command("due", "what check-ins, reviews and scoring are due now, per team")
+    due.add_argument("--json", action="store_true", help="machine-readable output")
+
+    listing = command("list", "the key results of the current cycle with their ids")
+    listing.add_argument("--cycle", metavar="ID", help="another cycle (id or name)")
+
+    checkin = command("checkin", "record a check-in for one key result")
+    checkin.add_argument("--kr", required=True, metavar="ID", help="key result id (or prefix)")
+    checkin.add_argument("--value", required=True, metavar="V", help="new value (45, 45%%, done)")
+    checkin.add_argument(
+        "--confidence", metavar="C", help="on track / at risk / off track, or 0-10"
+    )
+    checkin.add_argument("--note", default="", metavar="TEXT")
+    checkin.add_argument("--blockers", default="", metavar="TEXT")
+    checkin.add_argument("--author", default="", metavar="NAME")
+    checkin.add_argument(
+        "--meeting", metavar="DATE", help="a past meeting's date (default: the current meeting)"
+    )
+
+    command("schema", "print the JSON Schema of the export format")
+    return parser
+
+
+def make_clock(at: str | None) -> Clock:
+    from okr_tui.domain.clock import Clock, FixedClock, to_utc
+
+    if not at:
+        return Clock()
+    import pendulum
+
+    try:
+        return FixedClock(to_utc(at, pendulum.local_timezone().name))
+    except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError) as error:
+        raise UserError(f"--at {at!r} is not a date or time ({error})") from None
+
+
+def open_store(args: argparse.Namespace, clock: Clock) -> OkrStore:
+    from okr_tui.paths import default_store
+    from okr_tui.store.store import OkrStore
+
+    folder = Path(args.db).expanduser() if args.db else default_store()
+    return OkrStore(folder, clock)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from okr_tui.exchange.json_exchange import ImportProblem
+    from okr_tui.store.errors import RuleViolation, StoreError
+
+    try:
+        clock = make_clock(args.at)
+        handler = COMMANDS.get(args.command, run_app)
+        return handler(args, clock)
+    except ImportProblem as problem:
+        for path, message in problem.errors:
+            print(f"okr: {path}: {message}", file=sys.stderr)
+        return USER_ERROR
+    except (UserError, StoreError, RuleViolation) as error:
+        print(f"okr: {error}", file=sys.stderr)
+        return USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `okr list | head` closed the pipe early: not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+
+
+def run_app(args: argparse.Namespace, clock: Clock) -> int:
+    store = open_store(args, clock)
+    from okr_tui.app import OkrApp
+
+    OkrApp(store, theme=args.theme).run()
+    return 0
+
+
+def run_demo(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.demo import build_demo
+
+    store = open_store(args, clock)
+    build_demo(store)
+    print(f"Demo store written to {store.folder}")
+    return 0
+
+
+def _write_output(text: str, output: str | None, force: bool) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    path = Path(output).expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name")
+    if path.exists() and not force:
+        raise UserError(f"{path} exists; use --force to overwrite it")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot write {path}: {error.strerror}") from None
+    print(f"Exported to {path}", file=sys.stderr)
+
+
+def run_export(args: argparse.Namespace, clock: Clock) -> int:
+    store = open_store(args, clock)
+    cycle_id = store.find_cycle(args.cycle).id if args.cycle else None
+    if args.format == "json":
+        from okr_tui.exchange.json_exchange import export_json
+
+        text = export_json(store, cycle_id)
+    else:
+        from okr_tui.exchange import reports
+
+        cycle = store.find_cycle(args.cycle) if args.cycle else store.current_cycle()
+        if cycle is None:
+            raise UserError("the store has no cycle to export")
+        render = reports.markdown_notes if args.format == "md" else reports.check_ins_csv
+        text = render(store, cycle.id)
+    _write_output(text, args.output, args.force)
+    return 0
+
+
+def run_import(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.exchange.json_exchange import apply_import, import_summary, read_import
+
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    document = read_import(path)
+    store = open_store(args, clock)
+    if args.dry_run:
+        action = "replace the store with" if not store.is_empty() else "import"
+        print(f"Dry run: the file is valid; would {action} {import_summary(document)}.")
+        if not store.is_empty() and not args.replace:
+            print("The store already holds data: the real import needs --replace.")
+        return 0
+    apply_import(store, document, replace=args.replace)
+    print(f"Imported {import_summary(document)} into {store.folder}")
+    return 0
+
+
+def _current_cycle_or_fail(store: OkrStore):
+    cycle = store.current_cycle()
+    if cycle is None:
+        raise UserError(f"the store at {store.folder} has no cycle yet (try `okr demo`)")
+    return cycle
+
+
+def due_report(store: OkrStore) -> dict:
+    """What is due now, per team, as plain data (the JSON of `okr due --json`)."""
+    from okr_tui.domain import cadence
+
+    cycle = _current_cycle_or_fail(store)
+    now = store.clock.now()
+    teams = {team.id: team.name for team in store.teams()}
+    objectives = store.objectives(cycle.id)
+    key_results = store.key_results(cycle.id)
+    team_ids: list[str | None] = list(teams)
+    if any(o.team_id is None for o in objectives):
+        team_ids.insert(0, None)
+    statuses = cadence.team_status(
+        cycle,
+        team_ids,
+        objectives,
+        key_results,
+        store.check_ins(cycle.id),
+        store.reviews(cycle.id),
+        store.scores(cycle.id),
+        store.retrospectives(cycle.id),
+        now,
+    )
+    titles = {kr.id: kr.title for kr in key_results}
+    upcoming = cadence.next_meeting(cycle, now)
+    week, weeks = cadence.week_of_cycle(cycle, now)
+    return {
+        "now": now.isoformat(),
+        "cycle": {
+            "id": cycle.id,
+            "name": cycle.name,
+            "week": week,
+            "weeks": weeks,
+            "days_left": cadence.days_left(cycle, now),
+            "timezone": cycle.timezone,
+            "next_meeting": upcoming.isoformat() if upcoming else None,
+        },
+        "teams": [
+            {
+                "team_id": status.team_id,
+                "team": teams.get(status.team_id, "Company") if status.team_id else "Company",
+                "current_meeting": status.current_meeting.isoformat()
+                if status.current_meeting
+                else None,
+                "due": [
+                    {"kr_id": d.kr_id, "title": titles[d.kr_id]}
+                    for d in status.key_results
+                    if d.due
+                ],
+                "overdue": [
+                    {
+                        "kr_id": d.kr_id,
+                        "title": titles[d.kr_id],
+                        "missed": [day.isoformat() for day in d.overdue],
+                    }
+                    for d in status.key_results
+                    if d.overdue
+                ],
+                "review_due": status.review_due,
+                "scoring_due": status.scoring_due,
+                "retrospective_due": status.retrospective_due,
+            }
+            for status in statuses
+        ],
+    }
+
+
+def run_due(args: argparse.Namespace, clock: Clock) -> int:
+    report = due_report(open_store(args, clock))
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+    cycle = report["cycle"]
+    header = (
+        f"{cycle['name']} · week {cycle['week']} of {cycle['weeks']}"
+        f" · {cycle['days_left']} days left"
+    )
+    if cycle["next_meeting"]:
+        header += (
+            f" · next check-in {cycle['next_meeting'][:16].replace('T', ' ')} ({cycle['timezone']})"
+        )
+    print(header)
+    for team in report["teams"]:
+        extras = [name for name in ("review", "scoring", "retrospective") if team[f"{name}_due"]]
+        if not team["due"] and not team["overdue"] and not extras:
+            print(f"\n{team['team']}: nothing due")
+            continue
+        print(f"\n{team['team']} (meeting {team['current_meeting']})")
+        missed = {item["kr_id"]: ", ".join(item["missed"]) for item in team["overdue"]}
+        for item in team["due"]:
+            late = f" (also missed {missed.pop(item['kr_id'])})" if item["kr_id"] in missed else ""
+            print(f"  due      {item['kr_id']}  {item['title']}{late}")
+        for item in team["overdue"]:
+            if (dates := missed.get(item["kr_id"])) is not None:
+                print(f"  overdue  {item['kr_id']}  {item['title']} (missed {dates})")
+        for name in extras:
+            print(f"  {name} due")
+    return 0
+
+
+def run_list(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.domain.progress import current_value, format_value
+
+    store = open_store(args, clock)
+    cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
+    teams = {team.id: team.name for team in store.teams()}
+    check_ins = store.check_ins(cycle.id)
+    print(f"{cycle.name} ({cycle.state.value})")
+    for objective in store.objectives(cycle.id):
+        team = teams.get(objective.team_id, "Company") if objective.team_id else "Company"
+        print(f"\n{team}: {objective.title} [{objective.kind.value}]")
+        for kr in store.key_results(cycle.id, objective.id):
+            value = format_value(current_value(kr, check_ins), kr.unit)
+            target = format_value(kr.target, kr.unit)
+            retired = " (retired)" if not kr.is_active else ""
+            print(f"  {kr.id}  {kr.title}  {value} / {target}{retired}")
+    return 0
+
+
+def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.domain import cadence
+    from okr_tui.domain.clock import to_utc
+    from okr_tui.domain.models import CheckIn
+    from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
+
+    store = open_store(args, clock)
+    kr = store.find_key_result(args.kr)
+    cycle = store.cycle(kr.cycle_id)
+    try:
+        value = parse_value(args.value, kr.kr_type)
+        if args.confidence:
+            confidence, score = parse_confidence(args.confidence)
+        else:
+            latest = store.check_ins(cycle.id, kr.id)
+            if not latest:
+                raise ValueInputError("--confidence is needed for a first check-in")
+            confidence, score = latest[-1].confidence, None
+    except ValueInputError as error:
+        raise UserError(str(error)) from None
+    if args.meeting:
+        try:
+            day = to_utc(args.meeting, cycle.timezone).in_timezone(cycle.timezone).date()
+        except ValueError as error:
+            raise UserError(f"--meeting {args.meeting!r}: {error}") from None
+        meeting = cadence.meeting_on(cycle, day)
+        if meeting is None:
+            dates = ", ".join(d.isoformat() for d in cadence.meeting_dates(cycle))
+            raise UserError(f"no meeting of {cycle.name} on {day.isoformat()}; meetings: {dates}")
+    else:
+        meeting = cadence.current_meeting(cycle, clock.now())
+        if meeting is None:
+            raise UserError(f"{cycle.name} has no meetings")
+    try:
+        check_in = CheckIn(
+            cycle_id=cycle.id,
+            kr_id=kr.id,
+            meeting_date=meeting.date(),
+            value=value,
+            confidence=confidence,
+            confidence_score=score,
+            note=args.note,
+            blockers=args.blockers,
+            author=args.author,
+            recorded_at=clock.now(),
+        )
+    except ValueError as error:
+        raise UserError(_first_validation_message(error)) from None
+    stored = store.add_check_in(check_in)
+    verb = "Corrected the check-in" if stored.supersedes else "Checked in"
+    print(f"{verb} for {kr.title!r} at the {meeting.date().isoformat()} meeting of {cycle.name}")
+    return 0
+
+
+def _first_validation_message(error: Exception) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        return f"{field}: {first['msg']}"
+    return str(error)
+
+
+def run_schema(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.exchange.json_exchange import export_schema
+
+    sys.stdout.write(export_schema())
+    return 0
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
+    "demo": run_demo,
+    "export": run_export,
+    "import": run_import,
+    "due": run_due,
+    "list": run_list,
+    "checkin": run_checkin,
+    "schema": run_schema,
+}

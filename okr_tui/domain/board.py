@@ -1,0 +1,139 @@
+"""The figures every screen shows for a key result, computed once from the cycle's records.
+
+Dashboard, walkthrough, review, scoring and presentation all read `KeyResultLine`s, so a number
+means the same on every screen. Pure: the caller passes the records and the moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from okr_tui.domain import cadence, progress
+from okr_tui.domain.models import (
+    CheckIn,
+    Confidence,
+    Cycle,
+    KeyResult,
+    Objective,
+    Status,
+)
+
+
+@dataclass(frozen=True)
+class KeyResultLine:
+    kr: KeyResult
+    objective: Objective
+    value: float
+    progress: float
+    pace: progress.PaceStatus
+    latest: CheckIn | None
+    previous: CheckIn | None
+    checked_in_this_meeting: bool
+    missed_meetings: int
+
+    @property
+    def confidence(self) -> Confidence | None:
+        return self.latest.confidence if self.latest else None
+
+    @property
+    def confidence_change(self) -> int:
+        if self.latest is None or self.previous is None:
+            return 0
+        return self.latest.confidence.rank - self.previous.confidence.rank
+
+    @property
+    def value_delta(self) -> float | None:
+        if self.latest is None or self.previous is None:
+            return None
+        return self.latest.value - self.previous.value
+
+    @property
+    def due_count(self) -> int:
+        """Check-ins owed: this meeting's, plus every missed earlier one."""
+        return (0 if self.checked_in_this_meeting else 1) + self.missed_meetings
+
+    @property
+    def needs_talk_score(self) -> float:
+        """Higher means discuss first: a confidence drop weighs most, then the gap behind pace."""
+        drop = max(0, -self.confidence_change)
+        behind = max(0.0, -self.pace.gap)
+        off_track = 1 if self.confidence is Confidence.OFF_TRACK else 0
+        return drop * 2 + off_track + behind
+
+
+@dataclass(frozen=True)
+class ObjectiveBlock:
+    objective: Objective
+    lines: tuple[KeyResultLine, ...]
+    progress: float | None
+    confidence: Confidence | None
+
+
+def key_result_lines(
+    cycle: Cycle,
+    objectives: Sequence[Objective],
+    key_results: Sequence[KeyResult],
+    check_ins: Sequence[CheckIn],
+    now: datetime,
+    *,
+    include_retired: bool = False,
+) -> list[KeyResultLine]:
+    """One line per key result, in objective order then KR order."""
+    by_objective = {o.id: o for o in objectives}
+    effective = progress.effective_check_ins(check_ins)
+    by_kr: dict[str, list[CheckIn]] = {}
+    for check_in in effective:
+        by_kr.setdefault(check_in.kr_id, []).append(check_in)
+    current = cadence.current_meeting(cycle, now)
+    current_day = current.date() if current else None
+    earlier_meetings = [d for d in cadence.meeting_dates(cycle) if current_day and d < current_day]
+    objective_rank = {o.id: index for index, o in enumerate(objectives)}
+    lines = []
+    for kr in sorted(
+        key_results, key=lambda k: (objective_rank.get(k.objective_id, 1_000_000), k.order)
+    ):
+        objective = by_objective.get(kr.objective_id)
+        if objective is None:
+            continue
+        if not include_retired and (
+            kr.status is Status.RETIRED or objective.status is Status.RETIRED
+        ):
+            continue
+        history = by_kr.get(kr.id, [])
+        latest = history[-1] if history else None
+        previous = history[-2] if len(history) > 1 else None
+        value = latest.value if latest else kr.baseline
+        covered = {c.meeting_date for c in history}
+        lines.append(
+            KeyResultLine(
+                kr=kr,
+                objective=objective,
+                value=value,
+                progress=progress.progress(kr, value),
+                pace=progress.pace(kr, value, cycle, now),
+                latest=latest,
+                previous=previous,
+                checked_in_this_meeting=current_day in covered if current_day else False,
+                missed_meetings=sum(1 for day in earlier_meetings if day not in covered),
+            )
+        )
+    return lines
+
+
+def objective_blocks(
+    objectives: Sequence[Objective], lines: Sequence[KeyResultLine]
+) -> list[ObjectiveBlock]:
+    """Lines grouped under their objectives, with the objective's progress and confidence."""
+    blocks = []
+    for objective in objectives:
+        own = tuple(line for line in lines if line.objective.id == objective.id)
+        if not own and objective.status is Status.RETIRED:
+            continue
+        weights = sum(line.kr.weight for line in own)
+        mean = sum(line.progress * line.kr.weight for line in own) / weights if own else None
+        confidences = [line.confidence for line in own if line.confidence is not None]
+        worst = min(confidences, key=lambda c: c.rank) if confidences else None
+        blocks.append(ObjectiveBlock(objective, own, mean, worst))
+    return blocks

@@ -1,0 +1,47 @@
+"""Exports made from inside the app: a new file in the exports folder, never an overwrite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from okr_tui.paths import exports_folder
+from okr_tui.store.store import OkrStore
+
+EXTENSIONS = {"json": "json", "md": "md", "csv": "csv"}
+
+
+def render_export(store: OkrStore, cycle_id: str, file_format: str) -> str:
+    if file_format == "json":
+        from okr_tui.exchange.json_exchange import export_json
+
+        return export_json(store, cycle_id)
+    from okr_tui.exchange import reports
+
+    if file_format == "md":
+        return reports.markdown_notes(store, cycle_id)
+    if file_format == "csv":
+        return reports.check_ins_csv(store, cycle_id)
+    raise ValueError(f"unknown export format {file_format!r}")
+
+
+def free_path(folder: Path, stem: str, extension: str) -> Path:
+    """`stem.ext`, or `stem-2.ext`, ... : the first name not taken."""
+    candidate = folder / f"{stem}.{extension}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{number}.{extension}"
+        number += 1
+    return candidate
+
+
+def export_to_folder(store: OkrStore, cycle_id: str, file_format: str) -> Path:
+    cycle = store.cycle(cycle_id)
+    text = render_export(store, cycle_id, file_format)
+    folder = exports_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = store.clock.now().format("YYYYMMDD-HHmm")
+    safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in cycle.name)
+    path = free_path(folder, f"okr-{safe_name}-{stamp}", EXTENSIONS[file_format])
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    return path

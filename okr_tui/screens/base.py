@@ -1,0 +1,81 @@
+"""What every okr-tui screen shares: the store, the cycle and team on screen, and a refresh hook."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+
+from okr_tui.messages import ContextChanged, StoreChanged
+
+if TYPE_CHECKING:
+    from okr_tui.app import OkrApp
+    from okr_tui.domain.models import Cycle
+    from okr_tui.store.store import OkrStore
+
+
+class OkrScreen(Screen[None]):
+    """A full screen that reads through the store and re-reads when the data or context changes.
+
+    Subclasses implement `reload()`; it runs on mount, when the screen comes back to the top,
+    when another process saved, and when the cycle or team filter changes.
+    """
+
+    BINDINGS = [
+        Binding(
+            "escape", "back", "Back", id="screen.back", tooltip="Return to the previous screen"
+        ),
+    ]
+
+    @property
+    def okr_app(self) -> OkrApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def store(self) -> OkrStore:
+        return self.okr_app.store
+
+    @property
+    def cycle(self) -> Cycle | None:
+        return self.okr_app.cycle
+
+    @property
+    def team_id(self) -> str | None:
+        return self.okr_app.team_id
+
+    def reload(self) -> Awaitable[None] | None:
+        """Re-read what the screen shows from the store (may be async)."""
+
+    async def _reload(self) -> None:
+        result = self.reload()
+        if inspect.isawaitable(result):
+            await result
+
+    async def on_mount(self) -> None:
+        if not self.okr_app.cursor_blink:
+            for text_input in self.query(Input):
+                text_input.cursor_blink = False
+        await self._reload()
+
+    async def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            await self._reload()
+
+    @on(StoreChanged)
+    async def _store_changed(self, message: StoreChanged) -> None:
+        await self._reload()
+        if message.external:
+            self.notify("Updated with changes saved elsewhere.", timeout=3)
+
+    @on(ContextChanged)
+    async def _context_changed(self) -> None:
+        await self._reload()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()

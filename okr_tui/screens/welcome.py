@@ -1,0 +1,104 @@
+"""First run on an empty store: create the first cycle, load the demo, or import a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from okr_tui.screens.base import OkrScreen
+
+WELCOME = (
+    "Run your weekly OKR check-in from this screen.\n"
+    "The store is empty. How would you like to start?"
+)
+
+
+class WelcomeScreen(OkrScreen):
+    HELP_TITLE = "Welcome"
+    HELP_SUMMARY = "The store is empty: start a cycle, load demo data, or import an export."
+    CSS_PATH = "welcome.tcss"
+    BINDINGS = [
+        Binding(
+            "n", "new_cycle", "New cycle", id="welcome.new_cycle", tooltip="Plan your first cycle"
+        ),
+        Binding(
+            "d",
+            "demo",
+            "Demo data",
+            id="welcome.demo",
+            tooltip="Fill the store with a realistic example",
+        ),
+        Binding("i", "import_file", "Import", id="welcome.import", tooltip="Load a JSON export"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="welcome"):
+            yield Static(Content.styled("Welcome to okr-tui", "bold"), id="welcome-title")
+            yield Static(Content(WELCOME))
+            yield Button("Create the first cycle  (n)", id="new-cycle", variant="primary")
+            yield Button("Load the demo data  (d)", id="demo")
+            yield Button("Import a JSON export  (i)", id="import")
+            yield Input(placeholder="Path to an okr-tui JSON export, then Enter", id="import-path")
+            yield Label("", id="import-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path").display = False
+        self.query_one("#new-cycle").focus()
+
+    @on(Button.Pressed, "#new-cycle")
+    def action_new_cycle(self) -> None:
+        from okr_tui.screens.cycle_form import CycleFormScreen
+
+        def created(cycle_id: str | None) -> None:
+            if cycle_id:
+                self.okr_app.cycle_id = cycle_id
+                self.okr_app.open_dashboard()
+                self.okr_app.action_plan()
+
+        self.app.push_screen(CycleFormScreen(), created)
+
+    @on(Button.Pressed, "#demo")
+    def action_demo(self) -> None:
+        from okr_tui.demo import build_demo
+
+        build_demo(self.store)
+        self.okr_app.cycle_id = None
+        self.okr_app.open_dashboard()
+        self.notify("Demo data loaded.")
+
+    @on(Button.Pressed, "#import")
+    def action_import_file(self) -> None:
+        path_input = self.query_one("#import-path", Input)
+        path_input.display = True
+        path_input.focus()
+
+    @on(Input.Submitted, "#import-path")
+    def import_file(self, event: Input.Submitted) -> None:
+        from okr_tui.exchange.json_exchange import ImportProblem, apply_import, read_import
+
+        error_label = self.query_one("#import-error", Label)
+        path = Path(event.value.strip()).expanduser()
+        if not path.is_file():
+            error_label.update(Content(f"No file at {path}"))
+            return
+        try:
+            apply_import(self.store, read_import(path))
+        except ImportProblem as problem:
+            first_path, message = problem.errors[0]
+            more = f" (and {len(problem.errors) - 1} more)" if len(problem.errors) > 1 else ""
+            error_label.update(Content(f"{first_path}: {message}{more}"))
+            return
+        self.okr_app.cycle_id = None
+        self.okr_app.open_dashboard()
+        self.notify(f"Imported {path.name}.", markup=False)
+
+    def action_back(self) -> None:
+        """Nothing lies behind the welcome screen; escape leaves the app from here."""
+        self.app.exit()

@@ -1,0 +1,47 @@
+"""The top line of every screen: cycle, "week n of N", days left, next check-in, team filter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.content import Content
+from textual.widgets import Static
+
+from okr_tui.domain import cadence
+from okr_tui.domain.models import Cycle
+
+
+def header_text(cycle: Cycle | None, team_name: str | None, now: datetime) -> Content:
+    """The header as Content; cycle and team names are user text, shown as typed."""
+    if cycle is None:
+        return Content.assemble(("okr-tui", "bold"), "  no cycle yet")
+    week, weeks = cadence.week_of_cycle(cycle, now)
+    parts: list[Content | str | tuple[str, str]] = [
+        ("okr-tui", "bold"),
+        "  ",
+        (cycle.name, "bold $accent"),
+        f"  week {week} of {weeks}",
+        f" · {cadence.days_left(cycle, now)} days left",
+    ]
+    upcoming = cadence.next_meeting(cycle, now)
+    if cycle.state.value == "closed":
+        parts.append(" · closed")
+    elif upcoming is not None:
+        parts.append(f" · next check-in {upcoming.format('ddd D MMM HH:mm')}")
+    parts.append("  │  ")
+    parts.append((team_name, "bold") if team_name else "all teams")
+    return Content.assemble(*parts)
+
+
+class CycleHeader(Static):
+    """Shows `header_text`; the screen calls `show()` when the context changes."""
+
+    DEFAULT_CSS = """
+    CycleHeader {
+        dock: top; height: 1; padding: 0 1;
+        background: $panel; color: $foreground;
+    }
+    """
+
+    def show(self, cycle: Cycle | None, team_name: str | None, now: datetime) -> None:
+        self.update(header_text(cycle, team_name, now))
