@@ -1,0 +1,65 @@
+"""Shared fixtures: a fixed clock, a store in a temp folder, the demo store, and the app.
+
+No test depends on today's date: every store and app here runs on `CLOCK_AT`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from okr_tui.domain.clock import FixedClock
+from okr_tui.store.store import OkrStore
+
+CLOCK_AT = "2026-11-23T10:00:00Z"  # Monday of week 8 of 2026-Q4, after that morning's meeting
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Config, exports and the default store go under the test's own folder."""
+    home = tmp_path / "okr-home"
+    monkeypatch.setenv("OKR_HOME", str(home))
+    monkeypatch.delenv("OKR_DB", raising=False)
+    return home
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(CLOCK_AT)
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: FixedClock) -> OkrStore:
+    """An empty store."""
+    return OkrStore(tmp_path / "store", clock)
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the demo once per session; tests get a copy, so each can change its own."""
+    from okr_tui.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("demo-template") / "store"
+    build_demo(OkrStore(folder, FixedClock(CLOCK_AT)))
+    return folder
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path, clock: FixedClock, _demo_template: Path) -> OkrStore:
+    """The demo store (Growth, Sales, a company objective, 2026-Q4 active, 2026-Q3 closed)."""
+    folder = tmp_path / "demo"
+    shutil.copytree(_demo_template, folder)
+    return OkrStore(folder, clock)
+
+
+@pytest.fixture
+def make_app():
+    """`make_app(store)` -> an OkrApp with no cursor blink, ready for `run_test`."""
+    from okr_tui.app import OkrApp
+
+    def build(okr_store: OkrStore, **options) -> OkrApp:
+        return OkrApp(okr_store, cursor_blink=False, **options)
+
+    return build
