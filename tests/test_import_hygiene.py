@@ -1,0 +1,50 @@
+"""The architecture holds: the domain imports neither Textual nor TinyDB, only the store imports
+TinyDB, and the CLI's quick commands start without loading Textual."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "okr_tui"
+
+
+def _loaded_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(','.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return {name.split(".")[0] for name in result.stdout.strip().split(",")}
+
+
+def test_domain_imports_neither_textual_nor_tinydb():
+    statement = "import " + ", ".join(
+        f"okr_tui.domain.{path.stem}" for path in (PACKAGE / "domain").glob("*.py")
+        if path.stem != "__init__"
+    )
+    loaded = _loaded_after(statement)
+    assert "textual" not in loaded
+    assert "tinydb" not in loaded
+
+
+def test_cli_help_path_does_not_load_textual():
+    loaded = _loaded_after("import okr_tui.cli")
+    assert "textual" not in loaded
+    assert "tinydb" not in loaded
+
+
+def test_only_the_store_imports_tinydb():
+    importers = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name.split(".")[0] == "tinydb" for name in names):
+                importers.append(path.relative_to(PACKAGE).parts[0])
+    assert importers and set(importers) == {"store"}
