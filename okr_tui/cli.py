@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"okr-tui {__version__}")
     _global_options(parser, defaults=True)
     parser.add_argument("--theme", metavar="NAME", default=None, help="colour theme for the app")
+    parser.add_argument(
+        "--read-only", action="store_true", help="open the store for viewing only (no saving)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -93,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("schema", "print the JSON Schema of the export format")
+
+    serve = command("serve", "share the app in a web browser (one app process per tab)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--edit", action="store_true",
+        help="let browser tabs edit; by default every tab is a read-only viewer",
+    )
     return parser
 
 
@@ -114,7 +125,7 @@ def open_store(args: argparse.Namespace, clock: Clock) -> OkrStore:
     from okr_tui.store.store import OkrStore
 
     folder = Path(args.db).expanduser() if args.db else default_store()
-    return OkrStore(folder, clock)
+    return OkrStore(folder, clock, read_only=getattr(args, "read_only", False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -401,6 +412,35 @@ def _first_validation_message(error: Exception) -> str:
     return str(error)
 
 
+def run_serve(args: argparse.Namespace, clock: Clock) -> int:
+    """Serve the app through textual-serve: each browser tab runs `okr` in its own process.
+
+    Tabs are read-only viewers unless --edit; with --edit the store's lock keeps concurrent
+    tabs from losing each other's check-ins.
+    """
+    import shlex
+
+    from okr_tui.paths import default_store
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UserError("okr serve needs textual-serve: pip install 'okr-tui[serve]'") from None
+    store = open_store(args, clock)  # fail now, with a clear line, if the store is broken
+    parts = [sys.executable, "-m", "okr_tui", "--db", str(store.folder or default_store())]
+    if args.at:
+        parts += ["--at", args.at]
+    if args.theme:
+        parts += ["--theme", args.theme]
+    if not args.edit:
+        parts.append("--read-only")
+    command = " ".join(shlex.quote(part) for part in parts)
+    mode = "editing" if args.edit else "read-only"
+    print(f"Serving okr-tui ({mode}) on http://{args.host}:{args.port}", file=sys.stderr)
+    Server(command, host=args.host, port=args.port, title="okr-tui").serve()
+    return 0
+
+
 def run_schema(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.exchange.json_exchange import export_schema
 
@@ -416,4 +456,5 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "list": run_list,
     "checkin": run_checkin,
     "schema": run_schema,
+    "serve": run_serve,
 }

@@ -197,9 +197,12 @@ class _StoreFile:
 class OkrStore:
     """Reads and writes a store folder; see the module docstring for the layout and guarantees."""
 
-    def __init__(self, folder: str | Path, clock: Clock | None = None) -> None:
+    def __init__(
+        self, folder: str | Path, clock: Clock | None = None, *, read_only: bool = False
+    ) -> None:
         self.folder = Path(folder).expanduser()
         self.clock = clock or Clock()
+        self.read_only = read_only
         if self.folder.exists() and not self.folder.is_dir():
             raise StoreError(self.folder, "is a file; --db expects a store folder")
         try:
@@ -235,6 +238,8 @@ class OkrStore:
     @contextlib.contextmanager
     def _writing(self, *files: _StoreFile) -> Iterator[None]:
         """Hold the folder lock, catch up with other processes, then write all-or-nothing."""
+        if self.read_only:
+            raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
         try:
             self._lock.acquire()
         except Timeout as error:

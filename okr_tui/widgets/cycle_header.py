@@ -11,7 +11,9 @@ from okr_tui.domain import cadence
 from okr_tui.domain.models import Cycle
 
 
-def header_text(cycle: Cycle | None, team_name: str | None, now: datetime) -> Content:
+def header_text(
+    cycle: Cycle | None, team_name: str | None, now: datetime, read_only: bool = False
+) -> Content:
     """The header as Content; cycle and team names are user text, shown as typed."""
     if cycle is None:
         return Content.assemble(("okr-tui", "bold"), "  no cycle yet")
@@ -30,6 +32,8 @@ def header_text(cycle: Cycle | None, team_name: str | None, now: datetime) -> Co
         parts.append(f" · next check-in {upcoming.format('ddd D MMM HH:mm')}")
     parts.append("  │  ")
     parts.append((team_name, "bold") if team_name else "all teams")
+    if read_only:
+        parts.append(("  │  read-only", "bold $warning"))
     return Content.assemble(*parts)
 
 
@@ -43,5 +47,7 @@ class CycleHeader(Static):
     }
     """
 
-    def show(self, cycle: Cycle | None, team_name: str | None, now: datetime) -> None:
-        self.update(header_text(cycle, team_name, now))
+    def show(
+        self, cycle: Cycle | None, team_name: str | None, now: datetime, read_only: bool = False
+    ) -> None:
+        self.update(header_text(cycle, team_name, now, read_only))
