@@ -99,7 +99,9 @@ class DashboardScreen(OkrScreen):
         cycle = self.cycle
         team = self.okr_app.team
         now = self.okr_app.clock.now()
-        self.query_one(CycleHeader).show(cycle, team.name if team else None, now)
+        self.query_one(CycleHeader).show(
+            cycle, team.name if team else None, now, self.store.read_only
+        )
         container = self.query_one("#board", VerticalScroll)
         focused_kr = self.focused.line.kr.id if isinstance(self.focused, KeyResultRow) else None
         await container.remove_children()
