@@ -55,8 +55,11 @@ async def test_question_mark_lists_the_keys_of_the_screen(demo_store, make_app):
         assert isinstance(app.screen, HelpScreen)
         from textual.widgets import DataTable
 
-        rows = [str(cell) for row in app.screen.query_one(DataTable).rows
-                for cell in app.screen.query_one(DataTable).get_row(row)]
+        rows = [
+            str(cell)
+            for row in app.screen.query_one(DataTable).rows
+            for cell in app.screen.query_one(DataTable).get_row(row)
+        ]
         assert "Check-in" in rows and "Plan" in rows
         await pilot.press("escape")
         await pilot.pause()
@@ -68,5 +71,45 @@ async def test_palette_lists_the_app_actions(demo_store, make_app):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Start check-in", "Plan", "Mid-quarter review", "Score and retrospective",
-                "Switch team", "Switch cycle", "Export JSON"} <= titles
+        assert {
+            "Start check-in",
+            "Plan",
+            "Mid-quarter review",
+            "Score and retrospective",
+            "Switch team",
+            "Switch cycle",
+            "Export JSON",
+        } <= titles
+
+
+async def test_an_open_app_shows_a_check_in_saved_by_another_process(demo_store, make_app):
+    """A second store on the same folder stands in for another process (a script, a tab)."""
+    from okr_tui.domain import cadence
+    from okr_tui.domain.models import CheckIn, Confidence
+    from okr_tui.store.store import OkrStore
+
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Increase qual"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        row = app.screen.query_one(f"#row-{kr.id}")
+        assert row.line.checked_in_this_meeting is False
+        other = OkrStore(demo_store.folder, demo_store.clock)
+        meeting = cadence.current_meeting(cycle, demo_store.clock.now()).date()
+        other.add_check_in(
+            CheckIn(
+                cycle_id=cycle.id,
+                kr_id=kr.id,
+                meeting_date=meeting,
+                value=191,
+                confidence=Confidence.ON_TRACK,
+                recorded_at=demo_store.clock.now(),
+            )
+        )
+        app.check_store_on_disk()  # what the app's poll timer does every two seconds
+        await pilot.pause()
+        row = app.screen.query_one(f"#row-{kr.id}")
+        assert row.line.value == 191
+        assert row.line.checked_in_this_meeting is True
+    assert len([c for c in demo_store.check_ins(cycle.id, kr.id) if c.value == 191]) == 1
