@@ -10,14 +10,18 @@ from textual.message import Message
 from textual.widgets import Static
 
 from okr_tui.domain.board import KeyResultLine
+from okr_tui.domain.models import KrType
 from okr_tui.domain.progress import format_value
+from okr_tui.exchange.reports import value_text
 from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge, progress_bar
 
 
 def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
     kr = line.kr
-    value = format_value(line.value, kr.unit)
-    target = format_value(kr.target, kr.unit)
+    if kr.kr_type is KrType.MILESTONE:
+        figures = value_text(kr, line.value)  # "done" / "not done", not "0 / 1"
+    else:
+        figures = f"{format_value(line.value, kr.unit)} / {format_value(kr.target, kr.unit)}"
     due = line.due_count
     due_text = (
         Content.styled(f"{due} due", "$warning") if due else Content.styled("✓ done", "$success")
@@ -26,7 +30,7 @@ def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
         Content(kr.title),
         "\n  ",
         progress_bar(line.progress, bar_width),
-        f"  {value} / {target}  ",
+        f"  {figures}  ",
         confidence_badge(line.confidence),
         confidence_trend(line.confidence_change),
         "  ",

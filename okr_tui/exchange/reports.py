@@ -1,0 +1,312 @@
+"""Read-only reports of a cycle: Markdown meeting notes and a CSV of check-ins.
+
+Both are deterministic (same store, same text: no "generated at", fixed orderings), so they can
+be diffed and tested. Also home of the small wordings a value, a change and a confidence get
+everywhere (`value_text`, `delta_text`, `confidence_text`): pure Python, no Textual, so the CLI
+stays fast and screens reuse them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from okr_tui.domain import progress
+from okr_tui.domain.models import CheckIn, Confidence, KeyResult, KrType, Objective, Status
+
+if TYPE_CHECKING:
+    from okr_tui.store.store import OkrStore
+
+COMPANY = "Company"
+CONFIDENCE_SYMBOL = {
+    Confidence.ON_TRACK: "●",
+    Confidence.AT_RISK: "◐",
+    Confidence.OFF_TRACK: "○",
+}
+
+# --- wordings shared with the screens -----------------------------------------------------
+
+
+def value_text(kr: KeyResult, value: float) -> str:
+    """A value as the meeting says it: "45%", "30 days"; a milestone is done or not done."""
+    if kr.kr_type is KrType.MILESTONE:
+        return "done" if value >= 1 else "not done"
+    return progress.format_value(value, kr.unit)
+
+
+def delta_text(kr: KeyResult, delta: float | None) -> str:
+    """The change since the previous check-in: "+1.5%", "-2 days", "±0"; "" with none before."""
+    if delta is None:
+        return ""
+    if kr.kr_type is KrType.MILESTONE:
+        if delta > 0:
+            return "now done"
+        return "no longer done" if delta < 0 else "no change"
+    if delta == 0:
+        return "±0"
+    sign = "+" if delta > 0 else "-"
+    return sign + progress.format_value(abs(delta), kr.unit)
+
+
+def confidence_text(check_in: CheckIn) -> str:
+    """ "◐ at risk", with the 0-10 score when one was given: "◐ at risk (5/10)"."""
+    text = f"{CONFIDENCE_SYMBOL[check_in.confidence]} {check_in.confidence.label}"
+    if check_in.confidence_score is not None:
+        text += f" ({check_in.confidence_score}/10)"
+    return text
+
+
+def previous_values(check_ins: Iterable[CheckIn]) -> dict[str, float | None]:
+    """For every check-in id (superseded ones too), the KR's effective value at the meeting
+    before, so a delta always compares with what counted last week."""
+    check_ins = list(check_ins)
+    by_kr: dict[str, list[CheckIn]] = {}
+    for kept in progress.effective_check_ins(check_ins):
+        by_kr.setdefault(kept.kr_id, []).append(kept)
+    result: dict[str, float | None] = {}
+    for check_in in check_ins:
+        earlier = [
+            c for c in by_kr.get(check_in.kr_id, []) if c.meeting_date < check_in.meeting_date
+        ]
+        result[check_in.id] = earlier[-1].value if earlier else None
+    return result
+
+
+# --- Markdown meeting notes ---------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&@])")
+
+
+def md_escape(text: str) -> str:
+    """User text made inert in Markdown: punctuation that could format, link, ping (@) or
+    break a table is backslash-escaped, and line breaks become " / " so a note stays in its
+    list item."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " / ".join(lines))
+
+
+def _team_groups(store: OkrStore) -> list[tuple[str | None, str]]:
+    return [(None, COMPANY)] + [(team.id, team.name) for team in store.teams()]
+
+
+def markdown_notes(store: OkrStore, cycle_id: str) -> str:
+    """The notes of every meeting of the cycle that has check-ins or a record, newest first.
+
+    Per meeting and team (company objectives first): each objective with its key results'
+    value, change since the previous meeting, confidence, note and blockers; then the
+    meeting's actions, decisions and parked topics. Lists rather than tables, so long notes
+    read well in chat as well as on GitHub; user text is escaped.
+    """
+    cycle = store.cycle(cycle_id)
+    objectives = store.objectives(cycle_id)
+    key_results = store.key_results(cycle_id)
+    check_ins = store.check_ins(cycle_id)
+    effective = progress.effective_check_ins(check_ins)
+    before = previous_values(check_ins)
+    meetings = store.meetings(cycle_id)
+    actions = store.actions(cycle_id)
+    kr_by_id = {kr.id: kr for kr in key_results}
+
+    out: list[str] = [f"# Check-in notes: {md_escape(cycle.name)}", ""]
+    out.append(
+        f"{cycle.start.isoformat()} to {cycle.end.isoformat()} · {cycle.state.value}"
+        f" · {len({c.kr_id for c in effective})} key results checked in"
+    )
+    days = sorted({c.meeting_date for c in check_ins} | {m.meeting_date for m in meetings})
+    if not days:
+        out += ["", "No check-ins yet."]
+    for day in reversed(days):
+        out += ["", f"## Meeting {_date_heading(day)}"]
+        records = [m for m in meetings if m.meeting_date == day]
+        for record in records:
+            out += _meeting_header(record.facilitator, record.attendees, record.notes)
+        on_day = {c.kr_id: c for c in effective if c.meeting_date == day}
+        for team_id, team_name in _team_groups(store):
+            team_objectives = [o for o in objectives if o.team_id == team_id]
+            section = _team_section(team_objectives, key_results, on_day, before)
+            if section:
+                out += ["", f"### {md_escape(team_name)}", *section]
+        action_ids = {a for m in records for a in m.action_ids}
+        agreed = [a for a in actions if a.meeting_date == day or a.id in action_ids]
+        if agreed:
+            out += ["", "**Actions**", ""]
+            for action in agreed:
+                out.append(_action_line(action, kr_by_id.get(action.kr_id)))
+        decisions = [d for m in records for d in m.decisions]
+        if decisions:
+            out += ["", "**Decisions**", ""] + [f"- {md_escape(d)}" for d in decisions]
+        parked = [t for m in records for t in m.parked_topics]
+        if parked:
+            out += ["", "**Parked topics**", ""] + [f"- {md_escape(t)}" for t in parked]
+    return "\n".join(out) + "\n"
+
+
+def _date_heading(day: date) -> str:
+    return f"{day.isoformat()} ({day.strftime('%a')})"
+
+
+def _meeting_header(facilitator: str, attendees: list[str], notes: str) -> list[str]:
+    lines = [""]
+    if facilitator:
+        lines.append(f"Facilitator: {md_escape(facilitator)}  ")
+    if attendees:
+        lines.append(f"Attendees: {', '.join(md_escape(a) for a in attendees)}  ")
+    if notes:
+        lines.append(f"Notes: {md_escape(notes)}")
+    return lines if len(lines) > 1 else []
+
+
+def _team_section(
+    objectives: list[Objective],
+    key_results: list[KeyResult],
+    on_day: dict[str, CheckIn],
+    before: dict[str, float | None],
+) -> list[str]:
+    lines: list[str] = []
+    for objective in objectives:
+        own = [kr for kr in key_results if kr.objective_id == objective.id]
+        reported = [kr for kr in own if kr.id in on_day]
+        missing = [
+            kr
+            for kr in own
+            if kr.id not in on_day and kr.is_active and objective.status is Status.ACTIVE
+        ]
+        if not reported and not missing:
+            continue
+        lines += ["", f"#### {md_escape(objective.title)}", ""]
+        for kr in reported:
+            check_in = on_day[kr.id]
+            previous = before.get(check_in.id)
+            delta = None if previous is None else check_in.value - previous
+            figures = value_text(kr, check_in.value)
+            change = delta_text(kr, delta)
+            if change:
+                figures += f" ({change} since last meeting)"
+            lines.append(f"- **{md_escape(kr.title)}**: {figures} · {confidence_text(check_in)}")
+            if check_in.note:
+                lines.append(f"  - Note: {md_escape(check_in.note)}")
+            if check_in.blockers:
+                lines.append(f"  - Blockers: {md_escape(check_in.blockers)}")
+            if check_in.author:
+                lines.append(f"  - By: {md_escape(check_in.author)}")
+        for kr in missing:
+            lines.append(f"- **{md_escape(kr.title)}**: no check-in")
+    return lines
+
+
+def _action_line(action, kr: KeyResult | None) -> str:
+    box = "[x]" if action.done else "[ ]"
+    details = []
+    if action.owner:
+        details.append(md_escape(action.owner))
+    if action.due:
+        details.append(f"due {action.due.isoformat()}")
+    if kr is not None:
+        details.append(f"for {md_escape(kr.title)}")
+    suffix = f" ({'; '.join(details)})" if details else ""
+    return f"- {box} {md_escape(action.text)}{suffix}"
+
+
+# --- CSV of check-ins -------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "cycle",
+    "meeting_date",
+    "team",
+    "objective",
+    "key_result_id",
+    "key_result",
+    "kr_type",
+    "unit",
+    "baseline",
+    "target",
+    "value",
+    "progress",
+    "confidence",
+    "confidence_score",
+    "note",
+    "blockers",
+    "author",
+    "recorded_at",
+    "check_in_id",
+    "supersedes",
+    "superseded_by",
+)
+NUMERIC_COLUMNS = frozenset({"baseline", "target", "value", "progress", "confidence_score"})
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (CSV injection): a leading
+    =, +, -, @, tab or carriage return gets an apostrophe in front."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _number(value: float) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _moment(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_ins_csv(store: OkrStore, cycle_id: str) -> str:
+    """Every check-in of the cycle, one row each, in the order they were recorded per meeting
+    (meeting date, then time recorded), with a header row.
+
+    Superseded check-ins are included too, so nothing is hidden: `supersedes` names the
+    check-in a correction replaced and `superseded_by` the one that replaced it (empty on the
+    check-ins that count). Numbers are plain (dot decimals, no units); times are UTC ISO 8601;
+    text cells are guarded against formula injection (see `csv_safe`).
+    """
+    cycle = store.cycle(cycle_id)
+    objectives = {o.id: o for o in store.objectives(cycle_id)}
+    key_results = {kr.id: kr for kr in store.key_results(cycle_id)}
+    teams = {team.id: team.name for team in store.teams()}
+    check_ins = store.check_ins(cycle_id)
+    superseded_by = {c.supersedes: c.id for c in check_ins if c.supersedes}
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for check_in in check_ins:
+        kr = key_results.get(check_in.kr_id)
+        objective = objectives.get(kr.objective_id) if kr else None
+        team = COMPANY
+        if objective is not None and objective.team_id is not None:
+            team = teams.get(objective.team_id, objective.team_id)
+        row = {
+            "cycle": cycle.name,
+            "meeting_date": check_in.meeting_date.isoformat(),
+            "team": team,
+            "objective": objective.title if objective else "",
+            "key_result_id": check_in.kr_id,
+            "key_result": kr.title if kr else "",
+            "kr_type": kr.kr_type.value if kr else "",
+            "unit": kr.unit if kr else "",
+            "baseline": _number(kr.baseline) if kr else "",
+            "target": _number(kr.target) if kr else "",
+            "value": _number(check_in.value),
+            "progress": f"{progress.progress(kr, check_in.value):.3f}" if kr else "",
+            "confidence": check_in.confidence.value,
+            "confidence_score": (
+                "" if check_in.confidence_score is None else str(check_in.confidence_score)
+            ),
+            "note": check_in.note,
+            "blockers": check_in.blockers,
+            "author": check_in.author,
+            "recorded_at": _moment(check_in.recorded_at),
+            "check_in_id": check_in.id,
+            "supersedes": check_in.supersedes or "",
+            "superseded_by": superseded_by.get(check_in.id, ""),
+        }
+        writer.writerow(
+            row[name] if name in NUMERIC_COLUMNS else csv_safe(row[name]) for name in CSV_COLUMNS
+        )
+    return buffer.getvalue()

@@ -1,0 +1,290 @@
+"""One key result in full: its figures, the burn-up chart, the confidence history, every
+check-in (corrections and what they replaced included), its actions and its audit log.
+
+Read-only: opened with Enter on a dashboard row, Escape goes back. The key result is looked up
+by id in every cycle (the one on screen first), so it stays on screen if the context changes.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Static
+
+from okr_tui.domain import board, progress
+from okr_tui.domain.models import (
+    AuditEntry,
+    CheckIn,
+    Confidence,
+    Cycle,
+    KeyResult,
+    Objective,
+    Status,
+)
+from okr_tui.exchange.reports import (
+    COMPANY,
+    confidence_text,
+    delta_text,
+    previous_values,
+    value_text,
+)
+from okr_tui.screens.base import OkrScreen
+from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge, progress_bar
+from okr_tui.widgets.burn_up_chart import BurnUpChart, chart_data
+from okr_tui.widgets.confidence_history import ConfidenceHistory, ConfidencePoint
+from okr_tui.widgets.cycle_header import CycleHeader
+
+CHECK_IN_COLUMNS = (
+    ("Meeting", "meeting", None),
+    ("Value", "value", None),
+    ("Δ prev", "delta", None),
+    ("Confidence", "confidence", None),
+    ("Note", "note", 30),
+    ("Blockers", "blockers", 22),
+    ("Author", "author", None),
+    ("Recorded", "recorded", None),
+)
+AUDIT_COLUMNS = (
+    ("At", "at", None),
+    ("Field", "field", None),
+    ("Old → new", "change", 40),
+    ("Reason", "reason", 24),
+    ("Author", "author", None),
+)
+CONFIDENCE_THEME_VARIABLE = {
+    Confidence.ON_TRACK: "success",
+    Confidence.AT_RISK: "warning",
+    Confidence.OFF_TRACK: "error",
+}
+
+
+def _local(moment, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _audit_value(value: str | float | int | bool | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return progress.format_value(value, "")
+    return str(value)
+
+
+class KeyResultDetailScreen(OkrScreen):
+    HELP_TITLE = "Key result"
+    HELP_SUMMARY = (
+        "Every check-in, the burn-up chart, confidence history, actions and audit log of one "
+        "key result. Tab moves between the tables; Escape returns to the dashboard."
+    )
+    CSS_PATH = "kr_detail.tcss"
+
+    def __init__(self, kr_id: str) -> None:
+        super().__init__()
+        self.kr_id = kr_id
+
+    def compose(self) -> ComposeResult:
+        yield CycleHeader()
+        with VerticalScroll(id="detail"):
+            yield Static(id="kr-header")
+            yield BurnUpChart(id="burn-up")
+            yield ConfidenceHistory(id="confidence-history")
+            yield Static(Content("Check-ins"), classes="section-title")
+            yield DataTable(id="check-ins", cursor_type="row", zebra_stripes=True)
+            yield Static(Content("Actions"), classes="section-title")
+            yield Static(id="actions")
+            yield Static(Content("Audit log"), classes="section-title")
+            yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for table_id, columns in (("#check-ins", CHECK_IN_COLUMNS), ("#audit", AUDIT_COLUMNS)):
+            table = self.query_one(table_id, DataTable)
+            for label, key, width in columns:
+                table.add_column(label, key=key, width=width)
+        self.query_one("#detail", VerticalScroll).focus()
+        # Table cells are rich Text with colours read from the theme: re-read on a new theme.
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    # --- finding the key result --------------------------------------------------------
+
+    def _find(self) -> tuple[Cycle, KeyResult] | None:
+        cycles = self.store.cycles()
+        shown = self.cycle
+        if shown is not None:
+            cycles.sort(key=lambda c: c.id != shown.id)
+        for cycle in cycles:
+            for kr in self.store.key_results(cycle.id):
+                if kr.id == self.kr_id:
+                    return cycle, kr
+        return None
+
+    # --- reload --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        now = self.okr_app.clock.now()
+        team = self.okr_app.team
+        found = self._find()
+        self.query_one(CycleHeader).show(
+            found[0] if found else self.cycle, team.name if team else None, now
+        )
+        if found is None:
+            self.query_one("#kr-header", Static).update(
+                Content("This key result no longer exists. Press Escape to go back.")
+            )
+            self.query_one(BurnUpChart).show(None)
+            self.query_one(ConfidenceHistory).update("")
+            self.query_one("#actions", Static).update("")
+            for table in self.query(DataTable):
+                table.clear()
+            return
+        cycle, kr = found
+        objectives = self.store.objectives(cycle.id)
+        objective = next((o for o in objectives if o.id == kr.objective_id), None)
+        check_ins = self.store.check_ins(cycle.id, kr.id)
+        line = None
+        if objective is not None:
+            lines = board.key_result_lines(
+                cycle, [objective], [kr], check_ins, now, include_retired=True
+            )
+            line = lines[0] if lines else None
+        self.query_one("#kr-header", Static).update(self._header(kr, objective, line))
+        data = chart_data(kr, cycle, check_ins, now)
+        self.query_one(BurnUpChart).show(data)
+        effective = {c.meeting_date: c for c in progress.history(kr.id, check_ins)}
+        self.query_one(ConfidenceHistory).show(
+            [
+                ConfidencePoint(
+                    point.meeting,
+                    effective[point.meeting].confidence if point.meeting in effective else None,
+                    point.upcoming,
+                )
+                for point in data.points
+            ]
+        )
+        self._fill_check_ins(kr, cycle, check_ins)
+        self._fill_actions(kr)
+        self._fill_audit(cycle, self.store.audit(cycle.id, kr.id))
+
+    def _header(
+        self, kr: KeyResult, objective: Objective | None, line: board.KeyResultLine | None
+    ) -> Content:
+        team_name = COMPANY
+        if objective is not None and objective.team_id is not None:
+            team = next((t for t in self.store.teams() if t.id == objective.team_id), None)
+            team_name = team.name if team else objective.team_id
+        value = line.value if line else kr.baseline
+        status = "active" if kr.status is Status.ACTIVE else "retired"
+        parts: list[Content | str | tuple[str, str]] = [
+            (f"{team_name} · objective: ", "$text-muted"),
+            Content(objective.title if objective else "(objective missing)"),
+            "\n",
+            Content.styled(kr.title, "bold"),
+            "\n",
+            (kr.kr_type.label, "$text-muted"),
+            "  ",
+            Content(value_text(kr, kr.baseline)),
+            (" → ", "$text-muted"),
+            Content.styled(value_text(kr, value), "bold"),
+            (" → ", "$text-muted"),
+            Content(value_text(kr, kr.target)),
+            ("   unit ", "$text-muted"),
+            Content(kr.unit or "–"),
+            ("   owner ", "$text-muted"),
+            Content(kr.owner or "–"),
+            ("   weight ", "$text-muted"),
+            f"{kr.weight:g}",
+            ("   status ", "$text-muted"),
+            status,
+        ]
+        if kr.status is Status.RETIRED and kr.retired_reason:
+            parts += [(": ", "$text-muted"), Content(kr.retired_reason)]
+        if line is not None:
+            parts += [
+                "\n",
+                progress_bar(line.progress, 20, "$accent"),
+                "  ",
+                confidence_badge(line.confidence),
+                confidence_trend(line.confidence_change),
+                "  pace ",
+                pace_badge(line.pace.pace),
+                (f" (expected {line.pace.expected * 100:.0f}%)", "$text-muted"),
+            ]
+        return Content.assemble(*parts)
+
+    def _confidence_cell(self, check_in: CheckIn) -> Text:
+        variable = CONFIDENCE_THEME_VARIABLE[check_in.confidence]
+        colour = self.app.theme_variables.get(variable, "")
+        return Text(confidence_text(check_in), style=colour)
+
+    def _fill_check_ins(self, kr: KeyResult, cycle: Cycle, check_ins: list[CheckIn]) -> None:
+        """Newest first; a correction is marked, the check-in it replaced is struck through."""
+        table = self.query_one("#check-ins", DataTable)
+        table.clear()
+        before = previous_values(check_ins)
+        superseded = {c.supersedes for c in check_ins if c.supersedes}
+        for check_in in reversed(check_ins):
+            previous = before[check_in.id]
+            delta = None if previous is None else check_in.value - previous
+            meeting = check_in.meeting_date.isoformat()
+            if check_in.id in superseded:
+                meeting += " superseded"
+            elif check_in.supersedes:
+                meeting += " ✎ correction"
+            cells = [
+                Text(meeting),
+                Text(value_text(kr, check_in.value)),
+                Text(delta_text(kr, delta)),
+                self._confidence_cell(check_in),
+                Text(check_in.note),
+                Text(check_in.blockers),
+                Text(check_in.author),
+                Text(_local(check_in.recorded_at, cycle.timezone)),
+            ]
+            if check_in.id in superseded:
+                for cell in cells:
+                    cell.stylize("dim strike")
+            table.add_row(*cells, key=check_in.id, height=None)
+
+    def _fill_actions(self, kr: KeyResult) -> None:
+        actions = self.store.actions(kr.cycle_id, kr.id)
+        if not actions:
+            self.query_one("#actions", Static).update(
+                Content.styled("No actions for this key result.", "$text-muted")
+            )
+            return
+        lines = []
+        for action in actions:
+            parts: list[Content | str | tuple[str, str]] = [
+                ("☑ " if action.done else "☐ ", "$success" if action.done else "$foreground"),
+                Content(action.text),
+            ]
+            if action.owner:
+                parts += [("  owner ", "$text-muted"), Content(action.owner)]
+            if action.due:
+                parts.append((f"  due {action.due.isoformat()}", "$text-muted"))
+            parts.append((" · done" if action.done else " · open", "$text-muted"))
+            lines.append(Content.assemble(*parts))
+        self.query_one("#actions", Static).update(Content("\n").join(lines))
+
+    def _fill_audit(self, cycle: Cycle, entries: list[AuditEntry]) -> None:
+        table = self.query_one("#audit", DataTable)
+        table.clear()
+        for entry in reversed(entries):
+            change = f"{_audit_value(entry.old)} → {_audit_value(entry.new)}"
+            table.add_row(
+                Text(_local(entry.at, cycle.timezone)),
+                Text(entry.field),
+                Text(change),
+                Text(entry.reason),
+                Text(entry.author),
+                key=entry.id,
+                height=None,
+            )
