@@ -7,6 +7,7 @@ binding has an id so it can be remapped from the config file.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
@@ -14,6 +15,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from okr_tui.config import Settings
 from okr_tui.domain.models import Cycle, Team
 from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.store.store import OkrStore
@@ -60,6 +62,9 @@ class OkrApp(App[None]):
         self.cursor_blink = cursor_blink
         self.clock = store.clock
         self._requested_theme = theme
+        self.settings = Settings()  # read from the config file in on_mount
+        self._settings_ok = True  # False: the file has problems, so never write over it
+        self._remember_theme = False  # True once start-up has applied the theme
         current = store.current_cycle()
         self.set_reactive(OkrApp.cycle_id, current.id if current else None)
 
@@ -87,8 +92,7 @@ class OkrApp(App[None]):
         self.screen.post_message(ContextChanged())
 
     def on_mount(self) -> None:
-        if self._requested_theme:
-            self.apply_theme_name(self._requested_theme)
+        self.set_up_settings_and_themes()
         if self.store.is_empty():
             from okr_tui.screens.welcome import WelcomeScreen
 
@@ -96,14 +100,70 @@ class OkrApp(App[None]):
         else:
             self.open_dashboard()
         self.set_interval(STORE_POLL_SECONDS, self.check_store_on_disk)
+        if os.environ.get("OKR_EXIT_AFTER_FIRST_FRAME"):
+            self.call_later(self._exit_after_first_frame, self.screen)
+
+    async def _exit_after_first_frame(self, screen: Screen) -> None:
+        """Benchmarks (benchmarks/run.py): quit once the first screen has finished loading
+        (its async mount, with the dashboard's reload, has returned) and has been painted."""
+        await screen._mounted_event.wait()
+        self.call_after_refresh(self.call_after_refresh, self.exit)
+
+    def set_up_settings_and_themes(self) -> None:
+        """Read the config file, register the shipped and user themes, apply the theme:
+        --theme, else the remembered one, else okr-dark. Problems are shown, never fatal."""
+        from okr_tui import config, theming
+
+        self.settings, problems = config.load_settings()
+        self._settings_ok = not problems
+        for problem in problems:
+            self.notify(problem, title="Config", severity="warning", markup=False, timeout=10)
+        if not self.settings.cursor_blink:
+            self.cursor_blink = False
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+        themes, problems = theming.load_themes()
+        for theme in themes.values():
+            self.register_theme(theme)
+        for problem in problems:
+            self.notify(problem, title="Theme", severity="warning", markup=False, timeout=10)
+        self.apply_theme_name(self._requested_theme or self.settings.theme or theming.DEFAULT_THEME)
+        self._remember_theme = True
 
     def apply_theme_name(self, name: str) -> None:
+        from okr_tui.theming import DEFAULT_THEME, FALLBACK_THEME
+
         if name in self.available_themes:
             self.theme = name
-        else:
+            return
+        self.notify(
+            f"Unknown theme {name!r}; using the default. The palette's Theme command lists them.",
+            severity="warning",
+            markup=False,
+        )
+        self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+
+    def watch_theme(self, name: str) -> None:
+        """Remember a theme chosen while the app runs (not the one applied at start-up)."""
+        if not self._remember_theme or name == self.settings.theme:
+            return
+        from okr_tui import config
+
+        if not self._settings_ok:
             self.notify(
-                f"Unknown theme {name!r}; using the default.", severity="warning", markup=False
+                "Theme not remembered: the config file has problems (see the earlier message).",
+                severity="warning",
             )
+            return
+        settings = self.settings.model_copy(update={"theme": name})
+        try:
+            config.save_settings(settings)
+        except OSError as error:
+            self.notify(
+                f"Theme not remembered: {error}", severity="warning", markup=False, timeout=8
+            )
+            return
+        self.settings = settings
 
     def open_dashboard(self) -> None:
         """Show the dashboard as the bottom screen, with the current cycle."""
@@ -188,6 +248,15 @@ class OkrApp(App[None]):
 
         self.push_screen(ScoringScreen())
 
+    def action_present(self) -> None:
+        """Presentation mode: one objective at a time, big, for the shared meeting screen."""
+        if not self._needs_cycle():
+            return
+        from okr_tui.screens.presentation import PresentationScreen
+
+        if not isinstance(self.screen, PresentationScreen):
+            self.push_screen(PresentationScreen())
+
     def action_export(self, file_format: str = "json") -> None:
         """Write an export into the exports folder and say where it went."""
         from okr_tui.exchange.files import export_to_folder
@@ -224,6 +293,11 @@ class OkrApp(App[None]):
         )
         yield SystemCommand(
             "Score and retrospective", "End-of-cycle scores, close the cycle", self.action_score
+        )
+        yield SystemCommand(
+            "Presentation mode",
+            "One objective at a time, large, for the shared meeting screen",
+            self.action_present,
         )
         yield SystemCommand("Switch team", "Show one team, or all teams", self.action_switch_team)
         yield SystemCommand("Switch cycle", "Show another cycle", self.action_switch_cycle)

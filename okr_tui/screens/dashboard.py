@@ -84,6 +84,13 @@ class DashboardScreen(OkrScreen):
             id="dashboard.previous",
             tooltip="Previous key result",
         ),
+        Binding(
+            "m,f5",
+            "app.present",
+            "Present",
+            id="dashboard.present",
+            tooltip="Presentation mode: one objective at a time, for the shared meeting screen",
+        ),
         Binding("q", "app.quit", "Quit", id="dashboard.quit", tooltip="Leave okr-tui"),
     ]
 
