@@ -5,7 +5,7 @@ from __future__ import annotations
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.help import HelpScreen
 from okr_tui.screens.welcome import WelcomeScreen
-from okr_tui.widgets.key_result_row import KeyResultRow
+from okr_tui.widgets.objective_board import ObjectiveBoard
 
 
 async def test_empty_store_opens_the_welcome_screen_and_demo_fills_it(store, make_app):
@@ -18,7 +18,7 @@ async def test_empty_store_opens_the_welcome_screen_and_demo_fills_it(store, mak
         assert isinstance(app.screen, DashboardScreen)
         assert not store.is_empty()
         assert app.cycle is not None and app.cycle.name == "2026-Q4"
-        assert len(app.screen.query(KeyResultRow)) == 9
+        assert len(app.screen.query_one(ObjectiveBoard).lines) == 9
 
 
 async def test_dashboard_shows_every_active_key_result_of_the_current_cycle(demo_store, make_app):
@@ -27,7 +27,7 @@ async def test_dashboard_shows_every_active_key_result_of_the_current_cycle(demo
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         cycle = demo_store.current_cycle()
-        shown = {row.line.kr.id for row in app.screen.query(KeyResultRow)}
+        shown = set(app.screen.query_one(ObjectiveBoard).lines)
         assert shown == {kr.id for kr in demo_store.key_results(cycle.id) if kr.is_active}
 
 
@@ -42,7 +42,9 @@ async def test_team_filter_narrows_the_dashboard(demo_store, make_app):
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert app.team_id == sales.id
-        teams = {row.line.objective.team_id for row in app.screen.query(KeyResultRow)}
+        teams = {
+            line.objective.team_id for line in app.screen.query_one(ObjectiveBoard).lines.values()
+        }
         assert teams == {None, sales.id}  # company objectives stay in view
 
 
@@ -93,8 +95,8 @@ async def test_an_open_app_shows_a_check_in_saved_by_another_process(demo_store,
     kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Increase qual"))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        row = app.screen.query_one(f"#row-{kr.id}")
-        assert row.line.checked_in_this_meeting is False
+        line = app.screen.query_one(ObjectiveBoard).lines[kr.id]
+        assert line.checked_in_this_meeting is False
         other = OkrStore(demo_store.folder, demo_store.clock)
         meeting = cadence.current_meeting(cycle, demo_store.clock.now()).date()
         other.add_check_in(
@@ -109,7 +111,28 @@ async def test_an_open_app_shows_a_check_in_saved_by_another_process(demo_store,
         )
         app.check_store_on_disk()  # what the app's poll timer does every two seconds
         await pilot.pause()
-        row = app.screen.query_one(f"#row-{kr.id}")
-        assert row.line.value == 191
-        assert row.line.checked_in_this_meeting is True
+        line = app.screen.query_one(ObjectiveBoard).lines[kr.id]
+        assert line.value == 191
+        assert line.checked_in_this_meeting is True
     assert len([c for c in demo_store.check_ins(cycle.id, kr.id) if c.value == 191]) == 1
+
+
+async def test_arrow_keys_move_between_key_results_and_enter_opens_one(demo_store, make_app):
+    from okr_tui.screens.kr_detail import KeyResultDetailScreen
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen.query_one(ObjectiveBoard)
+        order = [kr_id for kr_id in board.lines]
+        assert board.highlighted_kr_id == order[0]
+        await pilot.press("down", "down", "down")  # skips team and objective headings
+        assert board.highlighted_kr_id == order[3]
+        await pilot.press("up")
+        assert board.highlighted_kr_id == order[2]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, KeyResultDetailScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one(ObjectiveBoard).highlighted_kr_id == order[2]

@@ -11,7 +11,7 @@ from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.kr_detail import KeyResultDetailScreen
 from okr_tui.widgets.burn_up_chart import BurnUpChart, ChartData, ChartPoint, chart_lines
 from okr_tui.widgets.confidence_history import ConfidenceHistory
-from okr_tui.widgets.key_result_row import KeyResultRow
+from okr_tui.widgets.objective_board import KR_PREFIX, ObjectiveBoard
 
 LAST_MEETING = date(2026, 11, 16)
 CURRENT_MEETING = date(2026, 11, 23)
@@ -25,22 +25,21 @@ def _kr(store, kr_type: KrType) -> KeyResult:
 async def _open_from_dashboard(
     app, pilot, kr_id: str, *, walk: bool = False
 ) -> KeyResultDetailScreen:
-    """Focus the key result's row on the dashboard and press Enter. With `walk`, get there with
-    the "next key result" key as a person would; otherwise focus the row directly (faster)."""
+    """Highlight the key result on the dashboard and press Enter. With `walk`, get there with
+    the "next key result" key as a person would; otherwise highlight it directly (faster)."""
     await pilot.pause()
     assert isinstance(app.screen, DashboardScreen)
-    rows = list(app.screen.query(KeyResultRow))
+    board = app.screen.query_one(ObjectiveBoard)
     if walk:
-        for _ in range(2 * len(rows)):
-            focused = app.focused
-            if isinstance(focused, KeyResultRow) and focused.line.kr.id == kr_id:
+        for _ in range(2 * len(board.lines)):
+            if board.highlighted_kr_id == kr_id:
                 break
             await pilot.press("j")  # the dashboard's "next key result" key
             await pilot.pause()
     else:
-        next(row for row in rows if row.line.kr.id == kr_id).focus()
+        board.highlighted = board.get_option_index(f"{KR_PREFIX}{kr_id}")
         await pilot.pause()
-    assert isinstance(app.focused, KeyResultRow) and app.focused.line.kr.id == kr_id
+    assert board.highlighted_kr_id == kr_id
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(app.screen, KeyResultDetailScreen)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from okr_tui.domain.models import KrType
-from okr_tui.widgets.key_result_row import KeyResultRow
+from okr_tui.widgets.objective_board import ObjectiveBoard
 
 
 def test_detail_of_a_decreasing_key_result(snap_compare, demo_store, make_app):
@@ -12,9 +12,9 @@ def test_detail_of_a_decreasing_key_result(snap_compare, demo_store, make_app):
 
     async def open_detail(pilot) -> None:
         await pilot.pause()
+        board = pilot.app.screen.query_one(ObjectiveBoard)
         for _ in range(20):
-            focused = pilot.app.focused
-            if isinstance(focused, KeyResultRow) and focused.line.kr.id == kr.id:
+            if board.highlighted_kr_id == kr.id:
                 break
             await pilot.press("j")
             await pilot.pause()

@@ -301,3 +301,24 @@ def format_value(value: float, unit: str) -> str:
     if unit in _PREFIX_UNITS:
         return f"{sign}{unit}{number}"
     return f"{sign}{number} {unit}"
+
+
+def value_text(kr: KeyResult, value: float) -> str:
+    """A value as the meeting says it: "45%", "30 days"; a milestone is done or not done."""
+    if kr.kr_type is KrType.MILESTONE:
+        return "done" if value >= 1 else "not done"
+    return format_value(value, kr.unit)
+
+
+def delta_text(kr: KeyResult, delta: float | None) -> str:
+    """The change since the previous check-in: "+1.5%", "-2 days", "±0"; "" with none before."""
+    if delta is None:
+        return ""
+    if kr.kr_type is KrType.MILESTONE:
+        if delta > 0:
+            return "now done"
+        return "no longer done" if delta < 0 else "no change"
+    if delta == 0:
+        return "±0"
+    sign = "+" if delta > 0 else "-"
+    return sign + format_value(abs(delta), kr.unit)

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from okr_tui.domain import progress
-from okr_tui.domain.models import CheckIn, Confidence, KeyResult, KrType, Objective, Status
+from okr_tui.domain.models import CheckIn, Confidence, KeyResult, Objective, Status
+from okr_tui.domain.progress import delta_text, value_text
 
 if TYPE_CHECKING:
     from okr_tui.store.store import OkrStore
@@ -29,27 +30,6 @@ CONFIDENCE_SYMBOL = {
 }
 
 # --- wordings shared with the screens -----------------------------------------------------
-
-
-def value_text(kr: KeyResult, value: float) -> str:
-    """A value as the meeting says it: "45%", "30 days"; a milestone is done or not done."""
-    if kr.kr_type is KrType.MILESTONE:
-        return "done" if value >= 1 else "not done"
-    return progress.format_value(value, kr.unit)
-
-
-def delta_text(kr: KeyResult, delta: float | None) -> str:
-    """The change since the previous check-in: "+1.5%", "-2 days", "±0"; "" with none before."""
-    if delta is None:
-        return ""
-    if kr.kr_type is KrType.MILESTONE:
-        if delta > 0:
-            return "now done"
-        return "no longer done" if delta < 0 else "no change"
-    if delta == 0:
-        return "±0"
-    sign = "+" if delta > 0 else "-"
-    return sign + progress.format_value(abs(delta), kr.unit)
 
 
 def confidence_text(check_in: CheckIn) -> str:
