@@ -1,0 +1,138 @@
+"""The end-of-cycle retrospective: what to continue, stop and start, one item per line.
+
+One retrospective per team and cycle (or for all teams when no team is picked); saving again
+replaces it. A closed cycle's retrospective is shown read-only.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Footer, Label, Static, TextArea
+
+from okr_tui.domain.models import CycleState, Retrospective
+from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.review import validation_message
+from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.cycle_header import CycleHeader
+
+COLUMNS = (
+    ("keep_doing", "Continue", "what worked"),
+    ("stop_doing", "Stop", "what got in the way"),
+    ("start_doing", "Start", "what to try next"),
+)
+
+
+def items(text: str) -> list[str]:
+    """One item per non-empty line, trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class RetrospectiveScreen(OkrScreen):
+    HELP_TITLE = "Retrospective"
+    HELP_SUMMARY = (
+        "Continue / stop / start: one item per line. Tab moves between the columns; ctrl+s saves."
+    )
+    CSS_PATH = "retrospective.tcss"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="retrospective.save",
+            tooltip="Save the retrospective of this cycle",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded_for: tuple[str | None, str | None] | None = None
+        self._read_only = False
+
+    def compose(self) -> ComposeResult:
+        yield CycleHeader()
+        yield Static(id="retro-intro")
+        with Horizontal(id="retro-columns"):
+            for field, title, hint in COLUMNS:
+                with Vertical(classes="retro-column"):
+                    yield Label(title)
+                    area = TextArea(id=field, soft_wrap=True, show_line_numbers=False)
+                    area.border_subtitle = hint
+                    area.cursor_blink = self.okr_app.cursor_blink
+                    yield area
+        error = Static("", id="retro-error", classes="field-error")
+        error.display = False
+        yield error
+        yield Footer()
+
+    def reload(self) -> None:
+        cycle = self.cycle
+        team = self.okr_app.team
+        self.query_one(CycleHeader).show(
+            cycle, team.name if team else None, self.okr_app.clock.now()
+        )
+        intro = self.query_one("#retro-intro", Static)
+        if cycle is None:
+            intro.update(Content("No cycle yet."))
+            return
+        self._read_only = cycle.state is CycleState.CLOSED
+        who = team.name if team else "all teams"
+        parts: list = [("Retrospective", "bold"), " of ", (cycle.name, "bold"), " · ", who]
+        if self._read_only:
+            parts.append(("  ·  this cycle is closed: read-only", "$warning"))
+        else:
+            parts.append(("  ·  one item per line · ctrl+s saves", "$text-muted"))
+        intro.update(Content.assemble(*parts))
+        for field, _, _ in COLUMNS:
+            self.query_one(f"#{field}", TextArea).read_only = self._read_only
+        context = (cycle.id, self.team_id)
+        if context == self._loaded_for:
+            return  # keep what is being typed
+        self._loaded_for = context
+        existing = next(
+            (r for r in self.store.retrospectives(cycle.id) if r.team_id == self.team_id), None
+        )
+        for field, _, _ in COLUMNS:
+            lines = getattr(existing, field) if existing is not None else []
+            self.query_one(f"#{field}", TextArea).load_text("\n".join(lines))
+        if self._read_only and existing is None:
+            intro.update(
+                Content.assemble(
+                    *parts, ("\nNo retrospective was written for ", "$text-muted"), who
+                )
+            )
+        self.query_one(f"#{COLUMNS[0][0]}", TextArea).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "save" and self._read_only)
+
+    def action_save(self) -> None:
+        cycle = self.cycle
+        if cycle is None or self._read_only:
+            return
+        error = self.query_one("#retro-error", Static)
+        notes = {
+            field: items(self.query_one(f"#{field}", TextArea).text) for field, _, _ in COLUMNS
+        }
+        if not any(notes.values()):
+            error.update(Content("Write at least one item to continue, stop or start."))
+            error.display = True
+            return
+        try:
+            retrospective = Retrospective(
+                cycle_id=cycle.id,
+                team_id=self.team_id,
+                written_at=self.okr_app.clock.now(),
+                **notes,
+            )
+            self.store.save_retrospective(retrospective)
+        except (RuleViolation, StoreError, ValueError) as problem:
+            error.update(Content(validation_message(problem)))
+            error.display = True
+            return
+        error.display = False
+        count = sum(len(lines) for lines in notes.values())
+        self.notify(f"Retrospective saved ({count} items).", title="Retrospective")
+        self.action_back()

@@ -1,0 +1,582 @@
+"""The mid-quarter review: each active key result against the pace it should have, its confidence
+over the last weeks, and a decision: keep it, adjust its target, or retire it (with a reason).
+
+Decisions are saved one by one (each applies to the key result and writes the audit log at
+once); finishing the review records it, so the cycle no longer reports it due. Decisions not yet
+part of a finished review are shown as "this review", so leaving and coming back loses nothing.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from okr_tui.domain import board
+from okr_tui.domain import progress as progress_math
+from okr_tui.domain.models import (
+    TEXT_MAX,
+    CheckIn,
+    Confidence,
+    KeyResult,
+    KrType,
+    Review,
+    ReviewDecision,
+    ReviewDecisionKind,
+    Status,
+)
+from okr_tui.domain.progress import Pace, format_value
+from okr_tui.domain.values import ValueInputError, parse_number
+from okr_tui.screens.base import OkrScreen
+from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.cycle_header import CycleHeader
+
+TREND_LENGTH = 5
+CONFIDENCE_SYMBOL = {Confidence.ON_TRACK: "●", Confidence.AT_RISK: "◐", Confidence.OFF_TRACK: "○"}
+CONFIDENCE_COLOUR = {
+    Confidence.ON_TRACK: "success",
+    Confidence.AT_RISK: "warning",
+    Confidence.OFF_TRACK: "error",
+}
+PACE_COLOUR = {Pace.AHEAD: "success", Pace.ON_TRACK: "", Pace.BEHIND: "error"}
+_FALLBACK_COLOURS = {"success": "green", "warning": "yellow", "error": "red", "accent": "cyan"}
+
+
+def theme_style(app: App, name: str, extra: str = "") -> str:
+    """A Rich style using the theme's colour `name` (success, warning, error, accent), for
+    DataTable cells, which take Rich Text rather than Textual Content."""
+    if not name:
+        return extra
+    colour = app.theme_variables.get(name, _FALLBACK_COLOURS.get(name, ""))
+    if not colour.startswith("#"):
+        colour = _FALLBACK_COLOURS.get(name, "")
+    return f"{extra} {colour}".strip()
+
+
+def one_line(text: str) -> str:
+    """User text for a one-line cell: line breaks and tabs become spaces."""
+    return " ".join(text.split())
+
+
+def title_cell(title: str, detail: str) -> Text:
+    """A two-line cell: user text as typed on the first line, muted detail below, both cut with
+    an ellipsis rather than wrapped."""
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append(one_line(title))
+    text.append("\n")
+    text.append(detail, style="dim")
+    return text
+
+
+def validation_message(error: Exception) -> str:
+    """The human part of a pydantic error ("Value error, x" -> "x")."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        try:
+            message = str(errors()[0]["msg"])
+        except (IndexError, KeyError, TypeError):
+            message = str(error)
+    else:
+        message = str(error)
+    return message.removeprefix("Value error, ")
+
+
+def decision_author(screen: OkrScreen) -> str:
+    """Who decides: the facilitator of the team on screen, if any."""
+    team = screen.okr_app.team
+    return team.facilitator if team is not None else ""
+
+
+# --- modals -------------------------------------------------------------------------------
+
+
+class FormModal(ModalScreen):
+    """A small form over the screen: Enter in the last field or ctrl+s saves, escape cancels."""
+
+    DEFAULT_CSS = """
+    FormModal { align: center middle; }
+    FormModal > Vertical {
+        width: 72; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    FormModal .form-title { text-style: bold; padding-bottom: 1; }
+    FormModal .form-note { color: $text-muted; }
+    FormModal Label { padding-top: 1; }
+    FormModal .buttons { height: auto; padding-top: 1; align-horizontal: right; }
+    FormModal .buttons Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "submit", "Save", id="form.save", tooltip="Save this form"),
+    ]
+
+    def on_mount(self) -> None:
+        if not getattr(self.app, "cursor_blink", True):
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.query(Input).first().focus()
+
+    def show_error(self, field_id: str, message: str) -> None:
+        error = self.query_one(f"#{field_id}-error", Static)
+        error.update(Content(message))
+        error.display = bool(message)
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.display = False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        fields = list(self.query(Input))
+        if event.input is fields[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+def _error_line(field_id: str) -> Static:
+    error = Static("", id=f"{field_id}-error", classes="field-error")
+    error.display = False
+    return error
+
+
+def _buttons(save_label: str) -> Horizontal:
+    return Horizontal(
+        Button("Cancel", id="cancel"),
+        Button(save_label, id="save", variant="primary"),
+        classes="buttons",
+    )
+
+
+class ReasonModal(FormModal):
+    """Asks why (retiring a key result, overriding a score); dismisses with the reason or None.
+
+    The reason is required: an empty one shows an error at the field and nothing is returned.
+    """
+
+    def __init__(self, title: str, prompt: str, save_label: str, initial: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._prompt = prompt
+        self._save_label = save_label
+        self._initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content(self._title), classes="form-title")
+            yield Static(Content(self._prompt), classes="form-note")
+            yield Label("Reason (required)")
+            yield Input(self._initial, id="reason", placeholder="Why?", max_length=TEXT_MAX)
+            yield _error_line("reason")
+            yield _buttons(self._save_label)
+
+    def action_submit(self) -> None:
+        self.clear_errors()
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.show_error("reason", "A reason is needed.")
+            return
+        self.dismiss(reason)
+
+
+class AdjustTargetModal(FormModal):
+    """A new target and why; dismisses with (new_target, reason) or None."""
+
+    def __init__(self, kr: KeyResult) -> None:
+        super().__init__()
+        self._kr = kr
+
+    def compose(self) -> ComposeResult:
+        kr = self._kr
+        with Vertical():
+            yield Static(
+                Content.assemble("Adjust target: ", (kr.title, "bold")), classes="form-title"
+            )
+            yield Static(
+                Content(
+                    f"{kr.kr_type.label} · baseline {format_value(kr.baseline, kr.unit)}"
+                    f" · current target {format_value(kr.target, kr.unit)}"
+                ),
+                classes="form-note",
+            )
+            yield Label("New target")
+            yield Input(id="target", placeholder=format_value(kr.target, kr.unit))
+            yield _error_line("target")
+            yield Label("Reason (required)")
+            yield Input(id="reason", placeholder="Why change it?", max_length=TEXT_MAX)
+            yield _error_line("reason")
+            yield _buttons("Adjust")
+
+    def action_submit(self) -> None:
+        self.clear_errors()
+        kr = self._kr
+        valid = True
+        target: float | None = None
+        try:
+            target = parse_number(self.query_one("#target", Input).value)
+        except ValueInputError as error:
+            self.show_error("target", str(error))
+            valid = False
+        if target is not None:
+            if target == kr.target:
+                self.show_error("target", "That is the current target; enter a new one.")
+                valid = False
+            else:
+                try:
+                    KeyResult.model_validate({**kr.model_dump(), "target": target})
+                except ValueError as error:
+                    self.show_error("target", validation_message(error))
+                    valid = False
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.show_error("reason", "A reason is needed to change a target.")
+            valid = False
+        if valid:
+            self.dismiss((target, reason))
+
+
+# --- the screen ---------------------------------------------------------------------------
+
+
+class ReviewScreen(OkrScreen):
+    HELP_TITLE = "Mid-quarter review"
+    HELP_SUMMARY = (
+        "Each active key result against its expected pace. Keep it, adjust its target or retire "
+        "it; finish the review when every key result has been discussed."
+    )
+    CSS_PATH = "review.tcss"
+    BINDINGS = [
+        Binding("k", "keep", "Keep", id="review.keep", tooltip="Keep this key result as it is"),
+        Binding(
+            "a",
+            "adjust",
+            "Adjust target",
+            id="review.adjust",
+            tooltip="Give this key result a new target, with a reason",
+        ),
+        Binding(
+            "x",
+            "retire",
+            "Retire",
+            id="review.retire",
+            tooltip="Retire this key result, with a reason",
+        ),
+        Binding(
+            "f,ctrl+s",
+            "finish",
+            "Finish review",
+            id="review.finish",
+            tooltip="Record the review as done for this team",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lines: dict[str, board.KeyResultLine] = {}
+        self._pending: dict[str, list[ReviewDecision]] = {}
+        self._read_only = False
+
+    def compose(self) -> ComposeResult:
+        yield CycleHeader()
+        yield Static(id="review-intro")
+        yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="review-summary")
+        yield Footer()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _visible(self, team_id: str | None) -> bool:
+        return self.team_id is None or team_id in (None, self.team_id)
+
+    def reload(self) -> None:
+        cycle = self.cycle
+        team = self.okr_app.team
+        now = self.okr_app.clock.now()
+        self.query_one(CycleHeader).show(cycle, team.name if team else None, now)
+        table = self.query_one("#review-table", DataTable)
+        previous_key = self._highlighted_kr_id()
+        table.clear(columns=True)
+        self._lines, self._pending = {}, {}
+        intro = self.query_one("#review-intro", Static)
+        if cycle is None:
+            intro.update(Content("No cycle yet. Press escape, then p to plan one."))
+            return
+        self._read_only = cycle.state.value == "closed"
+        check_ins = self.store.check_ins(cycle.id)
+        decisions = self.store.review_decisions(cycle.id)
+        finished = {d for review in self.store.reviews(cycle.id) for d in review.decision_ids}
+        for decision in decisions:
+            if decision.id not in finished:
+                self._pending.setdefault(decision.kr_id, []).append(decision)
+        lines = board.key_result_lines(
+            cycle,
+            self.store.objectives(cycle.id),
+            self.store.key_results(cycle.id),
+            check_ins,
+            now,
+            include_retired=True,
+        )
+        shown = [
+            line
+            for line in lines
+            if self._visible(line.objective.team_id)
+            and line.objective.status is Status.ACTIVE
+            and (line.kr.is_active or line.kr.id in self._pending)
+        ]
+        self._lines = {line.kr.id: line for line in shown}
+        expected = progress_math.expected_progress(cycle, now)
+        intro_parts = [
+            ("Mid-quarter review", "bold"),
+            f"  ·  expected progress today {expected * 100:.0f}%",
+        ]
+        if self._read_only:
+            intro_parts.append(("  ·  this cycle is closed: read-only", "$warning"))
+        else:
+            intro_parts.append(("  ·  k keep · a adjust · x retire · f finish", "$text-muted"))
+        intro.update(Content.assemble(*intro_parts))
+        self._fill(table, shown, check_ins)
+        if previous_key in self._lines:
+            table.move_cursor(row=table.get_row_index(previous_key), animate=False)
+        self._show_summary()
+
+    def _fill(
+        self, table: DataTable, lines: list[board.KeyResultLine], check_ins: list[CheckIn]
+    ) -> None:
+        width = max(self.size.width or self.app.size.width, 60)
+        fixed = {"Progress vs expected": 20, "Confidence": 10, "Decision": 24}
+        title_width = max(20, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 4)
+        table.add_column("Key result", width=title_width, key="kr")
+        for (label, column_width), key in zip(
+            fixed.items(), ("pace", "confidence", "decision"), strict=True
+        ):
+            table.add_column(label, width=column_width, key=key)
+        for line in lines:
+            table.add_row(*self._cells(line, check_ins), height=2, key=line.kr.id)
+        if not lines:
+            self.query_one("#review-summary", Static).update(
+                Content("No active key results to review.")
+            )
+
+    def _cells(self, line: board.KeyResultLine, check_ins: list[CheckIn]) -> list[Text]:
+        kr = line.kr
+        detail = (
+            f"{format_value(line.value, kr.unit)} / {format_value(kr.target, kr.unit)}"
+            f" · {kr.kr_type.label}"
+        )
+        if kr.owner:
+            detail += f" · {kr.owner}"
+        pace = line.pace
+        symbol = {Pace.AHEAD: "▲", Pace.ON_TRACK: "■", Pace.BEHIND: "▼"}[pace.pace]
+        versus = Text(no_wrap=True, end="")
+        versus.append(f"{line.progress * 100:.0f}%", style="bold")
+        versus.append(f" vs {pace.expected * 100:.0f}%\n", style="dim")
+        versus.append(
+            f"{symbol} {pace.gap * 100:+.0f} pts {pace.pace.label}",
+            style=theme_style(self.app, PACE_COLOUR[pace.pace]),
+        )
+        return [
+            title_cell(kr.title, detail),
+            versus,
+            self._trend(kr.id, check_ins),
+            self._decision_cell(kr),
+        ]
+
+    def _trend(self, kr_id: str, check_ins: list[CheckIn]) -> Text:
+        history = progress_math.history(kr_id, check_ins)[-TREND_LENGTH:]
+        text = Text(no_wrap=True, end="")
+        if not history:
+            text.append("–\nno check-in", style="dim")
+            return text
+        for check_in in history:
+            text.append(
+                CONFIDENCE_SYMBOL[check_in.confidence],
+                style=theme_style(self.app, CONFIDENCE_COLOUR[check_in.confidence]),
+            )
+        text.append("\n")
+        latest = history[-1].confidence
+        text.append(latest.label, style=theme_style(self.app, CONFIDENCE_COLOUR[latest]))
+        return text
+
+    def _decision_cell(self, kr: KeyResult) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        pending = self._pending.get(kr.id)
+        if not pending:
+            text.append("– undecided", style="dim")
+            return text
+        decision = pending[-1]
+        if decision.decision is ReviewDecisionKind.KEEP:
+            text.append("✔ keep", style=theme_style(self.app, "success", "bold"))
+        elif decision.decision is ReviewDecisionKind.ADJUST:
+            old = "?" if decision.old_target is None else format_value(decision.old_target, kr.unit)
+            new = format_value(decision.new_target or 0.0, kr.unit)
+            text.append(f"✎ target {old} → {new}", style=theme_style(self.app, "accent", "bold"))
+        else:
+            text.append("✖ retired", style=theme_style(self.app, "error", "bold"))
+        text.append("\n")
+        text.append(decision.reason, style="dim")
+        return text
+
+    def _show_summary(self) -> None:
+        if not self._lines:
+            return
+        decided = [kr_id for kr_id in self._lines if kr_id in self._pending]
+        counts: dict[str, int] = {}
+        for kr_id in decided:
+            kind = self._pending[kr_id][-1].decision.value
+            counts[kind] = counts.get(kind, 0) + 1
+        parts = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+        summary = f"{len(decided)} of {len(self._lines)} key results decided"
+        if parts:
+            summary += f" ({parts})"
+        self.query_one("#review-summary", Static).update(Content(summary))
+
+    def _highlighted_kr_id(self) -> str | None:
+        table = self.query_one("#review-table", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        except Exception:
+            return None
+        return row_key.value
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._lines:
+            self.call_later(self._reload)
+
+    # --- deciding -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"keep", "adjust", "retire", "finish"} and self._read_only:
+            return None
+        return True
+
+    def _target_kr(self) -> KeyResult | None:
+        if self._read_only:
+            self.notify("This cycle is closed; its review is read-only.", severity="warning")
+            return None
+        kr_id = self._highlighted_kr_id()
+        line = self._lines.get(kr_id or "")
+        if line is None:
+            return None
+        if line.kr.status is Status.RETIRED:
+            self.notify(
+                "This key result is retired; it takes no more decisions.", severity="warning"
+            )
+            return None
+        return line.kr
+
+    def _record(
+        self,
+        kr: KeyResult,
+        kind: ReviewDecisionKind,
+        reason: str = "",
+        new_target: float | None = None,
+    ) -> None:
+        cycle = self.cycle
+        if cycle is None:
+            return
+        try:
+            decision = ReviewDecision(
+                cycle_id=cycle.id,
+                kr_id=kr.id,
+                decision=kind,
+                new_target=new_target,
+                reason=reason,
+                decided_at=self.okr_app.clock.now(),
+                author=decision_author(self),
+            )
+            self.store.record_review_decision(decision)
+        except (RuleViolation, StoreError, ValueError) as error:
+            self.notify(validation_message(error), severity="error", markup=False)
+            return
+        self.reload()
+
+    def action_keep(self) -> None:
+        kr = self._target_kr()
+        if kr is not None:
+            self._record(kr, ReviewDecisionKind.KEEP)
+
+    def action_adjust(self) -> None:
+        kr = self._target_kr()
+        if kr is None:
+            return
+        if kr.kr_type is KrType.MILESTONE:
+            self.notify("A milestone is done or not done; it has no target to adjust.")
+            return
+
+        def adjusted(result: tuple[float, str] | None) -> None:
+            if result is not None:
+                target, reason = result
+                self._record(kr, ReviewDecisionKind.ADJUST, reason, target)
+
+        self.app.push_screen(AdjustTargetModal(kr), adjusted)
+
+    def action_retire(self) -> None:
+        kr = self._target_kr()
+        if kr is None:
+            return
+
+        def retired(reason: str | None) -> None:
+            if reason:
+                self._record(kr, ReviewDecisionKind.RETIRE, reason)
+
+        modal = ReasonModal(
+            f"Retire: {kr.title}",
+            "A retired key result takes no more check-ins and no longer counts in scores.",
+            "Retire",
+        )
+        self.app.push_screen(modal, retired)
+
+    def action_finish(self) -> None:
+        cycle = self.cycle
+        if cycle is None or self._read_only:
+            return
+        decision_ids = [
+            decision.id
+            for kr_id, decisions in self._pending.items()
+            if kr_id in self._lines
+            for decision in decisions
+        ]
+        try:
+            self.store.complete_review(
+                Review(
+                    cycle_id=cycle.id,
+                    team_id=self.team_id,
+                    completed_at=self.okr_app.clock.now(),
+                    decision_ids=decision_ids,
+                )
+            )
+        except (RuleViolation, StoreError) as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        team = self.okr_app.team
+        who = team.name if team else "all teams"
+        count = len(decision_ids)
+        self.notify(
+            f"Review of {cycle.name} ({who}) finished with {count} "
+            f"decision{'s' if count != 1 else ''}.",
+            title="Review",
+            markup=False,
+        )
+        self.action_back()

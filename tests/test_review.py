@@ -1,0 +1,231 @@
+"""The mid-quarter review: keep, adjust (with audit), retire, and finishing the review."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from okr_tui.domain import cadence
+from okr_tui.domain.models import ReviewDecisionKind, Status
+from okr_tui.screens.dashboard import DashboardScreen
+from okr_tui.screens.review import AdjustTargetModal, ReasonModal, ReviewScreen
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+def q4(store):
+    return store.find_cycle("2026-Q4")
+
+
+def kr_by_title(store, start: str):
+    return next(kr for kr in store.key_results(q4(store).id) if kr.title.startswith(start))
+
+
+def review_due(store, team_id):
+    cycle = q4(store)
+    (status,) = cadence.team_status(
+        cycle,
+        [team_id],
+        store.objectives(cycle.id),
+        store.key_results(cycle.id),
+        store.check_ins(cycle.id),
+        store.reviews(cycle.id),
+        store.scores(cycle.id),
+        store.retrospectives(cycle.id),
+        store.clock.now(),
+    )
+    return status.review_due
+
+
+def table(app) -> DataTable:
+    return app.screen.query_one("#review-table", DataTable)
+
+
+def highlighted(app) -> str:
+    row_key, _ = table(app).coordinate_to_cell_key(table(app).cursor_coordinate)
+    return row_key.value
+
+
+def cell(app, kr_id: str, column: str) -> str:
+    return str(table(app).get_cell(kr_id, column))
+
+
+async def open_review(pilot, app, title_start: str | None = None):
+    await pilot.pause()
+    await pilot.press("r")
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen)
+    if title_start is not None:
+        target = kr_by_title(app.store, title_start).id
+        for _ in range(table(app).row_count):
+            if highlighted(app) == target:
+                break
+            await pilot.press("down")
+        assert highlighted(app) == target
+
+
+async def test_review_lists_active_key_results_with_pace_and_confidence_trend(demo_store, make_app):
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, app)
+        active = [kr for kr in demo_store.key_results(q4(demo_store).id) if kr.is_active]
+        assert table(app).row_count == len(active) == 9
+        trial = kr_by_title(demo_store, "Improve trial-to-paid")
+        pace = cell(app, trial.id, "pace")
+        assert "vs 58%" in pace and "behind" in pace  # progress vs expected, with the gap
+        trend = cell(app, trial.id, "confidence").split("\n")[0]
+        assert len(trend) == 5 and set(trend) <= set("●◐○")
+        assert "undecided" in cell(app, trial.id, "decision")
+
+
+async def test_adjusting_a_target_updates_the_key_result_and_writes_the_audit(demo_store, make_app):
+    app = make_app(demo_store)
+    kr = kr_by_title(demo_store, "Increase net revenue retention")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app, "Increase net revenue retention")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AdjustTargetModal)
+        await type_text(pilot, "105%")
+        await pilot.press("enter")  # to the reason field
+        await type_text(pilot, "Finance reset the goal")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "110% → 105%" in cell(app, kr.id, "decision")
+        assert "Finance reset the goal" in cell(app, kr.id, "decision")
+
+    cycle_id = q4(demo_store).id
+    assert demo_store.key_result(cycle_id, kr.id).target == 105
+    (entry,) = [e for e in demo_store.audit(cycle_id, kr.id) if e.field == "target"]
+    assert (entry.old, entry.new, entry.reason) == (110, 105, "Finance reset the goal")
+    (decision,) = demo_store.review_decisions(cycle_id)
+    assert decision.decision is ReviewDecisionKind.ADJUST
+    assert (decision.old_target, decision.new_target) == (110, 105)
+
+
+async def test_adjust_form_shows_errors_at_the_fields_and_saves_nothing(demo_store, make_app):
+    app = make_app(demo_store)
+    kr = kr_by_title(demo_store, "Increase net revenue retention")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app, "Increase net revenue retention")
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "1,5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, AdjustTargetModal)
+        target_error = modal.query_one("#target-error", Static)
+        reason_error = modal.query_one("#reason-error", Static)
+        assert target_error.display and "dot for decimals" in str(target_error.render())
+        assert reason_error.display and "reason" in str(reason_error.render())
+        # A target below the baseline of an 'increase' key result is refused at the field too.
+        modal.query_one("#target", Input).value = "90"
+        modal.query_one("#reason", Input).value = "because"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AdjustTargetModal)
+        assert "above its baseline" in str(target_error.render())
+        assert not reason_error.display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+    cycle_id = q4(demo_store).id
+    assert demo_store.key_result(cycle_id, kr.id).target == 110
+    assert demo_store.review_decisions(cycle_id) == []
+
+
+async def test_retiring_needs_a_reason_and_retires_the_key_result(demo_store, make_app):
+    app = make_app(demo_store)
+    kr = kr_by_title(demo_store, "Improve trial-to-paid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app, "Improve trial-to-paid")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonModal)
+        await pilot.press("enter")  # no reason yet
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonModal)
+        assert app.screen.query_one("#reason-error", Static).display
+        assert demo_store.key_result(q4(demo_store).id, kr.id).is_active
+        await type_text(pilot, "Pricing work moved to Q1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        # Still listed as this review's decision, though no longer active.
+        assert "retired" in cell(app, kr.id, "decision")
+        # A retired key result takes no further decision.
+        await pilot.press("k")
+        await pilot.pause()
+
+    stored = demo_store.key_result(q4(demo_store).id, kr.id)
+    assert stored.status is Status.RETIRED
+    assert stored.retired_reason == "Pricing work moved to Q1"
+    (decision,) = demo_store.review_decisions(q4(demo_store).id)
+    assert decision.decision is ReviewDecisionKind.RETIRE
+    status_entries = [e for e in demo_store.audit(q4(demo_store).id, kr.id) if e.field == "status"]
+    assert status_entries[-1].new == "retired"
+
+
+async def test_keep_and_finish_records_the_review_so_it_is_no_longer_due(demo_store, make_app):
+    app = make_app(demo_store)
+    kr = kr_by_title(demo_store, "Reach 500 paying customers")
+    assert review_due(demo_store, None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app, "Reach 500 paying customers")
+        await pilot.press("k")
+        await pilot.pause()
+        assert "keep" in cell(app, kr.id, "decision")
+        summary = str(app.screen.query_one("#review-summary", Static).render())
+        assert "1 of 9 key results decided" in summary
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+    cycle_id = q4(demo_store).id
+    (decision,) = demo_store.review_decisions(cycle_id)
+    assert decision.decision is ReviewDecisionKind.KEEP and decision.kr_id == kr.id
+    (review,) = demo_store.reviews(cycle_id)
+    assert review.team_id is None and review.decision_ids == [decision.id]
+    assert not review_due(demo_store, None)
+    assert demo_store.key_result(cycle_id, kr.id) == kr  # keeping changes nothing
+
+
+async def test_review_respects_the_team_filter(demo_store, make_app):
+    app = make_app(demo_store)
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    growth = next(t for t in demo_store.teams() if t.name == "Growth")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.team_id = sales.id
+        await open_review(pilot, app)
+        cycle_id = q4(demo_store).id
+        by_objective = {o.id: o for o in demo_store.objectives(cycle_id)}
+        shown = {row.value for row in table(app).rows}
+        teams = {
+            by_objective[demo_store.key_result(cycle_id, kr_id).objective_id].team_id
+            for kr_id in shown
+        }
+        assert teams == {None, sales.id} and len(shown) == 5
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert not review_due(demo_store, sales.id)
+    assert review_due(demo_store, growth.id)
+
+
+async def test_a_closed_cycle_review_is_read_only(demo_store, make_app):
+    app = make_app(demo_store)
+    q3 = demo_store.find_cycle("2026-Q3")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.cycle_id = q3.id
+        await open_review(pilot, app)
+        await pilot.press("k", "f")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    assert demo_store.review_decisions(q3.id) == []
+    assert demo_store.reviews(q3.id) == []
