@@ -1,0 +1,17 @@
+"""Dashboard layout snapshots at the two sizes a meeting room uses (demo store, fixed clock)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 40)], ids=["100x30", "120x40"])
+def test_dashboard(snap_compare, demo_store, make_app, size):
+    assert snap_compare(make_app(demo_store), terminal_size=size)
+
+
+def test_dashboard_filtered_to_one_team_with_the_cursor_moved(snap_compare, demo_store, make_app):
+    assert snap_compare(
+        make_app(demo_store), press=["ctrl+t", "down", "down", "enter", "down"],
+        terminal_size=(100, 30),
+    )
