@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
-        "--edit", action="store_true",
+        "--edit",
+        action="store_true",
         help="let browser tabs edit; by default every tab is a read-only viewer",
     )
     return parser
@@ -211,13 +212,18 @@ def run_import(args: argparse.Namespace, clock: Clock) -> int:
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     document = read_import(path)
-    store = open_store(args, clock)
     if args.dry_run:
-        action = "replace the store with" if not store.is_empty() else "import"
+        from okr_tui.paths import default_store
+
+        # Opening a store creates its folder: a dry run into a new folder must not.
+        folder = Path(args.db).expanduser() if args.db else default_store()
+        holds_data = folder.exists() and not open_store(args, clock).is_empty()
+        action = "replace the store with" if holds_data else "import"
         print(f"Dry run: the file is valid; would {action} {import_summary(document)}.")
-        if not store.is_empty() and not args.replace:
+        if holds_data and not args.replace:
             print("The store already holds data: the real import needs --replace.")
         return 0
+    store = open_store(args, clock)
     apply_import(store, document, replace=args.replace)
     print(f"Imported {import_summary(document)} into {store.folder}")
     return 0

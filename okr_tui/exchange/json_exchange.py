@@ -8,6 +8,7 @@ then every reference) before anything is written; a problem is reported with its
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,7 +31,7 @@ from okr_tui.domain.models import (
     Score,
     Team,
 )
-from okr_tui.store.store import CycleContents, OkrStore
+from okr_tui.store.store import SAFE_CYCLE_ID, CycleContents, OkrStore
 
 FORMAT_NAME = "okr-tui"
 FORMAT_VERSION = 1
@@ -128,12 +129,43 @@ def read_import(path: Path) -> ExportDocument:
             ]
         )
     try:
-        raw = orjson.loads(path.read_bytes())
-    except (orjson.JSONDecodeError, RecursionError) as error:
-        raise ImportProblem([("$", f"not valid JSON: {error}")]) from error
+        data = path.read_bytes()
     except OSError as error:
         raise ImportProblem([("$", f"cannot read {path}: {error.strerror}")]) from error
+    try:
+        raw = orjson.loads(data)
+    except (orjson.JSONDecodeError, RecursionError) as error:
+        where = _number_too_large(data)
+        if where is not None:
+            raise ImportProblem([(where, "number is too large")]) from None
+        raise ImportProblem([("$", f"not valid JSON: {error}")]) from None
     return check_document(raw)
+
+
+def _number_too_large(data: bytes) -> str | None:
+    """The JSON path of a number like 1e400 that orjson refused, so the message can point at it.
+
+    orjson only gives a line and column; the standard parser reads such a number as infinity,
+    and the path of that infinity is what a person needs to find it.
+    """
+
+    def refuse(constant: str) -> float:
+        raise ValueError(constant)
+
+    try:
+        parsed = json.loads(data, parse_constant=refuse)
+    except (ValueError, RecursionError):
+        return None
+    stack: list[tuple[Any, str]] = [(parsed, "$")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return where
+        if isinstance(value, dict):
+            stack.extend((item, f"{where}.{key}") for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{i}]") for i, item in reversed(list(enumerate(value))))
+    return None
 
 
 def check_document(raw: Any) -> ExportDocument:
@@ -166,14 +198,28 @@ def check_document(raw: Any) -> ExportDocument:
 def reference_errors(document: ExportDocument) -> list[tuple[str, str]]:
     """Every dangling reference, duplicate id and entity filed under the wrong cycle."""
     errors: list[tuple[str, str]] = []
-    ids: Counter[str] = Counter()
+    first_use: dict[str, str] = {}
+
+    def check_unique(entity_id: str, where: str) -> None:
+        if entity_id in first_use:
+            errors.append(
+                (f"{where}.id", f"id {entity_id!r} is already used at {first_use[entity_id]}")
+            )
+        else:
+            first_use[entity_id] = where
+
     team_ids = {team.id for team in document.teams}
-    ids.update(team.id for team in document.teams)
+    for position, team in enumerate(document.teams):
+        check_unique(team.id, f"$.teams[{position}]")
     names = Counter(export.cycle.name for export in document.cycles)
     for index, export in enumerate(document.cycles):
         base = f"$.cycles[{index}]"
         cycle_id = export.cycle.id
-        ids[cycle_id] += 1
+        check_unique(cycle_id, f"{base}.cycle")
+        if not SAFE_CYCLE_ID.fullmatch(cycle_id):
+            errors.append(
+                (f"{base}.cycle.id", "a cycle id may only hold letters, digits, '-' and '_'")
+            )
         if names[export.cycle.name] > 1:
             errors.append((f"{base}.cycle.name", f"cycle name {export.cycle.name!r} is used twice"))
         objective_ids = {o.id for o in export.objectives}
@@ -182,7 +228,7 @@ def reference_errors(document: ExportDocument) -> list[tuple[str, str]]:
         for table in CycleContents.__dataclass_fields__:
             for position, model in enumerate(getattr(export, table)):
                 where = f"{base}.{table}[{position}]"
-                ids[model.id] += 1
+                check_unique(model.id, where)
                 if model.cycle_id != cycle_id:
                     errors.append((f"{where}.cycle_id", f"belongs to cycle {cycle_id!r}"))
                 if hasattr(model, "kr_id") and model.kr_id not in kr_ids:
@@ -220,8 +266,6 @@ def reference_errors(document: ExportDocument) -> list[tuple[str, str]]:
                 errors.append(
                     (f"{base}.meetings[{position}].team_id", f"no team {meeting.team_id!r}")
                 )
-    for duplicate in sorted(entity_id for entity_id, count in ids.items() if count > 1):
-        errors.append(("$", f"id {duplicate!r} is used {ids[duplicate]} times"))
     return errors
 
 

@@ -25,7 +25,8 @@ UPGRADES: dict[int, Callable[[Tables], Tables]] = {}
 
 def read_meta(path: Path, tables: Tables) -> dict[str, Any]:
     meta = tables.get(META_TABLE, {}).get(META_DOC_ID)
-    if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
+    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool):
         raise StoreError(path, "has no okr-tui schema version; it is not an okr-tui store file")
     return meta
 

@@ -56,6 +56,16 @@ def read_json_file(path: Path) -> dict[str, Any]:
         raise StoreError(path, f"is not valid JSON ({error}); it may be truncated") from error
     if not isinstance(parsed, dict) or not all(isinstance(t, dict) for t in parsed.values()):
         raise StoreError(path, "is JSON but not an okr-tui store file (expected tables)")
+    for name, table in parsed.items():
+        for doc_id, document in table.items():
+            # TinyDB needs integer document ids and object documents; anything else would
+            # crash deep inside it later, so refuse the file here with a clear message.
+            if not doc_id.isdecimal() or not isinstance(document, dict):
+                raise StoreError(
+                    path,
+                    f"is JSON but not an okr-tui store file (entry {doc_id!r} of table "
+                    f"{name!r} is not a record)",
+                )
     return parsed
 
 
@@ -154,9 +164,14 @@ class AtomicJSONStorage(Storage):
         try:
             payload = orjson.dumps(self._tables, option=orjson.OPT_SORT_KEYS)
             write_atomically(self.path, payload)
-        except BaseException:
+        except BaseException as error:
             # Memory already holds the change; bring it back in line with the disk.
             self.reload()
+            if isinstance(error, OSError):
+                reason = error.strerror or str(error)
+                raise StoreError(
+                    self.path, f"could not be saved ({reason}); nothing was changed"
+                ) from error
             raise
         self.signature = file_signature(self.path)
 

@@ -16,6 +16,7 @@ JSON never leave this module.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +52,9 @@ ROOT_FILE = "okr.json"
 CYCLES_FOLDER = "cycles"
 LOCK_FILE = ".lock"
 LOCK_TIMEOUT_SECONDS = 15.0
+# A cycle id names its file: nothing that could climb out of the cycles folder (an import
+# file chooses the ids).
+SAFE_CYCLE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -146,7 +150,13 @@ class _StoreFile:
             try:
                 cached = [cls.model_validate(doc) for doc in self.db.table(table).all()]
             except ValidationError as error:
-                raise StoreError(self.path, f"holds an invalid {table} entry: {error}") from error
+                # One line a person can act on, not pydantic's multi-line report.
+                first = error.errors(include_url=False)[0]
+                where = ".".join(str(part) for part in first["loc"]) or "entry"
+                more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+                raise StoreError(
+                    self.path, f"holds an invalid {table} entry: {where}: {first['msg']}{more}"
+                ) from error
             self._models[table] = cached
         return list(cached)
 
@@ -210,22 +220,39 @@ class OkrStore:
             (self.folder / CYCLES_FOLDER).mkdir(mode=0o700, exist_ok=True)
         except OSError as error:
             raise StoreError(self.folder, f"cannot be created ({error.strerror})") from error
-        remove_stale_temp_files(self.folder)
-        remove_stale_temp_files(self.folder / CYCLES_FOLDER)
         self._lock = FileLock(
             str(self.folder / LOCK_FILE), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600
         )
+        self._remove_stale_temp_files()
         self._root = _StoreFile(self.folder / ROOT_FILE, "root", {}, read_only=False)
         self._cycle_files: dict[str, _StoreFile] = {}
 
     # --- plumbing ---------------------------------------------------------------------
+
+    def _remove_stale_temp_files(self) -> None:
+        """Remove temp files of saves that were killed, but only under the lock: without it we
+        could delete the temp file of another process's save in progress and make it fail."""
+        try:
+            self._lock.acquire(timeout=0)
+        except (Timeout, OSError):
+            return  # someone is saving (or the folder is read-only): leave the leftovers
+        try:
+            remove_stale_temp_files(self.folder)
+            remove_stale_temp_files(self.folder / CYCLES_FOLDER)
+        finally:
+            self._lock.release()
+
+    def _cycle_path(self, cycle_id: str) -> Path:
+        if not SAFE_CYCLE_ID.fullmatch(cycle_id):
+            raise RuleViolation(f"cycle id {cycle_id!r} may only hold letters, digits, '-' and '_'")
+        return self.folder / CYCLES_FOLDER / f"{cycle_id}.json"
 
     def _cycle_file(self, cycle_id: str) -> _StoreFile:
         store_file = self._cycle_files.get(cycle_id)
         closed = self.cycle(cycle_id).state is CycleState.CLOSED
         if store_file is None or store_file.read_only != closed:
             store_file = _StoreFile(
-                self.folder / CYCLES_FOLDER / f"{cycle_id}.json",
+                self._cycle_path(cycle_id),
                 "cycle",
                 {"cycle_id": cycle_id},
                 read_only=closed,
@@ -244,6 +271,8 @@ class OkrStore:
             self._lock.acquire()
         except Timeout as error:
             raise StoreError(self.folder, "is locked by another okr process; try again") from error
+        except OSError as error:
+            raise StoreError(self.folder, f"cannot be locked ({error.strerror})") from error
         try:
             for store_file in files:
                 store_file.refresh()
@@ -305,6 +334,7 @@ class OkrStore:
 
     def save_cycle(self, cycle: Cycle) -> Cycle:
         """Create or edit a cycle; a closed cycle stays as it was closed."""
+        self._cycle_path(cycle.id)
         existing = {c.id: c for c in self.cycles()}.get(cycle.id)
         if existing is not None and existing.state is CycleState.CLOSED:
             raise RuleViolation(f"cycle {existing.name} is closed and can no longer change")
@@ -632,9 +662,9 @@ class OkrStore:
     ) -> None:
         """Make the store hold exactly this (import). Cycle files are written before the root
         file lists them; files of cycles that are no longer listed are removed last."""
+        paths = [self._cycle_path(cycle.id) for cycle in cycles]
         with self._writing(self._root):
-            for cycle in cycles:
-                path = self.folder / CYCLES_FOLDER / f"{cycle.id}.json"
+            for cycle, path in zip(cycles, paths, strict=True):
                 cycle_file = _StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
                 with cycle_file.transaction():
                     for table in CYCLE_TABLES.values():

@@ -1,0 +1,423 @@
+"""The JSON exchange format: exports are deterministic, imports are checked before anything is
+written, and export -> import -> export gives back the same bytes.
+
+The demo store is built at the fixed clock of conftest (2026-11-23T10:00Z).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from okr_tui.domain.clock import FixedClock
+from okr_tui.domain.models import (
+    CheckIn,
+    Confidence,
+    Cycle,
+    Objective,
+    Review,
+    ReviewDecision,
+    ReviewDecisionKind,
+    Team,
+)
+from okr_tui.exchange.json_exchange import (
+    MAX_IMPORT_BYTES,
+    ImportProblem,
+    apply_import,
+    export_json,
+    read_import,
+)
+from okr_tui.store.errors import RuleViolation
+from okr_tui.store.store import OkrStore
+
+CLOCK_AT = "2026-11-23T10:00:00Z"
+NOW = FixedClock(CLOCK_AT).now()
+
+
+def okr(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OKR_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
+    env.pop("OKR_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "okr_tui", "--at", CLOCK_AT, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under a folder with its bytes and mtime: 'nothing written' means equal."""
+    if not folder.exists():
+        return {}
+    return {
+        str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def rich_store(demo_store: OkrStore) -> OkrStore:
+    """The demo plus what it lacks: a correction, a review decision and a finished review."""
+    cycle = demo_store.current_cycle()
+    kr = demo_store.key_results(cycle.id)[0]
+    for value in (40, 41):
+        demo_store.add_check_in(
+            CheckIn(
+                cycle_id=cycle.id,
+                kr_id=kr.id,
+                meeting_date=date(2026, 11, 23),
+                value=value,
+                confidence=Confidence.AT_RISK,
+                note="Ünïcode ✓ and [bold]markup[/] stay as typed",
+                recorded_at=NOW,
+            )
+        )
+    decision = demo_store.record_review_decision(
+        ReviewDecision(
+            cycle_id=cycle.id,
+            kr_id=kr.id,
+            decision=ReviewDecisionKind.ADJUST,
+            new_target=kr.target * 0.9 if kr.target else 2,
+            reason="the market is smaller",
+            decided_at=NOW,
+        )
+    )
+    assert decision is not None
+    demo_store.complete_review(Review(cycle_id=cycle.id, completed_at=NOW))
+    return demo_store
+
+
+def _write(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def test_two_exports_of_the_same_store_are_byte_identical(rich_store: OkrStore) -> None:
+    first = export_json(rich_store)
+    second = export_json(rich_store)
+    from_disk = export_json(OkrStore(rich_store.folder, FixedClock("2030-01-01T00:00:00Z")))
+
+    assert first == second == from_disk
+    document = json.loads(first)
+    assert (document["format"], document["version"]) == ("okr-tui", 1)
+    assert [c["cycle"]["name"] for c in document["cycles"]] == ["2026-Q3", "2026-Q4"]
+
+
+def test_export_import_export_round_trips_byte_for_byte(rich_store: OkrStore, tmp_path: Path):
+    exported = export_json(rich_store)
+    path = tmp_path / "export.json"
+    path.write_text(exported, encoding="utf-8")
+
+    target = OkrStore(tmp_path / "copy", FixedClock(CLOCK_AT))
+    apply_import(target, read_import(path))
+
+    assert export_json(target) == exported
+    assert export_json(OkrStore(tmp_path / "copy", FixedClock(CLOCK_AT))) == exported
+    q4 = json.loads(exported)["cycles"][1]
+    assert any(ci["supersedes"] for ci in q4["check_ins"])
+    assert q4["review_decisions"] and q4["reviews"]
+    # The imported store works like any other: the closed cycle stays closed.
+    q3 = target.find_cycle("2026-Q3")
+    with pytest.raises(RuleViolation, match="closed"):
+        target.save_objective(target.objectives(q3.id)[0].model_copy(update={"title": "X"}))
+
+
+def test_the_cli_round_trip_gives_the_same_bytes(demo_store: OkrStore, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    export_file = tmp_path / "out" / "okr.json"
+    export_file.parent.mkdir()
+
+    exported = okr("--db", str(demo_store.folder), "export", "-o", str(export_file), home=home)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stderr == f"Exported to {export_file}\n"
+    imported = okr("--db", str(tmp_path / "copy"), "import", str(export_file), home=home)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("Imported 2 teams, 2 cycles, 5 objectives, 14 key results")
+    again = okr("--db", str(tmp_path / "copy"), "export", home=home)
+
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == export_file.read_text(encoding="utf-8")
+    assert again.stdout == export_json(demo_store)
+
+    refused = okr("--db", str(demo_store.folder), "export", "-o", str(export_file), home=home)
+    assert refused.returncode == 2
+    assert refused.stderr == f"okr: {export_file} exists; use --force to overwrite it\n"
+
+
+# --- import into a store that holds data --------------------------------------------------------
+
+
+def test_import_into_a_store_with_data_needs_replace(rich_store: OkrStore, tmp_path: Path):
+    path = tmp_path / "export.json"
+    path.write_text(export_json(rich_store), encoding="utf-8")
+    other = OkrStore(tmp_path / "other", FixedClock(CLOCK_AT))
+    other.save_team(Team(name="Platform"))
+    before = _files(other.folder)
+
+    with pytest.raises(ImportProblem, match="already holds data; use --replace"):
+        apply_import(other, read_import(path))
+    assert _files(other.folder) == before
+
+    result = okr("--db", str(other.folder), "import", str(path), home=tmp_path / "home")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert "already holds data; use --replace" in result.stderr
+    assert _files(other.folder) == before
+
+
+def test_replace_makes_the_store_hold_exactly_the_file(rich_store: OkrStore, tmp_path: Path):
+    path = tmp_path / "export.json"
+    path.write_text(export_json(rich_store), encoding="utf-8")
+    other = OkrStore(tmp_path / "other", FixedClock(CLOCK_AT))
+    other.save_team(Team(id="team-platform", name="Platform"))
+    other.save_cycle(
+        Cycle(id="cycle-old", name="Old", start=date(2025, 1, 1), end=date(2025, 3, 31))
+    )
+    other.save_objective(Objective(cycle_id="cycle-old", title="Old objective"))
+    assert (other.folder / "cycles" / "cycle-old.json").exists()
+
+    result = okr("--db", str(other.folder), "import", "--replace", str(path), home=tmp_path / "h")
+
+    assert result.returncode == 0, result.stderr
+    assert export_json(OkrStore(other.folder, FixedClock(CLOCK_AT))) == path.read_text("utf-8")
+    assert not (other.folder / "cycles" / "cycle-old.json").exists()
+    assert "team-platform" not in (other.folder / "okr.json").read_text()
+
+
+@pytest.mark.parametrize("holds_data", [False, True], ids=["empty store", "store with data"])
+def test_dry_run_checks_the_file_and_writes_nothing(
+    rich_store: OkrStore, tmp_path: Path, holds_data: bool
+) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(export_json(rich_store), encoding="utf-8")
+    folder = rich_store.folder if holds_data else tmp_path / "new-store"
+    before = _files(folder)
+
+    result = okr("--db", str(folder), "import", "--dry-run", str(path), home=tmp_path / "home")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Dry run: the file is valid; would ")
+    assert ("replace the store with" in result.stdout) is holds_data
+    assert ("needs --replace" in result.stdout) is holds_data
+    assert _files(folder) == before
+    assert holds_data or not folder.exists()
+
+
+# --- broken import files ------------------------------------------------------------------------
+
+
+def _valid_document(store: OkrStore) -> dict:
+    return json.loads(export_json(store))
+
+
+def _break_format(document: dict) -> None:
+    document["format"] = "okr-tool"
+
+
+def _unknown_field(document: dict) -> None:
+    document["teams"][1]["colour"] = "red"
+
+
+def _duplicate_id(document: dict) -> None:
+    check_ins = document["cycles"][1]["check_ins"]
+    check_ins[3]["id"] = check_ins[2]["id"]
+
+
+def _missing_objective(document: dict) -> None:
+    document["cycles"][0]["key_results"][0]["objective_id"] = "obj-gone"
+
+
+def _missing_key_result(document: dict) -> None:
+    document["cycles"][1]["check_ins"][5]["kr_id"] = "kr-gone"
+
+
+def _wrong_type(document: dict) -> None:
+    document["cycles"][1]["check_ins"][0]["value"] = "lots"
+
+
+def _escaping_cycle_id(document: dict) -> None:
+    export = document["cycles"][1]
+    old_id = export["cycle"]["id"]
+    text = json.dumps(export).replace(old_id, "../../outside")
+    document["cycles"][1] = json.loads(text)
+
+
+BROKEN_DOCUMENTS = {
+    "wrong format name": (_break_format, "$.format", "not an okr-tui export"),
+    "unknown field": (_unknown_field, "$.teams[1].colour", "Extra inputs are not permitted"),
+    "duplicate id": (_duplicate_id, "$.cycles[1].check_ins[3].id", "already used at"),
+    "key result of a missing objective": (
+        _missing_objective,
+        "$.cycles[0].key_results[0].objective_id",
+        "no objective 'obj-gone' in this cycle",
+    ),
+    "check-in of a missing key result": (
+        _missing_key_result,
+        "$.cycles[1].check_ins[5].kr_id",
+        "no key result 'kr-gone'",
+    ),
+    "text where a number belongs": (_wrong_type, "$.cycles[1].check_ins[0].value", "number"),
+    "a cycle id that climbs out of the store": (
+        _escaping_cycle_id,
+        "$.cycles[1].cycle.id",
+        "letters, digits",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_DOCUMENTS), ids=list(BROKEN_DOCUMENTS))
+def test_a_broken_document_is_refused_with_its_json_path(
+    demo_store: OkrStore, tmp_path: Path, case: str
+) -> None:
+    breaker, json_path, message = BROKEN_DOCUMENTS[case]
+    document = _valid_document(demo_store)
+    breaker(document)
+    path = _write(tmp_path / "broken.json", document)
+
+    with pytest.raises(ImportProblem) as raised:
+        read_import(path)
+
+    assert any(where == json_path and message in text for where, text in raised.value.errors), (
+        raised.value.errors
+    )
+
+
+def _cli_import_refuses(store: OkrStore, path: Path, home: Path) -> list[str]:
+    """`okr import --replace` of a broken file: exit 2, `okr: $...` lines, the store untouched."""
+    outside = store.folder.parent
+    before = _files(outside)
+    result = okr("--db", str(store.folder), "import", "--replace", str(path), home=home)
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith("okr: $") for line in lines)
+    assert _files(outside) == before
+    return lines
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["unknown field", "duplicate id", "key result of a missing objective"],
+)
+def test_the_cli_refuses_a_broken_document_and_writes_nothing(
+    demo_store: OkrStore, tmp_path: Path, case: str
+) -> None:
+    breaker, json_path, message = BROKEN_DOCUMENTS[case]
+    document = _valid_document(demo_store)
+    breaker(document)
+    path = _write(tmp_path / "broken.json", document)
+
+    lines = _cli_import_refuses(demo_store, path, tmp_path / "home")
+
+    assert any(line.startswith(f"okr: {json_path}: ") and message in line for line in lines)
+
+
+def test_an_escaping_cycle_id_writes_nothing_outside_the_store(
+    demo_store: OkrStore, tmp_path: Path
+) -> None:
+    document = _valid_document(demo_store)
+    _escaping_cycle_id(document)
+    path = _write(tmp_path / "evil.json", document)
+
+    _cli_import_refuses(demo_store, path, tmp_path / "home")
+
+    assert not list(tmp_path.rglob("outside.json"))
+    assert not list(tmp_path.parent.glob("outside.json"))
+
+
+@pytest.mark.parametrize(
+    ("content", "json_path", "message"),
+    [
+        (b'{"format": "okr-tui", "version": 1, "teams": [', "$", "not valid JSON"),
+        (b"", "$", "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "$", "not valid JSON"),
+        (b'{"format": "okr-tui", "version": NaN}', "$", "not valid JSON"),
+        (b'{"format": "okr-tui", "version": 2}', "$.version", "version 2 is not supported"),
+        (b'["okr-tui"]', "$.format", "not an okr-tui export"),
+    ],
+    ids=["truncated", "empty", "nested 100000 deep", "NaN", "newer version", "a list"],
+)
+def test_a_file_that_is_not_an_export_is_refused(
+    demo_store: OkrStore, tmp_path: Path, content: bytes, json_path: str, message: str
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_bytes(content)
+
+    started = time.perf_counter()
+    with pytest.raises(ImportProblem) as raised:
+        read_import(path)
+
+    assert time.perf_counter() - started < 5
+    assert len(raised.value.errors) == 1
+    where, text = raised.value.errors[0]
+    assert where == json_path
+    assert message in text
+
+
+def test_a_huge_number_is_refused_with_its_json_path(demo_store: OkrStore, tmp_path: Path):
+    text = export_json(demo_store)
+    document = json.loads(text)
+    value = document["cycles"][1]["check_ins"][4]["value"]
+    marker = f'"value": {json.dumps(value)}'
+    # Put 1e400 where the fifth check-in of 2026-Q4 keeps its value.
+    start = text.index(json.dumps(document["cycles"][1]["check_ins"][4]["id"]))
+    position = text.index(marker, start)
+    path = tmp_path / "huge.json"
+    path.write_text(text[:position] + '"value": 1e400' + text[position + len(marker) :])
+
+    with pytest.raises(ImportProblem) as raised:
+        read_import(path)
+    assert raised.value.errors == [("$.cycles[1].check_ins[4].value", "number is too large")]
+
+    lines = _cli_import_refuses(demo_store, path, tmp_path / "home")
+    assert lines == ["okr: $.cycles[1].check_ins[4].value: number is too large"]
+
+
+def test_deep_nesting_through_the_cli_is_one_clear_line(demo_store: OkrStore, tmp_path: Path):
+    path = tmp_path / "deep.json"
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+
+    lines = _cli_import_refuses(demo_store, path, tmp_path / "home")
+
+    assert len(lines) == 1
+    assert lines[0].startswith("okr: $: not valid JSON")
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it(
+    demo_store: OkrStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # sparse: 100 MiB that take no disk space
+    assert path.stat().st_size > MAX_IMPORT_BYTES
+
+    def no_reading(self: Path, *args, **kwargs):
+        raise AssertionError(f"{self} was read")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", no_reading)
+        patch.setattr(Path, "read_text", no_reading)
+        with pytest.raises(ImportProblem) as raised:
+            read_import(path)
+    assert raised.value.errors == [
+        ("$", f"{path} is 100 MiB; imports are limited to 64 MiB"),
+    ]
+
+    started = time.perf_counter()
+    lines = _cli_import_refuses(demo_store, path, tmp_path / "home")
+    assert time.perf_counter() - started < 10
+    assert lines == [f"okr: $: {path} is 100 MiB; imports are limited to 64 MiB"]
