@@ -384,6 +384,12 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
         if meeting is None:
             dates = ", ".join(d.isoformat() for d in cadence.meeting_dates(cycle))
             raise UserError(f"no meeting of {cycle.name} on {day.isoformat()}; meetings: {dates}")
+        current = cadence.current_meeting(cycle, clock.now())
+        if current is not None and meeting.date() > current.date():
+            raise UserError(
+                f"the {day.isoformat()} meeting has not happened yet; the current meeting is "
+                f"{current.date().isoformat()}"
+            )
     else:
         meeting = cadence.current_meeting(cycle, clock.now())
         if meeting is None:
