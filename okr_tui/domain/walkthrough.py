@@ -1,0 +1,289 @@
+"""The check-in walkthrough without a screen: which key results, in what order, where to start,
+what each step shows about last week, and what the meeting summary and notes say.
+
+Pure: the caller passes the records and the meeting date, so a walk can be replayed in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from okr_tui.domain import progress
+from okr_tui.domain.board import KeyResultLine
+from okr_tui.domain.models import Action, CheckIn, Confidence, KeyResult, KrType
+
+
+class WalkOrder(StrEnum):
+    """The order of the steps: as planned, or the key results that need a talk first."""
+
+    TEAM = "team"
+    NEEDS_TALK = "needs_talk"
+
+    @property
+    def label(self) -> str:
+        return {WalkOrder.TEAM: "Team order", WalkOrder.NEEDS_TALK: "Needs talk first"}[self]
+
+
+@dataclass(frozen=True)
+class WalkSettings:
+    """What the facilitator chose before starting."""
+
+    team_id: str | None  # None: all teams, company objectives included
+    order: WalkOrder = WalkOrder.TEAM
+    attendees: tuple[str, ...] = ()
+    facilitator: str = ""
+    timebox_minutes: int = 0
+
+
+def walk_lines(
+    lines: Sequence[KeyResultLine], team_id: str | None, order: WalkOrder = WalkOrder.TEAM
+) -> list[KeyResultLine]:
+    """The key results a walk steps through, in the chosen order.
+
+    One team walks its own objectives; all teams (None) walk everything, company objectives
+    included. `lines` come from `board.key_result_lines` (objective order, active only).
+    "Needs talk first" puts the largest confidence drop / gap behind pace first; ties keep the
+    objective order.
+    """
+    chosen = [line for line in lines if team_id is None or line.objective.team_id == team_id]
+    if order is WalkOrder.NEEDS_TALK:
+        chosen.sort(key=lambda line: -line.needs_talk_score)
+    return chosen
+
+
+def start_index(checked_in: Sequence[bool]) -> int:
+    """Where a walk starts (and resumes): the first key result without a check-in for this
+    meeting; the first one when all are done."""
+    return next((index for index, done in enumerate(checked_in) if not done), 0)
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """What one step shows about the past: the last meeting's check-in, the one before it, and
+    the check-in already made for this meeting (a new one will correct it)."""
+
+    kr: KeyResult
+    last: CheckIn | None
+    before_last: CheckIn | None
+    this_meeting: CheckIn | None
+
+    @property
+    def last_value(self) -> float:
+        return self.last.value if self.last else self.kr.baseline
+
+    @property
+    def value_delta(self) -> float | None:
+        """The change between the two meetings before this one."""
+        if self.last is None or self.before_last is None:
+            return None
+        return self.last.value - self.before_last.value
+
+    @property
+    def confidence_change(self) -> int:
+        if self.last is None or self.before_last is None:
+            return 0
+        return self.last.confidence.rank - self.before_last.confidence.rank
+
+    @property
+    def suggested_value(self) -> float:
+        """What the value field starts with: this meeting's value if already given, else last."""
+        return self.this_meeting.value if self.this_meeting else self.last_value
+
+    @property
+    def suggested_confidence(self) -> Confidence | None:
+        source = self.this_meeting or self.last
+        return source.confidence if source else None
+
+
+def step_facts(kr: KeyResult, check_ins: Iterable[CheckIn], meeting_day: date) -> StepFacts:
+    history = progress.history(kr.id, check_ins)
+    before = [c for c in history if c.meeting_date < meeting_day]
+    this = [c for c in history if c.meeting_date == meeting_day]
+    return StepFacts(
+        kr=kr,
+        last=before[-1] if before else None,
+        before_last=before[-2] if len(before) > 1 else None,
+        this_meeting=this[-1] if this else None,
+    )
+
+
+def value_text(value: float, kr: KeyResult) -> str:
+    """A value as the value field shows it: plain digits (no unit, no commas), so it parses
+    back unchanged; milestones read done / not done."""
+    if kr.kr_type is KrType.MILESTONE:
+        return "done" if value >= 1 else "not done"
+    return format(value, ".15g")
+
+
+def shown_value(value: float, kr: KeyResult) -> str:
+    """A value as people read it: "45%", "30 days"; milestones read done / not done."""
+    if kr.kr_type is KrType.MILESTONE:
+        return "done" if value >= 1 else "not done"
+    return progress.format_value(value, kr.unit)
+
+
+def signed(delta: float, kr: KeyResult) -> str:
+    """A change with its sign and unit: "+3%", "-2 days", "±0"; milestones: done / reopened."""
+    if delta == 0:
+        return "±0"
+    if kr.kr_type is KrType.MILESTONE:
+        return "now done" if delta > 0 else "reopened"
+    sign = "+" if delta > 0 else "-"
+    return sign + progress.format_value(abs(delta), kr.unit)
+
+
+# --- the summary --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moved:
+    kr: KeyResult
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """What the facilitator reads out at the end, and what the Meeting record keeps."""
+
+    meeting_date: date
+    team_name: str
+    facilitator: str
+    attendees: tuple[str, ...]
+    walked: int
+    checked_in: tuple[CheckIn, ...]
+    moved: tuple[Moved, ...]
+    at_risk: tuple[tuple[KeyResult, CheckIn], ...]
+    off_track: tuple[tuple[KeyResult, CheckIn], ...]
+    missing: tuple[KeyResult, ...]
+    blockers: tuple[tuple[KeyResult, str], ...]
+    actions: tuple[tuple[KeyResult, Action], ...]
+    parked_topics: tuple[str, ...] = field(default=())
+
+    @property
+    def check_in_ids(self) -> list[str]:
+        return [c.id for c in self.checked_in]
+
+    @property
+    def action_ids(self) -> list[str]:
+        return [action.id for _, action in self.actions]
+
+
+def meeting_summary(
+    walked: Sequence[KeyResult],
+    check_ins: Iterable[CheckIn],
+    actions: Iterable[Action],
+    meeting_day: date,
+    *,
+    team_name: str,
+    facilitator: str = "",
+    attendees: Sequence[str] = (),
+    parked_topics: Sequence[str] = (),
+) -> MeetingSummary:
+    """The summary of a walk over `walked` (in walk order) for the meeting on `meeting_day`."""
+    check_ins = list(check_ins)
+    checked: list[CheckIn] = []
+    moved: list[Moved] = []
+    at_risk: list[tuple[KeyResult, CheckIn]] = []
+    off_track: list[tuple[KeyResult, CheckIn]] = []
+    missing: list[KeyResult] = []
+    blockers: list[tuple[KeyResult, str]] = []
+    for kr in walked:
+        facts = step_facts(kr, check_ins, meeting_day)
+        now = facts.this_meeting
+        if now is None:
+            missing.append(kr)
+            continue
+        checked.append(now)
+        if now.value != facts.last_value:
+            moved.append(Moved(kr, facts.last_value, now.value))
+        if now.confidence is Confidence.AT_RISK:
+            at_risk.append((kr, now))
+        elif now.confidence is Confidence.OFF_TRACK:
+            off_track.append((kr, now))
+        if now.blockers:
+            blockers.append((kr, now.blockers))
+    by_id = {kr.id: kr for kr in walked}
+    new_actions = [
+        (by_id[action.kr_id], action)
+        for action in sorted(actions, key=lambda a: a.created_at)
+        if action.kr_id in by_id and action.meeting_date == meeting_day
+    ]
+    return MeetingSummary(
+        meeting_date=meeting_day,
+        team_name=team_name,
+        facilitator=facilitator,
+        attendees=tuple(attendees),
+        walked=len(walked),
+        checked_in=tuple(checked),
+        moved=tuple(moved),
+        at_risk=tuple(at_risk),
+        off_track=tuple(off_track),
+        missing=tuple(missing),
+        blockers=tuple(blockers),
+        actions=tuple(new_actions),
+        parked_topics=tuple(parked_topics),
+    )
+
+
+def action_text(action: Action) -> str:
+    """An action as one line: text, then owner and due date when given."""
+    parts = [action.text]
+    if action.owner:
+        parts.append(f"owner: {action.owner}")
+    if action.due:
+        parts.append(f"due {action.due.isoformat()}")
+    return " · ".join(parts)
+
+
+def summary_markdown(summary: MeetingSummary) -> str:
+    """The meeting notes as Markdown, in the order the summary screen reads them out."""
+    lines = [f"# Check-in {summary.meeting_date.isoformat()} · {summary.team_name}", ""]
+    if summary.facilitator:
+        lines.append(f"Facilitator: {summary.facilitator}  ")
+    if summary.attendees:
+        lines.append(f"Present: {', '.join(summary.attendees)}  ")
+    lines.append(f"Checked in: {len(summary.checked_in)} of {summary.walked} key results")
+
+    def section(title: str, items: list[str]) -> None:
+        lines.extend(["", f"## {title}", ""])
+        lines.extend(f"- {item}" for item in items or ["none"])
+
+    section(
+        "Moved",
+        [
+            f"{m.kr.title}: {shown_value(m.before, m.kr)} → "
+            f"{shown_value(m.after, m.kr)} ({signed(m.delta, m.kr)})"
+            for m in summary.moved
+        ],
+    )
+    section("Off track", [_with_note(kr, ci) for kr, ci in summary.off_track])
+    section("At risk", [_with_note(kr, ci) for kr, ci in summary.at_risk])
+    section("Not checked in", [kr.title for kr in summary.missing])
+    section("Blockers", [f"{kr.title}: {text}" for kr, text in summary.blockers])
+    section("New actions", [f"{kr.title}: {action_text(a)}" for kr, a in summary.actions])
+    section("Parked topics", list(summary.parked_topics))
+    return "\n".join(lines) + "\n"
+
+
+def _with_note(kr: KeyResult, check_in: CheckIn) -> str:
+    return f"{kr.title} ({check_in.note})" if check_in.note else kr.title
+
+
+def notes_file_name(meeting_day: date, taken: Iterable[str]) -> str:
+    """`meeting-<date>.md`, or `meeting-<date>-2.md`, ... when that name is taken: notes are
+    never overwritten."""
+    taken = set(taken)
+    name = f"meeting-{meeting_day.isoformat()}.md"
+    number = 2
+    while name in taken:
+        name = f"meeting-{meeting_day.isoformat()}-{number}.md"
+        number += 1
+    return name

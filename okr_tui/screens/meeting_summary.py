@@ -1,0 +1,234 @@
+"""The end of the check-in walk: what the facilitator reads out before everyone leaves.
+
+Closing stores the Meeting record (who was there, the check-ins, the actions, parked topics) and
+returns to the dashboard; `m` saves the same summary as Markdown meeting notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Static
+
+from okr_tui import paths
+from okr_tui.domain.models import Meeting
+from okr_tui.domain.walkthrough import (
+    MeetingSummary,
+    WalkSettings,
+    action_text,
+    meeting_summary,
+    notes_file_name,
+    shown_value,
+    signed,
+    summary_markdown,
+)
+from okr_tui.screens.base import OkrScreen
+from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.badges import confidence_badge
+from okr_tui.widgets.cycle_header import CycleHeader
+
+Part = Content | str | tuple[str, str]
+
+
+def _section(title: str, items: Sequence[Content]) -> Content:
+    """A heading with its items, or the heading and "none"."""
+    if not items:
+        return Content.assemble((title, "bold $text-accent"), ("  none", "$text-muted"))
+    rows: list[Part] = [(f"{title} ({len(items)})", "bold $text-accent")]
+    for item in items:
+        rows += ["\n  ", item]
+    return Content.assemble(*rows)
+
+
+def summary_content(summary: MeetingSummary) -> list[Content]:
+    """The summary as one Content per section; user text stays text."""
+    moved = [
+        Content.assemble(
+            m.kr.title,
+            ("  ", ""),
+            (shown_value(m.before, m.kr), "$text-muted"),
+            " → ",
+            (shown_value(m.after, m.kr), "bold"),
+            (f"  {signed(m.delta, m.kr)}", "$accent"),
+        )
+        for m in summary.moved
+    ]
+
+    def with_note(kr_title: str, note: str, confidence) -> Content:
+        parts: list[Part] = [confidence_badge(confidence), "  ", kr_title]
+        if note:
+            parts += [("  — ", "$text-muted"), Content.styled(note, "italic")]
+        return Content.assemble(*parts)
+
+    off_track = [with_note(kr.title, ci.note, ci.confidence) for kr, ci in summary.off_track]
+    at_risk = [with_note(kr.title, ci.note, ci.confidence) for kr, ci in summary.at_risk]
+    missing = [Content(kr.title) for kr in summary.missing]
+    blockers = [
+        Content.assemble(kr.title, (": ", "$text-muted"), (text, "$warning"))
+        for kr, text in summary.blockers
+    ]
+    actions = [
+        Content.assemble(kr.title, (": ", "$text-muted"), action_text(action))
+        for kr, action in summary.actions
+    ]
+    parked = [Content(topic) for topic in summary.parked_topics]
+    return [
+        _section("Moved", moved),
+        _section("Off track", off_track),
+        _section("At risk", at_risk),
+        _section("Not checked in", missing),
+        _section("Blockers", blockers),
+        _section("New actions", actions),
+        _section("Parked topics", parked),
+    ]
+
+
+class MeetingSummaryScreen(OkrScreen):
+    HELP_TITLE = "Meeting summary"
+    HELP_SUMMARY = "Read it out, then Enter closes the meeting and stores its record."
+    CSS_PATH = "meeting_summary.tcss"
+    BINDINGS = [
+        Binding(
+            "enter,ctrl+s",
+            "close_meeting",
+            "Close meeting",
+            id="meeting_summary.close",
+            tooltip="Store the meeting record and return to the dashboard",
+        ),
+        Binding(
+            "m",
+            "save_notes",
+            "Save notes",
+            id="meeting_summary.notes",
+            tooltip="Save this summary as Markdown meeting notes in the exports folder",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back to the walk",
+            id="meeting_summary.back",
+            tooltip="Return to the walk to change something",
+        ),
+    ]
+
+    def __init__(
+        self,
+        settings: WalkSettings,
+        meeting_day: date,
+        kr_ids: Sequence[str],
+        parked_topics: Sequence[str],
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.meeting_day = meeting_day
+        self.kr_ids = list(kr_ids)
+        self.parked_topics = parked_topics
+        self.summary: MeetingSummary | None = None
+        self.closed = False
+
+    def compose(self) -> ComposeResult:
+        yield CycleHeader()
+        with VerticalScroll(id="summary"):
+            yield Static(id="summary-title")
+            yield Static(id="summary-people")
+            for index in range(7):
+                yield Static(id=f"summary-section-{index}", classes="summary-section")
+        yield Footer()
+
+    def _team_name(self) -> str:
+        if self.settings.team_id is None:
+            return "All teams"
+        team = next((t for t in self.store.teams() if t.id == self.settings.team_id), None)
+        return team.name if team else "Team"
+
+    def reload(self) -> None:
+        cycle = self.cycle
+        now = self.okr_app.clock.now()
+        team_name = self._team_name()
+        self.query_one(CycleHeader).show(cycle, team_name if self.settings.team_id else None, now)
+        if cycle is None:
+            return
+        by_id = {kr.id: kr for kr in self.store.key_results(cycle.id)}
+        walked = [by_id[kr_id] for kr_id in self.kr_ids if kr_id in by_id]
+        summary = meeting_summary(
+            walked,
+            self.store.check_ins(cycle.id),
+            self.store.actions(cycle.id),
+            self.meeting_day,
+            team_name=team_name,
+            facilitator=self.settings.facilitator,
+            attendees=self.settings.attendees,
+            parked_topics=self.parked_topics,
+        )
+        self.summary = summary
+        self.query_one("#summary-title", Static).update(
+            Content.assemble(
+                ("Check-in summary", "bold"),
+                " · ",
+                (team_name, "bold $accent"),
+                f" · {self.meeting_day.strftime('%A %d %B %Y')}",
+                (
+                    f"   {len(summary.checked_in)} of {summary.walked} key results checked in",
+                    "$text-muted",
+                ),
+            )
+        )
+        people: list[Part] = []
+        if summary.facilitator:
+            people += [("Facilitator ", "$text-muted"), summary.facilitator, "   "]
+        people += [
+            ("Present ", "$text-muted"),
+            ", ".join(summary.attendees) if summary.attendees else "nobody ticked",
+        ]
+        self.query_one("#summary-people", Static).update(Content.assemble(*people))
+        for index, section in enumerate(summary_content(summary)):
+            self.query_one(f"#summary-section-{index}", Static).update(section)
+
+    def action_close_meeting(self) -> None:
+        cycle, summary = self.cycle, self.summary
+        if cycle is None or summary is None or self.closed:
+            return
+        try:
+            self.store.save_meeting(
+                Meeting(
+                    cycle_id=cycle.id,
+                    team_id=self.settings.team_id,
+                    meeting_date=self.meeting_day,
+                    facilitator=self.settings.facilitator,
+                    attendees=list(self.settings.attendees),
+                    check_in_ids=summary.check_in_ids,
+                    action_ids=summary.action_ids,
+                    parked_topics=list(summary.parked_topics),
+                    closed_at=self.okr_app.clock.now(),
+                )
+            )
+        except (RuleViolation, StoreError, ValueError) as problem:
+            self.notify(f"The meeting was not stored: {problem}", severity="error", markup=False)
+            return
+        self.closed = True
+        self.notify(
+            f"Meeting of {self.meeting_day.isoformat()} closed: "
+            f"{len(summary.checked_in)} of {summary.walked} key results checked in.",
+            markup=False,
+        )
+        self.okr_app.open_dashboard()
+
+    def action_save_notes(self) -> None:
+        if self.summary is None:
+            return
+        folder = paths.exports_folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            name = notes_file_name(self.meeting_day, (p.name for p in folder.iterdir()))
+            path = folder / name
+            with path.open("x", encoding="utf-8") as notes:
+                notes.write(summary_markdown(self.summary))
+        except OSError as error:
+            self.notify(f"Could not save the notes: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Meeting notes saved to {path}", title="Notes", markup=False, timeout=8)

@@ -1,0 +1,846 @@
+"""The check-in walk: one key result per step, value and confidence in a few keystrokes.
+
+Per step: type the value (the last one is pre-filled and selected, so typing replaces it),
+Enter, then one confidence key saves and opens the next key result: 1/g on track, 2/y at risk,
+3/r off track, Enter keeps the level shown (last week's). "42", Enter, "1" is four keys, so
+twelve key results fit in 60 keys with opening the walk and closing the meeting.
+The optional note and blockers sit between value and confidence: Tab from the value, type,
+Enter goes on to the confidence. (Confidence last, not before the note, is what keeps a step
+at four keys: the confidence key is also the save.)
+
+The walk starts, and resumes, at the first key result without a check-in for this meeting;
+saving one that already has a check-in records a correction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, Static
+from textual.widgets.input import Selection
+
+from okr_tui.domain import board, cadence
+from okr_tui.domain.board import KeyResultLine
+from okr_tui.domain.models import Action, CheckIn, Confidence, KrType
+from okr_tui.domain.values import ValueInputError, parse_value
+from okr_tui.domain.walkthrough import (
+    StepFacts,
+    WalkSettings,
+    shown_value,
+    signed,
+    start_index,
+    step_facts,
+    value_text,
+    walk_lines,
+)
+from okr_tui.screens.base import OkrScreen
+from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.badges import CONFIDENCE_STYLE, confidence_badge, confidence_trend, pace_badge
+from okr_tui.widgets.cycle_header import CycleHeader
+
+CONFIDENCE_KEYS = (
+    (Confidence.ON_TRACK, "1"),
+    (Confidence.AT_RISK, "2"),
+    (Confidence.OFF_TRACK, "3"),
+)
+
+
+def _validation_message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def _short(text: str, limit: int) -> str:
+    """User text on one step: on one line and cut to `limit`, so every step fits the screen."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _day_text(day: date) -> str:
+    return day.strftime("%a %d %b").replace(" 0", " ")
+
+
+class ConfidencePicker(Static, can_focus=True):
+    """The three confidence levels: one key chooses and saves; Enter saves the one shown."""
+
+    BINDINGS = [
+        Binding(
+            "1,g",
+            "choose('on_track')",
+            "On track",
+            id="walkthrough.on_track",
+            tooltip="Confidence: on track (green)",
+        ),
+        Binding(
+            "2,y",
+            "choose('at_risk')",
+            "At risk",
+            id="walkthrough.at_risk",
+            tooltip="Confidence: at risk (yellow)",
+        ),
+        Binding(
+            "3,r",
+            "choose('off_track')",
+            "Off track",
+            id="walkthrough.off_track",
+            tooltip="Confidence: off track (red)",
+        ),
+        Binding(
+            "enter",
+            "keep",
+            "Keep",
+            id="walkthrough.keep_confidence",
+            tooltip="Keep the confidence shown (last week's) and save",
+        ),
+        Binding(
+            "left",
+            "move(-1)",
+            "Previous level",
+            show=False,
+            id="walkthrough.confidence_left",
+            tooltip="Highlight the previous confidence level",
+        ),
+        Binding(
+            "right",
+            "move(1)",
+            "Next level",
+            show=False,
+            id="walkthrough.confidence_right",
+            tooltip="Highlight the next confidence level",
+        ),
+        Binding(
+            "a",
+            "screen.add_action",
+            "Action",
+            id="walkthrough.action_key",
+            tooltip="Add a next action with an owner to this key result",
+        ),
+        Binding(
+            "t",
+            "screen.park_topic",
+            "Park topic",
+            id="walkthrough.park_key",
+            tooltip="Park a topic to talk about after the walk",
+        ),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        """A confidence was picked (or kept): the screen saves the check-in."""
+
+        confidence: Confidence | None
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.confidence: Confidence | None = None
+
+    def set(self, confidence: Confidence | None) -> None:
+        """Highlight `confidence` (last week's, or this meeting's when correcting)."""
+        self.confidence = confidence
+        self.update(self._text())
+
+    def _text(self) -> Content:
+        parts: list[Content | str] = []
+        for confidence, key in CONFIDENCE_KEYS:
+            symbol, style = CONFIDENCE_STYLE[confidence]
+            label = f" {key} {symbol} {confidence.label} "
+            if confidence is self.confidence:
+                parts.append(Content.styled(label, f"bold reverse {style}"))
+            else:
+                parts.append(Content.styled(label, style))
+            parts.append(" ")
+        hint = " a key saves · Enter keeps highlighted"
+        parts.append(Content.styled(hint, "$text-muted"))
+        return Content.assemble(*parts)
+
+    def action_choose(self, value: str) -> None:
+        self.confidence = Confidence(value)
+        self.update(self._text())
+        self.post_message(self.Chosen(self.confidence))
+
+    def action_keep(self) -> None:
+        self.post_message(self.Chosen(self.confidence))
+
+    def action_move(self, step: int) -> None:
+        levels = [confidence for confidence, _ in CONFIDENCE_KEYS]
+        index = levels.index(self.confidence) if self.confidence in levels else -step
+        self.confidence = levels[(index + step) % len(levels)]
+        self.update(self._text())
+
+
+class ActionDialog(ModalScreen[Action | None]):
+    """A next action under the key result on screen: what, who, by when."""
+
+    DEFAULT_CSS = """
+    ActionDialog { align: center middle; }
+    ActionDialog > Vertical {
+        width: 76; height: auto; border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ActionDialog .dialog-title { text-style: bold; margin-bottom: 1; }
+    ActionDialog Horizontal { height: 1; margin-bottom: 1; }
+    ActionDialog Label { width: 10; color: $text-muted; }
+    ActionDialog Input { width: 1fr; background: $boost; }
+    ActionDialog Input:focus { background: $primary 30%; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="action_dialog.cancel", tooltip="Add nothing"),
+        Binding("ctrl+s", "save", "Add", id="action_dialog.save", tooltip="Add this action"),
+    ]
+
+    def __init__(
+        self,
+        kr_title: str,
+        make: Callable[[str, str, date | None], Action],
+        people: tuple[str, ...],
+    ) -> None:
+        super().__init__()
+        self._kr_title = kr_title
+        self._make = make
+        self._people = people
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                Content.assemble(("Next action for ", "bold"), (self._kr_title, "bold $accent")),
+                classes="dialog-title",
+            )
+            with Horizontal():
+                yield Label("What")
+                yield Input(id="action-text", compact=True, placeholder="the next step")
+            with Horizontal():
+                yield Label("Owner")
+                yield Input(
+                    id="action-owner",
+                    compact=True,
+                    placeholder="who does it",
+                    suggester=SuggestFromList(self._people, case_sensitive=False),
+                )
+            with Horizontal():
+                yield Label("Due")
+                yield Input(id="action-due", compact=True, placeholder="YYYY-MM-DD (optional)")
+            yield Static("", id="action-error", classes="field-error")
+            yield Static(
+                Content("Enter moves on; Enter on Due (or ctrl+s) adds it; escape cancels."),
+                classes="muted",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#action-text", Input).focus()
+
+    @on(Input.Submitted, "#action-text")
+    def _text_done(self) -> None:
+        self.query_one("#action-owner", Input).focus()
+
+    @on(Input.Submitted, "#action-owner")
+    def _owner_done(self) -> None:
+        self.query_one("#action-due", Input).focus()
+
+    @on(Input.Submitted, "#action-due")
+    def _due_done(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        error = self.query_one("#action-error", Static)
+        text = self.query_one("#action-text", Input).value.strip()
+        if not text:
+            error.update(Content("Say what the next step is."))
+            self.query_one("#action-text", Input).focus()
+            return
+        due_text = self.query_one("#action-due", Input).value.strip()
+        due = None
+        if due_text:
+            try:
+                due = date.fromisoformat(due_text)
+            except ValueError:
+                error.update(Content(f"{due_text!r} is not a date: use YYYY-MM-DD"))
+                self.query_one("#action-due", Input).focus()
+                return
+        try:
+            action = self._make(text, self.query_one("#action-owner", Input).value.strip(), due)
+        except ValidationError as problem:
+            error.update(Content(_validation_message(problem)))
+            return
+        self.dismiss(action)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ParkDialog(ModalScreen[str | None]):
+    """A topic that would derail the step: noted now, talked about after the walk."""
+
+    DEFAULT_CSS = """
+    ParkDialog { align: center middle; }
+    ParkDialog > Vertical {
+        width: 76; height: auto; border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ParkDialog .dialog-title { text-style: bold; margin-bottom: 1; }
+    ParkDialog Input { background: $boost; margin-bottom: 1; }
+    ParkDialog Input:focus { background: $primary 30%; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="park_dialog.cancel", tooltip="Park nothing"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content("Park a topic for after the walk"), classes="dialog-title")
+            yield Input(id="park-text", compact=True, placeholder="the topic", max_length=2000)
+            yield Static("", id="park-error", classes="field-error")
+            yield Static(Content("Enter parks it; escape cancels."), classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = " ".join(event.value.split())
+        if not text:
+            self.query_one("#park-error", Static).update(Content("Type the topic to park."))
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class WalkthroughScreen(OkrScreen):
+    HELP_TITLE = "Check-in walk"
+    HELP_SUMMARY = (
+        "Value, Enter, confidence (1/g, 2/y, 3/r or Enter to keep), Enter saves and moves on."
+    )
+    CSS_PATH = "walkthrough.tcss"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="walkthrough.save",
+            tooltip="Save this check-in and go to the next key result",
+        ),
+        Binding(
+            "ctrl+n,pagedown",
+            "skip",
+            "Skip",
+            id="walkthrough.skip",
+            tooltip="Go to the next key result without saving",
+        ),
+        Binding(
+            "ctrl+b,pageup",
+            "previous",
+            "Back",
+            id="walkthrough.previous",
+            tooltip="Go back to the previous key result",
+        ),
+        Binding(
+            "ctrl+o",
+            "add_action",
+            "Action",
+            id="walkthrough.action",
+            tooltip="Add a next action with an owner to this key result",
+        ),
+        Binding(
+            "ctrl+r",
+            "park_topic",
+            "Park",
+            id="walkthrough.park",
+            tooltip="Park a topic to talk about after the walk",
+        ),
+        Binding(
+            "ctrl+f",
+            "finish",
+            "Finish",
+            id="walkthrough.finish",
+            tooltip="End the walk here and open the meeting summary",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Leave",
+            id="walkthrough.leave",
+            tooltip="Leave the walk; saved check-ins stay, starting again resumes",
+        ),
+    ]
+
+    def __init__(self, settings: WalkSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.order: list[str] = []  # key result ids, fixed when the walk starts
+        self.index = 0
+        self.parked_topics: list[str] = []
+        self.meeting_day: date | None = None
+        self._lines: dict[str, KeyResultLine] = {}
+        self._check_ins: list[CheckIn] = []
+        self._facts: StepFacts | None = None
+        self._seconds_left = 0
+        self._timer: Timer | None = None
+
+    # --- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield CycleHeader()
+        with Vertical(id="walk"):
+            with Horizontal(id="walk-top"):
+                yield Static(id="walk-position")
+                yield Static(id="walk-countdown")
+            yield Static(id="walk-objective")
+            yield Static(id="walk-kr")
+            yield Static(id="walk-last")
+            yield Static(id="walk-notice")
+            with Horizontal(classes="walk-row"):
+                yield Label("Value", classes="walk-label")
+                yield Input(id="walk-value", compact=True, max_length=40)
+                yield Static(id="walk-preview")
+            yield Static("", id="walk-value-error", classes="field-error")
+            with Horizontal(classes="walk-row"):
+                yield Label("Note", classes="walk-label")
+                yield Input(
+                    id="walk-note",
+                    compact=True,
+                    placeholder="optional (Tab from the value); Enter goes to confidence",
+                    max_length=2000,
+                )
+            with Horizontal(classes="walk-row"):
+                yield Label("Blockers", classes="walk-label")
+                yield Input(
+                    id="walk-blockers",
+                    compact=True,
+                    placeholder="optional; Enter goes to confidence",
+                    max_length=2000,
+                )
+            with Horizontal(classes="walk-row"):
+                yield Label("Confidence", classes="walk-label")
+                yield ConfidencePicker(id="walk-confidence")
+            yield Static("", id="walk-form-error", classes="field-error")
+            yield Static(id="walk-extras")
+        yield Footer()
+
+    # --- data -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        cycle = self.cycle
+        now = self.okr_app.clock.now()
+        team = (
+            next((t for t in self.store.teams() if t.id == self.settings.team_id), None)
+            if self.settings.team_id
+            else None
+        )
+        self.query_one(CycleHeader).show(cycle, team.name if team else None, now)
+        meeting = cadence.current_meeting(cycle, now) if cycle else None
+        if cycle is None or meeting is None:
+            self.query_one("#walk-position", Static).update(
+                Content("This cycle has no check-in meetings.")
+            )
+            return
+        self.meeting_day = date(meeting.year, meeting.month, meeting.day)
+        self._check_ins = self.store.check_ins(cycle.id)
+        lines = walk_lines(
+            board.key_result_lines(
+                cycle,
+                self.store.objectives(cycle.id),
+                self.store.key_results(cycle.id),
+                self._check_ins,
+                now,
+            ),
+            self.settings.team_id,
+            self.settings.order,
+        )
+        self._lines = {line.kr.id: line for line in lines}
+        first_time = not self.order
+        if first_time:
+            self.order = [line.kr.id for line in lines]
+            self.index = start_index([line.checked_in_this_meeting for line in lines])
+        else:
+            current = self.current_kr_id
+            self.order = [kr_id for kr_id in self.order if kr_id in self._lines]
+            if current in self.order:
+                self.index = self.order.index(current)
+            self.index = min(self.index, max(len(self.order) - 1, 0))
+        if not self.order:
+            self.query_one("#walk-position", Static).update(
+                Content("No active key results to walk.")
+            )
+            return
+        if first_time:
+            self._enter_step()
+        else:
+            self._show_step()
+
+    @property
+    def current_kr_id(self) -> str | None:
+        return self.order[self.index] if 0 <= self.index < len(self.order) else None
+
+    @property
+    def line(self) -> KeyResultLine | None:
+        kr_id = self.current_kr_id
+        return self._lines.get(kr_id) if kr_id else None
+
+    def _team_name(self) -> str:
+        if self.settings.team_id is None:
+            return "All teams"
+        team = next((t for t in self.store.teams() if t.id == self.settings.team_id), None)
+        return team.name if team else "Team"
+
+    # --- one step -----------------------------------------------------------------------
+
+    def _enter_step(self) -> None:
+        """Fill the fields for the key result at `index` and put the cursor in the value."""
+        line = self.line
+        if line is None or self.meeting_day is None:
+            return
+        facts = step_facts(line.kr, self._check_ins, self.meeting_day)
+        self._facts = facts
+        value_input = self.query_one("#walk-value", Input)
+        text = value_text(facts.suggested_value, line.kr)
+        value_input.value = text
+        value_input.placeholder = (
+            "done / not done" if line.kr.kr_type is KrType.MILESTONE else "a number"
+        )
+        self.query_one(ConfidencePicker).set(facts.suggested_confidence)
+        earlier = facts.this_meeting
+        self.query_one("#walk-note", Input).value = earlier.note if earlier else ""
+        self.query_one("#walk-blockers", Input).value = earlier.blockers if earlier else ""
+        for error_id in ("#walk-value-error", "#walk-form-error"):
+            self.query_one(error_id, Static).update("")
+        self._show_step()
+        value_input.focus()
+        value_input.selection = Selection(0, len(text))
+        self._start_countdown()
+
+    def _show_step(self) -> None:
+        line = self.line
+        if line is None or self.meeting_day is None:
+            return
+        facts = step_facts(line.kr, self._check_ins, self.meeting_day)
+        self._facts = facts
+        kr, objective = line.kr, line.objective
+        done = sum(
+            1
+            for kr_id in self.order
+            if (other := self._lines.get(kr_id)) and other.checked_in_this_meeting
+        )
+        self.query_one("#walk-position", Static).update(
+            Content.assemble(
+                (self._team_name(), "bold"),
+                f" · check-in {_day_text(self.meeting_day)}   ",
+                (f"KR {self.index + 1} of {len(self.order)}", "bold $accent"),
+                (f"  · {done} of {len(self.order)} checked in", "$text-muted"),
+            )
+        )
+        self.query_one("#walk-objective", Static).update(
+            Content.assemble(
+                ("Objective ", "$text-muted"),
+                (objective.title, "bold"),
+                (f"  {objective.kind.value} · {objective.level.value}", "$text-muted"),
+            )
+        )
+        pace = line.pace
+        gap_points = round(pace.gap * 100)
+        gap_text = (
+            f"{abs(gap_points)} pts behind"
+            if gap_points < 0
+            else f"{gap_points} pts ahead"
+            if gap_points > 0
+            else "on the line"
+        )
+        kr_parts: list[Content | str | tuple[str, str]] = [
+            (kr.title, "bold $accent"),
+            "\n",
+        ]
+        if kr.owner:
+            kr_parts += [("owner ", "$text-muted"), kr.owner, ("  · ", "$text-muted")]
+        kr_parts += [
+            (kr.kr_type.label, "$text-muted"),
+            "\n",
+            shown_value(kr.baseline, kr),
+            ("  →  ", "$text-muted"),
+            (shown_value(facts.last_value, kr), "bold"),
+            ("  →  ", "$text-muted"),
+            shown_value(kr.target, kr),
+            ("    baseline → last → target", "$text-muted"),
+            "\n",
+            pace_badge(pace.pace),
+            f"   progress {pace.progress:.0%} · expected {pace.expected:.0%} · {gap_text}",
+        ]
+        self.query_one("#walk-kr", Static).update(Content.assemble(*kr_parts))
+        self.query_one("#walk-last", Static).update(self._last_text(facts))
+        notice = Content("")
+        if facts.this_meeting is not None:
+            notice = Content.styled(
+                "Already checked in for this meeting ("
+                + shown_value(facts.this_meeting.value, kr)
+                + f", {facts.this_meeting.confidence.label}): saving again records a correction.",
+                "$warning",
+            )
+        notice_widget = self.query_one("#walk-notice", Static)
+        notice_widget.update(notice)
+        notice_widget.display = bool(notice)
+        self._show_preview()
+        self._show_extras()
+
+    def _last_text(self, facts: StepFacts) -> Content:
+        kr = facts.kr
+        last = facts.last
+        if last is None:
+            return Content.styled("No check-in before this meeting yet.", "$text-muted")
+        parts: list[Content | str | tuple[str, str]] = [
+            (f"Last meeting ({_day_text(last.meeting_date)}): ", "$text-muted"),
+            confidence_badge(last.confidence),
+        ]
+        if last.note:
+            parts += ["  ", Content.styled(_short(last.note, 130), "italic")]
+        if last.blockers:
+            parts += ["\n", ("Blockers: ", "$warning"), _short(last.blockers, 80)]
+        parts += ["\n", ("Since the meeting before: ", "$text-muted")]
+        delta = facts.value_delta
+        if delta is None:
+            parts.append(("no earlier check-in", "$text-muted"))
+        else:
+            parts.append(signed(delta, kr))
+            change = facts.confidence_change
+            if change and facts.before_last is not None:
+                parts += [
+                    " · confidence ",
+                    confidence_trend(change),
+                    (f" (was {facts.before_last.confidence.label})", "$text-muted"),
+                ]
+            else:
+                parts.append((" · confidence unchanged", "$text-muted"))
+        return Content.assemble(*parts)
+
+    def _show_preview(self) -> None:
+        """The change the typed value makes, while typing; errors wait for Enter."""
+        line, facts = self.line, self._facts
+        preview = self.query_one("#walk-preview", Static)
+        if line is None or facts is None:
+            preview.update("")
+            return
+        try:
+            value = parse_value(self.query_one("#walk-value", Input).value, line.kr.kr_type)
+        except ValueInputError:
+            preview.update("")
+            return
+        delta = value - facts.last_value
+        preview.update(
+            Content.styled(
+                f"{shown_value(value, line.kr)} ({signed(delta, line.kr)} since last meeting)",
+                "$text-muted",
+            )
+        )
+
+    def _show_extras(self) -> None:
+        kr_id = self.current_kr_id
+        parts: list[Content | str | tuple[str, str]] = []
+        actions = (
+            [
+                a
+                for a in self.store.actions(self.cycle.id, kr_id)
+                if a.meeting_date == self.meeting_day
+            ]
+            if self.cycle and kr_id
+            else []
+        )
+        if actions:
+            parts.append(("Actions: ", "$text-muted"))
+            for number, action in enumerate(actions):
+                if number:
+                    parts.append(("; ", "$text-muted"))
+                parts.append(action.text)
+                if action.owner:
+                    parts.append((f" ({action.owner})", "$text-muted"))
+            parts.append("\n")
+        if self.parked_topics:
+            parts.append((f"Parked topics: {len(self.parked_topics)}", "$text-muted"))
+        extras = self.query_one("#walk-extras", Static)
+        extras.update(Content.assemble(*parts))
+        extras.display = bool(parts)
+
+    # --- the countdown ------------------------------------------------------------------
+
+    def _start_countdown(self) -> None:
+        countdown = self.query_one("#walk-countdown", Static)
+        if self.settings.timebox_minutes <= 0:
+            countdown.display = False
+            return
+        self._seconds_left = self.settings.timebox_minutes * 60
+        self._show_countdown()
+        if self._timer is None:
+            self._timer = self.set_interval(1, self._tick)
+
+    def _tick(self) -> None:
+        self._seconds_left -= 1
+        self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        seconds = self._seconds_left
+        minutes, rest = divmod(abs(seconds), 60)
+        if seconds >= 0:
+            text = Content.styled(f"⏱ {minutes}:{rest:02d} left", "$text-muted")
+        else:
+            text = Content.styled(f"⏱ {minutes}:{rest:02d} over", "$warning")
+        self.query_one("#walk-countdown", Static).update(text)
+
+    # --- typing -------------------------------------------------------------------------
+
+    @on(Input.Changed, "#walk-value")
+    def _value_changed(self) -> None:
+        self.query_one("#walk-value-error", Static).update("")
+        self._show_preview()
+
+    def _parsed_value(self) -> float | None:
+        line = self.line
+        if line is None:
+            return None
+        value_input = self.query_one("#walk-value", Input)
+        try:
+            return parse_value(value_input.value, line.kr.kr_type)
+        except ValueInputError as problem:
+            self.query_one("#walk-value-error", Static).update(Content(str(problem)))
+            value_input.focus()
+            return None
+
+    @on(Input.Submitted, "#walk-value")
+    @on(Input.Submitted, "#walk-note")
+    @on(Input.Submitted, "#walk-blockers")
+    def _field_submitted(self) -> None:
+        """Enter in any field: the value must read, then the confidence step saves."""
+        if self._parsed_value() is not None:
+            self.query_one(ConfidencePicker).focus()
+
+    @on(ConfidencePicker.Chosen)
+    def _confidence_chosen(self, event: ConfidencePicker.Chosen) -> None:
+        if event.confidence is None:
+            self.query_one("#walk-form-error", Static).update(
+                Content("Choose a confidence: 1 on track, 2 at risk, 3 off track.")
+            )
+            return
+        self.action_save()
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        line, cycle = self.line, self.cycle
+        if line is None or cycle is None or self.meeting_day is None:
+            return
+        value = self._parsed_value()
+        if value is None:
+            return
+        picker = self.query_one(ConfidencePicker)
+        if picker.confidence is None:
+            self.query_one("#walk-form-error", Static).update(
+                Content("Choose a confidence: 1 on track, 2 at risk, 3 off track.")
+            )
+            picker.focus()
+            return
+        form_error = self.query_one("#walk-form-error", Static)
+        try:
+            check_in = CheckIn(
+                cycle_id=cycle.id,
+                kr_id=line.kr.id,
+                meeting_date=self.meeting_day,
+                value=value,
+                confidence=picker.confidence,
+                note=self.query_one("#walk-note", Input).value,
+                blockers=self.query_one("#walk-blockers", Input).value,
+                author=self.settings.facilitator,
+                recorded_at=self.okr_app.clock.now(),
+            )
+            self.store.add_check_in(check_in)
+        except ValidationError as problem:
+            form_error.update(Content(_validation_message(problem)))
+            return
+        except (RuleViolation, StoreError) as problem:
+            form_error.update(Content(str(problem)))
+            self.notify(str(problem), severity="error", markup=False)
+            return
+        self._go(self.index + 1)
+
+    def _go(self, index: int) -> None:
+        """Open the step at `index`; past the last one the walk ends in the summary."""
+        self.reload()
+        if index >= len(self.order):
+            self.action_finish()
+            return
+        self.index = max(index, 0)
+        self._enter_step()
+
+    def action_skip(self) -> None:
+        self._go(self.index + 1)
+
+    def action_previous(self) -> None:
+        if self.index > 0:
+            self._go(self.index - 1)
+
+    def action_add_action(self) -> None:
+        line, cycle = self.line, self.cycle
+        if line is None or cycle is None:
+            return
+        kr_id, meeting_day = line.kr.id, self.meeting_day
+
+        def make(text: str, owner: str, due: date | None) -> Action:
+            return Action(
+                cycle_id=cycle.id,
+                kr_id=kr_id,
+                text=text,
+                owner=owner,
+                due=due,
+                created_at=self.okr_app.clock.now(),
+                meeting_date=meeting_day,
+            )
+
+        def added(action: Action | None) -> None:
+            if action is None:
+                return
+            try:
+                self.store.save_action(action)
+            except (RuleViolation, StoreError) as problem:
+                self.notify(str(problem), severity="error", markup=False)
+                return
+            self._show_extras()
+
+        people = tuple(dict.fromkeys([*self.settings.attendees, line.kr.owner]))
+        self.app.push_screen(
+            ActionDialog(line.kr.title, make, tuple(p for p in people if p)), added
+        )
+
+    def action_park_topic(self) -> None:
+        def parked(topic: str | None) -> None:
+            if topic:
+                self.parked_topics.append(topic)
+                self._show_extras()
+
+        self.app.push_screen(ParkDialog(), parked)
+
+    def action_finish(self) -> None:
+        if self.meeting_day is None:
+            return
+        from okr_tui.screens.meeting_summary import MeetingSummaryScreen
+
+        self.app.push_screen(
+            MeetingSummaryScreen(self.settings, self.meeting_day, self.order, self.parked_topics)
+        )
+
+    def action_back(self) -> None:
+        """Leave: what was saved stays; starting again resumes at the first open key result."""
+        saved = sum(1 for line in self._lines.values() if line.checked_in_this_meeting)
+        if self.order:
+            self.notify(
+                f"Left the check-in: {saved} of {len(self.order)} key results checked in. "
+                "Press c to resume.",
+                timeout=4,
+            )
+        super().action_back()

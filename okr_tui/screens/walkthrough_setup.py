@@ -1,0 +1,244 @@
+"""Before the check-in walk: which team, in what order, who is present, an optional time box.
+
+Everything has a default (the team on screen, team order, everyone present, no time box) and
+the Start button has focus, so Enter starts the walk at once.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    SelectionList,
+    Static,
+)
+from textual.widgets.selection_list import Selection
+
+from okr_tui.domain import board, cadence
+from okr_tui.domain.models import CycleState, Team
+from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, walk_lines
+from okr_tui.screens.base import OkrScreen
+from okr_tui.widgets.cycle_header import CycleHeader
+
+MAX_TIMEBOX_MINUTES = 120
+
+
+def parse_timebox(text: str) -> int:
+    """Minutes per key result: a whole number from 0 (no time box) to 120."""
+    raw = text.strip() or "0"
+    if not raw.isdigit() or int(raw) > MAX_TIMEBOX_MINUTES:
+        raise ValueError(f"minutes per key result: a whole number from 0 to {MAX_TIMEBOX_MINUTES}")
+    return int(raw)
+
+
+class WalkthroughSetupScreen(OkrScreen):
+    HELP_TITLE = "Check-in set-up"
+    HELP_SUMMARY = (
+        "Choose the team, the order and who is present, then Enter starts the walk "
+        "through every key result."
+    )
+    CSS_PATH = "walkthrough_setup.tcss"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "start",
+            "Start",
+            id="walkthrough_setup.start",
+            tooltip="Start the walk with these settings",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Cancel",
+            id="walkthrough_setup.cancel",
+            tooltip="Back to the dashboard without starting",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._teams: list[Team] = []
+
+    def compose(self) -> ComposeResult:
+        self._teams = self.store.teams()
+        team_id = self.okr_app.team_id
+        yield CycleHeader()
+        with Vertical(id="setup"):
+            yield Static(id="setup-title")
+            with Horizontal(id="setup-columns"):
+                with Vertical(classes="setup-column"):
+                    yield Label("Team", classes="setup-label")
+                    with RadioSet(id="setup-team"):
+                        yield RadioButton(Content("All teams"), value=team_id is None)
+                        for team in self._teams:
+                            yield RadioButton(Content(team.name), value=team.id == team_id)
+                with Vertical(classes="setup-column"):
+                    yield Label("Order", classes="setup-label")
+                    with RadioSet(id="setup-order"):
+                        for order in WalkOrder:
+                            yield RadioButton(Content(order.label), value=order is WalkOrder.TEAM)
+                with Vertical(classes="setup-column"):
+                    yield Label("Who is present", classes="setup-label")
+                    yield SelectionList[str](id="setup-present")
+            with Horizontal(classes="setup-row"):
+                yield Label("Facilitator", classes="setup-field-label")
+                yield Input(id="setup-facilitator", placeholder="name", compact=True, max_length=80)
+            with Horizontal(classes="setup-row"):
+                yield Label("Minutes per KR", classes="setup-field-label")
+                yield Input(
+                    "0",
+                    id="setup-timebox",
+                    placeholder="0 = no time box",
+                    compact=True,
+                    restrict=r"\d*",
+                    max_length=3,
+                )
+                yield Static(
+                    Content("0 = none; otherwise a quiet countdown per step"),
+                    classes="muted setup-hint",
+                )
+            yield Static("", id="setup-timebox-error", classes="field-error")
+            yield Static("", id="setup-status")
+            yield Button(
+                Content("Start the check-in  (Enter)"), id="setup-start", variant="primary"
+            )
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await super().on_mount()
+        self._fill_people()
+        self.query_one("#setup-start", Button).focus()
+
+    def reload(self) -> None:
+        cycle = self.cycle
+        now = self.okr_app.clock.now()
+        team = self._chosen_team()
+        self.query_one(CycleHeader).show(cycle, team.name if team else None, now)
+        title = self.query_one("#setup-title", Static)
+        status = self.query_one("#setup-status", Static)
+        start = self.query_one("#setup-start", Button)
+        meeting = cadence.current_meeting(cycle, now) if cycle else None
+        if cycle is None or meeting is None:
+            title.update(Content("This cycle has no check-in meetings."))
+            status.update(Content(""))
+            start.disabled = True
+            return
+        title.update(
+            Content.assemble(
+                ("Check-in", "bold"),
+                f" for the meeting of {meeting.format('dddd D MMMM YYYY')} · ",
+                (cycle.name, "bold"),
+            )
+        )
+        if cycle.state is CycleState.CLOSED:
+            status.update(
+                Content.styled(
+                    f"{cycle.name} is closed; its check-ins stay as they were.", "$error"
+                )
+            )
+            start.disabled = True
+            return
+        lines = walk_lines(
+            board.key_result_lines(
+                cycle,
+                self.store.objectives(cycle.id),
+                self.store.key_results(cycle.id),
+                self.store.check_ins(cycle.id),
+                now,
+            ),
+            team.id if team else None,
+        )
+        todo = sum(1 for line in lines if not line.checked_in_this_meeting)
+        if not lines:
+            status.update(Content.styled("No active key results to walk for this team.", "$error"))
+            start.disabled = True
+            return
+        start.disabled = False
+        if todo == len(lines):
+            text = f"{len(lines)} key results to check in for this meeting."
+        elif todo:
+            text = (
+                f"{len(lines)} key results, {todo} still without a check-in for this meeting: "
+                "the walk resumes at the first of them."
+            )
+        else:
+            text = (
+                f"{len(lines)} key results, all checked in for this meeting: the walk opens "
+                "at the first one (a new check-in corrects the earlier one)."
+            )
+        status.update(Content(text))
+
+    def _chosen_team(self) -> Team | None:
+        if not self.is_mounted:
+            return None
+        index = self.query_one("#setup-team", RadioSet).pressed_index
+        if index <= 0 or index > len(self._teams):
+            return None
+        return self._teams[index - 1]
+
+    def _fill_people(self) -> None:
+        """Everyone of the chosen team (all teams: everyone) is present unless unticked."""
+        team = self._chosen_team()
+        if team is not None:
+            members = list(team.members)
+            facilitator = team.facilitator
+        else:
+            members = list(dict.fromkeys(name for t in self._teams for name in t.members))
+            facilitator = ""
+        present = self.query_one("#setup-present", SelectionList)
+        present.clear_options()
+        present.add_options([Selection(Content(name), name, True) for name in members])
+        self.query_one("#setup-facilitator", Input).value = facilitator
+
+    @on(RadioSet.Changed, "#setup-team")
+    def _team_changed(self) -> None:
+        self._fill_people()
+        self.reload()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#setup-start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    def settings(self) -> WalkSettings | None:
+        """The chosen settings, or None (with the message at the field) when one is wrong."""
+        error = self.query_one("#setup-timebox-error", Static)
+        try:
+            minutes = parse_timebox(self.query_one("#setup-timebox", Input).value)
+        except ValueError as problem:
+            error.update(Content(str(problem)))
+            return None
+        error.update(Content(""))
+        team = self._chosen_team()
+        orders = list(WalkOrder)
+        order_index = self.query_one("#setup-order", RadioSet).pressed_index
+        return WalkSettings(
+            team_id=team.id if team else None,
+            order=orders[order_index] if 0 <= order_index < len(orders) else WalkOrder.TEAM,
+            attendees=tuple(self.query_one("#setup-present", SelectionList).selected),
+            facilitator=self.query_one("#setup-facilitator", Input).value.strip(),
+            timebox_minutes=minutes,
+        )
+
+    def action_start(self) -> None:
+        if self.query_one("#setup-start", Button).disabled:
+            return
+        settings = self.settings()
+        if settings is None:
+            self.query_one("#setup-timebox", Input).focus()
+            return
+        from okr_tui.screens.walkthrough import WalkthroughScreen
+
+        self.app.switch_screen(WalkthroughScreen(settings))

@@ -1,0 +1,589 @@
+"""The check-in walkthrough: set-up, steps, keystroke budget, resume, corrections, summary."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from okr_tui.domain import board, cadence
+from okr_tui.domain.models import (
+    Action,
+    CheckIn,
+    Confidence,
+    Cycle,
+    CycleState,
+    KeyResult,
+    KrType,
+    Objective,
+    Team,
+)
+from okr_tui.domain.progress import effective_check_ins
+from okr_tui.domain.walkthrough import (
+    WalkOrder,
+    meeting_summary,
+    notes_file_name,
+    shown_value,
+    signed,
+    start_index,
+    step_facts,
+    summary_markdown,
+    value_text,
+    walk_lines,
+)
+from okr_tui.screens.dashboard import DashboardScreen
+from okr_tui.screens.meeting_summary import MeetingSummaryScreen
+from okr_tui.screens.walkthrough import ActionDialog, ParkDialog, WalkthroughScreen
+from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
+
+MEETING = date(2026, 11, 23)
+NASTY_OBJECTIVE = "[bold]Grow[/] 50% [x]"
+NASTY_KR = "Cut costs [red]now[/] [@click=app.quit]x[/]"
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+class Keys:
+    """Presses keys through the pilot and counts every one of them."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def __call__(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+        await self.pilot.pause()
+
+    async def type(self, text: str) -> None:
+        await self(*list(text))
+
+
+def shown(screen, selector: str) -> str:
+    """The plain text a Static shows."""
+    return str(screen.query_one(selector).content)
+
+
+def meeting_check_ins(store, cycle_id: str) -> list[CheckIn]:
+    return [c for c in effective_check_ins(store.check_ins(cycle_id)) if c.meeting_date == MEETING]
+
+
+def lines_of(store, cycle) -> list[board.KeyResultLine]:
+    return board.key_result_lines(
+        cycle,
+        store.objectives(cycle.id),
+        store.key_results(cycle.id),
+        store.check_ins(cycle.id),
+        store.clock.now(),
+    )
+
+
+def build_team(store, *, objectives: int = 3, per_objective: int = 4, titles=None) -> Cycle:
+    """A fresh store with one team, `objectives` x `per_objective` increase KRs (0 -> 100 %),
+    and an active cycle around the clock's date (Mondays 09:30 Berlin)."""
+    cycle = store.save_cycle(
+        Cycle(
+            name="2026-Q4",
+            start=date(2026, 10, 1),
+            end=date(2026, 12, 31),
+            timezone="Europe/Berlin",
+            meeting_weekday=0,
+            meeting_time=time(9, 30),
+            state=CycleState.ACTIVE,
+        )
+    )
+    team = store.save_team(Team(name="Platform", members=["Ada", "Bo", "Cy"], facilitator="Ada"))
+    for o in range(objectives):
+        title = titles[0] if titles else f"Objective {o + 1}"
+        objective = store.save_objective(
+            Objective(cycle_id=cycle.id, team_id=team.id, title=title, order=o)
+        )
+        for k in range(per_objective):
+            kr_title = titles[1] if titles else f"KR {o + 1}.{k + 1}"
+            store.save_key_result(
+                KeyResult(
+                    cycle_id=cycle.id,
+                    objective_id=objective.id,
+                    title=kr_title,
+                    unit="%",
+                    baseline=0,
+                    target=100,
+                    order=k,
+                )
+            )
+    return cycle
+
+
+async def start_walk(keys: Keys) -> WalkthroughScreen:
+    """From the dashboard: c opens the set-up, Enter starts with the defaults."""
+    await keys("c")
+    assert isinstance(keys.pilot.app.screen, WalkthroughSetupScreen)
+    await keys("enter")
+    screen = keys.pilot.app.screen
+    assert isinstance(screen, WalkthroughScreen)
+    return screen
+
+
+# --- domain ---------------------------------------------------------------------------------
+
+
+def test_start_index_is_the_first_open_key_result_or_the_first_when_all_are_done():
+    assert start_index([True, True, False, False]) == 2
+    assert start_index([False, True]) == 0
+    assert start_index([True, True]) == 0
+    assert start_index([]) == 0
+
+
+def test_needs_talk_first_orders_by_the_largest_drop_or_gap(demo_store):
+    cycle = demo_store.current_cycle()
+    lines = lines_of(demo_store, cycle)
+    ordered = walk_lines(lines, None, WalkOrder.NEEDS_TALK)
+    scores = [line.needs_talk_score for line in ordered]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > scores[-1]
+    assert {line.kr.id for line in ordered} == {line.kr.id for line in lines}
+    # team order keeps the objective order
+    assert walk_lines(lines, None) == lines
+
+
+def test_walk_lines_of_one_team_leave_other_teams_and_company_out(demo_store):
+    cycle = demo_store.current_cycle()
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    lines = walk_lines(lines_of(demo_store, cycle), sales.id)
+    assert len(lines) == 3
+    assert {line.objective.team_id for line in lines} == {sales.id}
+
+
+def test_step_facts_separate_last_meeting_from_this_one(demo_store, clock):
+    cycle = demo_store.current_cycle()
+    kr = demo_store.key_results(cycle.id)[0]
+    before = step_facts(kr, demo_store.check_ins(cycle.id), MEETING)
+    assert before.this_meeting is None
+    assert before.last is not None and before.last.meeting_date == date(2026, 11, 16)
+    assert before.before_last.meeting_date == date(2026, 11, 9)
+    assert before.suggested_value == before.last.value
+    demo_store.add_check_in(
+        CheckIn(
+            cycle_id=cycle.id,
+            kr_id=kr.id,
+            meeting_date=MEETING,
+            value=before.last.value + 1,
+            confidence=Confidence.OFF_TRACK,
+            recorded_at=clock.now(),
+        )
+    )
+    after = step_facts(kr, demo_store.check_ins(cycle.id), MEETING)
+    assert after.last == before.last
+    assert after.this_meeting is not None
+    assert after.suggested_value == before.last.value + 1
+    assert after.suggested_confidence is Confidence.OFF_TRACK
+
+
+def test_summary_and_markdown_notes(demo_store, clock):
+    cycle = demo_store.current_cycle()
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    walked = [line.kr for line in walk_lines(lines_of(demo_store, cycle), sales.id)]
+    first, second, third = walked
+    last_value = step_facts(first, demo_store.check_ins(cycle.id), MEETING).last_value
+    for kr, value, confidence, blockers in (
+        (first, last_value + 7, Confidence.ON_TRACK, ""),
+        (second, 40, Confidence.OFF_TRACK, "Legal queue"),
+    ):
+        demo_store.add_check_in(
+            CheckIn(
+                cycle_id=cycle.id,
+                kr_id=kr.id,
+                meeting_date=MEETING,
+                value=value,
+                confidence=confidence,
+                blockers=blockers,
+                recorded_at=clock.now(),
+            )
+        )
+    action = demo_store.save_action(
+        Action(
+            cycle_id=cycle.id,
+            kr_id=second.id,
+            text="Book a second demo",
+            owner="Gus",
+            created_at=clock.now(),
+            meeting_date=MEETING,
+        )
+    )
+    summary = meeting_summary(
+        walked,
+        demo_store.check_ins(cycle.id),
+        demo_store.actions(cycle.id),
+        MEETING,
+        team_name="Sales",
+        facilitator="Elif",
+        attendees=["Elif", "Gus"],
+        parked_topics=["Pricing for partners"],
+    )
+    assert [m.kr.id for m in summary.moved][0] == first.id
+    assert summary.moved[0].delta == pytest.approx(7)
+    assert [kr.id for kr, _ in summary.off_track] == [second.id]
+    assert [kr.id for kr in summary.missing] == [third.id]
+    assert summary.blockers == ((second, "Legal queue"),)
+    assert summary.action_ids == [action.id]
+    assert len(summary.check_in_ids) == 2
+    notes = summary_markdown(summary)
+    assert notes.startswith("# Check-in 2026-11-23 · Sales")
+    assert "+7 leads" in notes
+    assert "Book a second demo · owner: Gus" in notes
+    assert "- Pricing for partners" in notes
+    assert "## Not checked in\n\n- " + third.title in notes
+
+
+def test_notes_file_names_never_repeat():
+    assert notes_file_name(MEETING, []) == "meeting-2026-11-23.md"
+    assert notes_file_name(MEETING, ["meeting-2026-11-23.md"]) == "meeting-2026-11-23-2.md"
+    taken = ["meeting-2026-11-23.md", "meeting-2026-11-23-2.md"]
+    assert notes_file_name(MEETING, taken) == "meeting-2026-11-23-3.md"
+
+
+def test_values_read_as_people_write_them(demo_store):
+    cycle = demo_store.current_cycle()
+    krs = demo_store.key_results(cycle.id)
+    milestone = next(kr for kr in krs if kr.kr_type is KrType.MILESTONE)
+    days = next(kr for kr in krs if kr.unit == "days")
+    assert (value_text(0, milestone), value_text(1, milestone)) == ("not done", "done")
+    assert shown_value(1, milestone) == "done"
+    assert (signed(1, milestone), signed(-1, milestone)) == ("now done", "reopened")
+    assert (value_text(33.5, days), shown_value(33.5, days)) == ("33.5", "33.5 days")
+    assert (signed(-2, days), signed(0, days)) == ("-2 days", "±0")
+
+
+def test_timebox_minutes_are_whole_numbers():
+    assert parse_timebox("") == 0
+    assert parse_timebox("3") == 3
+    for bad in ("-1", "1.5", "abc", "500"):
+        with pytest.raises(ValueError):
+            parse_timebox(bad)
+
+
+# --- Pilot flows ----------------------------------------------------------------------------
+
+
+async def test_a_complete_walk_of_the_sales_team_saves_every_key_result(demo_store, make_app):
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys("c")
+        assert isinstance(app.screen, WalkthroughSetupScreen)
+        # From the Start button back to the team list, pick Sales, start with ctrl+s.
+        await keys("shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab")
+        await keys("down", "down", "enter")
+        await keys("ctrl+s")
+        screen = app.screen
+        assert isinstance(screen, WalkthroughScreen)
+        assert screen.settings.team_id == sales.id
+        assert screen.settings.attendees == ("Elif", "Femi", "Gus", "Hana")
+        assert screen.settings.facilitator == "Elif"
+        assert "KR 1 of 3" in shown(screen, "#walk-position")
+        first_kr = screen.line.kr
+        assert first_kr.title == "Increase qualified leads per month from 120 to 200"
+        assert app.focused is screen.query_one("#walk-value")
+
+        await keys.type("170")
+        await keys("enter", "g")
+        assert "KR 2 of 3" in shown(screen, "#walk-position")
+        await keys.type("44")
+        await keys("tab")
+        await keys.type("Two deals")
+        await keys("tab")
+        await keys.type("SE away")
+        await keys("enter", "y")
+        assert "KR 3 of 3" in shown(screen, "#walk-position")
+        last_week = screen._facts.last.confidence
+        await keys.type("33")
+        await keys("enter", "enter")  # Enter keeps last week's confidence
+
+        assert isinstance(app.screen, MeetingSummaryScreen)
+        summary = app.screen.summary
+        assert len(summary.checked_in) == 3 and not summary.missing
+        assert "Blockers (1)" in shown(app.screen, "#summary-section-4")
+        await keys("enter")
+        assert isinstance(app.screen, DashboardScreen)
+
+    saved = {c.kr_id: c for c in meeting_check_ins(demo_store, cycle.id)}
+    sales_lines = walk_lines(lines_of(demo_store, cycle), sales.id)
+    assert set(saved) == {line.kr.id for line in sales_lines}
+    by_title = {line.kr.title: saved[line.kr.id] for line in sales_lines}
+    leads = by_title["Increase qualified leads per month from 120 to 200"]
+    assert (leads.value, leads.confidence, leads.author) == (170, Confidence.ON_TRACK, "Elif")
+    demo = by_title["Improve demo-to-proposal conversion from 35% to 50%"]
+    assert (demo.value, demo.confidence) == (44, Confidence.AT_RISK)
+    assert (demo.note, demo.blockers) == ("Two deals", "SE away")
+    cycle_days = by_title["Reduce the average sales cycle from 42 days to 30 days"]
+    assert (cycle_days.value, cycle_days.confidence) == (33, last_week)
+    assert all(c.recorded_at == demo_store.clock.now() for c in saved.values())
+    [meeting] = [m for m in demo_store.meetings(cycle.id) if m.meeting_date == MEETING]
+    assert meeting.team_id == sales.id
+    assert meeting.facilitator == "Elif"
+    assert meeting.attendees == ["Elif", "Femi", "Gus", "Hana"]
+    assert sorted(meeting.check_in_ids) == sorted(c.id for c in saved.values())
+    assert meeting.is_closed
+
+
+async def test_twelve_key_results_take_at_most_60_keystrokes(store, make_app):
+    cycle = build_team(store)
+    app = make_app(store)
+    confidences = ["g", "y", "r", "1", "2", "3"]
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        walk = screen.query_one("#walk")
+        for step in range(12):
+            assert f"KR {step + 1} of 12" in shown(screen, "#walk-position")
+            # Every step fits 100x30: the last row sits inside the walk area, above the footer.
+            for widget in walk.query("*"):
+                if widget.display and widget.region.height:
+                    assert walk.region.contains_region(widget.region), widget
+            await keys.type(str(10 + step))
+            await keys("enter", confidences[step % 6])
+        assert isinstance(app.screen, MeetingSummaryScreen)
+        await keys("enter")  # close the meeting
+        assert isinstance(app.screen, DashboardScreen)
+        assert keys.count <= 60, keys.count
+        assert keys.count == 1 + 1 + 12 * 4 + 1
+
+    saved = meeting_check_ins(store, cycle.id)
+    assert len(saved) == 12
+    order = {line.kr.id: index for index, line in enumerate(lines_of(store, cycle))}
+    values = [c.value for c in sorted(saved, key=lambda c: order[c.kr_id])]
+    assert values == [10 + step for step in range(12)]
+    levels = {"g": "on_track", "1": "on_track", "y": "at_risk", "2": "at_risk"}
+    expected = [levels.get(confidences[s % 6], "off_track") for s in range(12)]
+    assert [c.confidence.value for c in sorted(saved, key=lambda c: order[c.kr_id])] == expected
+    [meeting] = store.meetings(cycle.id)
+    assert len(meeting.check_in_ids) == 12
+
+
+async def test_leaving_halfway_keeps_what_was_saved_and_starting_again_resumes(
+    demo_store, make_app
+):
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        walked = list(screen.order)
+        for value in ("105", "420", "40"):
+            await keys.type(value)
+            await keys("enter", "1")
+        await keys("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        assert {c.kr_id for c in meeting_check_ins(demo_store, cycle.id)} == set(walked[:3])
+        assert demo_store.meetings(cycle.id)[-1].meeting_date != MEETING
+
+        screen = await start_walk(keys)
+        assert screen.current_kr_id == walked[3]
+        assert "KR 4 of 9" in shown(screen, "#walk-position")
+        assert "3 of 9 checked in" in shown(screen, "#walk-position")
+
+
+async def test_a_walk_where_everything_is_checked_in_opens_at_the_first(store, make_app, clock):
+    cycle = build_team(store, objectives=1, per_objective=2)
+    for kr in store.key_results(cycle.id):
+        store.add_check_in(
+            CheckIn(
+                cycle_id=cycle.id,
+                kr_id=kr.id,
+                meeting_date=MEETING,
+                value=5,
+                confidence=Confidence.AT_RISK,
+                recorded_at=clock.now(),
+            )
+        )
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_walk(Keys(pilot))
+        assert screen.index == 0
+        assert "correction" in shown(screen, "#walk-notice")
+
+
+async def test_a_milestone_takes_done_and_skipping_saves_nothing(demo_store, make_app):
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        while screen.line.kr.kr_type is not KrType.MILESTONE:
+            await keys("ctrl+n")
+        kr_id = screen.current_kr_id
+        assert screen.query_one("#walk-value").value == "not done"
+        await keys.type("done")
+        await keys("enter", "g")
+    saved = meeting_check_ins(demo_store, cycle.id)
+    assert [(c.kr_id, c.value) for c in saved] == [(kr_id, 1.0)]
+
+
+async def test_checking_in_again_records_a_correction(demo_store, make_app):
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        kr_id = screen.current_kr_id
+        await keys.type("104")
+        await keys("enter", "y")
+        assert screen.index == 1
+        await keys("ctrl+b")  # back to the first key result
+        assert screen.current_kr_id == kr_id
+        assert "correction" in shown(screen, "#walk-notice")
+        assert screen.query_one("#walk-value").value == "104"
+        await keys.type("106")
+        await keys("enter", "g")
+
+    same_meeting = [c for c in demo_store.check_ins(cycle.id, kr_id) if c.meeting_date == MEETING]
+    assert len(same_meeting) == 2
+    first, correction = same_meeting
+    assert correction.supersedes == first.id
+    assert (first.value, correction.value) == (104, 106)
+    [effective] = [c for c in meeting_check_ins(demo_store, cycle.id) if c.kr_id == kr_id]
+    assert (effective.value, effective.confidence) == (106, Confidence.ON_TRACK)
+
+
+@pytest.mark.parametrize("typed", ["abc", "1,5", "nan"])
+async def test_a_bad_value_shows_at_the_field_and_saves_nothing(demo_store, make_app, typed):
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        await keys.type(typed)
+        await keys("enter")
+        error = shown(screen, "#walk-value-error")
+        assert error, "the value field shows why"
+        assert app.focused is screen.query_one("#walk-value")
+        await keys("ctrl+s")  # saving anyway is refused too
+        assert shown(screen, "#walk-value-error") == error
+        assert screen.index == 0
+    assert meeting_check_ins(demo_store, cycle.id) == []
+
+
+async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo_store, make_app):
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.team_id = sales.id
+        await pilot.pause()
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        kr_id = screen.current_kr_id
+        await keys("ctrl+o")
+        assert isinstance(app.screen, ActionDialog)
+        await keys.type("Call Acme")
+        await keys("enter")
+        await keys.type("Gus")
+        await keys("enter")
+        await keys.type("2026-11-3")  # not a date yet
+        await keys("enter")
+        assert "not a date" in shown(app.screen, "#action-error")
+        await keys("0", "enter")
+        assert app.screen is screen
+        assert "Call Acme" in shown(screen, "#walk-extras")
+        # From the confidence step, t parks a topic (a text field would take the letter).
+        await keys("enter")
+        assert app.focused is screen.query_one("#walk-confidence")
+        await keys("t")
+        assert isinstance(app.screen, ParkDialog)
+        await keys.type("Partner pricing")
+        await keys("enter")
+        assert screen.parked_topics == ["Partner pricing"]
+        await keys("ctrl+r")
+        await keys.type("Hiring plan")
+        await keys("enter")
+        assert "Parked topics: 2" in shown(screen, "#walk-extras")
+        await keys("ctrl+f")
+        summary = app.screen
+        assert isinstance(summary, MeetingSummaryScreen)
+        assert "Call Acme" in shown(summary, "#summary-section-5")
+        assert "Partner pricing" in shown(summary, "#summary-section-6")
+        await keys("enter")
+
+    [action] = demo_store.actions(cycle.id, kr_id)[-1:]
+    assert (action.text, action.owner, action.due) == ("Call Acme", "Gus", date(2026, 11, 30))
+    assert action.meeting_date == MEETING
+    [meeting] = [m for m in demo_store.meetings(cycle.id) if m.meeting_date == MEETING]
+    assert meeting.action_ids == [action.id]
+    assert meeting.parked_topics == ["Partner pricing", "Hiring plan"]
+    assert meeting.check_in_ids == []
+
+
+async def test_needs_talk_first_opens_at_the_key_result_most_in_trouble(demo_store, make_app):
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys("c")
+        # Start button -> timebox -> facilitator -> present -> order list.
+        await keys("shift+tab", "shift+tab", "shift+tab", "shift+tab")
+        await keys("down", "enter", "ctrl+s")
+        screen = app.screen
+        assert isinstance(screen, WalkthroughScreen)
+        assert screen.settings.order is WalkOrder.NEEDS_TALK
+        lines = {line.kr.id: line for line in lines_of(demo_store, cycle)}
+        scores = [lines[kr_id].needs_talk_score for kr_id in screen.order]
+        assert scores == sorted(scores, reverse=True)
+        first = lines[screen.order[0]]
+        assert first.pace.pace.value == "behind" or first.confidence is Confidence.OFF_TRACK
+        assert screen.order != [line.kr.id for line in lines_of(demo_store, cycle)]
+        assert first.kr.title in shown(screen, "#walk-kr")
+
+
+async def test_titles_with_markup_show_as_typed_on_a_step(store, make_app):
+    build_team(store, objectives=1, per_objective=1, titles=(NASTY_OBJECTIVE, NASTY_KR))
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        assert NASTY_OBJECTIVE in shown(screen, "#walk-objective")
+        assert NASTY_KR in shown(screen, "#walk-kr")
+        await keys("ctrl+o")
+        assert NASTY_KR in shown(app.screen, ".dialog-title")
+        await keys("escape", "ctrl+f")
+        assert NASTY_KR in shown(app.screen, "#summary-section-3")
+        assert app.is_running
+
+
+async def test_time_box_shows_a_countdown(demo_store, make_app):
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys("c", "shift+tab", "backspace", "2", "enter")
+        screen = app.screen
+        assert isinstance(screen, WalkthroughScreen)
+        assert screen.settings.timebox_minutes == 2
+        assert shown(screen, "#walk-countdown").endswith("left")
+        assert "2:00" in shown(screen, "#walk-countdown") or "1:5" in shown(
+            screen, "#walk-countdown"
+        )
+
+
+async def test_summary_saves_meeting_notes_without_overwriting(demo_store, make_app, isolated_home):
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await start_walk(keys)
+        await keys.type("107")
+        await keys("enter", "g", "ctrl+f")
+        assert isinstance(app.screen, MeetingSummaryScreen)
+        await keys("m")
+        await keys("m")
+    folder = isolated_home / "data" / "exports"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["meeting-2026-11-23-2.md", "meeting-2026-11-23.md"]
+    notes = (folder / "meeting-2026-11-23.md").read_text(encoding="utf-8")
+    assert "Increase net revenue retention from 98% to 110%" in notes
+    assert "## Not checked in" in notes
+
+
+def test_current_meeting_of_the_fixtures_is_the_one_the_tests_expect(demo_store):
+    cycle = demo_store.current_cycle()
+    assert cadence.current_meeting(cycle, demo_store.clock.now()).date() == MEETING
