@@ -1,0 +1,225 @@
+"""Create or edit a cycle: its dates and the meeting rhythm the cadence engine follows.
+
+Dismisses with the saved cycle's id, or None when left with escape. A new cycle starts from
+sensible defaults: the quarter after the latest cycle (or the one containing today), with the
+previous cycle's timezone and meeting slot.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+
+from pydantic import ValidationError
+from textual.app import ComposeResult
+
+from okr_tui.domain import cadence
+from okr_tui.domain.models import Cadence, Cycle, CycleState
+from okr_tui.screens.form import FormScreen, parse_date, validation_errors
+from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.store.store import OkrStore
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CADENCES = ((Cadence.WEEKLY, "weekly"), (Cadence.BIWEEKLY, "every 2 weeks"))
+STATES = (
+    (CycleState.PLANNING, "planning (objectives being drafted)"),
+    (CycleState.ACTIVE, "active (weekly check-ins)"),
+)
+FIELDS = (
+    "name",
+    "start",
+    "end",
+    "timezone",
+    "meeting_weekday",
+    "meeting_time",
+    "cadence",
+    "skipped_dates",
+    "state",
+)
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def suggested_cycle(store: OkrStore) -> Cycle:
+    """Defaults for a new cycle: the quarter after the latest one, or the one containing today.
+
+    The meeting slot and timezone carry over from the latest cycle; a cycle that already runs
+    today starts active, a future one in planning.
+    """
+    cycles = store.cycles()
+    today = store.clock.now().date()
+    if cycles:
+        latest = max(cycles, key=lambda c: (c.end, c.start))
+        year, quarter = cadence.quarter_containing(latest.end + timedelta(days=1))
+        slot = {
+            "timezone": latest.timezone,
+            "meeting_weekday": latest.meeting_weekday,
+            "meeting_time": latest.meeting_time,
+            "cadence": latest.cadence,
+        }
+        today = store.clock.now().in_timezone(latest.timezone).date()
+    else:
+        year, quarter = cadence.quarter_containing(today)
+        slot = {}
+    start, end = cadence.quarter_bounds(year, quarter)
+    name = f"{year}-Q{quarter}"
+    taken = {c.name for c in cycles}
+    suffix = 2
+    while name in taken:
+        name, suffix = f"{year}-Q{quarter} ({suffix})", suffix + 1
+    state = CycleState.ACTIVE if start <= today <= end else CycleState.PLANNING
+    return Cycle(name=name, start=start, end=end, state=state, **slot)
+
+
+def parse_time(text: str) -> time:
+    raw = text.strip()
+    match = _TIME.match(raw)
+    if not match:
+        raise ValueError(f"{raw!r} is not a time; use HH:MM, e.g. 09:30")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{raw!r} is not a time of day; use 00:00 to 23:59")
+    return time(hour, minute)
+
+
+def parse_dates(text: str) -> list[date]:
+    """Comma-separated YYYY-MM-DD dates (blank for none), sorted, without repeats."""
+    days = set()
+    for part in text.replace(";", ",").split(","):
+        if part.strip():
+            days.add(parse_date(part))
+    return sorted(days)
+
+
+class CycleFormScreen(FormScreen[str]):
+    """New cycle (no argument) or edit one (`CycleFormScreen(cycle)`)."""
+
+    CSS_PATH = "cycle_form.tcss"
+    HELP_TITLE = "Cycle"
+    HELP_SUMMARY = "Dates and meeting rhythm of a cycle; Enter or ctrl+s saves, escape cancels."
+
+    def __init__(self, cycle: Cycle | None = None) -> None:
+        super().__init__()
+        self.editing = cycle
+
+    def form_title(self) -> str:
+        if self.editing is None:
+            return "New cycle"
+        return f"Edit cycle {self.editing.name}"
+
+    def compose_fields(self) -> ComposeResult:
+        cycle = self.editing or suggested_cycle(self.app.store)  # type: ignore[attr-defined]
+        self._initial = cycle
+        states = list(STATES)
+        if cycle.state not in dict(STATES):
+            states.append((cycle.state, cycle.state.value))
+        yield self.field("name", "Name", self.text_input("name", cycle.name, "e.g. 2027-Q1"))
+        yield self.field(
+            "start", "Starts", self.text_input("start", cycle.start.isoformat(), "YYYY-MM-DD")
+        )
+        yield self.field("end", "Ends", self.text_input("end", cycle.end.isoformat(), "YYYY-MM-DD"))
+        yield self.field(
+            "timezone",
+            "Timezone",
+            self.text_input("timezone", cycle.timezone, "e.g. Europe/Berlin"),
+            hint="IANA name; meetings keep their local time across daylight saving",
+        )
+        yield self.field(
+            "meeting_weekday",
+            "Meeting day",
+            self.select(
+                "meeting_weekday", ((d, i) for i, d in enumerate(WEEKDAYS)), cycle.meeting_weekday
+            ),
+        )
+        yield self.field(
+            "meeting_time",
+            "Meeting time",
+            self.text_input("meeting_time", cycle.meeting_time.strftime("%H:%M"), "HH:MM"),
+        )
+        yield self.field(
+            "cadence",
+            "Cadence",
+            self.select("cadence", ((label, c) for c, label in CADENCES), cycle.cadence),
+        )
+        yield self.field(
+            "skipped_dates",
+            "Skipped dates",
+            self.text_input(
+                "skipped_dates",
+                ", ".join(day.isoformat() for day in cycle.skipped_dates),
+                "e.g. 2026-12-28, 2027-01-04",
+            ),
+            hint="Meetings that do not happen (holidays), comma-separated",
+        )
+        yield self.field(
+            "state",
+            "State",
+            self.select("state", ((label, s) for s, label in states), cycle.state),
+            hint="Close a cycle from scoring, once key results are scored",
+        )
+
+    def submit(self) -> str | None:
+        store: OkrStore = self.app.store  # type: ignore[attr-defined]
+        errors: dict[str, str] = {}
+        values: dict[str, object] = {
+            "name": self.text("name"),
+            "timezone": self.text("timezone").strip(),
+            "meeting_weekday": self.choice("meeting_weekday"),
+            "cadence": self.choice("cadence"),
+            "state": self.choice("state"),
+        }
+        parsers = (
+            ("start", parse_date),
+            ("end", parse_date),
+            ("meeting_time", parse_time),
+            ("skipped_dates", parse_dates),
+        )
+        for name, parse in parsers:
+            try:
+                values[name] = parse(self.text(name))
+            except ValueError as error:
+                errors[name] = str(error)
+        if not values["timezone"]:
+            errors["timezone"] = "enter a timezone, e.g. Europe/Berlin or UTC"
+        base = self.editing.model_dump() if self.editing else {}
+        # Dates or a time that did not parse are stood in for, so the other fields still get
+        # checked and every problem shows at once.
+        stand_ins = {
+            "start": date(2000, 1, 1),
+            "end": date(2000, 3, 1),
+            "meeting_time": time(9, 0),
+            "skipped_dates": [],
+            "review_date": None,
+        }
+        candidate = {**base, **values}
+        if errors:
+            replaced = set(errors) | {"review_date"}
+            if replaced & {"start", "end"}:
+                replaced |= {"start", "end"}
+            candidate.update({k: v for k, v in stand_ins.items() if k in replaced})
+        try:
+            cycle = Cycle.model_validate(candidate)
+        except ValidationError as error:
+            for name, message in validation_errors(error, FIELDS, fallback="end").items():
+                errors.setdefault(name, message)
+        if errors:
+            self.show_errors(errors)
+            return None
+        meeting_days = set(cadence.meeting_dates(cycle.model_copy(update={"skipped_dates": []})))
+        for day in cycle.skipped_dates:
+            if day not in meeting_days:
+                where = "outside the cycle" if not cycle.contains(day) else "not a meeting day"
+                self.show_errors({"skipped_dates": f"{day.isoformat()} is {where}"})
+                return None
+        try:
+            saved = store.save_cycle(cycle)
+        except RuleViolation as error:
+            field = "name" if "called" in str(error) else "form"
+            self.show_errors({field: str(error)})
+            return None
+        except StoreError as error:
+            self.show_errors({"form": f"Not saved: {error.problem}"})
+            return None
+        except ValidationError as error:
+            self.show_errors(validation_errors(error, FIELDS, fallback="form"))
+            return None
+        return saved.id

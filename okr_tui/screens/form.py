@@ -1,0 +1,261 @@
+"""What the planning forms share: labelled fields with an error line under each, save and cancel.
+
+A form saves nothing until every field is valid: `submit()` either returns the result to dismiss
+with, or shows messages at the fields (from pydantic's `loc`, value parsing or store rules) and
+returns None. Enter in a text field or ctrl+s saves; escape leaves without saving.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import TypeVar
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Select, Static
+
+ResultType = TypeVar("ResultType")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str) -> date:
+    """A date typed as YYYY-MM-DD; anything else gets a message that shows the format."""
+    raw = text.strip()
+    if not raw:
+        raise ValueError("enter a date as YYYY-MM-DD")
+    if not _DATE.match(raw):
+        raise ValueError(f"{raw!r} is not a date; use YYYY-MM-DD, e.g. 2027-01-01")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a day of the calendar") from None
+
+
+def options(choices: Iterable[tuple[str, object]]) -> list[tuple[Text, object]]:
+    """Select options whose labels are shown exactly as typed (never read as markup)."""
+    return [(Text(label), value) for label, value in choices]
+
+
+def error_message(error: dict) -> str:
+    """One pydantic error as a short message a person can act on."""
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "required"
+    if kind == "string_too_long":
+        return f"at most {context.get('max_length')} characters"
+    message = str(error.get("msg", "invalid"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    return message[:1].lower() + message[1:]
+
+
+def validation_errors(
+    error: ValidationError, fields: Iterable[str], fallback: str
+) -> dict[str, str]:
+    """Map each pydantic error to the form field it concerns (`loc`'s first part).
+
+    Errors of the whole model (loc is empty, e.g. "baseline and target must differ") and of
+    fields the form does not show go to `fallback`.
+    """
+    known = set(fields)
+    result: dict[str, str] = {}
+    for item in error.errors():
+        loc = item.get("loc") or ()
+        name = str(loc[0]) if loc and str(loc[0]) in known else fallback
+        result.setdefault(name, error_message(item))
+    return result
+
+
+class FormScreen(ModalScreen[ResultType]):
+    """A modal form: subclasses compose fields with `field()` and implement `submit()`."""
+
+    DEFAULT_CSS = """
+    FormScreen {
+        align: center middle;
+    }
+    FormScreen > #form {
+        width: 84;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    FormScreen #form-title {
+        text-style: bold;
+        padding-bottom: 1;
+    }
+    FormScreen .form-field {
+        height: auto;
+        margin-bottom: 1;
+    }
+    FormScreen .field-label {
+        width: 20;
+        padding-right: 1;
+        color: $text-muted;
+    }
+    FormScreen .field-body {
+        width: 1fr;
+        height: auto;
+    }
+    FormScreen .field-error {
+        width: 100%;
+    }
+    FormScreen .field-hint {
+        color: $text-muted;
+        height: auto;
+    }
+    FormScreen Input {
+        background: $boost;
+    }
+    FormScreen Input:focus, FormScreen Select:focus > SelectCurrent {
+        background: $primary 30%;
+    }
+    FormScreen .form-field.-has-error Input {
+        background: $error 25%;
+    }
+    FormScreen #form-hint {
+        color: $text-muted;
+    }
+    FormScreen #form-error {
+        color: $error;
+        height: auto;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save when every field is valid"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+    ]
+
+    FORM_TITLE = "Form"
+    HELP_TITLE = "Form"
+    HELP_SUMMARY = "Enter or ctrl+s saves once every field is valid; escape cancels."
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._errors: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form"):
+            yield Static(Content(self.form_title()), id="form-title")
+            yield from self.compose_fields()
+            yield Label("", id="form-error")
+            yield Static(
+                Content("Enter or ctrl+s saves · Esc cancels without saving"), id="form-hint"
+            )
+        yield Footer()
+
+    def form_title(self) -> str:
+        return self.FORM_TITLE
+
+    def compose_fields(self) -> ComposeResult:
+        """Yield one `field()` per input."""
+        yield from ()
+
+    @staticmethod
+    def field(name: str, label: str, widget: Widget, hint: str = "") -> Horizontal:
+        """A row: the label, then the input with its hint and its (hidden) error line below."""
+        error = Label("", classes="field-error", id=f"{name}-error")
+        error.display = False
+        body: list[Widget] = [widget, error]
+        if hint:
+            body.append(Static(Content(hint), classes="field-hint"))
+        return Horizontal(
+            Label(Content(label), classes="field-label"),
+            Vertical(*body, classes="field-body"),
+            classes="form-field",
+            id=f"{name}-field",
+        )
+
+    @staticmethod
+    def text_input(name: str, value: str = "", placeholder: str = "") -> Input:
+        return Input(value, placeholder=placeholder, id=name, compact=True, select_on_focus=False)
+
+    @staticmethod
+    def select(name: str, choices: Iterable[tuple[str, object]], value: object) -> Select:
+        return Select(options(choices), value=value, allow_blank=False, id=name, compact=True)
+
+    def on_mount(self) -> None:
+        if not getattr(self.app, "cursor_blink", True):
+            for text_input in self.query(Input):
+                text_input.cursor_blink = False
+        first = next(iter(self.query(".field-body > Input, .field-body > Select")), None)
+        if first is not None:
+            first.focus()
+
+    # --- reading and reporting ------------------------------------------------------------
+
+    def text(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value
+
+    def choice(self, name: str) -> object:
+        return self.query_one(f"#{name}", Select).value
+
+    def clear_errors(self) -> None:
+        for label in self.query(".field-error"):
+            label.display = False
+            if isinstance(label, Label):
+                label.update("")
+        for row in self.query(".form-field"):
+            row.remove_class("-has-error")
+        self.query_one("#form-error", Label).update("")
+        self._errors = {}
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Messages at their fields (user text inside is shown as data); focus the first."""
+        first: Widget | None = None
+        for name, message in errors.items():
+            labels = self.query(f"#{name}-error")
+            if not labels:
+                self._errors["form"] = message
+                self.query_one("#form-error", Label).update(Content(message))
+                continue
+            self._errors[name] = message
+            label = labels.first(Label)
+            label.update(Content(message))
+            label.display = True
+            self.query_one(f"#{name}-field").add_class("-has-error")
+            if first is None:
+                first = self.query_one(f"#{name}")
+        if first is not None and first.focusable:
+            first.focus()
+            first.scroll_visible()
+
+    @property
+    def errors_shown(self) -> dict[str, str]:
+        """The messages currently shown, by field name ("form" for the form-wide line)."""
+        return dict(self._errors)
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def submit(self) -> ResultType | None:
+        """Validate and save; the result to dismiss with, or None after showing errors."""
+        raise NotImplementedError
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        result = self.submit()
+        if result is not None:
+            self.dismiss(result)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,511 @@
+"""Planning: the cycle's objectives by team (company first) with their key results, and the plan
+check beside them.
+
+From here people add, edit and retire objectives and key results, edit the cycle or start a new
+one. Retiring keeps the record (with its reason) rather than deleting it. A closed cycle is shown
+read-only.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Footer, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from okr_tui.domain import lint
+from okr_tui.domain.models import (
+    Cycle,
+    CycleState,
+    KeyResult,
+    KrType,
+    Objective,
+    Status,
+)
+from okr_tui.domain.progress import format_value
+from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.cycle_form import WEEKDAYS
+from okr_tui.screens.form import FormScreen
+from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.plan_check import PlanCheck
+
+NodeData = tuple[str, str | None]  # ("team" | "objective" | "kr", id)
+FIRST: NodeData = ("first", None)  # no cursor yet: start on the first objective
+WRITE_ACTIONS = {"add_objective", "add_key_result", "edit", "retire", "edit_cycle"}
+
+
+def objective_label(objective: Objective) -> Text:
+    label = Text(objective.title, style="bold")
+    details = f"  {objective.level.value} · {objective.kind.value}"
+    if objective.owner:
+        details += f" · {objective.owner}"
+    label.append(details, style="dim")
+    if objective.status is Status.RETIRED:
+        label.stylize("strike")
+        label.append("  retired", style="bold")
+    return label
+
+
+def key_result_figures(kr: KeyResult) -> str:
+    """Baseline and target in a few characters: "30% → 45%", "≥ 99.5%", "milestone"."""
+    target = format_value(kr.target, kr.unit)
+    if kr.kr_type is KrType.MILESTONE:
+        return "milestone"
+    if kr.kr_type is KrType.STAY_ABOVE:
+        return f"stay ≥ {target}"
+    if kr.kr_type is KrType.STAY_BELOW:
+        return f"stay ≤ {target}"
+    return f"{format_value(kr.baseline, kr.unit)} → {target}"
+
+
+def key_result_label(kr: KeyResult) -> Text:
+    label = Text(kr.title)
+    details = f"  {key_result_figures(kr)}"
+    if kr.owner:
+        details += f" · {kr.owner}"
+    if kr.weight != 1:
+        details += f" · weight {kr.weight:g}"
+    label.append(details, style="dim")
+    if kr.status is Status.RETIRED:
+        label.stylize("strike")
+        label.append("  retired", style="bold")
+    return label
+
+
+def cycle_summary(cycle: Cycle) -> Content:
+    """One line under the header: dates, meeting slot, cadence and state."""
+    weekday = WEEKDAYS[cycle.meeting_weekday]
+    every = "weekly" if cycle.cadence.weeks == 1 else "every 2 weeks"
+    text = (
+        f"{cycle.start.isoformat()} – {cycle.end.isoformat()} · {weekday}s "
+        f"{cycle.meeting_time.strftime('%H:%M')} {cycle.timezone} · {every} · {cycle.state.value}"
+    )
+    if cycle.skipped_dates:
+        text += f" · {len(cycle.skipped_dates)} skipped"
+    return Content(text)
+
+
+class PlanTree(Tree[NodeData]):
+    """The plan as a tree; Enter edits the highlighted objective or key result."""
+
+    BINDINGS = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Edit",
+            id="planning.tree_edit",
+            tooltip="Edit the highlighted objective or key result (a team folds or unfolds)",
+        ),
+    ]
+
+
+class RetireScreen(FormScreen[str]):
+    """Asks why an objective or key result is retired; dismisses with the reason."""
+
+    HELP_TITLE = "Retire"
+    HELP_SUMMARY = "Retiring keeps the record and its history; the reason is required."
+
+    def __init__(self, what: str, title: str) -> None:
+        super().__init__()
+        self._what = what
+        self._subject = title
+
+    def form_title(self) -> str:
+        return f"Retire {self._what}: {self._subject}"
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.field(
+            "reason",
+            "Reason",
+            self.text_input("reason", "", "why it no longer applies"),
+            hint="Kept in the history; check-ins stay, no new ones are asked for",
+        )
+
+    def submit(self) -> str | None:
+        reason = self.text("reason").strip()
+        if not reason:
+            self.show_errors({"reason": "say why, so the history explains it"})
+            return None
+        if len(reason) > 2000:
+            self.show_errors({"reason": "at most 2000 characters"})
+            return None
+        return reason
+
+
+class PlanningScreen(OkrScreen):
+    HELP_TITLE = "Planning"
+    HELP_SUMMARY = (
+        "Objectives by team with their key results; the plan check on the right gives advice "
+        "that never blocks saving."
+    )
+    CSS_PATH = "planning.tcss"
+    BINDINGS = [
+        Binding(
+            "o",
+            "add_objective",
+            "Objective",
+            id="planning.add_objective",
+            tooltip="Add an objective (to the highlighted team)",
+        ),
+        Binding(
+            "k",
+            "add_key_result",
+            "Key result",
+            id="planning.add_key_result",
+            tooltip="Add a key result to the highlighted objective",
+        ),
+        Binding(
+            "enter",
+            "edit",
+            "Edit",
+            id="planning.edit",
+            tooltip="Edit the highlighted objective or key result",
+        ),
+        Binding(
+            "x",
+            "retire",
+            "Retire",
+            id="planning.retire",
+            tooltip="Retire the highlighted objective or key result, with a reason",
+        ),
+        Binding(
+            "e",
+            "edit_cycle",
+            "Cycle",
+            id="planning.edit_cycle",
+            tooltip="Dates, timezone and meeting rhythm of this cycle",
+        ),
+        Binding(
+            "n",
+            "new_cycle",
+            "New cycle",
+            id="planning.new_cycle",
+            tooltip="Create the next cycle and plan it",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cursor_target: NodeData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield CycleHeader()
+        yield Static(Content(""), id="plan-note")
+        with Vertical(id="plan-body"):
+            tree = PlanTree("plan", id="plan-tree")
+            tree.show_root = False
+            tree.auto_expand = False
+            yield tree
+            yield PlanCheck(id="plan-check")
+        yield Footer()
+
+    # --- reading --------------------------------------------------------------------------
+
+    @property
+    def tree(self) -> Tree[NodeData]:
+        return self.query_one("#plan-tree", Tree)
+
+    @property
+    def writable(self) -> bool:
+        cycle = self.cycle
+        return cycle is not None and cycle.state is not CycleState.CLOSED
+
+    def reload(self) -> None:
+        cycle = self.cycle
+        team = self.okr_app.team
+        now = self.okr_app.clock.now()
+        read_only = cycle is not None and cycle.state is CycleState.CLOSED
+        self.query_one(CycleHeader).show(cycle, team.name if team else None, now, read_only)
+        note = self.query_one("#plan-note", Static)
+        tree = self.tree
+        if self._cursor_target is None:
+            node = tree.cursor_node
+            self._cursor_target = node.data if node is not None else FIRST
+        tree.clear()
+        self.refresh_bindings()
+        if cycle is None:
+            note.update(Content("No cycle yet. Press n to create one."))
+            note.set_class(False, "-closed")
+            self.query_one(PlanCheck).show([], {})
+            return
+        if read_only:
+            note.update(
+                Content.assemble(
+                    (f"{cycle.name} is closed", "bold"),
+                    ": its plan is kept as it was and cannot change. Press n to plan a new cycle.",
+                )
+            )
+        else:
+            note.update(cycle_summary(cycle))
+        note.set_class(read_only, "-closed")
+
+        objectives = self.store.objectives(cycle.id)
+        key_results = self.store.key_results(cycle.id)
+        teams = self.store.teams()
+        groups: list[tuple[str, str | None]] = [("Company", None)]
+        groups += [(t.name, t.id) for t in teams]
+        known = {team_id for _, team_id in groups}
+        if any(o.team_id not in known for o in objectives):
+            groups.append(("Other (team no longer exists)", "?"))
+        shown: list[Objective] = []
+        for name, team_id in groups:
+            if self.team_id is not None and team_id not in (None, self.team_id):
+                continue
+            if team_id == "?":
+                team_objectives = [o for o in objectives if o.team_id not in known]
+            else:
+                team_objectives = [o for o in objectives if o.team_id == team_id]
+            shown += team_objectives
+            team_label = Text(name, style="bold")
+            if not team_objectives:
+                team_label.append("  no objectives yet", style="dim")
+            team_node = tree.root.add(team_label, data=("team", team_id), expand=True)
+            for objective in team_objectives:
+                objective_node = team_node.add(
+                    objective_label(objective), data=("objective", objective.id), expand=True
+                )
+                for kr in key_results:
+                    if kr.objective_id == objective.id:
+                        objective_node.add_leaf(key_result_label(kr), data=("kr", kr.id))
+        shown_ids = {o.id for o in shown}
+        shown_krs = [kr for kr in key_results if kr.objective_id in shown_ids]
+        team_names = {"company": "Company", **{t.id: t.name for t in teams}}
+        self.query_one(PlanCheck).show(lint.check_plan(shown, shown_krs), team_names)
+        self.call_after_refresh(self._restore_cursor)
+
+    def _restore_cursor(self, attempts: int = 3) -> None:
+        """Put the cursor back where it was, or on what was just saved (once per reload)."""
+        tree = self.tree
+        target = self._cursor_target
+        if target is None:
+            return
+        node = self._find_node(tree.root, target) if target != FIRST else None
+        if node is None:
+            node = self._first_node(tree.root)
+        if node is not None and node.line < 0 and attempts:
+            self.call_after_refresh(self._restore_cursor, attempts - 1)
+            return
+        self._cursor_target = None
+        if node is not None:
+            tree.move_cursor(node)
+
+    def _find_node(self, node: TreeNode[NodeData], data: NodeData) -> TreeNode[NodeData] | None:
+        for child in node.children:
+            if child.data == data:
+                return child
+            found = self._find_node(child, data)
+            if found is not None:
+                return found
+        return None
+
+    def _first_node(self, root: TreeNode[NodeData]) -> TreeNode[NodeData] | None:
+        """The first objective if there is one, else the first team."""
+        for team in root.children:
+            if team.children:
+                return team.children[0]
+        return root.children[0] if root.children else None
+
+    def on_mount(self) -> None:
+        self.tree.focus()
+
+    def highlighted(self) -> NodeData | None:
+        node = self.tree.cursor_node
+        return node.data if node is not None else None
+
+    def _objective(self, objective_id: str) -> Objective | None:
+        cycle = self.cycle
+        if cycle is None:
+            return None
+        return next((o for o in self.store.objectives(cycle.id) if o.id == objective_id), None)
+
+    def _key_result(self, kr_id: str) -> KeyResult | None:
+        cycle = self.cycle
+        if cycle is None:
+            return None
+        return next((kr for kr in self.store.key_results(cycle.id) if kr.id == kr_id), None)
+
+    def _highlighted_objective(self) -> Objective | None:
+        data = self.highlighted()
+        if data is None:
+            return None
+        kind, item_id = data
+        if kind == "objective" and item_id:
+            return self._objective(item_id)
+        if kind == "kr" and item_id:
+            kr = self._key_result(item_id)
+            return self._objective(kr.objective_id) if kr else None
+        return None
+
+    # --- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and not self.writable:
+            return None  # shown, but greyed out: a closed cycle (or none) cannot change
+        return True
+
+    def _can_write(self) -> bool:
+        cycle = self.cycle
+        if cycle is None:
+            self.notify("There is no cycle yet: press n to create one.", severity="warning")
+            return False
+        if cycle.state is CycleState.CLOSED:
+            self.notify(
+                f"{cycle.name} is closed; its plan is read-only.",
+                severity="warning",
+                markup=False,
+            )
+            return False
+        return True
+
+    def _saved(self, kind: str):
+        """A form callback that puts the cursor on what was just saved."""
+
+        def done(saved_id: str | None) -> None:
+            if saved_id:
+                self._cursor_target = (kind, saved_id)
+                self.reload()
+
+        return done
+
+    def action_add_objective(self) -> None:
+        if not self._can_write():
+            return
+        from okr_tui.screens.objective_form import ObjectiveFormScreen
+
+        team_id = self.team_id
+        data = self.highlighted()
+        if data is not None and data[0] == "team":
+            team_id = data[1] if data[1] != "?" else None
+        elif (objective := self._highlighted_objective()) is not None:
+            team_id = objective.team_id
+        cycle_id = self.cycle.id  # type: ignore[union-attr]
+        self.app.push_screen(
+            ObjectiveFormScreen(cycle_id, team_id=team_id), self._saved("objective")
+        )
+
+    def action_add_key_result(self) -> None:
+        if not self._can_write():
+            return
+        from okr_tui.screens.key_result_form import KeyResultFormScreen
+
+        objective = self._highlighted_objective()
+        if objective is None:
+            self.notify("Highlight an objective first, then press k.", severity="warning")
+            return
+        if objective.status is Status.RETIRED:
+            self.notify("That objective is retired; it takes no new key results.")
+            return
+        self.app.push_screen(KeyResultFormScreen(objective), self._saved("kr"))
+
+    def action_edit(self) -> None:
+        data = self.highlighted()
+        if data is None:
+            return
+        kind, item_id = data
+        if kind == "team":
+            node = self.tree.cursor_node
+            if node is not None:
+                node.toggle()
+            return
+        if not self._can_write() or item_id is None:
+            return
+        if kind == "objective":
+            from okr_tui.screens.objective_form import ObjectiveFormScreen
+
+            objective = self._objective(item_id)
+            if objective is not None:
+                self.app.push_screen(
+                    ObjectiveFormScreen(objective.cycle_id, objective=objective),
+                    self._saved("objective"),
+                )
+        elif kind == "kr":
+            from okr_tui.screens.key_result_form import KeyResultFormScreen
+
+            kr = self._key_result(item_id)
+            objective = self._objective(kr.objective_id) if kr else None
+            if kr is not None and objective is not None:
+                self.app.push_screen(
+                    KeyResultFormScreen(objective, key_result=kr), self._saved("kr")
+                )
+
+    @on(Tree.NodeSelected, "#plan-tree")
+    def _node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_retire(self) -> None:
+        if not self._can_write():
+            return
+        data = self.highlighted()
+        kind, item_id = data if data else ("", None)
+        target: Objective | KeyResult | None = None
+        if kind == "objective" and item_id:
+            target = self._objective(item_id)
+        elif kind == "kr" and item_id:
+            target = self._key_result(item_id)
+        if target is None:
+            self.notify("Highlight an objective or key result to retire.", severity="warning")
+            return
+        what = "objective" if isinstance(target, Objective) else "key result"
+        if target.status is Status.RETIRED:
+            self.notify(f"This {what} is already retired.")
+            return
+
+        def retire(reason: str | None) -> None:
+            if not reason:
+                return
+            self._retire(target, reason)
+
+        self.app.push_screen(RetireScreen(what, target.title), retire)
+
+    def _retire(self, target: Objective | KeyResult, reason: str) -> None:
+        changes = {
+            "status": Status.RETIRED,
+            "retired_reason": reason,
+            "retired_at": self.okr_app.clock.now(),
+        }
+        try:
+            if isinstance(target, Objective):
+                retired: Objective | KeyResult = self.store.save_objective(
+                    Objective.model_validate({**target.model_dump(), **changes}), reason=reason
+                )
+                kind = "objective"
+            else:
+                retired = self.store.save_key_result(
+                    KeyResult.model_validate({**target.model_dump(), **changes}), reason=reason
+                )
+                kind = "kr"
+        except (RuleViolation, StoreError, ValueError) as error:
+            self.notify(f"Not retired: {error}", severity="error", markup=False)
+            return
+        self._cursor_target = (kind, retired.id)
+        self.reload()
+        self.notify(f"Retired: {retired.title}", markup=False)
+
+    def action_edit_cycle(self) -> None:
+        if not self._can_write():
+            return
+        from okr_tui.screens.cycle_form import CycleFormScreen
+
+        def saved(cycle_id: str | None) -> None:
+            if cycle_id:
+                self.reload()
+
+        self.app.push_screen(CycleFormScreen(self.cycle), saved)
+
+    def action_new_cycle(self) -> None:
+        from okr_tui.screens.cycle_form import CycleFormScreen
+
+        def created(cycle_id: str | None) -> None:
+            if cycle_id:
+                self.okr_app.cycle_id = cycle_id
+                self.reload()
+                name = self.cycle.name if self.cycle else ""
+                self.notify(f"Created {name}; add its objectives with o.", markup=False)
+
+        self.app.push_screen(CycleFormScreen(), created)
