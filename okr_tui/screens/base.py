@@ -48,6 +48,10 @@ class OkrScreen(Screen[None]):
     def team_id(self) -> str | None:
         return self.okr_app.team_id
 
+    def shows_team(self, team_id: str | None) -> bool:
+        """The team filter: one team's objectives, and company objectives stay in view."""
+        return self.team_id is None or team_id in (None, self.team_id)
+
     def reload(self) -> Awaitable[None] | None:
         """Re-read what the screen shows from the store (may be async)."""
 

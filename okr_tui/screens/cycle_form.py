@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from okr_tui.domain import cadence
 from okr_tui.domain.models import Cadence, Cycle, CycleState
 from okr_tui.screens.form import FormScreen, parse_date, validation_errors
-from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.store.store import OkrStore
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -210,16 +209,8 @@ class CycleFormScreen(FormScreen[str]):
                 where = "outside the cycle" if not cycle.contains(day) else "not a meeting day"
                 self.show_errors({"skipped_dates": f"{day.isoformat()} is {where}"})
                 return None
-        try:
-            saved = store.save_cycle(cycle)
-        except RuleViolation as error:
-            field = "name" if "called" in str(error) else "form"
-            self.show_errors({field: str(error)})
-            return None
-        except StoreError as error:
-            self.show_errors({"form": f"Not saved: {error.problem}"})
-            return None
-        except ValidationError as error:
-            self.show_errors(validation_errors(error, FIELDS, fallback="form"))
-            return None
-        return saved.id
+        return self.save_through(
+            lambda: store.save_cycle(cycle),
+            FIELDS,
+            rule_field=lambda message: "name" if "called" in message else "form",
+        )

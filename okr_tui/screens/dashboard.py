@@ -91,7 +91,7 @@ class DashboardScreen(OkrScreen):
             groups: list[tuple[str, str | None]] = [("Company", None)]
             groups += [(t.name, t.id) for t in self.store.teams()]
             for name, team_id in groups:
-                if self.team_id is not None and team_id not in (None, self.team_id):
+                if not self.shows_team(team_id):
                     continue
                 team_blocks = [b for b in blocks if b.objective.team_id == team_id]
                 if team_blocks:

@@ -8,11 +8,11 @@ returns None. Enter in a text field or ctrl+s saves; escape leaves without savin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +22,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static
+
+from okr_tui.store.errors import RuleViolation, StoreError
 
 ResultType = TypeVar("ResultType")
 
@@ -245,6 +247,24 @@ class FormScreen(ModalScreen[ResultType]):
     def submit(self) -> ResultType | None:
         """Validate and save; the result to dismiss with, or None after showing errors."""
         raise NotImplementedError
+
+    def save_through(
+        self,
+        save: Callable[[], BaseModel],
+        fields: Iterable[str],
+        rule_field: Callable[[str], str] = lambda message: "form",
+    ) -> str | None:
+        """Run one store save and return the saved id; on a refusal show why, at the field
+        `rule_field` picks from the message (else the form line), and return None."""
+        try:
+            return save().id  # type: ignore[attr-defined]
+        except RuleViolation as error:
+            self.show_errors({rule_field(str(error)): str(error)})
+        except StoreError as error:
+            self.show_errors({"form": f"Not saved: {error.problem}"})
+        except ValidationError as error:
+            self.show_errors(validation_errors(error, fields, fallback="form"))
+        return None
 
     def action_save(self) -> None:
         self.clear_errors()

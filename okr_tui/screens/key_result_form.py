@@ -15,7 +15,6 @@ from textual.widgets import Select
 from okr_tui.domain.models import KeyResult, KrType, Objective
 from okr_tui.domain.values import ValueInputError, parse_number
 from okr_tui.screens.form import FormScreen, validation_errors
-from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.store.store import OkrStore
 
 FIELDS = ("title", "kr_type", "unit", "baseline", "target", "owner", "weight", "reason")
@@ -155,15 +154,4 @@ class KeyResultFormScreen(FormScreen[str]):
             self.show_errors(errors)
             return None
         reason = self.text("reason").strip() if self.editing is not None else ""
-        try:
-            saved = self.store.save_key_result(kr, reason=reason)
-        except RuleViolation as error:
-            self.show_errors({"form": str(error)})
-            return None
-        except StoreError as error:
-            self.show_errors({"form": f"Not saved: {error.problem}"})
-            return None
-        except ValidationError as error:
-            self.show_errors(validation_errors(error, FIELDS, fallback="form"))
-            return None
-        return saved.id
+        return self.save_through(lambda: self.store.save_key_result(kr, reason=reason), FIELDS)

@@ -14,7 +14,6 @@ from textual.widgets import Select
 
 from okr_tui.domain.models import Level, Objective, ObjectiveKind, Status
 from okr_tui.screens.form import FormScreen, validation_errors
-from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.store.store import OkrStore
 
 NONE = ""  # the Select value for "company" (no team) and "no parent"
@@ -140,17 +139,10 @@ class ObjectiveFormScreen(FormScreen[str]):
         except ValidationError as error:
             self.show_errors(validation_errors(error, FIELDS, fallback="title"))
             return None
-        try:
-            saved = self.store.save_objective(objective)
-        except RuleViolation as error:
-            message = str(error)
-            field = "parent_id" if "align" in message or "loop" in message else "form"
-            self.show_errors({field: message})
-            return None
-        except StoreError as error:
-            self.show_errors({"form": f"Not saved: {error.problem}"})
-            return None
-        except ValidationError as error:
-            self.show_errors(validation_errors(error, FIELDS, fallback="form"))
-            return None
-        return saved.id
+        return self.save_through(
+            lambda: self.store.save_objective(objective),
+            FIELDS,
+            rule_field=lambda message: (
+                "parent_id" if "align" in message or "loop" in message else "form"
+            ),
+        )

@@ -254,7 +254,7 @@ class PlanningScreen(OkrScreen):
             groups.append(("Other (team no longer exists)", "?"))
         shown: list[Objective] = []
         for name, team_id in groups:
-            if self.team_id is not None and team_id not in (None, self.team_id):
+            if not self.shows_team(team_id):
                 continue
             if team_id == "?":
                 team_objectives = [o for o in objectives if o.team_id not in known]

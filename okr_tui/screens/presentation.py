@@ -202,7 +202,7 @@ class PresentationScreen(OkrScreen):
         groups += [(team.name, team.id) for team in self.store.teams()]
         slides = []
         for name, team_id in groups:
-            if self.team_id is not None and team_id not in (None, self.team_id):
+            if not self.shows_team(team_id):
                 continue
             for block in blocks:
                 if block.objective.team_id == team_id:

@@ -305,9 +305,6 @@ class ReviewScreen(OkrScreen):
 
     # --- reading ------------------------------------------------------------------------
 
-    def _visible(self, team_id: str | None) -> bool:
-        return self.team_id is None or team_id in (None, self.team_id)
-
     def reload(self) -> None:
         cycle = self.cycle
         team = self.okr_app.team
@@ -339,7 +336,7 @@ class ReviewScreen(OkrScreen):
         shown = [
             line
             for line in lines
-            if self._visible(line.objective.team_id)
+            if self.shows_team(line.objective.team_id)
             and line.objective.status is Status.ACTIVE
             and (line.kr.is_active or line.kr.id in self._pending)
         ]

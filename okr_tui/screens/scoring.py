@@ -136,9 +136,6 @@ class ScoringScreen(OkrScreen):
 
     # --- reading ------------------------------------------------------------------------
 
-    def _visible(self, team_id: str | None) -> bool:
-        return self.team_id is None or team_id in (None, self.team_id)
-
     def given(self, kr_id: str) -> float | None:
         """The score shown as given: an unsaved change, else the saved score, else (while the
         cycle is open) the suggestion."""
@@ -168,7 +165,7 @@ class ScoringScreen(OkrScreen):
         self._objectives = [
             o
             for o in self.store.objectives(cycle.id)
-            if o.status is Status.ACTIVE and self._visible(o.team_id)
+            if o.status is Status.ACTIVE and self.shows_team(o.team_id)
         ]
         shown_objectives = {o.id: o for o in self._objectives}
         for kr in key_results:
