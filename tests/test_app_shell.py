@@ -136,3 +136,29 @@ async def test_arrow_keys_move_between_key_results_and_enter_opens_one(demo_stor
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one(ObjectiveBoard).highlighted_kr_id == order[2]
+
+
+async def test_export_from_the_palette_writes_a_new_file_each_time(demo_store, make_app):
+    """The palette's exports land in the exports folder; a second export never overwrites."""
+    import csv
+
+    from okr_tui.paths import exports_folder
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(2):
+            await pilot.press("ctrl+p")
+            await pilot.press(*"check-ins (CSV)")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+    files = sorted(exports_folder().glob("*.csv"))
+    assert [f.name for f in files] == [
+        "okr-2026-Q4-20261123-1000-2.csv",
+        "okr-2026-Q4-20261123-1000.csv",
+    ]
+    rows = list(csv.DictReader(files[1].open(encoding="utf-8")))
+    cycle = demo_store.current_cycle()
+    assert len(rows) == len(demo_store.check_ins(cycle.id))
