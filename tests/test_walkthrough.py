@@ -587,3 +587,24 @@ async def test_summary_saves_meeting_notes_without_overwriting(demo_store, make_
 def test_current_meeting_of_the_fixtures_is_the_one_the_tests_expect(demo_store):
     cycle = demo_store.current_cycle()
     assert cadence.current_meeting(cycle, demo_store.clock.now()).date() == MEETING
+
+
+async def test_keys_typed_in_one_burst_land_where_a_person_means_them(store, make_app):
+    """A fast typist (or a pasted "42⏎g") sends keys before the screen catches up: Enter in the
+    value field must move on before the next key arrives, so "g" picks the confidence instead
+    of ending up in the value."""
+    from textual import events
+
+    cycle = build_team(store, objectives=1, per_objective=2)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys(*[])
+        screen = await start_walk(keys)
+        first = screen.line.kr.id
+        for key, character in [("4", "4"), ("2", "2"), ("enter", "\r"), ("g", "g")]:
+            app.post_message(events.Key(key, character))  # no pause between the keys
+        await pilot.pause()
+        await pilot.pause()
+        saved = [c for c in meeting_check_ins(store, cycle.id) if c.kr_id == first]
+        assert [(c.value, c.confidence) for c in saved] == [(42.0, Confidence.ON_TRACK)]

@@ -20,6 +20,7 @@ from datetime import date
 
 from pydantic import ValidationError
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -318,6 +319,9 @@ class ParkDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+STEP_FIELDS = {"walk-value", "walk-note", "walk-blockers"}
+
+
 class WalkthroughScreen(OkrScreen):
     HELP_TITLE = "Check-in walk"
     HELP_SUMMARY = (
@@ -373,6 +377,17 @@ class WalkthroughScreen(OkrScreen):
             "Leave",
             id="walkthrough.leave",
             tooltip="Leave the walk; saved check-ins stay, starting again resumes",
+        ),
+        # Priority: handled when the key arrives, before later keys are routed. Through the
+        # Input's own Submitted message, a fast "42⏎g" would put "g" in the value field.
+        Binding(
+            "enter",
+            "field_done",
+            "Next field",
+            show=False,
+            priority=True,
+            id="walkthrough.field_done",
+            tooltip="From the value, note or blockers: on to the confidence",
         ),
     ]
 
@@ -713,13 +728,14 @@ class WalkthroughScreen(OkrScreen):
             value_input.focus()
             return None
 
-    @on(Input.Submitted, "#walk-value")
-    @on(Input.Submitted, "#walk-note")
-    @on(Input.Submitted, "#walk-blockers")
-    def _field_submitted(self) -> None:
+    def action_field_done(self) -> None:
         """Enter in any field: the value must read, then the confidence step saves."""
+        if self.focused is None or self.focused.id not in STEP_FIELDS:
+            raise SkipAction()
         if self._parsed_value() is not None:
-            self.query_one(ConfidencePicker).focus()
+            # set_focus, not focus(): focus() is deferred, so a key already on its way would
+            # still land in the field.
+            self.set_focus(self.query_one(ConfidencePicker))
 
     @on(ConfidencePicker.Chosen)
     def _confidence_chosen(self, event: ConfidencePicker.Chosen) -> None:
