@@ -421,3 +421,35 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(
     lines = _cli_import_refuses(demo_store, path, tmp_path / "home")
     assert time.perf_counter() - started < 10
     assert lines == [f"okr: $: {path} is 100 MiB; imports are limited to 64 MiB"]
+
+
+def test_awkward_text_and_numbers_survive_a_round_trip_byte_for_byte(demo_store, tmp_path):
+    """Newlines, tabs, quotes, emoji, right-to-left text, markup and extreme floats: the export
+    parses back to exactly the stored values, and export -> import -> export is byte-identical."""
+    from okr_tui.domain import cadence
+    from okr_tui.domain.models import CheckIn, Confidence
+    from okr_tui.exchange.json_exchange import export_json
+
+    cycle = demo_store.current_cycle()
+    kr = next(k for k in demo_store.key_results(cycle.id) if k.unit == "%")
+    meeting = cadence.current_meeting(cycle, demo_store.clock.now()).date()
+    awkward = [
+        (1e-7, 'line one\nline two\ttab "quoted" back\\slash'),
+        (12345678901.25, "emoji 👩‍💻 مرحبا \u2028 [bold]x[/]"),
+    ]
+    for value, note in awkward:
+        demo_store.add_check_in(CheckIn(
+            cycle_id=cycle.id, kr_id=kr.id, meeting_date=meeting, value=value,
+            confidence=Confidence.AT_RISK, note=note, recorded_at=demo_store.clock.now(),
+        ))
+    text = export_json(demo_store)
+    parsed = json.loads(text)
+    (exported,) = [c for c in parsed["cycles"] if c["cycle"]["id"] == cycle.id]
+    stored = {(c["value"], c["note"]) for c in exported["check_ins"]}
+    assert set(awkward) <= stored
+
+    path = tmp_path / "export.json"
+    path.write_text(text, encoding="utf-8")
+    fresh = OkrStore(tmp_path / "fresh", demo_store.clock)
+    apply_import(fresh, read_import(path))
+    assert export_json(fresh) == text

@@ -66,8 +66,14 @@ class OkrScreen(Screen[None]):
                 text_input.cursor_blink = False
         await self._reload()
 
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
     async def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        """Re-read when coming back from another screen; not on the first show, which the
+        mount handler has just loaded (that second load doubled start-up time)."""
+        if self.is_mounted and getattr(self, "_covered", False):
+            self._covered = False
             await self._reload()
 
     @on(StoreChanged)
