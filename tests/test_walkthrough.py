@@ -18,17 +18,15 @@ from okr_tui.domain.models import (
     Objective,
     Team,
 )
-from okr_tui.domain.progress import effective_check_ins
+from okr_tui.domain.progress import delta_text, effective_check_ins, value_text
 from okr_tui.domain.walkthrough import (
     WalkOrder,
+    field_text,
     meeting_summary,
     notes_file_name,
-    shown_value,
-    signed,
     start_index,
     step_facts,
     summary_markdown,
-    value_text,
     walk_lines,
 )
 from okr_tui.screens.dashboard import DashboardScreen
@@ -248,11 +246,11 @@ def test_values_read_as_people_write_them(demo_store):
     krs = demo_store.key_results(cycle.id)
     milestone = next(kr for kr in krs if kr.kr_type is KrType.MILESTONE)
     days = next(kr for kr in krs if kr.unit == "days")
-    assert (value_text(0, milestone), value_text(1, milestone)) == ("not done", "done")
-    assert shown_value(1, milestone) == "done"
-    assert (signed(1, milestone), signed(-1, milestone)) == ("now done", "reopened")
-    assert (value_text(33.5, days), shown_value(33.5, days)) == ("33.5", "33.5 days")
-    assert (signed(-2, days), signed(0, days)) == ("-2 days", "±0")
+    assert (field_text(0, milestone), field_text(1, milestone)) == ("not done", "done")
+    assert value_text(milestone, 1) == "done"
+    assert (delta_text(milestone, 1), delta_text(milestone, -1)) == ("now done", "no longer done")
+    assert (field_text(33.5, days), value_text(days, 33.5)) == ("33.5", "33.5 days")
+    assert (delta_text(days, -2), delta_text(days, 0)) == ("-2 days", "±0")
 
 
 def test_timebox_minutes_are_whole_numbers():

@@ -110,29 +110,12 @@ def step_facts(kr: KeyResult, check_ins: Iterable[CheckIn], meeting_day: date) -
     )
 
 
-def value_text(value: float, kr: KeyResult) -> str:
+def field_text(value: float, kr: KeyResult) -> str:
     """A value as the value field shows it: plain digits (no unit, no commas), so it parses
     back unchanged; milestones read done / not done."""
     if kr.kr_type is KrType.MILESTONE:
         return "done" if value >= 1 else "not done"
     return format(value, ".15g")
-
-
-def shown_value(value: float, kr: KeyResult) -> str:
-    """A value as people read it: "45%", "30 days"; milestones read done / not done."""
-    if kr.kr_type is KrType.MILESTONE:
-        return "done" if value >= 1 else "not done"
-    return progress.format_value(value, kr.unit)
-
-
-def signed(delta: float, kr: KeyResult) -> str:
-    """A change with its sign and unit: "+3%", "-2 days", "±0"; milestones: done / reopened."""
-    if delta == 0:
-        return "±0"
-    if kr.kr_type is KrType.MILESTONE:
-        return "now done" if delta > 0 else "reopened"
-    sign = "+" if delta > 0 else "-"
-    return sign + progress.format_value(abs(delta), kr.unit)
 
 
 # --- the summary --------------------------------------------------------------------------
@@ -259,8 +242,8 @@ def summary_markdown(summary: MeetingSummary) -> str:
     section(
         "Moved",
         [
-            f"{m.kr.title}: {shown_value(m.before, m.kr)} → "
-            f"{shown_value(m.after, m.kr)} ({signed(m.delta, m.kr)})"
+            f"{m.kr.title}: {progress.value_text(m.kr, m.before)} → "
+            f"{progress.value_text(m.kr, m.after)} ({progress.delta_text(m.kr, m.delta)})"
             for m in summary.moved
         ],
     )

@@ -17,14 +17,13 @@ from textual.widgets import Footer, Static
 
 from okr_tui import paths
 from okr_tui.domain.models import Meeting
+from okr_tui.domain.progress import delta_text, value_text
 from okr_tui.domain.walkthrough import (
     MeetingSummary,
     WalkSettings,
     action_text,
     meeting_summary,
     notes_file_name,
-    shown_value,
-    signed,
     summary_markdown,
 )
 from okr_tui.screens.base import OkrScreen
@@ -51,10 +50,10 @@ def summary_content(summary: MeetingSummary) -> list[Content]:
         Content.assemble(
             m.kr.title,
             ("  ", ""),
-            (shown_value(m.before, m.kr), "$text-muted"),
+            (value_text(m.kr, m.before), "$text-muted"),
             " → ",
-            (shown_value(m.after, m.kr), "bold"),
-            (f"  {signed(m.delta, m.kr)}", "$accent"),
+            (value_text(m.kr, m.after), "bold"),
+            (f"  {delta_text(m.kr, m.delta)}", "$accent"),
         )
         for m in summary.moved
     ]

@@ -35,15 +35,14 @@ from textual.widgets.input import Selection
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
 from okr_tui.domain.models import Action, CheckIn, Confidence, KrType
+from okr_tui.domain.progress import delta_text, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
     StepFacts,
     WalkSettings,
-    shown_value,
-    signed,
+    field_text,
     start_index,
     step_facts,
-    value_text,
     walk_lines,
 )
 from okr_tui.screens.base import OkrScreen
@@ -462,15 +461,19 @@ class WalkthroughScreen(OkrScreen):
             )
             return
         self.meeting_day = date(meeting.year, meeting.month, meeting.day)
-        self._check_ins = self.store.check_ins(cycle.id)
+        # Only this walk's key results and their check-ins: a team's walk in a 50-team
+        # organisation would otherwise recompute every team's figures at every step.
+        objectives = self.store.objectives(cycle.id)
+        walked = {
+            o.id
+            for o in objectives
+            if self.settings.team_id is None or o.team_id == self.settings.team_id
+        }
+        key_results = [kr for kr in self.store.key_results(cycle.id) if kr.objective_id in walked]
+        kr_ids = {kr.id for kr in key_results}
+        self._check_ins = [c for c in self.store.check_ins(cycle.id) if c.kr_id in kr_ids]
         lines = walk_lines(
-            board.key_result_lines(
-                cycle,
-                self.store.objectives(cycle.id),
-                self.store.key_results(cycle.id),
-                self._check_ins,
-                now,
-            ),
+            board.key_result_lines(cycle, objectives, key_results, self._check_ins, now),
             self.settings.team_id,
             self.settings.order,
         )
@@ -520,7 +523,7 @@ class WalkthroughScreen(OkrScreen):
         facts = step_facts(line.kr, self._check_ins, self.meeting_day)
         self._facts = facts
         value_input = self.query_one("#walk-value", Input)
-        text = value_text(facts.suggested_value, line.kr)
+        text = field_text(facts.suggested_value, line.kr)
         value_input.value = text
         value_input.placeholder = (
             "done / not done" if line.kr.kr_type is KrType.MILESTONE else "a number"
@@ -581,11 +584,11 @@ class WalkthroughScreen(OkrScreen):
         kr_parts += [
             (kr.kr_type.label, "$text-muted"),
             "\n",
-            shown_value(kr.baseline, kr),
+            value_text(kr, kr.baseline),
             ("  →  ", "$text-muted"),
-            (shown_value(facts.last_value, kr), "bold"),
+            (value_text(kr, facts.last_value), "bold"),
             ("  →  ", "$text-muted"),
-            shown_value(kr.target, kr),
+            value_text(kr, kr.target),
             ("    baseline → last → target", "$text-muted"),
             "\n",
             pace_badge(pace.pace),
@@ -597,7 +600,7 @@ class WalkthroughScreen(OkrScreen):
         if facts.this_meeting is not None:
             notice = Content.styled(
                 "Already checked in for this meeting ("
-                + shown_value(facts.this_meeting.value, kr)
+                + value_text(kr, facts.this_meeting.value)
                 + f", {facts.this_meeting.confidence.label}): saving again records a correction.",
                 "$warning",
             )
@@ -625,7 +628,7 @@ class WalkthroughScreen(OkrScreen):
         if delta is None:
             parts.append(("no earlier check-in", "$text-muted"))
         else:
-            parts.append(signed(delta, kr))
+            parts.append(delta_text(kr, delta))
             change = facts.confidence_change
             if change and facts.before_last is not None:
                 parts += [
@@ -652,7 +655,7 @@ class WalkthroughScreen(OkrScreen):
         delta = value - facts.last_value
         preview.update(
             Content.styled(
-                f"{shown_value(value, line.kr)} ({signed(delta, line.kr)} since last meeting)",
+                f"{value_text(line.kr, value)} ({delta_text(line.kr, delta)} since last meeting)",
                 "$text-muted",
             )
         )
