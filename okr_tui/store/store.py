@@ -650,6 +650,20 @@ class OkrStore:
 
     # --- whole-store exchange -----------------------------------------------------------
 
+    def cycle_documents(self, cycle_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every table of a cycle as the JSON documents stored (copies), for a fast export.
+
+        The one place plain documents leave the store: each was validated as a model when it
+        was saved or imported, so the export need not validate tens of thousands again.
+        """
+        cycle_file = self._cycle_file(cycle_id)
+        cycle_file.refresh()
+        tables = cycle_file.storage.read() or {}
+        return {
+            table: [dict(document) for document in tables.get(table, {}).values()]
+            for table in CYCLE_TABLES.values()
+        }
+
     def cycle_contents(self, cycle_id: str) -> CycleContents:
         cycle_file = self._cycle_file(cycle_id)
         cycle_file.refresh()
