@@ -131,7 +131,7 @@ def open_store(args: argparse.Namespace, clock: Clock) -> OkrStore:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from okr_tui.exchange.json_exchange import ImportProblem
+    from okr_tui.exchange.errors import ImportProblem
     from okr_tui.store.errors import RuleViolation, StoreError
 
     try:

@@ -86,7 +86,11 @@ Number = Annotated[float, AfterValidator(_finite)]
 class Model(BaseModel):
     """Base for every stored entity: strict about unknown fields, so typos in imports surface."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+    # defer_build: a model's validator is built on first use, so start-up only pays for the
+    # models the first screen reads.
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, use_enum_values=False, defer_build=True
+    )
 
 
 def _aware_utc(value: datetime) -> datetime:

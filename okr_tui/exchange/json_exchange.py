@@ -32,6 +32,7 @@ from okr_tui.domain.models import (
     Score,
     Team,
 )
+from okr_tui.exchange.errors import ImportProblem
 from okr_tui.store.store import SAFE_CYCLE_ID, CycleContents, OkrStore
 
 FORMAT_NAME = "okr-tui"
@@ -64,14 +65,6 @@ class ExportDocument(BaseModel):
     version: Literal[1] = FORMAT_VERSION
     teams: list[Team] = Field(default_factory=list)
     cycles: list[CycleExport] = Field(default_factory=list)
-
-
-class ImportProblem(Exception):
-    """An import refused before writing anything; `errors` are (JSON path, message) pairs."""
-
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{path}: {message}" for path, message in errors))
 
 
 # How each table is ordered in an export: by what people read first, then by id.

@@ -46,6 +46,7 @@ from okr_tui.domain.walkthrough import (
     walk_lines,
 )
 from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.form import error_message
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import CONFIDENCE_STYLE, confidence_badge, confidence_trend, pace_badge
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -58,9 +59,10 @@ CONFIDENCE_KEYS = (
 
 
 def _validation_message(error: ValidationError) -> str:
+    """ "note: at most 2000 characters": the field, then what to fix (as the forms say it)."""
     first = error.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ()))
-    message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+    message = error_message(first)
     return f"{where}: {message}" if where else message
 
 
@@ -426,7 +428,6 @@ class WalkthroughScreen(OkrScreen):
                     id="walk-note",
                     compact=True,
                     placeholder="optional (Tab from the value); Enter goes to confidence",
-                    max_length=2000,
                 )
             with Horizontal(classes="walk-row"):
                 yield Label("Blockers", classes="walk-label")
@@ -434,7 +435,6 @@ class WalkthroughScreen(OkrScreen):
                     id="walk-blockers",
                     compact=True,
                     placeholder="optional; Enter goes to confidence",
-                    max_length=2000,
                 )
             with Horizontal(classes="walk-row"):
                 yield Label("Confidence", classes="walk-label")
