@@ -162,3 +162,19 @@ async def test_export_from_the_palette_writes_a_new_file_each_time(demo_store, m
     rows = list(csv.DictReader(files[1].open(encoding="utf-8")))
     cycle = demo_store.current_cycle()
     assert len(rows) == len(demo_store.check_ins(cycle.id))
+
+
+async def test_a_key_remapped_in_the_config_starts_the_check_in(demo_store, make_app):
+    from okr_tui import config
+    from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+
+    config.save_settings(config.Settings(keymap={"dashboard.check_in": "i"}))
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")  # the default key no longer starts it
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughSetupScreen)
