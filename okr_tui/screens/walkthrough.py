@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -34,7 +34,7 @@ from textual.widgets.input import Selection
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
-from okr_tui.domain.models import Action, CheckIn, Confidence, KrType
+from okr_tui.domain.models import Action, CheckIn, Confidence, KrType, Text
 from okr_tui.domain.progress import delta_text, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
@@ -282,6 +282,9 @@ class ActionDialog(ModalScreen[Action | None]):
         self.dismiss(None)
 
 
+_TOPIC = TypeAdapter(Text)  # a parked topic is stored as the meeting's Text
+
+
 class ParkDialog(ModalScreen[str | None]):
     """A topic that would derail the step: noted now, talked about after the walk."""
 
@@ -301,7 +304,7 @@ class ParkDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content("Park a topic for after the walk"), classes="dialog-title")
-            yield Input(id="park-text", compact=True, placeholder="the topic", max_length=2000)
+            yield Input(id="park-text", compact=True, placeholder="the topic")
             yield Static("", id="park-error", classes="field-error")
             yield Static(Content("Enter parks it; escape cancels."), classes="muted")
 
@@ -311,8 +314,14 @@ class ParkDialog(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         text = " ".join(event.value.split())
+        error = self.query_one("#park-error", Static)
         if not text:
-            self.query_one("#park-error", Static).update(Content("Type the topic to park."))
+            error.update(Content("Type the topic to park."))
+            return
+        try:  # the meeting's own rules, here at the field: a bad topic would stop it closing
+            text = _TOPIC.validate_python(text)
+        except ValidationError as problem:
+            error.update(Content(error_message(problem.errors()[0])))
             return
         self.dismiss(text)
 
