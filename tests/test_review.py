@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from okr_tui.domain import cadence
@@ -229,3 +230,28 @@ async def test_a_closed_cycle_review_is_read_only(demo_store, make_app):
         assert isinstance(app.screen, ReviewScreen)
     assert demo_store.review_decisions(q3.id) == []
     assert demo_store.reviews(q3.id) == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [("bell \x07 rang", "control characters"), ("x" * 2001, "at most 2000 characters")],
+    ids=["control character", "too long"],
+)
+async def test_a_reason_the_store_would_refuse_is_caught_at_the_field(
+    demo_store, make_app, reason, expected
+):
+    """The dialog stays open with the message under the field; the key result is unchanged."""
+    app = make_app(demo_store)
+    kr = kr_by_title(demo_store, "Improve trial-to-paid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app, "Improve trial-to-paid")
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#reason", Input).value = reason
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonModal)
+        error = app.screen.query_one("#reason-error", Static)
+        assert error.display and expected in str(error.render())
+    assert demo_store.key_result(q4(demo_store).id, kr.id).is_active
+    assert demo_store.review_decisions(q4(demo_store).id) == []

@@ -52,6 +52,16 @@ def _no_control_chars(text: str) -> str:
     return text
 
 
+def text_problem(text: str, limit: int = TEXT_MAX) -> str | None:
+    """What is wrong with a free text (a note, a reason) before it reaches a model, worded as
+    the fields show it; None when it is fine."""
+    if len(text.strip()) > limit:
+        return f"at most {limit} characters (this has {len(text.strip())})"
+    if _CONTROL_CHARACTERS.search(text):
+        return "must not contain control characters"
+    return None
+
+
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX),

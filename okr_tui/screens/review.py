@@ -20,7 +20,6 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from okr_tui.domain import board
 from okr_tui.domain import progress as progress_math
 from okr_tui.domain.models import (
-    TEXT_MAX,
     CheckIn,
     Confidence,
     KeyResult,
@@ -29,6 +28,7 @@ from okr_tui.domain.models import (
     ReviewDecision,
     ReviewDecisionKind,
     Status,
+    text_problem,
 )
 from okr_tui.domain.progress import Pace, format_value
 from okr_tui.domain.values import ValueInputError, parse_number
@@ -186,7 +186,7 @@ class ReasonModal(FormModal):
             yield Static(Content(self._title), classes="form-title")
             yield Static(Content(self._prompt), classes="form-note")
             yield Label("Reason (required)")
-            yield Input(self._initial, id="reason", placeholder="Why?", max_length=TEXT_MAX)
+            yield Input(self._initial, id="reason", placeholder="Why?")
             yield _error_line("reason")
             yield _buttons(self._save_label)
 
@@ -195,6 +195,9 @@ class ReasonModal(FormModal):
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
             self.show_error("reason", "A reason is needed.")
+            return
+        if problem := text_problem(reason):
+            self.show_error("reason", f"The reason: {problem}.")
             return
         self.dismiss(reason)
 
@@ -223,7 +226,7 @@ class AdjustTargetModal(FormModal):
             yield Input(id="target", placeholder=format_value(kr.target, kr.unit))
             yield _error_line("target")
             yield Label("Reason (required)")
-            yield Input(id="reason", placeholder="Why change it?", max_length=TEXT_MAX)
+            yield Input(id="reason", placeholder="Why change it?")
             yield _error_line("reason")
             yield _buttons("Adjust")
 
@@ -250,6 +253,9 @@ class AdjustTargetModal(FormModal):
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
             self.show_error("reason", "A reason is needed to change a target.")
+            valid = False
+        elif problem := text_problem(reason):
+            self.show_error("reason", f"The reason: {problem}.")
             valid = False
         if valid:
             self.dismiss((target, reason))
