@@ -58,9 +58,11 @@ from okr_tui.domain.progress import effective_check_ins
 from okr_tui.screens.key_result_form import KeyResultFormScreen
 from okr_tui.screens.meeting_summary import MeetingSummaryScreen
 from okr_tui.screens.objective_form import ObjectiveFormScreen
+from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.planning import PlanningScreen
-from okr_tui.screens.walkthrough import ConfidencePicker, ParkDialog, WalkthroughScreen
+from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+from okr_tui.widgets.confidence_picker import ConfidencePicker
 
 # An example takes about 1-2 s in a form (open it, fill, save, maybe open it again) and about
 # 1 s in the walk, and each fills every text field at once: 8 generated examples per form, 12

@@ -37,6 +37,7 @@ from okr_tui.domain.models import (
     Score,
     Team,
 )
+from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.close_cycle import CloseCycleScreen
 from okr_tui.screens.cycle_form import CycleFormScreen
 from okr_tui.screens.dashboard import DashboardScreen
@@ -45,13 +46,14 @@ from okr_tui.screens.key_result_form import KeyResultFormScreen
 from okr_tui.screens.kr_detail import KeyResultDetailScreen
 from okr_tui.screens.meeting_summary import MeetingSummaryScreen
 from okr_tui.screens.objective_form import ObjectiveFormScreen
+from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.picker import PickerScreen
 from okr_tui.screens.planning import PlanningScreen, RetireScreen
 from okr_tui.screens.presentation import PresentationScreen
 from okr_tui.screens.retrospective import RetrospectiveScreen
 from okr_tui.screens.review import AdjustTargetModal, ReasonModal, ReviewScreen
 from okr_tui.screens.scoring import ScoringScreen
-from okr_tui.screens.walkthrough import ActionDialog, ParkDialog, WalkthroughScreen
+from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
 from okr_tui.widgets.objective_board import ObjectiveBoard
 

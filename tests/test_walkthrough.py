@@ -29,9 +29,11 @@ from okr_tui.domain.walkthrough import (
     summary_markdown,
     walk_lines,
 )
+from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.meeting_summary import MeetingSummaryScreen
-from okr_tui.screens.walkthrough import ActionDialog, ParkDialog, WalkthroughScreen
+from okr_tui.screens.park_dialog import ParkDialog
+from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
 
 MEETING = date(2026, 11, 23)

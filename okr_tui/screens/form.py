@@ -63,6 +63,14 @@ def error_message(error: dict) -> str:
     return message[:1].lower() + message[1:]
 
 
+def located_error_message(error: ValidationError) -> str:
+    """ "note: at most 2000 characters": the field, then what to fix (as the forms say it)."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    message = error_message(first)
+    return f"{where}: {message}" if where else message
+
+
 def validation_errors(
     error: ValidationError, fields: Iterable[str], fallback: str
 ) -> dict[str, str]:

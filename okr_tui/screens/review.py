@@ -8,6 +8,7 @@ part of a finished review are shown as "this review", so leaving and coming back
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
@@ -33,6 +34,7 @@ from okr_tui.domain.models import (
 from okr_tui.domain.progress import Pace, format_value
 from okr_tui.domain.values import ValueInputError, parse_number
 from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.form import error_message
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
 
@@ -74,16 +76,10 @@ def title_cell(title: str, detail: str) -> Text:
 
 
 def validation_message(error: Exception) -> str:
-    """The human part of a pydantic error ("Value error, x" -> "x")."""
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        try:
-            message = str(errors()[0]["msg"])
-        except (IndexError, KeyError, TypeError):
-            message = str(error)
-    else:
-        message = str(error)
-    return message.removeprefix("Value error, ")
+    """The human part of an error, worded as the forms word it ("Value error, x" -> "x")."""
+    if isinstance(error, ValidationError):
+        return error_message(error.errors()[0])
+    return str(error).removeprefix("Value error, ")
 
 
 def decision_author(screen: OkrScreen) -> str:

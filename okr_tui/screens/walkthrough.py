@@ -14,27 +14,22 @@ saving one that already has a check-in records a correction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
-from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 from textual.widgets.input import Selection
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
-from okr_tui.domain.models import Action, CheckIn, Confidence, KrType, Text
+from okr_tui.domain.models import Action, CheckIn, KrType
 from okr_tui.domain.progress import delta_text, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
@@ -45,25 +40,14 @@ from okr_tui.domain.walkthrough import (
     step_facts,
     walk_lines,
 )
+from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.base import OkrScreen
-from okr_tui.screens.form import error_message
+from okr_tui.screens.form import located_error_message
+from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.widgets.badges import CONFIDENCE_STYLE, confidence_badge, confidence_trend, pace_badge
+from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge
+from okr_tui.widgets.confidence_picker import ConfidencePicker
 from okr_tui.widgets.cycle_header import CycleHeader
-
-CONFIDENCE_KEYS = (
-    (Confidence.ON_TRACK, "1"),
-    (Confidence.AT_RISK, "2"),
-    (Confidence.OFF_TRACK, "3"),
-)
-
-
-def _validation_message(error: ValidationError) -> str:
-    """ "note: at most 2000 characters": the field, then what to fix (as the forms say it)."""
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first.get("loc", ()))
-    message = error_message(first)
-    return f"{where}: {message}" if where else message
 
 
 def _short(text: str, limit: int) -> str:
@@ -74,259 +58,6 @@ def _short(text: str, limit: int) -> str:
 
 def _day_text(day: date) -> str:
     return day.strftime("%a %d %b").replace(" 0", " ")
-
-
-class ConfidencePicker(Static, can_focus=True):
-    """The three confidence levels: one key chooses and saves; Enter saves the one shown."""
-
-    BINDINGS = [
-        Binding(
-            "1,g",
-            "choose('on_track')",
-            "On track",
-            id="walkthrough.on_track",
-            tooltip="Confidence: on track (green)",
-        ),
-        Binding(
-            "2,y",
-            "choose('at_risk')",
-            "At risk",
-            id="walkthrough.at_risk",
-            tooltip="Confidence: at risk (yellow)",
-        ),
-        Binding(
-            "3,r",
-            "choose('off_track')",
-            "Off track",
-            id="walkthrough.off_track",
-            tooltip="Confidence: off track (red)",
-        ),
-        Binding(
-            "enter",
-            "keep",
-            "Keep",
-            id="walkthrough.keep_confidence",
-            tooltip="Keep the confidence shown (last week's) and save",
-        ),
-        Binding(
-            "left",
-            "move(-1)",
-            "Previous level",
-            show=False,
-            id="walkthrough.confidence_left",
-            tooltip="Highlight the previous confidence level",
-        ),
-        Binding(
-            "right",
-            "move(1)",
-            "Next level",
-            show=False,
-            id="walkthrough.confidence_right",
-            tooltip="Highlight the next confidence level",
-        ),
-        Binding(
-            "a",
-            "screen.add_action",
-            "Action",
-            id="walkthrough.action_key",
-            tooltip="Add a next action with an owner to this key result",
-        ),
-        Binding(
-            "t",
-            "screen.park_topic",
-            "Park topic",
-            id="walkthrough.park_key",
-            tooltip="Park a topic to talk about after the walk",
-        ),
-    ]
-
-    @dataclass
-    class Chosen(Message):
-        """A confidence was picked (or kept): the screen saves the check-in."""
-
-        confidence: Confidence | None
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__("", **kwargs)
-        self.confidence: Confidence | None = None
-
-    def set(self, confidence: Confidence | None) -> None:
-        """Highlight `confidence` (last week's, or this meeting's when correcting)."""
-        self.confidence = confidence
-        self.update(self._text())
-
-    def _text(self) -> Content:
-        parts: list[Content | str] = []
-        for confidence, key in CONFIDENCE_KEYS:
-            symbol, style = CONFIDENCE_STYLE[confidence]
-            label = f" {key} {symbol} {confidence.label} "
-            if confidence is self.confidence:
-                parts.append(Content.styled(label, f"bold reverse {style}"))
-            else:
-                parts.append(Content.styled(label, style))
-            parts.append(" ")
-        hint = " a key saves · Enter keeps highlighted"
-        parts.append(Content.styled(hint, "$text-muted"))
-        return Content.assemble(*parts)
-
-    def action_choose(self, value: str) -> None:
-        self.confidence = Confidence(value)
-        self.update(self._text())
-        self.post_message(self.Chosen(self.confidence))
-
-    def action_keep(self) -> None:
-        self.post_message(self.Chosen(self.confidence))
-
-    def action_move(self, step: int) -> None:
-        levels = [confidence for confidence, _ in CONFIDENCE_KEYS]
-        index = levels.index(self.confidence) if self.confidence in levels else -step
-        self.confidence = levels[(index + step) % len(levels)]
-        self.update(self._text())
-
-
-class ActionDialog(ModalScreen[Action | None]):
-    """A next action under the key result on screen: what, who, by when."""
-
-    DEFAULT_CSS = """
-    ActionDialog { align: center middle; }
-    ActionDialog > Vertical {
-        width: 76; height: auto; border: thick $primary; background: $surface; padding: 0 1;
-    }
-    ActionDialog .dialog-title { text-style: bold; margin-bottom: 1; }
-    ActionDialog Horizontal { height: 1; margin-bottom: 1; }
-    ActionDialog Label { width: 10; color: $text-muted; }
-    ActionDialog Input { width: 1fr; background: $boost; }
-    ActionDialog Input:focus { background: $primary 30%; }
-    """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="action_dialog.cancel", tooltip="Add nothing"),
-        Binding("ctrl+s", "save", "Add", id="action_dialog.save", tooltip="Add this action"),
-    ]
-
-    def __init__(
-        self,
-        kr_title: str,
-        make: Callable[[str, str, date | None], Action],
-        people: tuple[str, ...],
-    ) -> None:
-        super().__init__()
-        self._kr_title = kr_title
-        self._make = make
-        self._people = people
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(
-                Content.assemble(("Next action for ", "bold"), (self._kr_title, "bold $accent")),
-                classes="dialog-title",
-            )
-            with Horizontal():
-                yield Label("What")
-                yield Input(id="action-text", compact=True, placeholder="the next step")
-            with Horizontal():
-                yield Label("Owner")
-                yield Input(
-                    id="action-owner",
-                    compact=True,
-                    placeholder="who does it",
-                    suggester=SuggestFromList(self._people, case_sensitive=False),
-                )
-            with Horizontal():
-                yield Label("Due")
-                yield Input(id="action-due", compact=True, placeholder="YYYY-MM-DD (optional)")
-            yield Static("", id="action-error", classes="field-error")
-            yield Static(
-                Content("Enter moves on; Enter on Due (or ctrl+s) adds it; escape cancels."),
-                classes="muted",
-            )
-
-    def on_mount(self) -> None:
-        self.query_one("#action-text", Input).focus()
-
-    @on(Input.Submitted, "#action-text")
-    def _text_done(self) -> None:
-        self.query_one("#action-owner", Input).focus()
-
-    @on(Input.Submitted, "#action-owner")
-    def _owner_done(self) -> None:
-        self.query_one("#action-due", Input).focus()
-
-    @on(Input.Submitted, "#action-due")
-    def _due_done(self) -> None:
-        self.action_save()
-
-    def action_save(self) -> None:
-        error = self.query_one("#action-error", Static)
-        text = self.query_one("#action-text", Input).value.strip()
-        if not text:
-            error.update(Content("Say what the next step is."))
-            self.query_one("#action-text", Input).focus()
-            return
-        due_text = self.query_one("#action-due", Input).value.strip()
-        due = None
-        if due_text:
-            try:
-                due = date.fromisoformat(due_text)
-            except ValueError:
-                error.update(Content(f"{due_text!r} is not a date: use YYYY-MM-DD"))
-                self.query_one("#action-due", Input).focus()
-                return
-        try:
-            action = self._make(text, self.query_one("#action-owner", Input).value.strip(), due)
-        except ValidationError as problem:
-            error.update(Content(_validation_message(problem)))
-            return
-        self.dismiss(action)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-_TOPIC = TypeAdapter(Text)  # a parked topic is stored as the meeting's Text
-
-
-class ParkDialog(ModalScreen[str | None]):
-    """A topic that would derail the step: noted now, talked about after the walk."""
-
-    DEFAULT_CSS = """
-    ParkDialog { align: center middle; }
-    ParkDialog > Vertical {
-        width: 76; height: auto; border: thick $primary; background: $surface; padding: 0 1;
-    }
-    ParkDialog .dialog-title { text-style: bold; margin-bottom: 1; }
-    ParkDialog Input { background: $boost; margin-bottom: 1; }
-    ParkDialog Input:focus { background: $primary 30%; }
-    """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="park_dialog.cancel", tooltip="Park nothing"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Content("Park a topic for after the walk"), classes="dialog-title")
-            yield Input(id="park-text", compact=True, placeholder="the topic")
-            yield Static("", id="park-error", classes="field-error")
-            yield Static(Content("Enter parks it; escape cancels."), classes="muted")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        text = " ".join(event.value.split())
-        error = self.query_one("#park-error", Static)
-        if not text:
-            error.update(Content("Type the topic to park."))
-            return
-        try:  # the meeting's own rules, here at the field: a bad topic would stop it closing
-            text = _TOPIC.validate_python(text)
-        except ValidationError as problem:
-            error.update(Content(error_message(problem.errors()[0])))
-            return
-        self.dismiss(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 STEP_FIELDS = {"walk-value", "walk-note", "walk-blockers"}
@@ -789,7 +520,7 @@ class WalkthroughScreen(OkrScreen):
             )
             self.store.add_check_in(check_in)
         except ValidationError as problem:
-            form_error.update(Content(_validation_message(problem)))
+            form_error.update(Content(located_error_message(problem)))
             return
         except (RuleViolation, StoreError) as problem:
             form_error.update(Content(str(problem)))

@@ -1,0 +1,117 @@
+"""A next action under the key result on screen: what, who, by when."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Static
+
+from okr_tui.domain.models import Action
+from okr_tui.screens.form import located_error_message
+
+
+class ActionDialog(ModalScreen[Action | None]):
+    """A next action under the key result on screen: what, who, by when."""
+
+    DEFAULT_CSS = """
+    ActionDialog { align: center middle; }
+    ActionDialog > Vertical {
+        width: 76; height: auto; border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ActionDialog .dialog-title { text-style: bold; margin-bottom: 1; }
+    ActionDialog Horizontal { height: 1; margin-bottom: 1; }
+    ActionDialog Label { width: 10; color: $text-muted; }
+    ActionDialog Input { width: 1fr; background: $boost; }
+    ActionDialog Input:focus { background: $primary 30%; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="action_dialog.cancel", tooltip="Add nothing"),
+        Binding("ctrl+s", "save", "Add", id="action_dialog.save", tooltip="Add this action"),
+    ]
+
+    def __init__(
+        self,
+        kr_title: str,
+        make: Callable[[str, str, date | None], Action],
+        people: tuple[str, ...],
+    ) -> None:
+        super().__init__()
+        self._kr_title = kr_title
+        self._make = make
+        self._people = people
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                Content.assemble(("Next action for ", "bold"), (self._kr_title, "bold $accent")),
+                classes="dialog-title",
+            )
+            with Horizontal():
+                yield Label("What")
+                yield Input(id="action-text", compact=True, placeholder="the next step")
+            with Horizontal():
+                yield Label("Owner")
+                yield Input(
+                    id="action-owner",
+                    compact=True,
+                    placeholder="who does it",
+                    suggester=SuggestFromList(self._people, case_sensitive=False),
+                )
+            with Horizontal():
+                yield Label("Due")
+                yield Input(id="action-due", compact=True, placeholder="YYYY-MM-DD (optional)")
+            yield Static("", id="action-error", classes="field-error")
+            yield Static(
+                Content("Enter moves on; Enter on Due (or ctrl+s) adds it; escape cancels."),
+                classes="muted",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#action-text", Input).focus()
+
+    @on(Input.Submitted, "#action-text")
+    def _text_done(self) -> None:
+        self.query_one("#action-owner", Input).focus()
+
+    @on(Input.Submitted, "#action-owner")
+    def _owner_done(self) -> None:
+        self.query_one("#action-due", Input).focus()
+
+    @on(Input.Submitted, "#action-due")
+    def _due_done(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        error = self.query_one("#action-error", Static)
+        text = self.query_one("#action-text", Input).value.strip()
+        if not text:
+            error.update(Content("Say what the next step is."))
+            self.query_one("#action-text", Input).focus()
+            return
+        due_text = self.query_one("#action-due", Input).value.strip()
+        due = None
+        if due_text:
+            try:
+                due = date.fromisoformat(due_text)
+            except ValueError:
+                error.update(Content(f"{due_text!r} is not a date: use YYYY-MM-DD"))
+                self.query_one("#action-due", Input).focus()
+                return
+        try:
+            action = self._make(text, self.query_one("#action-owner", Input).value.strip(), due)
+        except ValidationError as problem:
+            error.update(Content(located_error_message(problem)))
+            return
+        self.dismiss(action)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

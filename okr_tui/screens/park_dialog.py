@@ -1,0 +1,61 @@
+"""Park a topic that would derail a walkthrough step, to talk about after the walk."""
+
+from __future__ import annotations
+
+from pydantic import TypeAdapter, ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from okr_tui.domain.models import Text
+from okr_tui.screens.form import error_message
+
+_TOPIC = TypeAdapter(Text)  # a parked topic is stored as the meeting's Text
+
+
+class ParkDialog(ModalScreen[str | None]):
+    """A topic that would derail the step: noted now, talked about after the walk."""
+
+    DEFAULT_CSS = """
+    ParkDialog { align: center middle; }
+    ParkDialog > Vertical {
+        width: 76; height: auto; border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ParkDialog .dialog-title { text-style: bold; margin-bottom: 1; }
+    ParkDialog Input { background: $boost; margin-bottom: 1; }
+    ParkDialog Input:focus { background: $primary 30%; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="park_dialog.cancel", tooltip="Park nothing"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content("Park a topic for after the walk"), classes="dialog-title")
+            yield Input(id="park-text", compact=True, placeholder="the topic")
+            yield Static("", id="park-error", classes="field-error")
+            yield Static(Content("Enter parks it; escape cancels."), classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = " ".join(event.value.split())
+        error = self.query_one("#park-error", Static)
+        if not text:
+            error.update(Content("Type the topic to park."))
+            return
+        try:  # the meeting's own rules, here at the field: a bad topic would stop it closing
+            text = _TOPIC.validate_python(text)
+        except ValidationError as problem:
+            error.update(Content(error_message(problem.errors()[0])))
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
