@@ -438,10 +438,17 @@ def test_awkward_text_and_numbers_survive_a_round_trip_byte_for_byte(demo_store,
         (12345678901.25, "emoji 👩‍💻 مرحبا \u2028 [bold]x[/]"),
     ]
     for value, note in awkward:
-        demo_store.add_check_in(CheckIn(
-            cycle_id=cycle.id, kr_id=kr.id, meeting_date=meeting, value=value,
-            confidence=Confidence.AT_RISK, note=note, recorded_at=demo_store.clock.now(),
-        ))
+        demo_store.add_check_in(
+            CheckIn(
+                cycle_id=cycle.id,
+                kr_id=kr.id,
+                meeting_date=meeting,
+                value=value,
+                confidence=Confidence.AT_RISK,
+                note=note,
+                recorded_at=demo_store.clock.now(),
+            )
+        )
     text = export_json(demo_store)
     parsed = json.loads(text)
     (exported,) = [c for c in parsed["cycles"] if c["cycle"]["id"] == cycle.id]

@@ -21,7 +21,8 @@ def _loaded_after(statement: str) -> set[str]:
 
 def test_domain_imports_neither_textual_nor_tinydb():
     statement = "import " + ", ".join(
-        f"okr_tui.domain.{path.stem}" for path in (PACKAGE / "domain").glob("*.py")
+        f"okr_tui.domain.{path.stem}"
+        for path in (PACKAGE / "domain").glob("*.py")
         if path.stem != "__init__"
     )
     loaded = _loaded_after(statement)

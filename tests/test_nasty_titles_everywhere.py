@@ -38,6 +38,7 @@ from okr_tui.domain.models import (
     Team,
 )
 from okr_tui.screens.action_dialog import ActionDialog
+from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
 from okr_tui.screens.close_cycle import CloseCycleScreen
 from okr_tui.screens.cycle_form import CycleFormScreen
 from okr_tui.screens.dashboard import DashboardScreen
@@ -50,8 +51,9 @@ from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.picker import PickerScreen
 from okr_tui.screens.planning import PlanningScreen, RetireScreen
 from okr_tui.screens.presentation import PresentationScreen
+from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.retrospective import RetrospectiveScreen
-from okr_tui.screens.review import AdjustTargetModal, ReasonModal, ReviewScreen
+from okr_tui.screens.review import ReviewScreen
 from okr_tui.screens.scoring import ScoringScreen
 from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen

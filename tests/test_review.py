@@ -7,8 +7,10 @@ from textual.widgets import DataTable, Input, Static
 
 from okr_tui.domain import cadence
 from okr_tui.domain.models import ReviewDecisionKind, Status
+from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.review import AdjustTargetModal, ReasonModal, ReviewScreen
+from okr_tui.screens.reason_dialog import ReasonModal
+from okr_tui.screens.review import ReviewScreen
 
 
 async def type_text(pilot, text: str) -> None:

@@ -8,8 +8,8 @@ from okr_tui.domain import progress
 from okr_tui.domain.models import Cycle, CycleState
 from okr_tui.screens.close_cycle import CloseCycleScreen
 from okr_tui.screens.dashboard import DashboardScreen
+from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.retrospective import RetrospectiveScreen
-from okr_tui.screens.review import ReasonModal
 from okr_tui.screens.scoring import OBJECTIVE_ROW, ScoringScreen
 
 

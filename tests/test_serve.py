@@ -36,9 +36,19 @@ def test_serve_binds_loopback_and_serves_the_app_page(tmp_path, demo_store):
     port = _free_port()
     env = {**os.environ, "OKR_HOME": str(tmp_path / "home")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "okr_tui", "--db", str(demo_store.folder), "serve",
-         "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        [
+            sys.executable,
+            "-m",
+            "okr_tui",
+            "--db",
+            str(demo_store.folder),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
     )
     try:
         page = _fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 30)

@@ -12,6 +12,7 @@ def test_dashboard(snap_compare, demo_store, make_app, size):
 
 def test_dashboard_filtered_to_one_team_with_the_cursor_moved(snap_compare, demo_store, make_app):
     assert snap_compare(
-        make_app(demo_store), press=["ctrl+t", "down", "down", "enter", "down"],
+        make_app(demo_store),
+        press=["ctrl+t", "down", "down", "enter", "down"],
         terminal_size=(100, 30),
     )

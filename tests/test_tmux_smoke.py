@@ -18,7 +18,10 @@ def test_one_check_in_through_a_real_terminal(tmp_path):
     if not okr.exists():
         pytest.skip("the okr entry point is not installed beside this Python")
     result = subprocess.run(
-        ["bash", str(SCRIPT), str(okr)], capture_output=True, text=True, timeout=120,
+        ["bash", str(SCRIPT), str(okr)],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"PATH": "/usr/bin:/bin", "OKR_HOME": str(tmp_path), "TERM": "xterm-256color"},
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -63,6 +63,13 @@ def error_message(error: dict) -> str:
     return message[:1].lower() + message[1:]
 
 
+def validation_message(error: Exception) -> str:
+    """The human part of an error, worded as the forms word it ("Value error, x" -> "x")."""
+    if isinstance(error, ValidationError):
+        return error_message(error.errors()[0])
+    return str(error).removeprefix("Value error, ")
+
+
 def located_error_message(error: ValidationError) -> str:
     """ "note: at most 2000 characters": the field, then what to fix (as the forms say it)."""
     first = error.errors()[0]

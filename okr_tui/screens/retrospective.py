@@ -14,7 +14,7 @@ from textual.widgets import Footer, Label, Static, TextArea
 
 from okr_tui.domain.models import CycleState, Retrospective
 from okr_tui.screens.base import OkrScreen
-from okr_tui.screens.review import validation_message
+from okr_tui.screens.form import validation_message
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
 

@@ -8,15 +8,11 @@ part of a finished review are shown as "this review", so leaving and coming back
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from rich.text import Text
-from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Static
 
 from okr_tui.domain import board
 from okr_tui.domain import progress as progress_math
@@ -29,12 +25,12 @@ from okr_tui.domain.models import (
     ReviewDecision,
     ReviewDecisionKind,
     Status,
-    text_problem,
 )
 from okr_tui.domain.progress import Pace, format_value
-from okr_tui.domain.values import ValueInputError, parse_number
+from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
 from okr_tui.screens.base import OkrScreen
-from okr_tui.screens.form import error_message
+from okr_tui.screens.form import validation_message
+from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
 
@@ -75,13 +71,6 @@ def title_cell(title: str, detail: str) -> Text:
     return text
 
 
-def validation_message(error: Exception) -> str:
-    """The human part of an error, worded as the forms word it ("Value error, x" -> "x")."""
-    if isinstance(error, ValidationError):
-        return error_message(error.errors()[0])
-    return str(error).removeprefix("Value error, ")
-
-
 def decision_author(screen: OkrScreen) -> str:
     """Who decides: the facilitator of the team on screen, if any."""
     team = screen.okr_app.team
@@ -89,175 +78,6 @@ def decision_author(screen: OkrScreen) -> str:
 
 
 # --- modals -------------------------------------------------------------------------------
-
-
-class FormModal(ModalScreen):
-    """A small form over the screen: Enter in the last field or ctrl+s saves, escape cancels."""
-
-    DEFAULT_CSS = """
-    FormModal { align: center middle; }
-    FormModal > Vertical {
-        width: 72; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    FormModal .form-title { text-style: bold; padding-bottom: 1; }
-    FormModal .form-note { color: $text-muted; }
-    FormModal Label { padding-top: 1; }
-    FormModal .buttons { height: auto; padding-top: 1; align-horizontal: right; }
-    FormModal .buttons Button { margin-left: 1; }
-    """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "submit", "Save", id="form.save", tooltip="Save this form"),
-    ]
-
-    def on_mount(self) -> None:
-        if not getattr(self.app, "cursor_blink", True):
-            for field in self.query(Input):
-                field.cursor_blink = False
-        self.query(Input).first().focus()
-
-    def show_error(self, field_id: str, message: str) -> None:
-        error = self.query_one(f"#{field_id}-error", Static)
-        error.update(Content(message))
-        error.display = bool(message)
-
-    def clear_errors(self) -> None:
-        for error in self.query(".field-error"):
-            error.display = False
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_submit(self) -> None:
-        raise NotImplementedError
-
-    @on(Input.Submitted)
-    def _field_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        fields = list(self.query(Input))
-        if event.input is fields[-1]:
-            self.action_submit()
-        else:
-            self.focus_next()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-
-def _error_line(field_id: str) -> Static:
-    error = Static("", id=f"{field_id}-error", classes="field-error")
-    error.display = False
-    return error
-
-
-def _buttons(save_label: str) -> Horizontal:
-    return Horizontal(
-        Button("Cancel", id="cancel"),
-        Button(save_label, id="save", variant="primary"),
-        classes="buttons",
-    )
-
-
-class ReasonModal(FormModal):
-    """Asks why (retiring a key result, overriding a score); dismisses with the reason or None.
-
-    The reason is required: an empty one shows an error at the field and nothing is returned.
-    """
-
-    def __init__(self, title: str, prompt: str, save_label: str, initial: str = "") -> None:
-        super().__init__()
-        self._title = title
-        self._prompt = prompt
-        self._save_label = save_label
-        self._initial = initial
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Content(self._title), classes="form-title")
-            yield Static(Content(self._prompt), classes="form-note")
-            yield Label("Reason (required)")
-            yield Input(self._initial, id="reason", placeholder="Why?")
-            yield _error_line("reason")
-            yield _buttons(self._save_label)
-
-    def action_submit(self) -> None:
-        self.clear_errors()
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.show_error("reason", "A reason is needed.")
-            return
-        if problem := text_problem(reason):
-            self.show_error("reason", f"The reason: {problem}.")
-            return
-        self.dismiss(reason)
-
-
-class AdjustTargetModal(FormModal):
-    """A new target and why; dismisses with (new_target, reason) or None."""
-
-    def __init__(self, kr: KeyResult) -> None:
-        super().__init__()
-        self._kr = kr
-
-    def compose(self) -> ComposeResult:
-        kr = self._kr
-        with Vertical():
-            yield Static(
-                Content.assemble("Adjust target: ", (kr.title, "bold")), classes="form-title"
-            )
-            yield Static(
-                Content(
-                    f"{kr.kr_type.label} · baseline {format_value(kr.baseline, kr.unit)}"
-                    f" · current target {format_value(kr.target, kr.unit)}"
-                ),
-                classes="form-note",
-            )
-            yield Label("New target")
-            yield Input(id="target", placeholder=format_value(kr.target, kr.unit))
-            yield _error_line("target")
-            yield Label("Reason (required)")
-            yield Input(id="reason", placeholder="Why change it?")
-            yield _error_line("reason")
-            yield _buttons("Adjust")
-
-    def action_submit(self) -> None:
-        self.clear_errors()
-        kr = self._kr
-        valid = True
-        target: float | None = None
-        try:
-            target = parse_number(self.query_one("#target", Input).value)
-        except ValueInputError as error:
-            self.show_error("target", str(error))
-            valid = False
-        if target is not None:
-            if target == kr.target:
-                self.show_error("target", "That is the current target; enter a new one.")
-                valid = False
-            else:
-                try:
-                    KeyResult.model_validate({**kr.model_dump(), "target": target})
-                except ValueError as error:
-                    self.show_error("target", validation_message(error))
-                    valid = False
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.show_error("reason", "A reason is needed to change a target.")
-            valid = False
-        elif problem := text_problem(reason):
-            self.show_error("reason", f"The reason: {problem}.")
-            valid = False
-        if valid:
-            self.dismiss((target, reason))
-
-
-# --- the screen ---------------------------------------------------------------------------
 
 
 class ReviewScreen(OkrScreen):

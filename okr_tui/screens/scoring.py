@@ -25,13 +25,9 @@ from okr_tui.domain.models import (
     Status,
 )
 from okr_tui.screens.base import OkrScreen
-from okr_tui.screens.review import (
-    ReasonModal,
-    decision_author,
-    one_line,
-    theme_style,
-    validation_message,
-)
+from okr_tui.screens.form import validation_message
+from okr_tui.screens.reason_dialog import ReasonModal
+from okr_tui.screens.review import decision_author, one_line, theme_style
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
 

@@ -1,0 +1,79 @@
+"""Mid-quarter review: a new target for a key result, and why (kept in its audit history)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, Static
+
+from okr_tui.domain.models import (
+    KeyResult,
+    text_problem,
+)
+from okr_tui.domain.progress import format_value
+from okr_tui.domain.values import ValueInputError, parse_number
+from okr_tui.screens.form import validation_message
+from okr_tui.screens.reason_dialog import FormModal, dialog_buttons, error_line
+
+
+class AdjustTargetModal(FormModal):
+    """A new target and why; dismisses with (new_target, reason) or None."""
+
+    def __init__(self, kr: KeyResult) -> None:
+        super().__init__()
+        self._kr = kr
+
+    def compose(self) -> ComposeResult:
+        kr = self._kr
+        with Vertical():
+            yield Static(
+                Content.assemble("Adjust target: ", (kr.title, "bold")), classes="form-title"
+            )
+            yield Static(
+                Content(
+                    f"{kr.kr_type.label} · baseline {format_value(kr.baseline, kr.unit)}"
+                    f" · current target {format_value(kr.target, kr.unit)}"
+                ),
+                classes="form-note",
+            )
+            yield Label("New target")
+            yield Input(id="target", placeholder=format_value(kr.target, kr.unit))
+            yield error_line("target")
+            yield Label("Reason (required)")
+            yield Input(id="reason", placeholder="Why change it?")
+            yield error_line("reason")
+            yield dialog_buttons("Adjust")
+
+    def action_submit(self) -> None:
+        self.clear_errors()
+        kr = self._kr
+        valid = True
+        target: float | None = None
+        try:
+            target = parse_number(self.query_one("#target", Input).value)
+        except ValueInputError as error:
+            self.show_error("target", str(error))
+            valid = False
+        if target is not None:
+            if target == kr.target:
+                self.show_error("target", "That is the current target; enter a new one.")
+                valid = False
+            else:
+                try:
+                    KeyResult.model_validate({**kr.model_dump(), "target": target})
+                except ValueError as error:
+                    self.show_error("target", validation_message(error))
+                    valid = False
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.show_error("reason", "A reason is needed to change a target.")
+            valid = False
+        elif problem := text_problem(reason):
+            self.show_error("reason", f"The reason: {problem}.")
+            valid = False
+        if valid:
+            self.dismiss((target, reason))
+
+
+# --- the screen ---------------------------------------------------------------------------
