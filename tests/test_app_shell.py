@@ -178,3 +178,26 @@ async def test_a_key_remapped_in_the_config_starts_the_check_in(demo_store, make
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, WalkthroughSetupScreen)
+
+
+async def test_dashboard_and_scoring_show_the_same_objective_score(demo_store, make_app):
+    """The dashboard's "score today" is computed as the scoring screen computes it."""
+    from okr_tui.domain import progress
+    from okr_tui.domain.board import objective_blocks
+    from okr_tui.widgets.objective_board import objective_text
+
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    check_ins = demo_store.check_ins(cycle.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen.query_one(ObjectiveBoard)
+        for objective in demo_store.objectives(cycle.id):
+            krs = [kr for kr in demo_store.key_results(cycle.id, objective.id) if kr.is_active]
+            expected = progress.objective_score(
+                krs, {kr.id: progress.suggested_score(kr, check_ins) for kr in krs}
+            )
+            lines = [line for line in board.lines.values() if line.objective.id == objective.id]
+            (block,) = objective_blocks([objective], lines)
+            assert block.score == expected
+            assert f"{expected:.1f}" in objective_text(block, None).plain

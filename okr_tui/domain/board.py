@@ -69,6 +69,9 @@ class ObjectiveBlock:
     lines: tuple[KeyResultLine, ...]
     progress: float | None
     confidence: Confidence | None
+    score: float | None = None
+    """The score the objective would get today: as scoring computes it, from each KR's
+    suggested score (its progress, rounded), weighted."""
 
 
 def key_result_lines(
@@ -135,5 +138,7 @@ def objective_blocks(
         mean = sum(line.progress * line.kr.weight for line in own) / weights if own else None
         confidences = [line.confidence for line in own if line.confidence is not None]
         worst = min(confidences, key=lambda c: c.rank) if confidences else None
-        blocks.append(ObjectiveBlock(objective, own, mean, worst))
+        suggested = {line.kr.id: progress.round_score(line.progress) for line in own}
+        score = progress.objective_score((line.kr for line in own), suggested)
+        blocks.append(ObjectiveBlock(objective, own, mean, worst, score))
     return blocks

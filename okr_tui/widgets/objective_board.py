@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from okr_tui.domain.board import KeyResultLine, ObjectiveBlock
 from okr_tui.domain.models import KrType, Objective
-from okr_tui.domain.progress import format_value, round_score, value_text
+from okr_tui.domain.progress import format_value, value_text
 from okr_tui.widgets.badges import (
     confidence_badge,
     confidence_trend,
@@ -66,9 +66,8 @@ def objective_text(block: ObjectiveBlock, parent: Objective | None) -> Content:
     if objective.owner:
         parts.append(Content.styled(f" · {objective.owner}", "$text-muted"))
     parts += ["\n   ", progress_bar(block.progress or 0.0, 16, "$accent"), "  score "]
-    # The score the objective would get today, in its band (read by kind: committed needs 1.0).
-    projected = round_score(block.progress) if block.progress is not None else None
-    parts += [score_badge(projected, objective.kind), "  ", confidence_badge(block.confidence)]
+    # The score it would get today, in its band (read by kind: committed needs 1.0).
+    parts += [score_badge(block.score, objective.kind), "  ", confidence_badge(block.confidence)]
     if parent is not None:
         parts.append(Content.styled("  ↳ aligns to: ", "$text-muted"))
         parts.append(Content(parent.title))
