@@ -15,13 +15,5 @@ class StoreChanged(Message):
 
 
 @dataclass
-class CheckInSaved(Message):
-    """A check-in reached disk."""
-
-    check_in_id: str
-    kr_id: str
-
-
-@dataclass
 class ContextChanged(Message):
     """The cycle or the team filter changed: every screen shows another slice of the store."""

@@ -24,7 +24,6 @@ from okr_tui.domain.cadence import (
     days_left,
     is_last_week,
     meeting_dates,
-    meeting_for_moment,
     meeting_on,
     meetings,
     next_meeting,
@@ -239,7 +238,6 @@ def test_current_meeting_windows():
     assert _day_of(current_meeting(cycle, sunday_utc)) == date(2026, 10, 12)
     assert _day_of(current_meeting(cycle, at(2026, 10, 15))) == date(2026, 10, 12)
     assert _day_of(current_meeting(cycle, at(2027, 1, 15))) == date(2026, 12, 28)
-    assert meeting_for_moment(cycle, at(2026, 10, 15)) == current_meeting(cycle, at(2026, 10, 15))
 
 
 def test_skipped_meeting_extends_the_previous_window():

@@ -37,7 +37,7 @@ from okr_tui.domain.models import (
 )
 from okr_tui.store import migrations, storage
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.store.store import CycleContents, OkrStore
+from okr_tui.store.store import CYCLE_TABLES, OkrStore
 
 CLOCK_AT = "2026-11-23T10:00:00Z"
 NOW = FixedClock(CLOCK_AT).now()
@@ -257,15 +257,16 @@ def test_review_scores_and_retrospectives_round_trip(planned: OkrStore) -> None:
     assert reopened.retrospectives("cycle-q4") == [again] and again.id == retro.id
 
 
-def test_cycle_contents_hold_every_table(planned: OkrStore) -> None:
+def test_cycle_documents_hold_every_table_as_stored(planned: OkrStore) -> None:
+    """What the export reads: every table of the cycle, as the documents saved."""
     check_in = planned.add_check_in(_check_in())
-    contents = _reopen(planned).cycle_contents("cycle-q4")
+    documents = _reopen(planned).cycle_documents("cycle-q4")
 
-    assert isinstance(contents, CycleContents)
-    assert contents.check_ins == [check_in]
-    assert [kr.id for kr in contents.key_results] == ["kr-signups", "kr-launch"]
-    assert [o.id for o in contents.objectives] == ["obj-grow"]
-    assert {entry.field for entry in contents.audit} == {"created"}
+    assert set(documents) == set(CYCLE_TABLES.values())
+    assert documents["check_ins"] == [check_in.model_dump(mode="json")]
+    assert sorted(kr["id"] for kr in documents["key_results"]) == ["kr-launch", "kr-signups"]
+    assert [o["id"] for o in documents["objectives"]] == ["obj-grow"]
+    assert {entry["field"] for entry in documents["audit"]} == {"created"}
 
 
 # --- files on disk ----------------------------------------------------------------------------

@@ -141,9 +141,6 @@ def current_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
     return owner
 
 
-meeting_for_moment = current_meeting
-
-
 def next_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
     """The first meeting strictly after `now`, or None once the last one has started."""
     moment = _local(cycle, now)

@@ -664,13 +664,6 @@ class OkrStore:
             for table in CYCLE_TABLES.values()
         }
 
-    def cycle_contents(self, cycle_id: str) -> CycleContents:
-        cycle_file = self._cycle_file(cycle_id)
-        cycle_file.refresh()
-        return CycleContents(
-            **{table: cycle_file.models(cls, table) for cls, table in CYCLE_TABLES.items()}
-        )
-
     def replace_everything(
         self, teams: Sequence[Team], cycles: Sequence[Cycle], contents: dict[str, CycleContents]
     ) -> None:
