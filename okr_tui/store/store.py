@@ -258,8 +258,7 @@ class OkrStore:
                 read_only=closed,
             )
             self._cycle_files[cycle_id] = store_file
-        else:
-            store_file.refresh()
+        # No refresh here: every caller reloads a changed file through _read or _writing.
         return store_file
 
     @contextlib.contextmanager
