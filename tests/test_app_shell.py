@@ -201,3 +201,17 @@ async def test_dashboard_and_scoring_show_the_same_objective_score(demo_store, m
             (block,) = objective_blocks([objective], lines)
             assert block.score == expected
             assert f"{expected:.1f}" in objective_text(block, None).plain
+
+
+async def test_keys_after_quit_do_not_crash_the_way_out(demo_store, make_app):
+    """A quick "q" then "s" (one burst) opens scoring while the app is shutting down: the
+    screen must not try to load itself then."""
+    from textual import events
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in ("q", "s"):
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+    assert app.return_code == 0

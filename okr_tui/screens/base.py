@@ -56,6 +56,10 @@ class OkrScreen(Screen[None]):
         """Re-read what the screen shows from the store (may be async)."""
 
     async def _reload(self) -> None:
+        if self.app.return_code is not None:
+            # The app is on its way out (a key typed right after "q" opened this screen):
+            # its widgets may never be composed, and there is nothing to show.
+            return
         result = self.reload()
         if inspect.isawaitable(result):
             await result
