@@ -21,7 +21,6 @@ a failing example (and shrinking) leaves nothing behind for the next one.
 from __future__ import annotations
 
 import asyncio
-import io
 import math
 import queue
 import threading
@@ -35,7 +34,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from rich.cells import cell_len
-from rich.console import Console
+from screen_reading import screen_text
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
@@ -261,25 +260,6 @@ def small_store(store):
             )
         )
     return store
-
-
-def screen_text(app) -> str:
-    """Every character on screen, as a terminal would show it (the compositor's full frame)."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text()
 
 
 # --- driving the UI -------------------------------------------------------------------------

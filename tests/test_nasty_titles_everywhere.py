@@ -12,12 +12,11 @@ no widget, styled nothing, and no `[@click=app.quit]` quit the app.
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, time
 
 import pytest
 from rich.cells import cell_len
-from rich.console import Console
+from screen_reading import screen_text
 from textual.widgets import DataTable, TextArea
 
 from okr_tui.domain.models import (
@@ -235,26 +234,6 @@ def nasty(store) -> dict[str, str]:
 
 
 # --- reading the screen ---------------------------------------------------------------------
-
-
-def screen_text(app) -> str:
-    """Every character on screen, as a terminal shows it (the compositor's full frame, modal
-    screens over what is under them)."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text()
 
 
 def assert_shows(app, screen_type: type, *texts: str) -> None:

@@ -4,16 +4,24 @@ An OptionList renders only the lines on screen, so a 50-team organisation (600 k
 opens and scrolls as fast as a small one; a widget per row took seconds to mount and a quarter
 of a second per arrow key. Headings and objectives are disabled options: the cursor moves
 between key results only.
+
+Two more savings keep the first frame of a large organisation fast (benchmarks/run.py, start-up):
+each line's text is built only when the line is first drawn (`BoardOption`), and its height is
+known from its kind instead of measured, because the board never wraps (`nowrap` in
+dashboard.tcss). OptionList measured every option by laying its text out: for 750 options that
+was most of the board's cost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.visual import VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -29,6 +37,11 @@ from okr_tui.widgets.badges import (
 )
 
 KR_PREFIX = "kr:"
+
+# Lines each kind of option takes (the texts below hold this many lines; a test checks it).
+TEAM_LINES = 1
+OBJECTIVE_LINES = 3
+KEY_RESULT_LINES = 2
 
 
 def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
@@ -74,6 +87,42 @@ def objective_text(block: ObjectiveBlock, parent: Objective | None) -> Content:
     return Content.assemble(*parts)
 
 
+class BoardOption(Option):
+    """An option whose text is built when it is first drawn, with its height known up front.
+
+    Only the thirty-odd options on screen are ever built at start-up, not all 750.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[], Content],
+        height: int,
+        id: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__("", id=id, disabled=disabled)
+        self._build: Callable[[], Content] | None = build
+        self.height = height
+
+    @property
+    def prompt(self) -> VisualType:
+        if self._build is not None:
+            self._prompt, self._build = self._build(), None
+        return self._prompt
+
+
+def _team_heading(name: str) -> Callable[[], Content]:
+    return lambda: Content.styled(f" {name} ", "bold reverse")
+
+
+def _objective_builder(block: ObjectiveBlock, parent: Objective | None) -> Callable[[], Content]:
+    return lambda: objective_text(block, parent)
+
+
+def _key_result_builder(line: KeyResultLine) -> Callable[[], Content]:
+    return lambda: key_result_text(line)
+
+
 @dataclass(frozen=True)
 class TeamSection:
     """One team's part of the board (team None: company objectives)."""
@@ -108,14 +157,15 @@ class ObjectiveBoard(OptionList):
         for section in sections:
             if options:
                 options.append(None)
-            options.append(
-                Option(Content.styled(f" {section.name} ", "bold reverse"), disabled=True)
-            )
+            options.append(BoardOption(_team_heading(section.name), TEAM_LINES, disabled=True))
             for block in section.blocks:
                 parent = parents.get(block.objective.parent_id or "")
-                options.append(Option(objective_text(block, parent), disabled=True))
+                build = _objective_builder(block, parent)
+                options.append(BoardOption(build, OBJECTIVE_LINES, disabled=True))
                 options += [
-                    Option(key_result_text(line), id=f"{KR_PREFIX}{line.kr.id}")
+                    BoardOption(
+                        _key_result_builder(line), KEY_RESULT_LINES, f"{KR_PREFIX}{line.kr.id}"
+                    )
                     for line in block.lines
                 ]
         self.set_options(options)
@@ -125,6 +175,30 @@ class ObjectiveBoard(OptionList):
         else:
             first = next((i for i, o in enumerate(self.options) if not o.disabled), None)
             self.highlighted = first
+
+    def _update_lines(self) -> None:
+        """OptionList's own version, with each option's height read from the option rather than
+        measured by laying out its text (which would build every option's text too).
+
+        Overrides a private method of the pinned Textual version; the snapshot and board tests
+        fail if a Textual upgrade changes what it must do.
+        """
+        if not self.scrollable_content_region:
+            return
+        line_cache = self._line_cache
+        lines = line_cache.lines
+        next_index = lines[-1][0] + 1 if lines else 0
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        for index, option in enumerate(self.options[next_index:], next_index):
+            line_cache.index_to_line[index] = len(lines)
+            line_count = option.height + option._divider  # type: ignore[attr-defined]
+            line_cache.heights[index] = line_count
+            lines.extend((index, line_no) for line_no in range(line_count))
+        last_divider = self.options and self.options[-1]._divider
+        virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
 
     @property
     def highlighted_kr_id(self) -> str | None:
