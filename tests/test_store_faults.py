@@ -65,7 +65,7 @@ BROKEN_ROOT_FILES = {
     ),
     "an invalid cycle": (
         b"{" + ROOT_META + b', "cycles": {"1": {"id": "c", "name": "Q"}}}',
-        "invalid cycles entry",
+        "invalid cycles entry: start: Field required (and 1 more)",
     ),
 }
 

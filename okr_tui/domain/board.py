@@ -129,9 +129,12 @@ def objective_blocks(
     objectives: Sequence[Objective], lines: Sequence[KeyResultLine]
 ) -> list[ObjectiveBlock]:
     """Lines grouped under their objectives, with the objective's progress and confidence."""
+    by_objective: dict[str, list[KeyResultLine]] = {}
+    for line in lines:
+        by_objective.setdefault(line.objective.id, []).append(line)
     blocks = []
     for objective in objectives:
-        own = tuple(line for line in lines if line.objective.id == objective.id)
+        own = tuple(by_objective.get(objective.id, ()))
         if not own and objective.status is Status.RETIRED:
             continue
         weights = sum(line.kr.weight for line in own)
