@@ -9,7 +9,8 @@ from pathlib import Path
 from okr_tui.domain.cadence import current_meeting, meeting_dates
 from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.models import CycleState
-from okr_tui.exchange.json_exchange import export_json, read_import
+from okr_tui.exchange.json_exchange import read_import
+from okr_tui.exchange.json_export import export_json
 from okr_tui.store.store import OkrStore
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"

@@ -6,6 +6,7 @@ The demo store is built at the fixed clock of conftest (2026-11-23T10:00Z).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import orjson
 import pytest
 
 from okr_tui.domain.clock import FixedClock
@@ -31,9 +33,9 @@ from okr_tui.exchange.json_exchange import (
     MAX_IMPORT_BYTES,
     ImportProblem,
     apply_import,
-    export_json,
     read_import,
 )
+from okr_tui.exchange.json_export import export_document, export_json, write_export
 from okr_tui.store.errors import RuleViolation
 from okr_tui.store.store import OkrStore
 
@@ -115,6 +117,47 @@ def test_two_exports_of_the_same_store_are_byte_identical(rich_store: OkrStore) 
     assert [c["cycle"]["name"] for c in document["cycles"]] == ["2026-Q3", "2026-Q4"]
 
 
+@pytest.mark.parametrize(
+    "case", ["every cycle", "one cycle", "a cycle with no file yet", "teams only", "empty store"]
+)
+def test_the_streamed_export_is_the_dump_of_the_whole_document(
+    rich_store: OkrStore, tmp_path: Path, case: str
+) -> None:
+    """write_export splices cycle entries into the envelope by hand; the result must be what
+    dumping the whole document at once gives (the export before streaming), byte for byte."""
+    store, cycle_id = rich_store, None
+    if case == "one cycle":
+        cycle_id = rich_store.find_cycle("2026-Q3").id
+    elif case == "a cycle with no file yet":
+        rich_store.save_cycle(
+            Cycle(id="cycle-next", name="2027-Q1", start=date(2027, 1, 1), end=date(2027, 3, 31))
+        )
+    elif case == "teams only":
+        store = OkrStore(tmp_path / "teams", FixedClock(CLOCK_AT))
+        store.save_team(Team(name="Platform"))
+    elif case == "empty store":
+        store = OkrStore(tmp_path / "empty", FixedClock(CLOCK_AT))
+    buffer = io.BytesIO()
+
+    write_export(store, buffer, cycle_id)
+
+    document = export_document(store, cycle_id)
+    expected = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    assert buffer.getvalue() == expected
+    assert json.loads(buffer.getvalue()) == document
+    cycles = [entry["cycle"]["name"] for entry in document["cycles"]]
+    assert (
+        cycles
+        == {
+            "every cycle": ["2026-Q3", "2026-Q4"],
+            "one cycle": ["2026-Q3"],
+            "a cycle with no file yet": ["2026-Q3", "2026-Q4", "2027-Q1"],
+            "teams only": [],
+            "empty store": [],
+        }[case]
+    )
+
+
 def test_export_import_export_round_trips_byte_for_byte(rich_store: OkrStore, tmp_path: Path):
     exported = export_json(rich_store)
     path = tmp_path / "export.json"
@@ -154,6 +197,101 @@ def test_the_cli_round_trip_gives_the_same_bytes(demo_store: OkrStore, tmp_path:
     refused = okr("--db", str(demo_store.folder), "export", "-o", str(export_file), home=home)
     assert refused.returncode == 2
     assert refused.stderr == f"okr: {export_file} exists; use --force to overwrite it\n"
+
+
+def test_an_export_that_fails_halfway_leaves_the_old_file(demo_store: OkrStore, tmp_path: Path):
+    """-o writes beside the file and renames: a broken cycle file met halfway through the export
+    leaves the previous export whole, and no temp file behind."""
+    home = tmp_path / "home"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    export_file = folder / "okr.json"
+    export_file.write_text("the previous export\n", encoding="utf-8")
+    active = demo_store.current_cycle()
+    assert demo_store.cycles()[-1] == active  # exported last, after the closed cycle
+    (demo_store.folder / "cycles" / f"{active.id}.json").write_text('{"meta": ')
+
+    result = okr(
+        "--db", str(demo_store.folder), "export", "-o", str(export_file), "--force", home=home
+    )
+
+    assert result.returncode == 2
+    assert "is not valid JSON" in result.stderr and "Traceback" not in result.stderr
+    assert [path.name for path in folder.iterdir()] == ["okr.json"]
+    assert export_file.read_text(encoding="utf-8") == "the previous export\n"
+
+
+def test_force_replaces_the_file_and_writes_through_a_symlink(
+    demo_store: OkrStore, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    real = tmp_path / "exports" / "okr.json"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+
+    result = okr("--db", str(demo_store.folder), "export", "-o", str(link), "--force", home=home)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"Exported to {link}\n"
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == export_json(demo_store)
+    assert [path.name for path in real.parent.iterdir()] == ["okr.json"]
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+@pytest.mark.parametrize("stdout", ["pipe", "file"])
+def test_export_to_dev_stdout_writes_into_stdout(
+    demo_store: OkrStore, tmp_path: Path, stdout: str
+) -> None:
+    """-o /dev/stdout is written to as it is, never renamed over, even when the shell sent
+    stdout to a file."""
+    command = [sys.executable, "-m", "okr_tui", "--at", CLOCK_AT, "--db", str(demo_store.folder)]
+    command += ["export", "-o", "/dev/stdout", "--force"]
+    env = {**os.environ, "OKR_HOME": str(tmp_path / "home")}
+    if stdout == "pipe":
+        result = subprocess.run(command, capture_output=True, env=env, timeout=60)
+        written = result.stdout
+    else:
+        target = tmp_path / "redirected.json"
+        with open(target, "wb") as handle:
+            inode = os.fstat(handle.fileno()).st_ino
+            result = subprocess.run(command, stdout=handle, stderr=subprocess.PIPE, env=env)
+        assert target.stat().st_ino == inode
+        assert [path.name for path in tmp_path.iterdir() if path.is_file()] == [target.name]
+        written = target.read_bytes()
+
+    assert result.returncode == 0, result.stderr
+    assert written == export_json(demo_store).encode()
+
+
+def test_an_export_into_a_closed_pipe_ends_quietly(demo_store: OkrStore, tmp_path: Path) -> None:
+    """`okr export | head -c 100`: the reader leaves early; no traceback, exit status 0."""
+    assert len(export_json(demo_store).encode()) > 65536  # more than a pipe holds
+    env = {**os.environ, "OKR_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-m", "okr_tui", "--at", CLOCK_AT, "--db", str(demo_store.folder)]
+    with subprocess.Popen(
+        [*command, "export"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100).startswith(b'{\n  "cycles": [')
+        process.stdout.close()
+        errors = process.stderr.read()
+        status = process.wait(timeout=60)
+
+    assert (status, errors) == (0, b"")
+
+
+def test_the_in_app_export_writes_the_same_json(demo_store: OkrStore) -> None:
+    from okr_tui.exchange.files import export_to_folder
+
+    cycle = demo_store.current_cycle()
+
+    path = export_to_folder(demo_store, cycle.id, "json")
+
+    assert path.read_text(encoding="utf-8") == export_json(demo_store, cycle.id)
+    assert [c["cycle"]["id"] for c in json.loads(path.read_text())["cycles"]] == [cycle.id]
 
 
 # --- import into a store that holds data --------------------------------------------------------
@@ -428,7 +566,6 @@ def test_awkward_text_and_numbers_survive_a_round_trip_byte_for_byte(demo_store,
     parses back to exactly the stored values, and export -> import -> export is byte-identical."""
     from okr_tui.domain import cadence
     from okr_tui.domain.models import CheckIn, Confidence
-    from okr_tui.exchange.json_exchange import export_json
 
     cycle = demo_store.current_cycle()
     kr = next(k for k in demo_store.key_results(cycle.id) if k.unit == "%")

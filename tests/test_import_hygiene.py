@@ -49,3 +49,22 @@ def test_only_the_store_imports_tinydb():
             if any(name.split(".")[0] == "tinydb" for name in names):
                 importers.append(path.relative_to(PACKAGE).parts[0])
     assert importers and set(importers) == {"store"}
+
+
+def test_a_json_export_loads_neither_textual_nor_the_import_models(tmp_path: Path) -> None:
+    """`okr export` is a script's command: it needs the store, not the app or the schema build
+    of the import's validation models."""
+    argv = ["--db", str(tmp_path / "store"), "export", "-o", str(tmp_path / "export.json")]
+    code = (
+        f"import sys; from okr_tui.cli import main; main({argv!r}); "
+        "print(','.join(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.strip().split(","))
+
+    assert "okr_tui.exchange.json_export" in loaded
+    assert "okr_tui.exchange.json_exchange" not in loaded
+    assert not any(name.split(".")[0] == "textual" for name in loaded)
+    assert (tmp_path / "export.json").read_text().startswith('{\n  "cycles": []')

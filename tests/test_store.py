@@ -269,6 +269,24 @@ def test_cycle_documents_hold_every_table_as_stored(planned: OkrStore) -> None:
     assert {entry["field"] for entry in documents["audit"]} == {"created"}
 
 
+def test_cycle_documents_are_read_from_disk_as_they_are_now(planned: OkrStore) -> None:
+    """The export reads each cycle fresh: another process's check-in shows, and a cycle with no
+    file yet is empty (and still gets no file)."""
+    before = planned.cycle_documents("cycle-q4")
+    check_in = _reopen(planned).add_check_in(_check_in())
+
+    assert before["check_ins"] == []
+    assert planned.cycle_documents("cycle-q4")["check_ins"] == [check_in.model_dump(mode="json")]
+    planned.save_cycle(
+        _cycle(id="cycle-q1", name="2027-Q1", start=date(2027, 1, 4), end=date(2027, 3, 31))
+    )
+    assert not (planned.folder / "cycles" / "cycle-q1.json").exists()
+    assert planned.cycle_documents("cycle-q1") == {table: [] for table in CYCLE_TABLES.values()}
+    assert not (planned.folder / "cycles" / "cycle-q1.json").exists()
+    with pytest.raises(RuleViolation, match="no cycle"):
+        planned.cycle_documents("cycle-missing")
+
+
 # --- files on disk ----------------------------------------------------------------------------
 
 

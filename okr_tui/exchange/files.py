@@ -12,7 +12,7 @@ EXTENSIONS = {"json": "json", "md": "md", "csv": "csv"}
 
 def render_export(store: OkrStore, cycle_id: str, file_format: str) -> str:
     if file_format == "json":
-        from okr_tui.exchange.json_exchange import export_json
+        from okr_tui.exchange.json_export import export_json
 
         return export_json(store, cycle_id)
     from okr_tui.exchange import reports

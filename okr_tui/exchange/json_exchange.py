@@ -1,8 +1,7 @@
-"""The full-fidelity JSON exchange format: export, validated import, and its JSON Schema.
+"""The full-fidelity JSON exchange format: its models, validated import, and its JSON Schema.
 
-An export is deterministic (fixed key and entity order, no timestamp of its own), so two exports
-of the same data are byte-identical and diff well in git. An import is checked completely (shape,
-then every reference) before anything is written; a problem is reported with its JSON path.
+The export itself is written by json_export. An import is checked completely (shape, then every
+reference) before anything is written; a problem is reported with its JSON path.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,10 +31,9 @@ from okr_tui.domain.models import (
     Team,
 )
 from okr_tui.exchange.errors import ImportProblem
+from okr_tui.exchange.json_export import FORMAT_NAME, FORMAT_VERSION
 from okr_tui.store.store import SAFE_CYCLE_ID, CycleContents, OkrStore
 
-FORMAT_NAME = "okr-tui"
-FORMAT_VERSION = 1
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 
@@ -65,55 +62,6 @@ class ExportDocument(BaseModel):
     version: Literal[1] = FORMAT_VERSION
     teams: list[Team] = Field(default_factory=list)
     cycles: list[CycleExport] = Field(default_factory=list)
-
-
-# How each table is ordered in an export: by what people read first, then by id.
-EXPORT_ORDER: dict[str, tuple[str, ...]] = {
-    "objectives": ("order", "title"),
-    "key_results": ("objective_id", "order", "title"),
-    "check_ins": ("meeting_date", "recorded_at"),
-    "meetings": ("meeting_date",),
-    "actions": ("created_at",),
-    "review_decisions": ("decided_at",),
-    "reviews": ("completed_at",),
-    "scores": ("kr_id",),
-    "retrospectives": ("team_id",),
-    "audit": ("at",),
-}
-
-
-def _ordered(documents: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Sorted by real values (10 after 9); timestamps are UTC ISO strings, so their text order
-    is their time order. A missing team (company) sorts first."""
-    documents = list(documents)
-    if "team_id" in keys:
-        return sorted(documents, key=lambda d: (d["team_id"] or "", d["id"]))
-    return sorted(documents, key=itemgetter(*keys, "id"))
-
-
-def export_document(store: OkrStore, cycle_id: str | None = None) -> dict[str, Any]:
-    """The export as plain JSON data.
-
-    Built from the documents the store keeps (each was validated when it was saved or
-    imported) instead of re-validating every model: at 60k check-ins that is seconds saved.
-    """
-    cycles = [c for c in store.cycles() if cycle_id is None or c.id == cycle_id]
-    exported = []
-    for cycle in cycles:
-        documents = store.cycle_documents(cycle.id)
-        entry: dict[str, Any] = {"cycle": cycle.model_dump(mode="json")}
-        for table, keys in EXPORT_ORDER.items():
-            entry[table] = _ordered(documents.get(table, []), keys)
-        exported.append(entry)
-    teams = _ordered((t.model_dump(mode="json") for t in store.teams()), ("order", "name"))
-    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "teams": teams, "cycles": exported}
-
-
-def export_json(store: OkrStore, cycle_id: str | None = None) -> str:
-    document = export_document(store, cycle_id)
-    # orjson: deterministic (sorted keys, fixed indent) and over ten times faster than json's
-    # indenting encoder, which is pure Python.
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
 
 
 def _json_path(location: Iterable[str | int]) -> str:

@@ -47,7 +47,8 @@ from okr_tui.domain.models import (
     Team,
 )
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.store.storage import AtomicJSONStorage, remove_stale_temp_files
+from okr_tui.store.migrations import migrate
+from okr_tui.store.storage import AtomicJSONStorage, read_json_file, remove_stale_temp_files
 
 ROOT_FILE = "okr.json"
 CYCLES_FOLDER = "cycles"
@@ -658,18 +659,17 @@ class OkrStore:
     # --- whole-store exchange -----------------------------------------------------------
 
     def cycle_documents(self, cycle_id: str) -> dict[str, list[dict[str, Any]]]:
-        """Every table of a cycle as the JSON documents stored (copies), for a fast export.
+        """Every table of a cycle as the JSON documents stored, for a fast export.
 
         The one place plain documents leave the store: each was validated as a model when it
-        was saved or imported, so the export need not validate tens of thousands again.
+        was saved or imported, so the export need not validate tens of thousands again. Read
+        from disk as it is now and not kept, so an export of years holds one cycle at a time;
+        the documents are the caller's own.
         """
-        cycle_file = self._cycle_file(cycle_id)
-        cycle_file.refresh()
-        tables = cycle_file.storage.read() or {}
-        return {
-            table: [dict(document) for document in tables.get(table, {}).values()]
-            for table in CYCLE_TABLES.values()
-        }
+        self.cycle(cycle_id)
+        path = self._cycle_path(cycle_id)
+        tables = migrate(path, read_json_file(path), "cycle") if path.exists() else {}
+        return {table: list(tables.get(table, {}).values()) for table in CYCLE_TABLES.values()}
 
     def replace_everything(
         self, teams: Sequence[Team], cycles: Sequence[Cycle], contents: dict[str, CycleContents]
