@@ -631,6 +631,9 @@ async def close_meeting(pilot: Pilot) -> list[str]:
     topics = list(walk.parked_topics)
     await press(pilot, "ctrl+f")
     assert isinstance(pilot.app.screen, MeetingSummaryScreen)
+    # The summary lays itself out after it mounts; on a loaded machine one pause could end
+    # before that frame (seen once in a full run), so give it one more.
+    await pilot.pause()
     assert_shown_on_screen(pilot.app, topics[-3:])
     await press(pilot, "enter")
     return topics
