@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 from tinydb import Query, TinyDB
+from tinydb.table import Table
 
 from okr_tui.domain.clock import Clock
 from okr_tui.domain.models import (
@@ -114,6 +115,53 @@ class CycleContents:
     audit: list[AuditEntry] = field(default_factory=list)
 
 
+class _IntKeyedView(MutableMapping[int, Any]):
+    """A stored table (string ids, as JSON keeps them) seen with TinyDB's integer ids."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, doc_id: int) -> Any:
+        return self._raw[str(doc_id)]
+
+    def __setitem__(self, doc_id: int, document: Any) -> None:
+        self._raw[str(doc_id)] = document
+
+    def __delitem__(self, doc_id: int) -> None:
+        del self._raw[str(doc_id)]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self._raw
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(doc_id) for doc_id in self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class _InPlaceTable(Table):
+    """A TinyDB table whose writes change the stored table in place.
+
+    Stock TinyDB re-keys every document of a table twice (str -> int -> str) on each write, which
+    was a third of a check-in save at 4,000 check-ins. Changing the table in place is safe here:
+    every write runs in a transaction, and a failed one reloads the file (see storage.py).
+    """
+
+    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
+        tables = self._storage.read()
+        if tables is None:
+            tables = {}
+        raw = tables.setdefault(self.name, {})
+        updater(_IntKeyedView(raw))  # type: ignore[arg-type]
+        self._storage.write(tables)
+        self.clear_cache()
+
+
+class _TinyDB(TinyDB):
+    table_class = _InPlaceTable
+
+
 class _StoreFile:
     """One TinyDB file, reopened when another process replaced it, with validated models cached."""
 
@@ -126,7 +174,7 @@ class _StoreFile:
         self._open()
 
     def _open(self) -> None:
-        self.db = TinyDB(
+        self.db = _TinyDB(
             self.path,
             storage=AtomicJSONStorage,
             kind=self._kind,
@@ -172,7 +220,9 @@ class _StoreFile:
         else:
             self.db.table(table).upsert(document, Query().id == document["id"])
         cached = self._models.get(table)
-        if cached is not None:
+        if cached is not None and append:
+            cached.append(model)  # an append adds a record, as the file does
+        elif cached is not None:
             for index, existing in enumerate(cached):
                 if existing.id == model.id:  # type: ignore[attr-defined]
                     cached[index] = model
