@@ -8,6 +8,7 @@ arithmetic, so a 09:00 Berlin meeting stays 09:00 local across daylight-saving c
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,11 +70,18 @@ def quarter_containing(day: date, fiscal_start_month: int = 1) -> tuple[int, int
 # --- meetings -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
+def _zone(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    """One zone object per name: pendulum builds a new one, reading tzdata again, on each call
+    by name (zoneinfo keeps no strong cache for its subclasses)."""
+    return pendulum.timezone(name)
+
+
 def _local(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
     """`moment` in the cycle's timezone; a naive moment is refused rather than guessed."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
-    return pendulum.instance(moment).in_timezone(cycle.timezone)
+    return pendulum.instance(moment).in_timezone(_zone(cycle.timezone))
 
 
 def _day(moment: datetime) -> date:
@@ -107,7 +115,7 @@ def _meeting_at(cycle: Cycle, day: date) -> pendulum.DateTime:
     DST."""
     at = cycle.meeting_time
     return pendulum.datetime(
-        day.year, day.month, day.day, at.hour, at.minute, at.second, tz=cycle.timezone
+        day.year, day.month, day.day, at.hour, at.minute, at.second, tz=_zone(cycle.timezone)
     )
 
 
