@@ -190,6 +190,12 @@ def test_check_ins_meetings_and_actions_round_trip(planned: OkrStore) -> None:
     for reader in (planned, _reopen(planned)):
         assert reader.check_ins("cycle-q4") == [first, second, launch]
         assert reader.check_ins("cycle-q4", "kr-signups") == [first, second]
+        assert reader.check_ins("cycle-q4", kr_ids={"kr-launch"}) == [launch]
+        assert reader.check_ins("cycle-q4", kr_ids=["kr-signups", "kr-launch"]) == [
+            first,
+            second,
+            launch,
+        ]
         assert reader.actions("cycle-q4") == [action]
         assert reader.actions("cycle-q4", "kr-launch") == []
         assert reader.meetings("cycle-q4") == [meeting]

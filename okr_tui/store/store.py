@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -521,10 +521,17 @@ class OkrStore:
 
     # --- check-ins, meetings, actions ---------------------------------------------------
 
-    def check_ins(self, cycle_id: str, kr_id: str | None = None) -> list[CheckIn]:
+    def check_ins(
+        self, cycle_id: str, kr_id: str | None = None, *, kr_ids: Collection[str] | None = None
+    ) -> list[CheckIn]:
+        """A cycle's check-ins in meeting order, of one key result or of `kr_ids` if given
+        (filtered before sorting: a walk step needs a dozen key results of thousands)."""
         check_ins = self._read(self._cycle_file(cycle_id), CheckIn)
         if kr_id is not None:
             check_ins = [ci for ci in check_ins if ci.kr_id == kr_id]
+        if kr_ids is not None:
+            wanted = set(kr_ids)
+            check_ins = [ci for ci in check_ins if ci.kr_id in wanted]
         return sorted(check_ins, key=lambda ci: (ci.meeting_date, ci.recorded_at))
 
     def add_check_in(self, check_in: CheckIn) -> CheckIn:
