@@ -23,7 +23,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 from textual.widgets.input import Selection
 
@@ -70,6 +72,10 @@ class WalkthroughScreen(OkrScreen):
         "Value, Enter, confidence (1/g, 2/y, 3/r or Enter to keep), Enter saves and moves on."
     )
     CSS_PATH = "walkthrough.tcss"
+    # Screen.focused repaints the whole screen on every change; each step moves the focus
+    # twice (value -> confidence -> next value), and the widgets that gain and lose it repaint
+    # themselves. Without the screen repaint a step redraws its ~10 changed lines, not 40.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     BINDINGS = [
         Binding(
             "ctrl+s",
