@@ -304,6 +304,28 @@ def test_every_file_carries_the_schema_meta(planned: OkrStore) -> None:
     assert sorted(root) == ["cycles", "meta", "teams"]
 
 
+def test_check_ins_of_some_key_results_list_as_the_whole_cycle_does(planned: OkrStore) -> None:
+    """Looked up by key result (the walkthrough's way), check-ins come in the same order as in
+    the cycle's full list, ties on the same moment included, before and after a save."""
+
+    def both() -> tuple[list[CheckIn], list[CheckIn]]:
+        wanted = {"kr-signups", "kr-launch"}
+        everything = [c for c in planned.check_ins("cycle-q4") if c.kr_id in wanted]
+        return planned.check_ins("cycle-q4", kr_ids=wanted), everything
+
+    planned.add_check_in(_check_in("kr-launch", value=1, confidence=Confidence.ON_TRACK))
+    planned.add_check_in(_check_in(value=130))  # the same moment as the one above
+    looked_up, everything = both()
+    assert looked_up == everything and len(looked_up) == 2
+    correction = planned.add_check_in(_check_in("kr-launch", value=0))
+    looked_up, everything = both()
+    assert looked_up == everything and looked_up[-1] == correction
+    assert planned.check_ins("cycle-q4", "kr-launch", kr_ids={"kr-signups"}) == []
+    assert _reopen(planned).check_ins("cycle-q4", kr_ids={"kr-launch"}) == [
+        c for c in everything if c.kr_id == "kr-launch"
+    ]
+
+
 def test_a_check_in_rewrites_only_its_cycle_file(planned: OkrStore) -> None:
     planned.save_cycle(
         _cycle(id="cycle-q3", name="2026-Q3", start=date(2026, 7, 1), end=date(2026, 9, 30))

@@ -17,9 +17,18 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -171,6 +180,8 @@ class _StoreFile:
         self._meta = meta
         self.read_only = read_only
         self._models: dict[str, list[Any]] = {}
+        # (table, field) -> field value -> [(position in the file, model)], built on first use
+        self._groups: dict[tuple[str, str], dict[Any, list[tuple[int, Any]]]] = {}
         self._open()
 
     def _open(self) -> None:
@@ -184,6 +195,7 @@ class _StoreFile:
         self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
         self.storage.read()  # parse and check the file now, so errors surface at open
         self._models.clear()
+        self._groups.clear()
 
     def refresh(self) -> bool:
         """Reload if the file changed on disk since we last read or wrote it."""
@@ -208,6 +220,24 @@ class _StoreFile:
             self._models[table] = cached
         return list(cached)
 
+    def models_where(self, cls: type[M], table: str, field: str, values: Iterable[Any]) -> list[M]:
+        """The models whose `field` is one of `values`, in file order, as `models()` would list
+        them: the check-ins of a few key results without scanning the thousands of their cycle.
+        The grouping is built once and kept in step with appends."""
+        groups = self._groups.get((table, field))
+        if groups is None:
+            groups = {}
+            for position, model in enumerate(self.models(cls, table)):
+                groups.setdefault(getattr(model, field), []).append((position, model))
+            self._groups[(table, field)] = groups
+        found = [entry for value in set(values) for entry in groups.get(value, ())]
+        found.sort(key=itemgetter(0))
+        return [model for _, model in found]
+
+    def _forget_groups(self, table: str) -> None:
+        for key in [key for key in self._groups if key[0] == table]:
+            del self._groups[key]
+
     def put(self, model: M, table: str, *, append: bool = False) -> M:
         """Insert or replace (by id) one model, keeping the model cache in step.
 
@@ -222,7 +252,11 @@ class _StoreFile:
         cached = self._models.get(table)
         if cached is not None and append:
             cached.append(model)  # an append adds a record, as the file does
+            for (grouped, field), groups in self._groups.items():
+                if grouped == table:
+                    groups.setdefault(getattr(model, field), []).append((len(cached) - 1, model))
         elif cached is not None:
+            self._forget_groups(table)
             for index, existing in enumerate(cached):
                 if existing.id == model.id:  # type: ignore[attr-defined]
                     cached[index] = model
@@ -236,6 +270,7 @@ class _StoreFile:
         if models:
             self.db.table(table).insert_multiple(m.model_dump(mode="json") for m in models)
         self._models.pop(table, None)
+        self._forget_groups(table)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -524,14 +559,17 @@ class OkrStore:
     def check_ins(
         self, cycle_id: str, kr_id: str | None = None, *, kr_ids: Collection[str] | None = None
     ) -> list[CheckIn]:
-        """A cycle's check-ins in meeting order, of one key result or of `kr_ids` if given
-        (filtered before sorting: a walk step needs a dozen key results of thousands)."""
-        check_ins = self._read(self._cycle_file(cycle_id), CheckIn)
-        if kr_id is not None:
-            check_ins = [ci for ci in check_ins if ci.kr_id == kr_id]
-        if kr_ids is not None:
-            wanted = set(kr_ids)
-            check_ins = [ci for ci in check_ins if ci.kr_id in wanted]
+        """A cycle's check-ins in meeting order: all, one key result's, or those of `kr_ids`
+        (a walk step needs a dozen key results of thousands: they are looked up, not filtered)."""
+        cycle_file = self._cycle_file(cycle_id)
+        if kr_id is None and kr_ids is None:
+            check_ins = self._read(cycle_file, CheckIn)
+        else:
+            wanted = set(kr_ids) if kr_ids is not None else {kr_id}
+            if kr_id is not None:
+                wanted &= {kr_id}
+            cycle_file.refresh()
+            check_ins = cycle_file.models_where(CheckIn, "check_ins", "kr_id", wanted)
         return sorted(check_ins, key=lambda ci: (ci.meeting_date, ci.recorded_at))
 
     def add_check_in(self, check_in: CheckIn) -> CheckIn:
@@ -559,8 +597,8 @@ class OkrStore:
                 raise RuleViolation(f"key result {kr.title!r} is retired; it takes no check-ins")
             same_meeting = [
                 ci
-                for ci in cycle_file.models(CheckIn, "check_ins")
-                if ci.kr_id == kr.id and ci.meeting_date == check_in.meeting_date
+                for ci in cycle_file.models_where(CheckIn, "check_ins", "kr_id", [kr.id])
+                if ci.meeting_date == check_in.meeting_date
             ]
             superseded = {ci.supersedes for ci in same_meeting}
             live = [ci for ci in same_meeting if ci.id not in superseded]
