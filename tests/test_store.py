@@ -326,6 +326,22 @@ def test_check_ins_of_some_key_results_list_as_the_whole_cycle_does(planned: Okr
     ]
 
 
+def test_key_results_of_some_objectives_follow_edits_and_new_objectives(planned: OkrStore) -> None:
+    """Looked up by objective (a team's walk), key results stay in step with saves."""
+    assert planned.key_results("cycle-q4", objective_ids={"obj-grow"}) == planned.key_results(
+        "cycle-q4"
+    )
+    planned.save_objective(Objective(id="obj-keep", cycle_id="cycle-q4", title="Keep"))
+    kept = planned.save_key_result(
+        KeyResult(id="kr-churn", cycle_id="cycle-q4", objective_id="obj-keep", title="Churn")
+    )
+    signups = planned.key_result("cycle-q4", "kr-signups")
+    moved = planned.save_key_result(signups.model_copy(update={"objective_id": "obj-keep"}))
+    assert planned.key_results("cycle-q4", objective_ids={"obj-keep"}) == [kept, moved]
+    assert [kr.id for kr in planned.key_results("cycle-q4", "obj-grow")] == ["kr-launch"]
+    assert planned.key_results("cycle-q4", objective_ids=set()) == []
+
+
 def test_a_check_in_rewrites_only_its_cycle_file(planned: OkrStore) -> None:
     planned.save_cycle(
         _cycle(id="cycle-q3", name="2026-Q3", start=date(2026, 7, 1), end=date(2026, 9, 30))

@@ -226,7 +226,7 @@ class WalkthroughScreen(OkrScreen):
             for o in objectives
             if self.settings.team_id is None or o.team_id == self.settings.team_id
         }
-        key_results = [kr for kr in self.store.key_results(cycle.id) if kr.objective_id in walked]
+        key_results = self.store.key_results(cycle.id, objective_ids=walked)
         kr_ids = {kr.id for kr in key_results}
         self._check_ins = self.store.check_ins(cycle.id, kr_ids=kr_ids)
         lines = walk_lines(

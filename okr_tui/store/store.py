@@ -379,6 +379,25 @@ class OkrStore:
         tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
         return store_file.models(cls, tables[cls])
 
+    def _read_where(
+        self,
+        store_file: _StoreFile,
+        cls: type[M],
+        field: str,
+        one: str | None,
+        many: Collection[str] | None,
+    ) -> list[M]:
+        """All `cls` models of the file, or (looked up, in file order) those whose `field` is
+        `one` and/or one of `many`."""
+        if one is None and many is None:
+            return self._read(store_file, cls)
+        wanted = set(many) if many is not None else {one}
+        if one is not None:
+            wanted &= {one}
+        store_file.refresh()
+        tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
+        return store_file.models_where(cls, tables[cls], field, wanted)
+
     def _now(self):
         return self.clock.now()
 
@@ -449,10 +468,18 @@ class OkrStore:
         objectives = self._read(self._cycle_file(cycle_id), Objective)
         return sorted(objectives, key=lambda o: (o.order, o.title))
 
-    def key_results(self, cycle_id: str, objective_id: str | None = None) -> list[KeyResult]:
-        key_results = self._read(self._cycle_file(cycle_id), KeyResult)
-        if objective_id is not None:
-            key_results = [kr for kr in key_results if kr.objective_id == objective_id]
+    def key_results(
+        self,
+        cycle_id: str,
+        objective_id: str | None = None,
+        *,
+        objective_ids: Collection[str] | None = None,
+    ) -> list[KeyResult]:
+        """A cycle's key results in plan order: all, or those of one objective or of
+        `objective_ids` (one team's walk needs a dozen of hundreds)."""
+        key_results = self._read_where(
+            self._cycle_file(cycle_id), KeyResult, "objective_id", objective_id, objective_ids
+        )
         return sorted(key_results, key=lambda kr: (kr.order, kr.title))
 
     def key_result(self, cycle_id: str, kr_id: str) -> KeyResult:
@@ -561,15 +588,7 @@ class OkrStore:
     ) -> list[CheckIn]:
         """A cycle's check-ins in meeting order: all, one key result's, or those of `kr_ids`
         (a walk step needs a dozen key results of thousands: they are looked up, not filtered)."""
-        cycle_file = self._cycle_file(cycle_id)
-        if kr_id is None and kr_ids is None:
-            check_ins = self._read(cycle_file, CheckIn)
-        else:
-            wanted = set(kr_ids) if kr_ids is not None else {kr_id}
-            if kr_id is not None:
-                wanted &= {kr_id}
-            cycle_file.refresh()
-            check_ins = cycle_file.models_where(CheckIn, "check_ins", "kr_id", wanted)
+        check_ins = self._read_where(self._cycle_file(cycle_id), CheckIn, "kr_id", kr_id, kr_ids)
         return sorted(check_ins, key=lambda ci: (ci.meeting_date, ci.recorded_at))
 
     def add_check_in(self, check_in: CheckIn) -> CheckIn:
