@@ -12,6 +12,7 @@ import stat
 from datetime import date, time
 from pathlib import Path
 
+import orjson
 import pytest
 from filelock import FileLock
 
@@ -354,6 +355,51 @@ def test_a_check_in_rewrites_only_its_cycle_file(planned: OkrStore) -> None:
     after = _files(planned.folder)
     changed = {name for name in after if after[name] != before.get(name)}
     assert changed == {os.path.join("cycles", "cycle-q4.json")}
+
+
+def test_what_a_save_writes_is_all_of_memory_table_by_table(
+    planned: OkrStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save re-encodes only the tables that changed; the file must still hold every change,
+    sorted as a full encoding would write it, through single and multi-table writes, a failed
+    save and a reload."""
+    path = planned.folder / "cycles" / "cycle-q4.json"
+
+    def agrees() -> None:
+        written = path.read_bytes()
+        assert written == orjson.dumps(orjson.loads(written), option=orjson.OPT_SORT_KEYS)
+        assert _reopen(planned).cycle_documents("cycle-q4") == planned.cycle_documents("cycle-q4")
+
+    planned.add_check_in(_check_in())
+    agrees()
+    kr = planned.key_result("cycle-q4", "kr-signups")
+    planned.save_key_result(kr.model_copy(update={"target": 300}), reason="bigger")
+    agrees()
+    monkeypatch.setattr(storage, "write_atomically", _no_space)
+    with pytest.raises(StoreError):
+        planned.save_action(
+            Action(cycle_id="cycle-q4", kr_id=kr.id, text="Call legal", created_at=NOW)
+        )
+    monkeypatch.undo()
+    agrees()
+    planned.record_review_decision(
+        ReviewDecision(
+            cycle_id="cycle-q4",
+            kr_id=kr.id,
+            decision=ReviewDecisionKind.ADJUST,
+            new_target=250,
+            reason="smaller market",
+            decided_at=NOW,
+        )
+    )
+    agrees()
+    other = _reopen(planned)  # another process saves into a table this one leaves alone
+    action = other.save_action(
+        Action(cycle_id="cycle-q4", kr_id=kr.id, text="Call legal", created_at=NOW)
+    )
+    planned.add_check_in(_check_in(value=160))
+    agrees()
+    assert _reopen(planned).actions("cycle-q4") == [action]
 
 
 # --- audit --------------------------------------------------------------------------------------
