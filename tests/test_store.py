@@ -12,6 +12,7 @@ import stat
 from datetime import date, time
 from pathlib import Path
 
+import orjson
 import pytest
 from filelock import FileLock
 
@@ -190,6 +191,12 @@ def test_check_ins_meetings_and_actions_round_trip(planned: OkrStore) -> None:
     for reader in (planned, _reopen(planned)):
         assert reader.check_ins("cycle-q4") == [first, second, launch]
         assert reader.check_ins("cycle-q4", "kr-signups") == [first, second]
+        assert reader.check_ins("cycle-q4", kr_ids={"kr-launch"}) == [launch]
+        assert reader.check_ins("cycle-q4", kr_ids=["kr-signups", "kr-launch"]) == [
+            first,
+            second,
+            launch,
+        ]
         assert reader.actions("cycle-q4") == [action]
         assert reader.actions("cycle-q4", "kr-launch") == []
         assert reader.meetings("cycle-q4") == [meeting]
@@ -316,6 +323,44 @@ def test_every_file_carries_the_schema_meta(planned: OkrStore) -> None:
     assert sorted(root) == ["cycles", "meta", "teams"]
 
 
+def test_check_ins_of_some_key_results_list_as_the_whole_cycle_does(planned: OkrStore) -> None:
+    """Looked up by key result (the walkthrough's way), check-ins come in the same order as in
+    the cycle's full list, ties on the same moment included, before and after a save."""
+
+    def both() -> tuple[list[CheckIn], list[CheckIn]]:
+        wanted = {"kr-signups", "kr-launch"}
+        everything = [c for c in planned.check_ins("cycle-q4") if c.kr_id in wanted]
+        return planned.check_ins("cycle-q4", kr_ids=wanted), everything
+
+    planned.add_check_in(_check_in("kr-launch", value=1, confidence=Confidence.ON_TRACK))
+    planned.add_check_in(_check_in(value=130))  # the same moment as the one above
+    looked_up, everything = both()
+    assert looked_up == everything and len(looked_up) == 2
+    correction = planned.add_check_in(_check_in("kr-launch", value=0))
+    looked_up, everything = both()
+    assert looked_up == everything and looked_up[-1] == correction
+    assert planned.check_ins("cycle-q4", "kr-launch", kr_ids={"kr-signups"}) == []
+    assert _reopen(planned).check_ins("cycle-q4", kr_ids={"kr-launch"}) == [
+        c for c in everything if c.kr_id == "kr-launch"
+    ]
+
+
+def test_key_results_of_some_objectives_follow_edits_and_new_objectives(planned: OkrStore) -> None:
+    """Looked up by objective (a team's walk), key results stay in step with saves."""
+    assert planned.key_results("cycle-q4", objective_ids={"obj-grow"}) == planned.key_results(
+        "cycle-q4"
+    )
+    planned.save_objective(Objective(id="obj-keep", cycle_id="cycle-q4", title="Keep"))
+    kept = planned.save_key_result(
+        KeyResult(id="kr-churn", cycle_id="cycle-q4", objective_id="obj-keep", title="Churn")
+    )
+    signups = planned.key_result("cycle-q4", "kr-signups")
+    moved = planned.save_key_result(signups.model_copy(update={"objective_id": "obj-keep"}))
+    assert planned.key_results("cycle-q4", objective_ids={"obj-keep"}) == [kept, moved]
+    assert [kr.id for kr in planned.key_results("cycle-q4", "obj-grow")] == ["kr-launch"]
+    assert planned.key_results("cycle-q4", objective_ids=set()) == []
+
+
 def test_a_check_in_rewrites_only_its_cycle_file(planned: OkrStore) -> None:
     planned.save_cycle(
         _cycle(id="cycle-q3", name="2026-Q3", start=date(2026, 7, 1), end=date(2026, 9, 30))
@@ -328,6 +373,51 @@ def test_a_check_in_rewrites_only_its_cycle_file(planned: OkrStore) -> None:
     after = _files(planned.folder)
     changed = {name for name in after if after[name] != before.get(name)}
     assert changed == {os.path.join("cycles", "cycle-q4.json")}
+
+
+def test_what_a_save_writes_is_all_of_memory_table_by_table(
+    planned: OkrStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save re-encodes only the tables that changed; the file must still hold every change,
+    sorted as a full encoding would write it, through single and multi-table writes, a failed
+    save and a reload."""
+    path = planned.folder / "cycles" / "cycle-q4.json"
+
+    def agrees() -> None:
+        written = path.read_bytes()
+        assert written == orjson.dumps(orjson.loads(written), option=orjson.OPT_SORT_KEYS)
+        assert _reopen(planned).cycle_documents("cycle-q4") == planned.cycle_documents("cycle-q4")
+
+    planned.add_check_in(_check_in())
+    agrees()
+    kr = planned.key_result("cycle-q4", "kr-signups")
+    planned.save_key_result(kr.model_copy(update={"target": 300}), reason="bigger")
+    agrees()
+    monkeypatch.setattr(storage, "write_atomically", _no_space)
+    with pytest.raises(StoreError):
+        planned.save_action(
+            Action(cycle_id="cycle-q4", kr_id=kr.id, text="Call legal", created_at=NOW)
+        )
+    monkeypatch.undo()
+    agrees()
+    planned.record_review_decision(
+        ReviewDecision(
+            cycle_id="cycle-q4",
+            kr_id=kr.id,
+            decision=ReviewDecisionKind.ADJUST,
+            new_target=250,
+            reason="smaller market",
+            decided_at=NOW,
+        )
+    )
+    agrees()
+    other = _reopen(planned)  # another process saves into a table this one leaves alone
+    action = other.save_action(
+        Action(cycle_id="cycle-q4", kr_id=kr.id, text="Call legal", created_at=NOW)
+    )
+    planned.add_check_in(_check_in(value=160))
+    agrees()
+    assert _reopen(planned).actions("cycle-q4") == [action]
 
 
 # --- audit --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ arithmetic, so a 09:00 Berlin meeting stays 09:00 local across daylight-saving c
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,11 +70,18 @@ def quarter_containing(day: date, fiscal_start_month: int = 1) -> tuple[int, int
 # --- meetings -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
+def _zone(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    """One zone object per name: pendulum builds a new one, reading tzdata again, on each call
+    by name (zoneinfo keeps no strong cache for its subclasses)."""
+    return pendulum.timezone(name)
+
+
 def _local(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
     """`moment` in the cycle's timezone; a naive moment is refused rather than guessed."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
-    return pendulum.instance(moment).in_timezone(cycle.timezone)
+    return pendulum.instance(moment).in_timezone(_zone(cycle.timezone))
 
 
 def _day(moment: datetime) -> date:
@@ -85,33 +93,35 @@ def _local_day(cycle: Cycle, moment: datetime) -> date:
     return _day(_local(cycle, moment))
 
 
-def meetings(cycle: Cycle) -> list[pendulum.DateTime]:
-    """Every check-in meeting of the cycle at its local weekday and time, skipped dates left out.
+def meeting_dates(cycle: Cycle) -> list[date]:
+    """The local dates of the meetings, skipped dates left out: the key a check-in is filed under.
 
-    Steps are taken on local dates (`Date.add(weeks=n)`), never in UTC, so the wall-clock time
-    holds across DST; a skipped date leaves a gap without moving the following meetings.
+    Steps are whole weeks of local calendar days, so a skipped date leaves a gap without moving
+    the following meetings. Plain dates, no time zones: every check-in save checks its date here.
     """
-    ahead = (cycle.meeting_weekday - cycle.start.weekday()) % 7
-    first = pendulum.date(cycle.start.year, cycle.start.month, cycle.start.day).add(days=ahead)
+    day = cycle.start + timedelta(days=(cycle.meeting_weekday - cycle.start.weekday()) % 7)
+    step = timedelta(weeks=cycle.cadence.weeks)
     skipped = set(cycle.skipped_dates)
-    at = cycle.meeting_time
-    result: list[pendulum.DateTime] = []
-    step = 0
-    while (day := first.add(weeks=step * cycle.cadence.weeks)) <= cycle.end:
-        step += 1
-        if day in skipped:
-            continue
-        result.append(
-            pendulum.datetime(
-                day.year, day.month, day.day, at.hour, at.minute, at.second, tz=cycle.timezone
-            )
-        )
+    result: list[date] = []
+    while day <= cycle.end:
+        if day not in skipped:
+            result.append(day)
+        day += step
     return result
 
 
-def meeting_dates(cycle: Cycle) -> list[date]:
-    """The local dates of the meetings: the key a check-in is filed under."""
-    return [_day(m) for m in meetings(cycle)]
+def _meeting_at(cycle: Cycle, day: date) -> pendulum.DateTime:
+    """The meeting on a local date at the cycle's local time: 09:00 Berlin stays 09:00 across
+    DST."""
+    at = cycle.meeting_time
+    return pendulum.datetime(
+        day.year, day.month, day.day, at.hour, at.minute, at.second, tz=_zone(cycle.timezone)
+    )
+
+
+def meetings(cycle: Cycle) -> list[pendulum.DateTime]:
+    """Every check-in meeting of the cycle at its local weekday and time (see meeting_dates)."""
+    return [_meeting_at(cycle, day) for day in meeting_dates(cycle)]
 
 
 def meeting_on(cycle: Cycle, day: date) -> pendulum.DateTime | None:
@@ -129,16 +139,16 @@ def current_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
     day, so check-ins entered before or after the call count for it. Before the first meeting
     teams prepare for it; after the last one they are still finishing it.
     """
-    schedule = meetings(cycle)
-    if not schedule:
+    days = meeting_dates(cycle)
+    if not days:
         return None
     today = _local_day(cycle, now)
-    owner = schedule[0]
-    for meeting in schedule:
-        if _day(meeting) > today:
+    owner = days[0]
+    for day in days:
+        if day > today:
             break
-        owner = meeting
-    return owner
+        owner = day
+    return _meeting_at(cycle, owner)
 
 
 def next_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:

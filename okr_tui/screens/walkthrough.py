@@ -23,7 +23,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 from textual.widgets.input import Selection
 
@@ -48,6 +50,7 @@ from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge
 from okr_tui.widgets.confidence_picker import ConfidencePicker
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.updates import show
 
 
 def _short(text: str, limit: int) -> str:
@@ -69,6 +72,10 @@ class WalkthroughScreen(OkrScreen):
         "Value, Enter, confidence (1/g, 2/y, 3/r or Enter to keep), Enter saves and moves on."
     )
     CSS_PATH = "walkthrough.tcss"
+    # Screen.focused repaints the whole screen on every change; each step moves the focus
+    # twice (value -> confidence -> next value), and the widgets that gain and lose it repaint
+    # themselves. Without the screen repaint a step redraws its ~10 changed lines, not 40.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     BINDINGS = [
         Binding(
             "ctrl+s",
@@ -186,6 +193,16 @@ class WalkthroughScreen(OkrScreen):
     # --- data -------------------------------------------------------------------------
 
     def reload(self) -> None:
+        first_time = not self.order
+        if not self._load():
+            return
+        if first_time:
+            self._enter_step()
+        else:
+            self._show_step()
+
+    def _load(self) -> bool:
+        """Read this walk's records and fix `order` and `index`; False when there is no step."""
         cycle = self.cycle
         now = self.okr_app.clock.now()
         team = (
@@ -199,7 +216,7 @@ class WalkthroughScreen(OkrScreen):
             self.query_one("#walk-position", Static).update(
                 Content("This cycle has no check-in meetings.")
             )
-            return
+            return False
         self.meeting_day = date(meeting.year, meeting.month, meeting.day)
         # Only this walk's key results and their check-ins: a team's walk in a 50-team
         # organisation would otherwise recompute every team's figures at every step.
@@ -209,9 +226,9 @@ class WalkthroughScreen(OkrScreen):
             for o in objectives
             if self.settings.team_id is None or o.team_id == self.settings.team_id
         }
-        key_results = [kr for kr in self.store.key_results(cycle.id) if kr.objective_id in walked]
+        key_results = self.store.key_results(cycle.id, objective_ids=walked)
         kr_ids = {kr.id for kr in key_results}
-        self._check_ins = [c for c in self.store.check_ins(cycle.id) if c.kr_id in kr_ids]
+        self._check_ins = self.store.check_ins(cycle.id, kr_ids=kr_ids)
         lines = walk_lines(
             board.key_result_lines(cycle, objectives, key_results, self._check_ins, now),
             self.settings.team_id,
@@ -232,11 +249,8 @@ class WalkthroughScreen(OkrScreen):
             self.query_one("#walk-position", Static).update(
                 Content("No active key results to walk.")
             )
-            return
-        if first_time:
-            self._enter_step()
-        else:
-            self._show_step()
+            return False
+        return True
 
     @property
     def current_kr_id(self) -> str | None:
@@ -273,17 +287,19 @@ class WalkthroughScreen(OkrScreen):
         self.query_one("#walk-note", Input).value = earlier.note if earlier else ""
         self.query_one("#walk-blockers", Input).value = earlier.blockers if earlier else ""
         for error_id in ("#walk-value-error", "#walk-form-error"):
-            self.query_one(error_id, Static).update("")
-        self._show_step()
+            show(self.query_one(error_id, Static), Content(""))
+        self._show_step(facts)
         value_input.focus()
         value_input.selection = Selection(0, len(text))
         self._start_countdown()
 
-    def _show_step(self) -> None:
+    def _show_step(self, facts: StepFacts | None = None) -> None:
+        """Show the step at `index`; only widgets whose text changed are repainted."""
         line = self.line
         if line is None or self.meeting_day is None:
             return
-        facts = step_facts(line.kr, self._check_ins, self.meeting_day)
+        if facts is None:
+            facts = step_facts(line.kr, self._check_ins, self.meeting_day)
         self._facts = facts
         kr, objective = line.kr, line.objective
         done = sum(
@@ -291,20 +307,22 @@ class WalkthroughScreen(OkrScreen):
             for kr_id in self.order
             if (other := self._lines.get(kr_id)) and other.checked_in_this_meeting
         )
-        self.query_one("#walk-position", Static).update(
+        show(
+            self.query_one("#walk-position", Static),
             Content.assemble(
                 (self._team_name(), "bold"),
                 f" · check-in {_day_text(self.meeting_day)}   ",
                 (f"KR {self.index + 1} of {len(self.order)}", "bold $accent"),
                 (f"  · {done} of {len(self.order)} checked in", "$text-muted"),
-            )
+            ),
         )
-        self.query_one("#walk-objective", Static).update(
+        show(
+            self.query_one("#walk-objective", Static),
             Content.assemble(
                 ("Objective ", "$text-muted"),
                 (objective.title, "bold"),
                 (f"  {objective.kind.value} · {objective.level.value}", "$text-muted"),
-            )
+            ),
         )
         pace = line.pace
         gap_points = round(pace.gap * 100)
@@ -334,8 +352,8 @@ class WalkthroughScreen(OkrScreen):
             pace_badge(pace.pace),
             f"   progress {pace.progress:.0%} · expected {pace.expected:.0%} · {gap_text}",
         ]
-        self.query_one("#walk-kr", Static).update(Content.assemble(*kr_parts))
-        self.query_one("#walk-last", Static).update(self._last_text(facts))
+        show(self.query_one("#walk-kr", Static), Content.assemble(*kr_parts))
+        show(self.query_one("#walk-last", Static), self._last_text(facts))
         notice = Content("")
         if facts.this_meeting is not None:
             notice = Content.styled(
@@ -345,7 +363,7 @@ class WalkthroughScreen(OkrScreen):
                 "$warning",
             )
         notice_widget = self.query_one("#walk-notice", Static)
-        notice_widget.update(notice)
+        show(notice_widget, notice)
         notice_widget.display = bool(notice)
         self._show_preview()
         self._show_extras()
@@ -385,19 +403,20 @@ class WalkthroughScreen(OkrScreen):
         line, facts = self.line, self._facts
         preview = self.query_one("#walk-preview", Static)
         if line is None or facts is None:
-            preview.update("")
+            show(preview, Content(""))
             return
         try:
             value = parse_value(self.query_one("#walk-value", Input).value, line.kr.kr_type)
         except ValueInputError:
-            preview.update("")
+            show(preview, Content(""))
             return
         delta = value - facts.last_value
-        preview.update(
+        show(
+            preview,
             Content.styled(
                 f"{value_text(line.kr, value)} ({delta_text(line.kr, delta)} since last meeting)",
                 "$text-muted",
-            )
+            ),
         )
 
     def _show_extras(self) -> None:
@@ -424,7 +443,7 @@ class WalkthroughScreen(OkrScreen):
         if self.parked_topics:
             parts.append((f"Parked topics: {len(self.parked_topics)}", "$text-muted"))
         extras = self.query_one("#walk-extras", Static)
-        extras.update(Content.assemble(*parts))
+        show(extras, Content.assemble(*parts))
         extras.display = bool(parts)
 
     # --- the countdown ------------------------------------------------------------------
@@ -450,13 +469,13 @@ class WalkthroughScreen(OkrScreen):
             text = Content.styled(f"⏱ {minutes}:{rest:02d} left", "$text-muted")
         else:
             text = Content.styled(f"⏱ {minutes}:{rest:02d} over", "$warning")
-        self.query_one("#walk-countdown", Static).update(text)
+        show(self.query_one("#walk-countdown", Static), text)
 
     # --- typing -------------------------------------------------------------------------
 
     @on(Input.Changed, "#walk-value")
     def _value_changed(self) -> None:
-        self.query_one("#walk-value-error", Static).update("")
+        show(self.query_one("#walk-value-error", Static), Content(""))
         self._show_preview()
 
     def _parsed_value(self) -> float | None:
@@ -530,7 +549,7 @@ class WalkthroughScreen(OkrScreen):
 
     def _go(self, index: int) -> None:
         """Open the step at `index`; past the last one the walk ends in the summary."""
-        self.reload()
+        self._load()
         if index >= len(self.order):
             self.action_finish()
             return

@@ -128,6 +128,9 @@ class AtomicJSONStorage(Storage):
         self.meta = meta or {}
         self.read_only = read_only
         self._tables: dict[str, dict[str, Any]] | None = None
+        # Each table's JSON as last saved, while it is unchanged: a check-in save re-encodes the
+        # check-ins, not the audit, meetings and key results beside them.
+        self._encoded: dict[str, bytes] = {}
         self.signature: tuple[int, int, int] | None = None
         self._in_transaction = False
         self._dirty = False
@@ -140,6 +143,7 @@ class AtomicJSONStorage(Storage):
     def reload(self) -> None:
         """Read the file as it is on disk now (it may not exist yet: then no tables)."""
         signature = file_signature(self.path)
+        self._encoded.clear()
         if signature is None:
             self._tables = {META_TABLE: {META_DOC_ID: new_meta(self.kind, **self.meta)}}
         else:
@@ -149,10 +153,16 @@ class AtomicJSONStorage(Storage):
     def changed_on_disk(self) -> bool:
         return file_signature(self.path) != self.signature
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
+    def write(self, data: dict[str, dict[str, Any]], changed: str | None = None) -> None:
+        """Take the tables after a change; `changed` names the one table that changed (the
+        store's table class knows it), else every table is encoded again at the next save."""
         if self.read_only:
             self.reload()
             raise StoreError(self.path, "is read-only")
+        if changed is None:
+            self._encoded.clear()
+        else:
+            self._encoded.pop(changed, None)
         self._tables = data
         if self._in_transaction:
             self._dirty = True
@@ -162,8 +172,7 @@ class AtomicJSONStorage(Storage):
     def _save(self) -> None:
         assert self._tables is not None
         try:
-            payload = orjson.dumps(self._tables, option=orjson.OPT_SORT_KEYS)
-            write_atomically(self.path, payload)
+            write_atomically(self.path, self._payload())
         except BaseException as error:
             # Memory already holds the change; bring it back in line with the disk.
             self.reload()
@@ -174,6 +183,19 @@ class AtomicJSONStorage(Storage):
                 ) from error
             raise
         self.signature = file_signature(self.path)
+
+    def _payload(self) -> bytes:
+        """The file's bytes, exactly as `orjson.dumps(tables, option=OPT_SORT_KEYS)`."""
+        assert self._tables is not None
+        parts = [b"{"]
+        for name in sorted(self._tables):
+            encoded = self._encoded.get(name)
+            if encoded is None:
+                encoded = orjson.dumps(self._tables[name], option=orjson.OPT_SORT_KEYS)
+                self._encoded[name] = encoded
+            parts += (b"," if len(parts) > 1 else b"", orjson.dumps(name), b":", encoded)
+        parts.append(b"}")
+        return b"".join(parts)  # one copy of the megabytes, not one per table and one more
 
     def begin(self) -> None:
         self._in_transaction = True

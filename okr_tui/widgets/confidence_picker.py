@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from okr_tui.domain.models import Confidence
 from okr_tui.widgets.badges import CONFIDENCE_STYLE
+from okr_tui.widgets.updates import show
 
 CONFIDENCE_KEYS = (
     (Confidence.ON_TRACK, "1"),
@@ -96,7 +97,7 @@ class ConfidencePicker(Static, can_focus=True):
     def set(self, confidence: Confidence | None) -> None:
         """Highlight `confidence` (last week's, or this meeting's when correcting)."""
         self.confidence = confidence
-        self.update(self._text())
+        show(self, self._text())
 
     def _text(self) -> Content:
         parts: list[Content | str] = []

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from okr_tui.domain import cadence
 from okr_tui.domain.models import Cycle
+from okr_tui.widgets.updates import show
 
 
 def header_text(
@@ -50,4 +51,4 @@ class CycleHeader(Static):
     def show(
         self, cycle: Cycle | None, team_name: str | None, now: datetime, read_only: bool = False
     ) -> None:
-        self.update(header_text(cycle, team_name, now, read_only))
+        show(self, header_text(cycle, team_name, now, read_only))
