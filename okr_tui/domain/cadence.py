@@ -152,9 +152,15 @@ def current_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
 
 
 def next_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
-    """The first meeting strictly after `now`, or None once the last one has started."""
+    """The first meeting strictly after `now`, or None once the last one has started.
+
+    Only meetings from today on are built as zoned DateTimes (every screen header asks)."""
     moment = _local(cycle, now)
-    return next((m for m in meetings(cycle) if m > moment), None)
+    today = _day(moment)
+    for day in meeting_dates(cycle):
+        if day >= today and (meeting := _meeting_at(cycle, day)) > moment:
+            return meeting
+    return None
 
 
 # --- where we are in the cycle --------------------------------------------------------------
