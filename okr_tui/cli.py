@@ -237,11 +237,15 @@ def run_export(args: argparse.Namespace, clock: Clock) -> int:
 
         from okr_tui.exchange.json_export import write_export
 
-        # The export makes no reference cycles and the process ends after it: the collector
-        # would only walk tens of thousands of fresh documents, over and over (~8% of the time).
+        # The export makes no reference cycles: the collector would only walk tens of
+        # thousands of fresh documents, over and over (~8% of the time). Paused, not left off,
+        # in case main() runs inside a longer-lived process.
         gc.disable()
-        with _output(args.output, args.force) as out:
-            write_export(store, out, cycle_id)
+        try:
+            with _output(args.output, args.force) as out:
+                write_export(store, out, cycle_id)
+        finally:
+            gc.enable()
         return 0
     from okr_tui.exchange import reports
 
