@@ -240,12 +240,14 @@ def run_export(args: argparse.Namespace, clock: Clock) -> int:
         # The export makes no reference cycles: the collector would only walk tens of
         # thousands of fresh documents, over and over (~8% of the time). Paused, not left off,
         # in case main() runs inside a longer-lived process.
+        collecting = gc.isenabled()
         gc.disable()
         try:
             with _output(args.output, args.force) as out:
                 write_export(store, out, cycle_id)
         finally:
-            gc.enable()
+            if collecting:
+                gc.enable()
         return 0
     from okr_tui.exchange import reports
 
