@@ -608,3 +608,33 @@ async def test_keys_typed_in_one_burst_land_where_a_person_means_them(store, mak
         await pilot.pause()
         saved = [c for c in meeting_check_ins(store, cycle.id) if c.kr_id == first]
         assert [(c.value, c.confidence) for c in saved] == [(42.0, Confidence.ON_TRACK)]
+
+
+async def test_keys_right_after_a_confidence_never_save_the_next_key_result(store, make_app):
+    """ "g" then "37" in one burst: the "3" reaches the confidence row before the screen has
+    moved on. It must not save the next key result as off track with its old value."""
+    from textual import events
+
+    cycle = build_team(store, objectives=1, per_objective=2)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys(*[])
+        screen = await start_walk(keys)
+        first = screen.line.kr.id
+        for key, character in [("4", "4"), ("2", "2"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        for key in ["g", "3", "7"]:  # no pause between the keys
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+        saved = meeting_check_ins(store, cycle.id)
+        assert [(c.kr_id, c.value, c.confidence) for c in saved] == [
+            (first, 42.0, Confidence.ON_TRACK)
+        ]
+        assert screen.current_kr_id != first  # on to the next key result, nothing saved there
+        # The next step works as usual once its value is typed.
+        await keys("5", "enter", "2")
+        second = [c for c in meeting_check_ins(store, cycle.id) if c.kr_id != first]
+        assert [(c.value, c.confidence) for c in second] == [(5.0, Confidence.AT_RISK)]

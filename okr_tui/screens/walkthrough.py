@@ -501,12 +501,17 @@ class WalkthroughScreen(OkrScreen):
 
     @on(ConfidencePicker.Chosen)
     def _confidence_chosen(self, event: ConfidencePicker.Chosen) -> None:
+        picker = self.query_one(ConfidencePicker)
         if event.confidence is None:
             self.query_one("#walk-form-error", Static).update(
                 Content("Choose a confidence: 1 on track, 2 at risk, 3 off track.")
             )
+            picker.ready()
             return
+        step = self.index
         self.action_save()
+        if self.index == step and self.app.screen is self:
+            picker.ready()  # refused, still on this key result: the picker chooses again
 
     # --- actions ------------------------------------------------------------------------
 

@@ -93,6 +93,11 @@ class ConfidencePicker(Static, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self.confidence: Confidence | None = None
+        # Set once a choice is posted, until the picker is focused again (the next step) or the
+        # screen says the save did not happen: keys a fast typist sends right after the choice
+        # ("g" then "37" for the next value) reach this picker before the screen has moved on,
+        # and must not save the next key result with "3" as its confidence.
+        self._chosen = False
 
     def set(self, confidence: Confidence | None) -> None:
         """Highlight `confidence` (last week's, or this meeting's when correcting)."""
@@ -114,12 +119,26 @@ class ConfidencePicker(Static, can_focus=True):
         return Content.assemble(*parts)
 
     def action_choose(self, value: str) -> None:
+        if self._chosen:
+            return
         self.confidence = Confidence(value)
         self.update(self._text())
-        self.post_message(self.Chosen(self.confidence))
+        self._post_choice()
 
     def action_keep(self) -> None:
+        if not self._chosen:
+            self._post_choice()
+
+    def _post_choice(self) -> None:
+        self._chosen = True
         self.post_message(self.Chosen(self.confidence))
+
+    def ready(self) -> None:
+        """Take a choice again: the screen did not move on (the save was refused)."""
+        self._chosen = False
+
+    def on_focus(self) -> None:
+        self._chosen = False
 
     def action_move(self, step: int) -> None:
         levels = [confidence for confidence, _ in CONFIDENCE_KEYS]
