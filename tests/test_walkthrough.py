@@ -638,3 +638,35 @@ async def test_keys_right_after_a_confidence_never_save_the_next_key_result(stor
         await keys("5", "enter", "2")
         second = [c for c in meeting_check_ins(store, cycle.id) if c.kr_id != first]
         assert [(c.value, c.confidence) for c in second] == [(5.0, Confidence.AT_RISK)]
+
+
+async def test_a_refused_save_stays_on_its_key_result_and_the_confidence_key_works_again(
+    store, make_app, monkeypatch
+):
+    """A save the disk refuses (full, gone) shows the error on the step; once the cause is gone,
+    the same confidence key saves it (the confidence row takes a choice again)."""
+    from okr_tui.store.errors import StoreError
+
+    cycle = build_team(store, objectives=1, per_objective=2)
+    app = make_app(store)
+    real_add = store.add_check_in
+
+    def disk_full(check_in):
+        raise StoreError(store.folder, "could not be saved (No space left on device)")
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        first = screen.current_kr_id
+        monkeypatch.setattr(store, "add_check_in", disk_full)
+        await keys("4", "2", "enter", "g")
+        assert screen.current_kr_id == first
+        assert "No space left on device" in str(screen.query_one("#walk-form-error").content)
+        assert meeting_check_ins(store, cycle.id) == []
+        monkeypatch.setattr(store, "add_check_in", real_add)
+        await keys("g")
+        saved = meeting_check_ins(store, cycle.id)
+        assert [(c.kr_id, c.value, c.confidence) for c in saved] == [
+            (first, 42.0, Confidence.ON_TRACK)
+        ]
+        assert screen.current_kr_id != first
