@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from textual.binding import Binding
 from textual.content import Content
@@ -111,18 +112,6 @@ class BoardOption(Option):
         return self._prompt
 
 
-def _team_heading(name: str) -> Callable[[], Content]:
-    return lambda: Content.styled(f" {name} ", "bold reverse")
-
-
-def _objective_builder(block: ObjectiveBlock, parent: Objective | None) -> Callable[[], Content]:
-    return lambda: objective_text(block, parent)
-
-
-def _key_result_builder(line: KeyResultLine) -> Callable[[], Content]:
-    return lambda: key_result_text(line)
-
-
 @dataclass(frozen=True)
 class TeamSection:
     """One team's part of the board (team None: company objectives)."""
@@ -157,14 +146,15 @@ class ObjectiveBoard(OptionList):
         for section in sections:
             if options:
                 options.append(None)
-            options.append(BoardOption(_team_heading(section.name), TEAM_LINES, disabled=True))
+            heading = partial(Content.styled, f" {section.name} ", "bold reverse")
+            options.append(BoardOption(heading, TEAM_LINES, disabled=True))
             for block in section.blocks:
                 parent = parents.get(block.objective.parent_id or "")
-                build = _objective_builder(block, parent)
+                build = partial(objective_text, block, parent)
                 options.append(BoardOption(build, OBJECTIVE_LINES, disabled=True))
                 options += [
                     BoardOption(
-                        _key_result_builder(line), KEY_RESULT_LINES, f"{KR_PREFIX}{line.kr.id}"
+                        partial(key_result_text, line), KEY_RESULT_LINES, f"{KR_PREFIX}{line.kr.id}"
                     )
                     for line in block.lines
                 ]
