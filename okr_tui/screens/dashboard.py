@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from okr_tui.domain import board
 from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.objective_board import ObjectiveBoard, TeamSection
 
 
@@ -62,7 +63,7 @@ class DashboardScreen(OkrScreen):
         yield CycleHeader()
         yield Static(id="empty")
         yield ObjectiveBoard(id="board")
-        yield Footer()
+        yield KeyFooter()
 
     def action_back(self) -> None:
         """The dashboard is home: escape does nothing here."""

@@ -21,9 +21,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.key_footer import KeyFooter
 
 ResultType = TypeVar("ResultType")
 
@@ -174,7 +175,7 @@ class FormScreen(ModalScreen[ResultType]):
             yield Static(
                 Content("Enter or ctrl+s saves · Esc cancels without saving"), id="form-hint"
             )
-        yield Footer()
+        yield KeyFooter()
 
     def form_title(self) -> str:
         return self.FORM_TITLE

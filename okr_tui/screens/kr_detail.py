@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from okr_tui.domain import board, progress
 from okr_tui.domain.models import (
@@ -37,6 +37,7 @@ from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badg
 from okr_tui.widgets.burn_up_chart import BurnUpChart, chart_data
 from okr_tui.widgets.confidence_history import ConfidenceHistory, ConfidencePoint
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 
 CHECK_IN_COLUMNS = (
     ("Meeting", "meeting", None),
@@ -98,7 +99,7 @@ class KeyResultDetailScreen(OkrScreen):
             yield Static(id="actions")
             yield Static(Content("Audit log"), classes="section-title")
             yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for table_id, columns in (("#check-ins", CHECK_IN_COLUMNS), ("#audit", AUDIT_COLUMNS)):

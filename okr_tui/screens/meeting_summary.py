@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from okr_tui import paths
 from okr_tui.domain.models import Meeting
@@ -30,6 +30,7 @@ from okr_tui.screens.base import OkrScreen
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 
 Part = Content | str | tuple[str, str]
 
@@ -137,7 +138,7 @@ class MeetingSummaryScreen(OkrScreen):
             yield Static(id="summary-people")
             for index in range(7):
                 yield Static(id=f"summary-section-{index}", classes="summary-section")
-        yield Footer()
+        yield KeyFooter()
 
     def _team_name(self) -> str:
         if self.settings.team_id is None:

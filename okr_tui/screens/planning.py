@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from okr_tui.domain import lint
@@ -32,6 +32,7 @@ from okr_tui.screens.cycle_form import WEEKDAYS
 from okr_tui.screens.form import FormScreen
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.plan_check import PlanCheck
 
 NodeData = tuple[str, str | None]  # ("team" | "objective" | "kr", id)
@@ -202,7 +203,7 @@ class PlanningScreen(OkrScreen):
             tree.auto_expand = False
             yield tree
             yield PlanCheck(id="plan-check")
-        yield Footer()
+        yield KeyFooter()
 
     # --- reading --------------------------------------------------------------------------
 

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from okr_tui.domain.models import CycleState, Retrospective
 from okr_tui.screens.base import OkrScreen
 from okr_tui.screens.form import validation_message
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 
 COLUMNS = (
     ("keep_doing", "Continue", "what worked"),
@@ -65,7 +66,7 @@ class RetrospectiveScreen(OkrScreen):
         error = Static("", id="retro-error", classes="field-error")
         error.display = False
         yield error
-        yield Footer()
+        yield KeyFooter()
 
     def reload(self) -> None:
         cycle = self.cycle

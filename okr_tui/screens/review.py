@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from okr_tui.domain import board
 from okr_tui.domain import progress as progress_math
@@ -33,6 +33,7 @@ from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 
 TREND_LENGTH = 5
 CONFIDENCE_SYMBOL = {Confidence.ON_TRACK: "●", Confidence.AT_RISK: "◐", Confidence.OFF_TRACK: "○"}
@@ -123,7 +124,7 @@ class ReviewScreen(OkrScreen):
         yield Static(id="review-intro")
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="review-summary")
-        yield Footer()
+        yield KeyFooter()
 
     # --- reading ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from okr_tui.domain import carry_over, progress
 from okr_tui.domain.models import (
@@ -30,6 +30,7 @@ from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.review import decision_author, one_line, theme_style
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 
 BAND_COLOUR = {
     progress.Band.GREEN: "success",
@@ -128,7 +129,7 @@ class ScoringScreen(OkrScreen):
         yield Static(id="scoring-intro")
         yield DataTable(id="scoring-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="scoring-summary")
-        yield Footer()
+        yield KeyFooter()
 
     # --- reading ------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from textual.content import Content
 from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
 from okr_tui.domain import board, cadence
@@ -50,6 +50,7 @@ from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge
 from okr_tui.widgets.confidence_picker import ConfidencePicker
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.updates import show
 
 
@@ -188,7 +189,7 @@ class WalkthroughScreen(OkrScreen):
                 yield ConfidencePicker(id="walk-confidence")
             yield Static("", id="walk-form-error", classes="field-error")
             yield Static(id="walk-extras")
-        yield Footer()
+        yield KeyFooter()
 
     # --- data -------------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     RadioButton,
@@ -28,6 +27,7 @@ from okr_tui.domain.models import CycleState, Team
 from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, walk_lines
 from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.cycle_header import CycleHeader
+from okr_tui.widgets.key_footer import KeyFooter
 
 MAX_TIMEBOX_MINUTES = 120
 
@@ -111,7 +111,7 @@ class WalkthroughSetupScreen(OkrScreen):
             yield Button(
                 Content("Start the check-in  (Enter)"), id="setup-start", variant="primary"
             )
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await super().on_mount()

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from okr_tui.screens.base import OkrScreen
+from okr_tui.widgets.key_footer import KeyFooter
 
 WELCOME = (
     "Run your weekly OKR check-in from this screen.\n"
@@ -46,7 +47,7 @@ class WelcomeScreen(OkrScreen):
             yield Button("Import a JSON export  (i)", id="import")
             yield Input(placeholder="Path to an okr-tui JSON export, then Enter", id="import-path")
             yield Label("", id="import-error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-path").display = False
