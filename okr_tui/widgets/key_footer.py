@@ -59,9 +59,12 @@ class KeyFooter(Footer):
         return keys, palette
 
     def compose(self) -> ComposeResult:
-        """The same widgets Textual's Footer.compose yields for a non-compact footer."""
-        if not self._bindings_ready:
-            return
+        """The same widgets Textual's Footer.compose yields for a non-compact footer.
+
+        Textual's Footer shows no keys until the screen first reports its bindings, then mounts
+        them all and lays the screen out again; this one shows the keys known when it is
+        composed, and that report rebuilds them only if they changed.
+        """
         self._shown = self._keys()
         keys, palette = self._shown
         by_action: defaultdict[str, list[ShownKey]] = defaultdict(list)
