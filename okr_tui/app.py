@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from okr_tui.config import Settings
+from okr_tui.config import default_settings
 from okr_tui.domain.models import Cycle, Team
 from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.store.store import OkrStore
@@ -62,7 +62,7 @@ class OkrApp(App[None]):
         self.cursor_blink = cursor_blink
         self.clock = store.clock
         self._requested_theme = theme
-        self.settings = Settings()  # read from the config file in on_mount
+        self.settings = default_settings()  # read from the config file in on_mount
         self._settings_ok = True  # False: the file has problems, so never write over it
         self._remember_theme = False  # True once start-up has applied the theme
         current = store.current_cycle()

@@ -44,7 +44,8 @@ def _keymap(value: dict[str, str]) -> dict[str, str]:
 class Settings(BaseModel):
     """What the config file may hold. Every field has a default, so an empty file is valid."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Built on first validation: with no config file the app never validates one.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     theme: Annotated[str, AfterValidator(_theme_name)] | None = Field(
         default=None, description="Theme name; none means the default (okr-dark)"
@@ -53,6 +54,12 @@ class Settings(BaseModel):
     keymap: Annotated[dict[str, str], AfterValidator(_keymap)] = Field(
         default_factory=dict, description="Binding id -> keys, e.g. 'dashboard.check_in' = 'i'"
     )
+
+
+def default_settings() -> Settings:
+    """The settings when nothing was chosen: the defaults need no validation, and building
+    the validator would cost every start-up without a config file a few milliseconds."""
+    return Settings.model_construct()
 
 
 def _describe(error: ValidationError) -> str:
@@ -76,21 +83,27 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings(), []
+        return default_settings(), []
     except OSError as error:
-        return Settings(), [f"Config file {path} cannot be read ({error.strerror or error})"]
+        return default_settings(), [
+            f"Config file {path} cannot be read ({error.strerror or error})"
+        ]
     if len(raw) > MAX_CONFIG_BYTES:
-        return Settings(), [f"Config file {path} is larger than {MAX_CONFIG_BYTES // 1000} kB"]
+        return default_settings(), [
+            f"Config file {path} is larger than {MAX_CONFIG_BYTES // 1000} kB"
+        ]
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return Settings(), [f"Config file {path} is not UTF-8 text; using the defaults"]
+        return default_settings(), [f"Config file {path} is not UTF-8 text; using the defaults"]
     except tomllib.TOMLDecodeError as error:
-        return Settings(), [f"Config file {path} is not valid TOML ({error}); using the defaults"]
+        return default_settings(), [
+            f"Config file {path} is not valid TOML ({error}); using the defaults"
+        ]
     try:
         return Settings.model_validate(data), []
     except ValidationError as error:
-        return Settings(), [f"Config file {path}: {_describe(error)}; using the defaults"]
+        return default_settings(), [f"Config file {path}: {_describe(error)}; using the defaults"]
 
 
 def _toml_string(text: str) -> str:
