@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+from textual.widgets import Input
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.models import (
@@ -610,9 +611,10 @@ async def test_keys_typed_in_one_burst_land_where_a_person_means_them(store, mak
         assert [(c.value, c.confidence) for c in saved] == [(42.0, Confidence.ON_TRACK)]
 
 
-async def test_keys_right_after_a_confidence_never_save_the_next_key_result(store, make_app):
-    """ "g" then "37" in one burst: the "3" reaches the confidence row before the screen has
-    moved on. It must not save the next key result as off track with its old value."""
+async def test_keys_typed_right_after_a_confidence_key_go_into_the_next_value(store, make_app):
+    """ "g" then "37" in one burst: "g" saves on track and moves on before the next key is
+    routed, so "37" replaces the next key result's suggested value instead of reaching the
+    confidence row (where "3" would mean off track)."""
     from textual import events
 
     cycle = build_team(store, objectives=1, per_objective=2)
@@ -633,11 +635,39 @@ async def test_keys_right_after_a_confidence_never_save_the_next_key_result(stor
         assert [(c.kr_id, c.value, c.confidence) for c in saved] == [
             (first, 42.0, Confidence.ON_TRACK)
         ]
-        assert screen.current_kr_id != first  # on to the next key result, nothing saved there
-        # The next step works as usual once its value is typed.
-        await keys("5", "enter", "2")
+        assert screen.current_kr_id != first
+        assert screen.query_one("#walk-value", Input).value == "37"
+        await keys("enter", "2")
         second = [c for c in meeting_check_ins(store, cycle.id) if c.kr_id != first]
-        assert [(c.value, c.confidence) for c in second] == [(5.0, Confidence.AT_RISK)]
+        assert [(c.value, c.confidence) for c in second] == [(37.0, Confidence.AT_RISK)]
+
+
+async def test_a_whole_walk_typed_in_one_burst_saves_every_key_result(store, make_app):
+    """A facilitator who knows the numbers types the walk without waiting for the screen:
+    value, Enter, confidence key, for each key result, all in one burst."""
+    from textual import events
+
+    cycle = build_team(store, objectives=1, per_objective=3)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys(*[])
+        screen = await start_walk(keys)
+        order = list(screen.order)
+        typed = [("12", "g"), ("7", "y"), ("30", "r")]
+        for value, confidence in typed:
+            for character in value:
+                app.post_message(events.Key(character, character))
+            app.post_message(events.Key("enter", "\r"))
+            app.post_message(events.Key(confidence, confidence))
+        for _ in range(6):
+            await pilot.pause()
+        saved = {c.kr_id: (c.value, c.confidence) for c in meeting_check_ins(store, cycle.id)}
+        assert saved == {
+            order[0]: (12.0, Confidence.ON_TRACK),
+            order[1]: (7.0, Confidence.AT_RISK),
+            order[2]: (30.0, Confidence.OFF_TRACK),
+        }
 
 
 async def test_a_refused_save_stays_on_its_key_result_and_the_confidence_key_works_again(

@@ -14,6 +14,7 @@ saving one that already has a check-in records a correction.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from pydantic import ValidationError
@@ -31,7 +32,7 @@ from textual.widgets.input import Selection
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
-from okr_tui.domain.models import Action, CheckIn, KrType
+from okr_tui.domain.models import Action, CheckIn, Confidence, KrType
 from okr_tui.domain.progress import delta_text, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
@@ -290,7 +291,9 @@ class WalkthroughScreen(OkrScreen):
         for error_id in ("#walk-value-error", "#walk-form-error"):
             show(self.query_one(error_id, Static), Content(""))
         self._show_step(facts)
-        value_input.focus()
+        # set_focus, not focus(): focus() is deferred, and the keys typed right after a
+        # confidence key ("g37") must reach the next value, not the confidence row.
+        self.set_focus(value_input)
         value_input.selection = Selection(0, len(text))
         self._start_countdown()
 
@@ -491,28 +494,45 @@ class WalkthroughScreen(OkrScreen):
             value_input.focus()
             return None
 
-    def action_field_done(self) -> None:
+    async def _fields_caught_up(self) -> None:
+        """Wait until the step's fields have handled the keys already sent to them.
+
+        Enter and the confidence keys are priority bindings, handled as they arrive, while the
+        keys before them may still wait in a field's queue: "42⏎g" in one burst must read 42.
+        """
+        settled = []
+        for field_id in STEP_FIELDS:
+            done = asyncio.Event()
+            self.query_one(f"#{field_id}", Input).call_later(done.set)
+            settled.append(done)
+        for done in settled:
+            await done.wait()
+
+    async def action_field_done(self) -> None:
         """Enter in any field: the value must read, then the confidence step saves."""
         if self.focused is None or self.focused.id not in STEP_FIELDS:
             raise SkipAction()
+        await self._fields_caught_up()
         if self._parsed_value() is not None:
             # set_focus, not focus(): focus() is deferred, so a key already on its way would
             # still land in the field.
             self.set_focus(self.query_one(ConfidencePicker))
 
-    @on(ConfidencePicker.Chosen)
-    def _confidence_chosen(self, event: ConfidencePicker.Chosen) -> None:
+    async def action_confidence(self, value: str) -> None:
+        """A confidence key (bound in the confidence row): choose it and save."""
         picker = self.query_one(ConfidencePicker)
-        if event.confidence is None:
-            self.query_one("#walk-form-error", Static).update(
-                Content("Choose a confidence: 1 on track, 2 at risk, 3 off track.")
-            )
-            picker.ready()
-            return
-        step = self.index
+        if self.focused is not picker:
+            raise SkipAction()
+        await self._fields_caught_up()
+        picker.set(Confidence(value))
         self.action_save()
-        if self.index == step and self.app.screen is self:
-            picker.ready()  # refused, still on this key result: the picker chooses again
+
+    async def action_keep_confidence(self) -> None:
+        """Enter in the confidence row: save with the confidence shown."""
+        if self.focused is not self.query_one(ConfidencePicker):
+            raise SkipAction()
+        await self._fields_caught_up()
+        self.action_save()
 
     # --- actions ------------------------------------------------------------------------
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Static
 
 from okr_tui.domain.models import Confidence
@@ -21,34 +18,44 @@ CONFIDENCE_KEYS = (
 
 
 class ConfidencePicker(Static, can_focus=True):
-    """The three confidence levels: one key chooses and saves; Enter saves the one shown."""
+    """The three confidence levels: one key chooses and saves; Enter saves the one shown.
+
+    The keys that save are priority bindings to the screen's actions, so the save and the move
+    to the next key result happen while the key is being routed, before the next key is: a fast
+    "g37" saves on track and types 37 into the next value. (Through the picker's own bindings
+    and a message, "3" and "7" reached the picker before the screen had moved on.)
+    """
 
     BINDINGS = [
         Binding(
             "1,g",
-            "choose('on_track')",
+            "screen.confidence('on_track')",
             "On track",
+            priority=True,
             id="walkthrough.on_track",
             tooltip="Confidence: on track (green)",
         ),
         Binding(
             "2,y",
-            "choose('at_risk')",
+            "screen.confidence('at_risk')",
             "At risk",
+            priority=True,
             id="walkthrough.at_risk",
             tooltip="Confidence: at risk (yellow)",
         ),
         Binding(
             "3,r",
-            "choose('off_track')",
+            "screen.confidence('off_track')",
             "Off track",
+            priority=True,
             id="walkthrough.off_track",
             tooltip="Confidence: off track (red)",
         ),
         Binding(
             "enter",
-            "keep",
+            "screen.keep_confidence",
             "Keep",
+            priority=True,
             id="walkthrough.keep_confidence",
             tooltip="Keep the confidence shown (last week's) and save",
         ),
@@ -84,23 +91,12 @@ class ConfidencePicker(Static, can_focus=True):
         ),
     ]
 
-    @dataclass
-    class Chosen(Message):
-        """A confidence was picked (or kept): the screen saves the check-in."""
-
-        confidence: Confidence | None
-
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self.confidence: Confidence | None = None
-        # Set once a choice is posted, until the picker is focused again (the next step) or the
-        # screen says the save did not happen: keys a fast typist sends right after the choice
-        # ("g" then "37" for the next value) reach this picker before the screen has moved on,
-        # and must not save the next key result with "3" as its confidence.
-        self._chosen = False
 
     def set(self, confidence: Confidence | None) -> None:
-        """Highlight `confidence` (last week's, or this meeting's when correcting)."""
+        """Highlight `confidence` (last week's, this meeting's when correcting, or a key's)."""
         self.confidence = confidence
         show(self, self._text())
 
@@ -118,30 +114,7 @@ class ConfidencePicker(Static, can_focus=True):
         parts.append(Content.styled(hint, "$text-muted"))
         return Content.assemble(*parts)
 
-    def action_choose(self, value: str) -> None:
-        if self._chosen:
-            return
-        self.confidence = Confidence(value)
-        self.update(self._text())
-        self._post_choice()
-
-    def action_keep(self) -> None:
-        if not self._chosen:
-            self._post_choice()
-
-    def _post_choice(self) -> None:
-        self._chosen = True
-        self.post_message(self.Chosen(self.confidence))
-
-    def ready(self) -> None:
-        """Take a choice again: the screen did not move on (the save was refused)."""
-        self._chosen = False
-
-    def on_focus(self) -> None:
-        self._chosen = False
-
     def action_move(self, step: int) -> None:
         levels = [confidence for confidence, _ in CONFIDENCE_KEYS]
         index = levels.index(self.confidence) if self.confidence in levels else -step
-        self.confidence = levels[(index + step) % len(levels)]
-        self.update(self._text())
+        self.set(levels[(index + step) % len(levels)])
