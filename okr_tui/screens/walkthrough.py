@@ -499,12 +499,16 @@ class WalkthroughScreen(OkrScreen):
 
         Enter and the confidence keys are priority bindings, handled as they arrive, while the
         keys before them may still wait in a field's queue: "42⏎g" in one burst must read 42.
+        A field takes a key off its queue and applies it without pausing, so a field with an
+        empty queue has nothing pending, and a step at typing speed does not wait at all.
         """
         settled = []
         for field_id in STEP_FIELDS:
-            done = asyncio.Event()
-            self.query_one(f"#{field_id}", Input).call_later(done.set)
-            settled.append(done)
+            field = self.query_one(f"#{field_id}", Input)
+            if field.message_queue_size:
+                done = asyncio.Event()
+                field.call_later(done.set)
+                settled.append(done)
         for done in settled:
             await done.wait()
 
