@@ -5,15 +5,23 @@ No test depends on today's date: every store and app here runs on `CLOCK_AT`.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from okr_tui.domain.clock import FixedClock
 from okr_tui.store.store import OkrStore
 
 CLOCK_AT = "2026-11-23T10:00:00Z"  # Monday of week 8 of 2026-Q4, after that morning's meeting
+
+# Property tests try the same examples on every run, so a CI run cannot fail at random and a
+# failure reproduces; `HYPOTHESIS_PROFILE=explore python -m pytest` searches fresh ones.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)
