@@ -39,6 +39,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import threading
 import time
@@ -616,9 +617,10 @@ def main(argv: list[str] | None = None) -> int:
     quarters = (1, 8) if args.quick else (1, 8, 32)
     stores = {f"{q}q": ensure_store(Size(q), log=log) for q in quarters}
     big = {label: folder for label, folder in stores.items() if label != "1q"}
-    scratch = OUT / "scratch"
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
+    # A scratch folder of this run's own: two runs at once (two checkouts linking the same
+    # benchmarks/out) must not delete each other's store copies.
+    OUT.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=OUT))
     try:
         if "startup" in chosen:
             bench_startup(report, big, runs, scratch)
