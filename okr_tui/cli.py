@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import secrets
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -218,7 +219,13 @@ def _complete_file(path: Path) -> Iterator[BinaryIO]:
     final = Path(os.path.realpath(path))  # through a symlink, as writing in place would
     temp = final.with_name(f".{final.name}.tmp-{secrets.token_hex(4)}")
     try:
+        previous_mode = stat.S_IMODE(final.stat().st_mode)
+    except OSError:
+        previous_mode = None  # a new file: the default permissions, as open() gives
+    try:
         with open(temp, "xb") as handle:
+            if previous_mode is not None and hasattr(os, "fchmod"):  # not on Windows
+                os.fchmod(handle.fileno(), previous_mode)  # a replaced file keeps its readers
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

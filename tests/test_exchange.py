@@ -240,6 +240,24 @@ def test_force_replaces_the_file_and_writes_through_a_symlink(
     assert [path.name for path in real.parent.iterdir()] == ["okr.json"]
 
 
+def test_force_keeps_the_permissions_of_the_file_it_replaces(
+    demo_store: OkrStore, tmp_path: Path
+) -> None:
+    """An export kept private (0600) or shared with a group (0640) stays so when replaced."""
+    home = tmp_path / "home"
+    export_file = tmp_path / "okr.json"
+    export_file.write_text("old", encoding="utf-8")
+    export_file.chmod(0o640)
+
+    result = okr(
+        "--db", str(demo_store.folder), "export", "-o", str(export_file), "--force", home=home
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert export_file.read_text(encoding="utf-8") == export_json(demo_store)
+    assert export_file.stat().st_mode & 0o777 == 0o640
+
+
 @pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
 @pytest.mark.parametrize("stdout", ["pipe", "file"])
 def test_export_to_dev_stdout_writes_into_stdout(
