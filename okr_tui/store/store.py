@@ -29,7 +29,7 @@ from collections.abc import (
 )
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -602,7 +602,7 @@ class OkrStore:
         """A cycle's check-ins in meeting order: all, one key result's, or those of `kr_ids`
         (a walk step needs a dozen key results of thousands: they are looked up, not filtered)."""
         check_ins = self._read_where(self._cycle_file(cycle_id), CheckIn, "kr_id", kr_id, kr_ids)
-        return sorted(check_ins, key=lambda ci: (ci.meeting_date, ci.recorded_at))
+        return sorted(check_ins, key=attrgetter("meeting_date", "recorded_at"))
 
     def add_check_in(self, check_in: CheckIn) -> CheckIn:
         """Append a check-in; if the KR already has one for that meeting, this one corrects it.
