@@ -237,7 +237,8 @@ class FormScreen(ModalScreen[ResultType]):
         """Messages at their fields (user text inside is shown as data); focus the first."""
         first: Widget | None = None
         for name, message in errors.items():
-            labels = self.query(f"#{name}-error")
+            # "form" is the form-wide line (its label is #form-error too, but it has no field).
+            labels = self.query(f"#{name}-error") if name != "form" else None
             if not labels:
                 self._errors["form"] = message
                 self.query_one("#form-error", Label).update(Content(message))
