@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from screen_reading import screen_text
 from textual import events
 from textual.widgets import Input, Select
 
@@ -26,6 +27,7 @@ from okr_tui.screens.cycle_form import CycleFormScreen, suggested_cycle
 from okr_tui.screens.key_result_form import KeyResultFormScreen
 from okr_tui.screens.objective_form import ObjectiveFormScreen
 from okr_tui.screens.planning import PlanningScreen, RetireScreen
+from okr_tui.store.store import OkrStore
 from okr_tui.widgets.plan_check import PlanCheck
 
 HOSTILE = ("[bold]Grow[/]", "[@click=app.quit]x[/]", "50% [x]")
@@ -445,6 +447,62 @@ async def test_editing_a_target_keeps_old_new_and_reason_in_the_audit(demo_store
         assert (entry.old, entry.new) == (500.0, 450.0)
         assert entry.reason == "Two enterprise deals slipped to Q1"
         assert screen.highlighted() == ("kr", kr.id)
+
+
+async def test_an_edit_is_refused_when_the_key_result_changed_elsewhere_meanwhile(
+    demo_store, make_app
+):
+    """While the form is open, someone else (another okr window, the CLI) changes the key
+    result: saving says so at the form and keeps their change instead of undoing it."""
+    cycle = demo_store.find_cycle("2026-Q4")
+    kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_planning(pilot)
+        await move_to(pilot, screen, "kr", kr.id)
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, KeyResultFormScreen)
+        other_process = OkrStore(demo_store.folder, demo_store.clock)
+        other_process.save_key_result(kr.model_copy(update={"owner": "Bo"}))
+        await fill(pilot, "target", "450")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form  # still open, nothing lost
+        assert "changed elsewhere since you opened it" in form.errors_shown["form"]
+        assert "changed elsewhere" in screen_text(app)
+        stored = OkrStore(demo_store.folder, demo_store.clock).key_result(cycle.id, kr.id)
+        assert (stored.owner, stored.target) == ("Bo", 500.0)
+
+
+async def test_a_save_the_disk_refuses_keeps_the_form_open_with_the_reason(
+    demo_store, make_app, monkeypatch
+):
+    from okr_tui.store.errors import StoreError
+
+    cycle = demo_store.find_cycle("2026-Q4")
+    kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+
+    def disk_full(*args, **kwargs):
+        raise StoreError(demo_store.folder, "could not be saved (No space left on device)")
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_planning(pilot)
+        await move_to(pilot, screen, "kr", kr.id)
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        monkeypatch.setattr(demo_store, "save_key_result", disk_full)
+        await fill(pilot, "target", "450")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.errors_shown == {
+            "form": "Not saved: could not be saved (No space left on device)"
+        }
+        assert "No space left on device" in screen_text(app)
 
 
 async def test_retire_a_key_result_with_a_reason(demo_store, make_app, clock):

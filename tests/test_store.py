@@ -450,6 +450,32 @@ def test_key_result_and_objective_edits_are_audited(planned: OkrStore) -> None:
     ]
 
 
+def test_an_edit_over_a_change_made_elsewhere_is_refused_and_saves_nothing(
+    planned: OkrStore,
+) -> None:
+    """Two okr processes on one store: an edit based on the key result as it was read is
+    refused once the other process changed it, instead of silently undoing that change."""
+    opened = planned.key_result("cycle-q4", "kr-signups")
+    objective = planned.objectives("cycle-q4")[0]
+    elsewhere = _reopen(planned)  # another process
+    elsewhere.save_key_result(opened.model_copy(update={"target": 300}), author="Bo")
+    elsewhere.save_objective(objective.model_copy(update={"owner": "Bo"}))
+
+    with pytest.raises(RuleViolation, match="changed elsewhere since you opened it"):
+        planned.save_key_result(opened.model_copy(update={"owner": "Ana"}), expected=opened)
+    with pytest.raises(RuleViolation, match="objective was changed elsewhere"):
+        planned.save_objective(objective.model_copy(update={"title": "x"}), expected=objective)
+
+    reopened = _reopen(planned)
+    assert reopened.key_result("cycle-q4", "kr-signups").target == 300
+    assert reopened.key_result("cycle-q4", "kr-signups").owner == opened.owner
+    assert reopened.objectives("cycle-q4")[0].title == "Grow"
+    # Read again, the same edit saves.
+    current = planned.key_result("cycle-q4", "kr-signups")
+    planned.save_key_result(current.model_copy(update={"owner": "Ana"}), expected=current)
+    assert _reopen(planned).key_result("cycle-q4", "kr-signups").owner == "Ana"
+
+
 def test_a_review_decision_audits_the_key_result_change(planned: OkrStore) -> None:
     planned.record_review_decision(
         ReviewDecision(

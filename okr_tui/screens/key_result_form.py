@@ -154,4 +154,6 @@ class KeyResultFormScreen(FormScreen[str]):
             self.show_errors(errors)
             return None
         reason = self.text("reason").strip() if self.editing is not None else ""
-        return self.save_through(lambda: self.store.save_key_result(kr, reason=reason), FIELDS)
+        return self.save_through(
+            lambda: self.store.save_key_result(kr, reason=reason, expected=self.editing), FIELDS
+        )

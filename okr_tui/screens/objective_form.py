@@ -140,7 +140,7 @@ class ObjectiveFormScreen(FormScreen[str]):
             self.show_errors(validation_errors(error, FIELDS, fallback="title"))
             return None
         return self.save_through(
-            lambda: self.store.save_objective(objective),
+            lambda: self.store.save_objective(objective, expected=self.editing),
             FIELDS,
             rule_field=lambda message: (
                 "parent_id" if "align" in message or "loop" in message else "form"

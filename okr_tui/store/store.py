@@ -520,14 +520,22 @@ class OkrStore:
         raise RuleViolation(f"no key result with id {kr_id!r} in an open cycle")
 
     def save_objective(
-        self, objective: Objective, *, author: str = "", reason: str = ""
+        self,
+        objective: Objective,
+        *,
+        author: str = "",
+        reason: str = "",
+        expected: Objective | None = None,
     ) -> Objective:
+        """Create or change an objective. `expected`: the objective as the editor read it; if
+        it has changed on disk since (another okr, the CLI), nothing is saved."""
         cycle_file = self._writable_cycle_file(objective.cycle_id)
         if objective.parent_id is not None:
             self._check_parent(objective)
         if objective.team_id is not None:
             self.team(objective.team_id)
         with self._writing(cycle_file):
+            self._check_unchanged(cycle_file, expected)
             self._audit_change(cycle_file, objective, author, reason)
             return cycle_file.put(objective, "objectives")
 
@@ -544,13 +552,48 @@ class OkrStore:
             seen.add(parent_id)
             parent_id = parent.parent_id
 
-    def save_key_result(self, kr: KeyResult, *, author: str = "", reason: str = "") -> KeyResult:
+    def save_key_result(
+        self,
+        kr: KeyResult,
+        *,
+        author: str = "",
+        reason: str = "",
+        expected: KeyResult | None = None,
+    ) -> KeyResult:
+        """Create or change a key result. `expected`: the key result as the editor read it; if
+        it has changed on disk since (another okr, the CLI), nothing is saved."""
         cycle_file = self._writable_cycle_file(kr.cycle_id)
         if not any(o.id == kr.objective_id for o in self.objectives(kr.cycle_id)):
             raise RuleViolation(f"no objective with id {kr.objective_id!r} in this cycle")
         with self._writing(cycle_file):
+            self._check_unchanged(cycle_file, expected)
             self._audit_change(cycle_file, kr, author, reason)
             return cycle_file.put(kr, "key_results")
+
+    def _check_unchanged(
+        self, cycle_file: _StoreFile, expected: Objective | KeyResult | None
+    ) -> None:
+        """Refuse to save over a change made elsewhere since the editor read `expected` (inside
+        a write: the file has just been re-read under the lock), rather than lose it."""
+        if expected is None:
+            return
+        stored = next(
+            (
+                m
+                for m in cycle_file.models(type(expected), CYCLE_TABLES[type(expected)])
+                if m.id == expected.id
+            ),
+            None,
+        )
+        if stored == expected:
+            return
+        noun = "key result" if isinstance(expected, KeyResult) else "objective"
+        if stored is None:
+            raise RuleViolation(f"this {noun} was deleted elsewhere since you opened it")
+        raise RuleViolation(
+            f"this {noun} was changed elsewhere since you opened it (another okr window or "
+            "the command line); nothing saved: leave with escape and open it again"
+        )
 
     def _writable_cycle_file(self, cycle_id: str) -> _StoreFile:
         cycle = self.cycle(cycle_id)
