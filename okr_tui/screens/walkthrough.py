@@ -15,6 +15,7 @@ saving one that already has a check-in records a correction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import date
 
 from pydantic import ValidationError
@@ -509,8 +510,10 @@ class WalkthroughScreen(OkrScreen):
                 done = asyncio.Event()
                 field.call_later(done.set)
                 settled.append(done)
-        for done in settled:
-            await done.wait()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(1):  # never hang the app on a field that stopped
+                for done in settled:
+                    await done.wait()
 
     async def action_field_done(self) -> None:
         """Enter in any field: the value must read, then the confidence step saves."""
