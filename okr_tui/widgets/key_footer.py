@@ -5,7 +5,8 @@ is one: three rebuilds while the dashboard opens, two per walkthrough step, thou
 shown are mostly the same. Each key it mounts also restyles itself twice (its `compact`
 reactive adds and then removes a class). This footer compares the keys it would show with the
 ones it shows and rebuilds only when they differ, and its keys start in the footer's style.
-It looks exactly like Textual's Footer (the snapshot tests hold it to that).
+It looks exactly like Textual's Footer (the snapshot tests hold it to that); `compose` follows
+Textual's Footer.compose, so compare the two when the pinned Textual version changes.
 """
 
 from __future__ import annotations
