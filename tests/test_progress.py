@@ -32,6 +32,7 @@ from okr_tui.domain.progress import (
     objective_progress,
     objective_score,
     pace,
+    pace_words,
     progress,
     rollup_confidence,
     round_score,
@@ -229,6 +230,25 @@ def test_pace_of_stay_above_and_below_is_holding_or_behind() -> None:
 
 def test_pace_labels_read_as_words() -> None:
     assert [p.label for p in Pace] == ["ahead", "on track", "behind"]
+
+
+def test_pace_words_measure_points_only_where_there_is_a_straight_line() -> None:
+    """A milestone not due yet is "not done yet", never "50 pts behind" beside an on-track
+    badge; a stay above/below holds its level or not."""
+    late = datetime(2026, 12, 15, tzinfo=UTC)
+
+    def words(kr: KeyResult, value: float, at: datetime = Q4_MIDDLE) -> str:
+        return pace_words(kr, pace(kr, value, Q4, at))
+
+    assert words(activation(), 31.5) == "40 pts behind"
+    assert words(activation(), 42) == "30 pts ahead"
+    assert words(activation(), 37.5) == "on the line"
+    assert words(sales_cycle(), 36) == "on the line"
+    assert words(pilots(), 0) == "not done yet"
+    assert words(pilots(), 0, late) == "not done, late in the cycle"
+    assert words(pilots(), 1) == "done"
+    assert words(uptime(), 99.95) == "holding the level"
+    assert words(churn(), 4.6, Q4_START) == "off the level"
 
 
 # --- check-ins and corrections ----------------------------------------------------------------

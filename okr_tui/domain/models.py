@@ -164,6 +164,12 @@ class KrType(StrEnum):
             KrType.STAY_BELOW: "stay below",
         }[self]
 
+    @property
+    def has_line(self) -> bool:
+        """True when progress is expected along a straight line from baseline to target (an
+        increase or decrease); a milestone is done or not, a stay holds a level."""
+        return self in (KrType.INCREASE, KrType.DECREASE)
+
 
 class Confidence(StrEnum):
     ON_TRACK = "on_track"

@@ -157,6 +157,28 @@ def pace(
     return PaceStatus(pace=verdict, progress=done, expected=expected, gap=gap)
 
 
+def pace_words(kr: KeyResult, status: PaceStatus) -> str:
+    """How a key result's pace reads on the meeting screen.
+
+    An increase or decrease is measured from the straight line ("23 pts behind"). A milestone
+    or a stay above/below has no straight line to be ahead of or behind, so its distance from
+    one ("58 pts behind" beside an on-track badge for a milestone not due yet) would contradict
+    the verdict: it is said in words instead.
+    """
+    if kr.kr_type is KrType.MILESTONE:
+        if status.progress >= 1:
+            return "done"
+        return "not done, late in the cycle" if status.pace is Pace.BEHIND else "not done yet"
+    if not kr.kr_type.has_line:
+        return "holding the level" if status.pace is Pace.ON_TRACK else "off the level"
+    points = round(status.gap * 100)
+    if points < 0:
+        return f"{-points} pts behind"
+    if points > 0:
+        return f"{points} pts ahead"
+    return "on the line"
+
+
 # --- scores and bands ---------------------------------------------------------------------
 
 

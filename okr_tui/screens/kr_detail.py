@@ -216,7 +216,12 @@ class KeyResultDetailScreen(OkrScreen):
                 confidence_trend(line.confidence_change),
                 "  pace ",
                 pace_badge(line.pace.pace),
-                (f" (expected {line.pace.expected * 100:.0f}%)", "$text-muted"),
+                (
+                    f" (expected {line.pace.expected * 100:.0f}%)"
+                    if kr.kr_type.has_line
+                    else f" ({progress.pace_words(kr, line.pace)})",
+                    "$text-muted",
+                ),
             ]
         return Content.assemble(*parts)
 

@@ -34,7 +34,7 @@ from textual.widgets.input import Selection
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
 from okr_tui.domain.models import Action, CheckIn, Confidence, KrType
-from okr_tui.domain.progress import delta_text, value_text
+from okr_tui.domain.progress import delta_text, pace_words, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
     StepFacts,
@@ -330,14 +330,6 @@ class WalkthroughScreen(OkrScreen):
             ),
         )
         pace = line.pace
-        gap_points = round(pace.gap * 100)
-        gap_text = (
-            f"{abs(gap_points)} pts behind"
-            if gap_points < 0
-            else f"{gap_points} pts ahead"
-            if gap_points > 0
-            else "on the line"
-        )
         kr_parts: list[Content | str | tuple[str, str]] = [
             (kr.title, "bold $accent"),
             "\n",
@@ -355,7 +347,9 @@ class WalkthroughScreen(OkrScreen):
             ("    baseline → last → target", "$text-muted"),
             "\n",
             pace_badge(pace.pace),
-            f"   progress {pace.progress:.0%} · expected {pace.expected:.0%} · {gap_text}",
+            f"   progress {pace.progress:.0%}"
+            + (f" · expected {pace.expected:.0%}" if kr.kr_type.has_line else "")
+            + f" · {pace_words(kr, pace)}",
         ]
         show(self.query_one("#walk-kr", Static), Content.assemble(*kr_parts))
         show(self.query_one("#walk-last", Static), self._last_text(facts))
