@@ -400,7 +400,8 @@ def run_due(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def run_list(args: argparse.Namespace, clock: Clock) -> int:
-    from okr_tui.domain.progress import current_value, format_value
+    from okr_tui.domain.models import KrType
+    from okr_tui.domain.progress import current_value, value_text
 
     store = open_store(args, clock)
     cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
@@ -411,10 +412,11 @@ def run_list(args: argparse.Namespace, clock: Clock) -> int:
         team = teams.get(objective.team_id, "Company") if objective.team_id else "Company"
         print(f"\n{team}: {objective.title} [{objective.kind.value}]")
         for kr in store.key_results(cycle.id, objective.id):
-            value = format_value(current_value(kr, check_ins), kr.unit)
-            target = format_value(kr.target, kr.unit)
+            value = value_text(kr, current_value(kr, check_ins))
+            if kr.kr_type is not KrType.MILESTONE:  # a milestone is done or not done
+                value += f" / {value_text(kr, kr.target)}"
             retired = " (retired)" if not kr.is_active else ""
-            print(f"  {kr.id}  {kr.title}  {value} / {target}{retired}")
+            print(f"  {kr.id}  {kr.title}  {value}{retired}")
     return 0
 
 

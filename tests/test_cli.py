@@ -172,6 +172,9 @@ def test_list_shows_every_key_result_with_its_id_and_value(home: Path) -> None:
     for kr in store.key_results(cycle.id):
         assert any(line.startswith(f"  {kr.id}  {kr.title}  ") for line in lines), kr.title
     assert "Growth: Rapidly convert trial users into value-generating customers" in result.stdout
+    assert "Reach 500 paying customers  418 customers / 500 customers" in result.stdout
+    # A milestone reads as the screens say it, not "0 / 1".
+    assert "Self-serve onboarding checklist live for all new trials  not done\n" in result.stdout
 
     closed = okr("list", "--cycle", "2026-Q3", home=home)
     assert closed.returncode == 0
