@@ -119,6 +119,24 @@ async def move_to(pilot, screen: PlanningScreen, kind: str, item_id: str | None)
     raise AssertionError(f"could not reach {kind} {item_id}")
 
 
+def paying_customers_kr(store: OkrStore) -> tuple[str, KeyResult]:
+    """The demo's "Reach 500 paying customers" key result (target 500) and its cycle id."""
+    cycle = store.find_cycle("2026-Q4")
+    kr = next(k for k in store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+    return cycle.id, kr
+
+
+async def open_key_result_form(pilot, kr: KeyResult) -> tuple[PlanningScreen, KeyResultFormScreen]:
+    """From the dashboard: planning, the cursor onto the key result, Enter opens its form."""
+    screen = await open_planning(pilot)
+    await move_to(pilot, screen, "kr", kr.id)
+    await pilot.press("enter")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, KeyResultFormScreen)
+    return screen, form
+
+
 # --- cycles ---------------------------------------------------------------------------------
 
 
@@ -426,24 +444,18 @@ async def test_objective_form_needs_a_title(store, make_app):
 
 
 async def test_editing_a_target_keeps_old_new_and_reason_in_the_audit(demo_store, make_app):
-    cycle = demo_store.find_cycle("2026-Q4")
-    kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+    cycle_id, kr = paying_customers_kr(demo_store)
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, "kr", kr.id)
-        await pilot.press("enter")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, KeyResultFormScreen)
+        screen, form = await open_key_result_form(pilot, kr)
         assert form.query_one("#target", Input).value == "500"
         await fill(pilot, "target", "450")
         await fill(pilot, "reason", "Two enterprise deals slipped to Q1")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert demo_store.key_result(cycle.id, kr.id).target == 450.0
-        [entry] = [e for e in demo_store.audit(cycle.id, kr.id) if e.field == "target"]
+        assert demo_store.key_result(cycle_id, kr.id).target == 450.0
+        [entry] = [e for e in demo_store.audit(cycle_id, kr.id) if e.field == "target"]
         assert (entry.old, entry.new) == (500.0, 450.0)
         assert entry.reason == "Two enterprise deals slipped to Q1"
         assert screen.highlighted() == ("kr", kr.id)
@@ -454,16 +466,10 @@ async def test_an_edit_is_refused_when_the_key_result_changed_elsewhere_meanwhil
 ):
     """While the form is open, someone else (another okr window, the CLI) changes the key
     result: saving says so at the form and keeps their change instead of undoing it."""
-    cycle = demo_store.find_cycle("2026-Q4")
-    kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+    cycle_id, kr = paying_customers_kr(demo_store)
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, "kr", kr.id)
-        await pilot.press("enter")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, KeyResultFormScreen)
+        _, form = await open_key_result_form(pilot, kr)
         other_process = OkrStore(demo_store.folder, demo_store.clock)
         other_process.save_key_result(kr.model_copy(update={"owner": "Bo"}))
         await fill(pilot, "target", "450")
@@ -472,7 +478,7 @@ async def test_an_edit_is_refused_when_the_key_result_changed_elsewhere_meanwhil
         assert app.screen is form  # still open, nothing lost
         assert "changed elsewhere since you opened it" in form.errors_shown["form"]
         assert "changed elsewhere" in screen_text(app)
-        stored = OkrStore(demo_store.folder, demo_store.clock).key_result(cycle.id, kr.id)
+        stored = OkrStore(demo_store.folder, demo_store.clock).key_result(cycle_id, kr.id)
         assert (stored.owner, stored.target) == ("Bo", 500.0)
 
 
@@ -481,19 +487,14 @@ async def test_a_save_the_disk_refuses_keeps_the_form_open_with_the_reason(
 ):
     from okr_tui.store.errors import StoreError
 
-    cycle = demo_store.find_cycle("2026-Q4")
-    kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+    _, kr = paying_customers_kr(demo_store)
 
     def disk_full(*args, **kwargs):
         raise StoreError(demo_store.folder, "could not be saved (No space left on device)")
 
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, "kr", kr.id)
-        await pilot.press("enter")
-        await pilot.pause()
-        form = app.screen
+        _, form = await open_key_result_form(pilot, kr)
         monkeypatch.setattr(demo_store, "save_key_result", disk_full)
         await fill(pilot, "target", "450")
         await pilot.press("enter")
@@ -506,8 +507,7 @@ async def test_a_save_the_disk_refuses_keeps_the_form_open_with_the_reason(
 
 
 async def test_retire_a_key_result_with_a_reason(demo_store, make_app, clock):
-    cycle = demo_store.find_cycle("2026-Q4")
-    kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+    cycle_id, kr = paying_customers_kr(demo_store)
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
@@ -519,16 +519,16 @@ async def test_retire_a_key_result_with_a_reason(demo_store, make_app, clock):
         await pilot.press("enter")
         await pilot.pause()
         assert "reason" in form.errors_shown
-        assert demo_store.key_result(cycle.id, kr.id).status is Status.ACTIVE
+        assert demo_store.key_result(cycle_id, kr.id).status is Status.ACTIVE
         await pilot.press(*"Merged into NRR")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        retired = demo_store.key_result(cycle.id, kr.id)
+        retired = demo_store.key_result(cycle_id, kr.id)
         assert retired.status is Status.RETIRED
         assert retired.retired_reason == "Merged into NRR"
         assert retired.retired_at == clock.now()
-        [entry] = [e for e in demo_store.audit(cycle.id, kr.id) if e.field == "status"]
+        [entry] = [e for e in demo_store.audit(cycle_id, kr.id) if e.field == "status"]
         assert (entry.old, entry.new, entry.reason) == ("active", "retired", "Merged into NRR")
         label = next(lb for lb in tree_labels(screen) if lb.startswith("Reach 500"))
         assert label.endswith("retired")

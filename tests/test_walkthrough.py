@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from okr_tui.domain import board, cadence
@@ -124,6 +125,12 @@ async def start_walk(keys: Keys) -> WalkthroughScreen:
     screen = keys.pilot.app.screen
     assert isinstance(screen, WalkthroughScreen)
     return screen
+
+
+def burst(app, *keys: str) -> None:
+    """Send keys the way a fast typist or a paste does: all queued, no pause between them."""
+    for key in keys:
+        app.post_message(events.Key(key, "\r" if key == "enter" else key))
 
 
 # --- domain ---------------------------------------------------------------------------------
@@ -594,8 +601,6 @@ async def test_keys_typed_in_one_burst_land_where_a_person_means_them(store, mak
     """A fast typist (or a pasted "42⏎g") sends keys before the screen catches up: Enter in the
     value field must move on before the next key arrives, so "g" picks the confidence instead
     of ending up in the value."""
-    from textual import events
-
     cycle = build_team(store, objectives=1, per_objective=2)
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -603,8 +608,7 @@ async def test_keys_typed_in_one_burst_land_where_a_person_means_them(store, mak
         await keys(*[])
         screen = await start_walk(keys)
         first = screen.line.kr.id
-        for key, character in [("4", "4"), ("2", "2"), ("enter", "\r"), ("g", "g")]:
-            app.post_message(events.Key(key, character))  # no pause between the keys
+        burst(app, "4", "2", "enter", "g")
         await pilot.pause()
         await pilot.pause()
         saved = [c for c in meeting_check_ins(store, cycle.id) if c.kr_id == first]
@@ -615,8 +619,6 @@ async def test_keys_typed_right_after_a_confidence_key_go_into_the_next_value(st
     """ "g" then "37" in one burst: "g" saves on track and moves on before the next key is
     routed, so "37" replaces the next key result's suggested value instead of reaching the
     confidence row (where "3" would mean off track)."""
-    from textual import events
-
     cycle = build_team(store, objectives=1, per_objective=2)
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -624,11 +626,9 @@ async def test_keys_typed_right_after_a_confidence_key_go_into_the_next_value(st
         await keys(*[])
         screen = await start_walk(keys)
         first = screen.line.kr.id
-        for key, character in [("4", "4"), ("2", "2"), ("enter", "\r")]:
-            app.post_message(events.Key(key, character))
+        burst(app, "4", "2", "enter")
         await pilot.pause()
-        for key in ["g", "3", "7"]:  # no pause between the keys
-            app.post_message(events.Key(key, key))
+        burst(app, "g", "3", "7")
         await pilot.pause()
         await pilot.pause()
         saved = meeting_check_ins(store, cycle.id)
@@ -645,8 +645,6 @@ async def test_keys_typed_right_after_a_confidence_key_go_into_the_next_value(st
 async def test_a_whole_walk_typed_in_one_burst_saves_every_key_result(store, make_app):
     """A facilitator who knows the numbers types the walk without waiting for the screen:
     value, Enter, confidence key, for each key result, all in one burst."""
-    from textual import events
-
     cycle = build_team(store, objectives=1, per_objective=3)
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -654,12 +652,7 @@ async def test_a_whole_walk_typed_in_one_burst_saves_every_key_result(store, mak
         await keys(*[])
         screen = await start_walk(keys)
         order = list(screen.order)
-        typed = [("12", "g"), ("7", "y"), ("30", "r")]
-        for value, confidence in typed:
-            for character in value:
-                app.post_message(events.Key(character, character))
-            app.post_message(events.Key("enter", "\r"))
-            app.post_message(events.Key(confidence, confidence))
+        burst(app, "1", "2", "enter", "g", "7", "enter", "y", "3", "0", "enter", "r")
         for _ in range(6):
             await pilot.pause()
         saved = {c.kr_id: (c.value, c.confidence) for c in meeting_check_ins(store, cycle.id)}
