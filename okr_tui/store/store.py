@@ -577,14 +577,7 @@ class OkrStore:
         a write: the file has just been re-read under the lock), rather than lose it."""
         if expected is None:
             return
-        stored = next(
-            (
-                m
-                for m in cycle_file.models(type(expected), CYCLE_TABLES[type(expected)])
-                if m.id == expected.id
-            ),
-            None,
-        )
+        stored = self._stored_version(cycle_file, expected)
         if stored == expected:
             return
         noun = "key result" if isinstance(expected, KeyResult) else "objective"
@@ -594,6 +587,14 @@ class OkrStore:
             f"this {noun} was changed elsewhere since you opened it (another okr window or "
             "the command line); nothing saved: leave with escape and open it again"
         )
+
+    @staticmethod
+    def _stored_version(
+        cycle_file: _StoreFile, model: Objective | KeyResult
+    ) -> Objective | KeyResult | None:
+        """The objective or key result with `model`'s id as the file holds it, if any."""
+        table = CYCLE_TABLES[type(model)]
+        return next((m for m in cycle_file.models(type(model), table) if m.id == model.id), None)
 
     def _writable_cycle_file(self, cycle_id: str) -> _StoreFile:
         cycle = self.cycle(cycle_id)
@@ -605,10 +606,7 @@ class OkrStore:
         self, cycle_file: _StoreFile, model: Objective | KeyResult, author: str, reason: str
     ) -> None:
         """Record each changed field of an objective or key result (inside a write)."""
-        table = CYCLE_TABLES[type(model)]
-        previous = next(
-            (m for m in cycle_file.models(type(model), table) if m.id == model.id), None
-        )
+        previous = self._stored_version(cycle_file, model)
         now = self._now()
         if previous is None:
             changes = [("created", None, model.title)]
