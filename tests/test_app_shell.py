@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from screen_reading import screen_text
+
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.help import HelpScreen
 from okr_tui.screens.welcome import WelcomeScreen
@@ -63,6 +65,10 @@ async def test_question_mark_lists_the_keys_of_the_screen(demo_store, make_app):
             for cell in app.screen.query_one(DataTable).get_row(row)
         ]
         assert "Check-in" in rows and "Plan" in rows
+        # A long reason wraps inside the dialog rather than running past its edge.
+        shown = screen_text(app)
+        assert "Presentation mode: one objective at a time," in shown
+        assert "the shared meeting screen" in shown
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

@@ -10,6 +10,9 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+WHY_WIDTH = 48
+"""Cells of the Why column: the dialog (90 wide) less the key, the action and the padding."""
+
 
 class HelpScreen(ModalScreen[None]):
     """Lists the active bindings of the screen it was opened over."""
@@ -43,7 +46,9 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Key", "Does", "Why")
+        table.add_columns("Key", "Does")
+        # The reason wraps in a column that fits the dialog, rather than running past its edge.
+        table.add_column("Why", width=WHY_WIDTH)
         seen: set[tuple[str, str]] = set()
         for key, active in self._described.active_bindings.items():
             binding = active.binding
@@ -51,7 +56,9 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add((binding.action, key))
             display = self.app.get_key_display(binding)
-            table.add_row(Text(display), Text(binding.description), Text(binding.tooltip or ""))
+            table.add_row(
+                Text(display), Text(binding.description), Text(binding.tooltip or ""), height=None
+            )
 
     def action_dismiss(self) -> None:
         self.dismiss()
