@@ -524,6 +524,25 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
     assert meeting.check_in_ids == []
 
 
+async def test_an_action_typed_in_one_burst_fills_each_field(demo_store, make_app):
+    """ "Call Acme⏎Gus⏎2026-11-30⏎" sent at once: each Enter moves on before the next letters
+    are routed, so the owner and the date do not end up in the text of the action."""
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        kr_id = screen.current_kr_id
+        await keys("ctrl+o")
+        assert isinstance(app.screen, ActionDialog)
+        burst(app, *"Call Acme", "enter", *"Gus", "enter", *"2026-11-30", "enter")
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen is screen
+    [action] = demo_store.actions(cycle.id, kr_id)[-1:]
+    assert (action.text, action.owner, action.due) == ("Call Acme", "Gus", date(2026, 11, 30))
+
+
 async def test_needs_talk_first_opens_at_the_key_result_most_in_trouble(demo_store, make_app):
     app = make_app(demo_store)
     cycle = demo_store.current_cycle()

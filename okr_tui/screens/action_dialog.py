@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from pydantic import ValidationError
-from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 
 from okr_tui.domain.models import Action
 from okr_tui.screens.form import located_error_message
+from okr_tui.screens.typed_keys import keys_applied
 
 
 class ActionDialog(ModalScreen[Action | None]):
@@ -36,6 +37,16 @@ class ActionDialog(ModalScreen[Action | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="action_dialog.cancel", tooltip="Add nothing"),
         Binding("ctrl+s", "save", "Add", id="action_dialog.save", tooltip="Add this action"),
+        # Priority: acts before the keys after it are routed (see typed_keys.py).
+        Binding(
+            "enter",
+            "next_field",
+            "Next",
+            show=False,
+            priority=True,
+            id="action_dialog.next",
+            tooltip="On to the next field; on Due, add the action",
+        ),
     ]
 
     def __init__(
@@ -78,17 +89,17 @@ class ActionDialog(ModalScreen[Action | None]):
     def on_mount(self) -> None:
         self.query_one("#action-text", Input).focus()
 
-    @on(Input.Submitted, "#action-text")
-    def _text_done(self) -> None:
-        self.query_one("#action-owner", Input).focus()
-
-    @on(Input.Submitted, "#action-owner")
-    def _owner_done(self) -> None:
-        self.query_one("#action-due", Input).focus()
-
-    @on(Input.Submitted, "#action-due")
-    def _due_done(self) -> None:
-        self.action_save()
+    async def action_next_field(self) -> None:
+        """Enter: on to the next field; on the last one (Due), add the action."""
+        fields = list(self.query(Input))
+        if self.focused not in fields:
+            raise SkipAction()
+        await keys_applied(*fields)
+        index = fields.index(self.focused)
+        if index == len(fields) - 1:
+            self.action_save()
+        else:
+            self.set_focus(fields[index + 1])
 
     def action_save(self) -> None:
         error = self.query_one("#action-error", Static)

@@ -14,8 +14,6 @@ saving one that already has a check-in records a correction.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import date
 
 from pydantic import ValidationError
@@ -48,6 +46,7 @@ from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.base import OkrScreen
 from okr_tui.screens.form import located_error_message
 from okr_tui.screens.park_dialog import ParkDialog
+from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge
 from okr_tui.widgets.confidence_picker import ConfidencePicker
@@ -490,24 +489,9 @@ class WalkthroughScreen(OkrScreen):
             return None
 
     async def _fields_caught_up(self) -> None:
-        """Wait until the step's fields have handled the keys already sent to them.
-
-        Enter and the confidence keys are priority bindings, handled as they arrive, while the
-        keys before them may still wait in a field's queue: "42⏎g" in one burst must read 42.
-        A field takes a key off its queue and applies it without pausing, so a field with an
-        empty queue has nothing pending, and a step at typing speed does not wait at all.
-        """
-        settled = []
-        for field_id in STEP_FIELDS:
-            field = self.query_one(f"#{field_id}", Input)
-            if field.message_queue_size:
-                done = asyncio.Event()
-                field.call_later(done.set)
-                settled.append(done)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(1):  # never hang the app on a field that stopped
-                for done in settled:
-                    await done.wait()
+        """Enter and the confidence keys act as they arrive (priority bindings), so first let
+        the fields apply the keys typed before them: "42⏎g" in one burst must read 42."""
+        await keys_applied(*(self.query_one(f"#{field_id}", Input) for field_id in STEP_FIELDS))
 
     async def action_field_done(self) -> None:
         """Enter in any field: the value must read, then the confidence step saves."""
