@@ -37,6 +37,7 @@ from okr_tui.screens.meeting_summary import MeetingSummaryScreen
 from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
+from okr_tui.store.store import OkrStore
 
 MEETING = date(2026, 11, 23)
 NASTY_OBJECTIVE = "[bold]Grow[/] 50% [x]"
@@ -541,6 +542,57 @@ async def test_an_action_typed_in_one_burst_fills_each_field(demo_store, make_ap
         assert app.screen is screen
     [action] = demo_store.actions(cycle.id, kr_id)[-1:]
     assert (action.text, action.owner, action.due) == ("Call Acme", "Gus", date(2026, 11, 30))
+
+
+async def test_parked_topics_survive_leaving_the_walk_and_close_into_one_meeting_record(
+    demo_store, make_app
+):
+    """A topic is stored as it is parked (in the meeting's open record): leaving the walk, or
+    an app that stops, loses none; walking again picks the topics up, and closing the meeting
+    completes that record rather than adding a second one."""
+    cycle = demo_store.current_cycle()
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+
+    def records() -> list:
+        fresh = OkrStore(demo_store.folder, demo_store.clock)  # as another process sees it
+        return [
+            m
+            for m in fresh.meetings(cycle.id)
+            if m.meeting_date == MEETING and m.team_id == sales.id
+        ]
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.team_id = sales.id
+        await pilot.pause()
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        await keys("ctrl+r")
+        await keys.type("Partner pricing")
+        await keys("enter")
+        [record] = records()
+        assert (record.parked_topics, record.is_closed) == (["Partner pricing"], False)
+        await keys("escape")  # leave the walk
+        assert isinstance(app.screen, DashboardScreen)
+
+    app = make_app(OkrStore(demo_store.folder, demo_store.clock))  # the app started again
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.team_id = sales.id
+        await pilot.pause()
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        assert screen.parked_topics == ["Partner pricing"]
+        assert "Parked topics: 1" in shown(screen, "#walk-extras")
+        await keys("ctrl+r")
+        await keys.type("Hiring plan")
+        await keys("enter")
+        await keys("ctrl+f")
+        assert isinstance(app.screen, MeetingSummaryScreen)
+        await keys("enter")  # close the meeting
+
+    [record] = records()
+    assert record.is_closed
+    assert record.parked_topics == ["Partner pricing", "Hiring plan"]
 
 
 async def test_needs_talk_first_opens_at_the_key_result_most_in_trouble(demo_store, make_app):

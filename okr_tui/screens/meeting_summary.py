@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from okr_tui import paths
-from okr_tui.domain.models import Meeting
+from okr_tui.domain.models import Meeting, new_id
 from okr_tui.domain.progress import delta_text, value_text
 from okr_tui.domain.walkthrough import (
     MeetingSummary,
@@ -193,9 +193,13 @@ class MeetingSummaryScreen(OkrScreen):
         cycle, summary = self.cycle, self.summary
         if cycle is None or summary is None or self.closed:
             return
+        # The walk's open record (its parked topics are stored as they are added), if any:
+        # closing completes that record rather than adding a second one for the meeting.
+        record = self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
         try:
             self.store.save_meeting(
                 Meeting(
+                    id=record.id if record is not None else new_id("mtg"),
                     cycle_id=cycle.id,
                     team_id=self.settings.team_id,
                     meeting_date=self.meeting_day,

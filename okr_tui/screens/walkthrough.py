@@ -31,7 +31,7 @@ from textual.widgets.input import Selection
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
-from okr_tui.domain.models import Action, CheckIn, Confidence, KrType
+from okr_tui.domain.models import Action, CheckIn, Confidence, KrType, Meeting
 from okr_tui.domain.progress import delta_text, pace_words, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
@@ -199,9 +199,46 @@ class WalkthroughScreen(OkrScreen):
         if not self._load():
             return
         if first_time:
+            self._resume_meeting_record()
             self._enter_step()
         else:
             self._show_step()
+
+    def _resume_meeting_record(self) -> None:
+        """A walk of a meeting left earlier (or in an app that stopped) picks its parked
+        topics up again from the meeting's open record."""
+        cycle = self.cycle
+        if cycle is None or self.meeting_day is None:
+            return
+        record = self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
+        if record is not None:
+            self.parked_topics = list(record.parked_topics)
+
+    def _store_parked_topics(self) -> None:
+        """Keep the parked topics in the meeting's open record as they are added, so leaving
+        the walk or a crash loses none; the summary closes this same record."""
+        cycle = self.cycle
+        if cycle is None or self.meeting_day is None:
+            return
+        record = self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
+        if record is None:
+            record = Meeting(
+                cycle_id=cycle.id,
+                team_id=self.settings.team_id,
+                meeting_date=self.meeting_day,
+                facilitator=self.settings.facilitator,
+                attendees=list(self.settings.attendees),
+            )
+        try:
+            self.store.save_meeting(
+                record.model_copy(update={"parked_topics": list(self.parked_topics)})
+            )
+        except (RuleViolation, StoreError, ValidationError) as problem:
+            self.notify(
+                f"The parked topic is on screen but not stored: {problem}",
+                severity="error",
+                markup=False,
+            )
 
     def _load(self) -> bool:
         """Read this walk's records and fix `order` and `index`; False when there is no step."""
@@ -610,6 +647,7 @@ class WalkthroughScreen(OkrScreen):
         def parked(topic: str | None) -> None:
             if topic:
                 self.parked_topics.append(topic)
+                self._store_parked_topics()
                 self._show_extras()
 
         self.app.push_screen(ParkDialog(), parked)

@@ -685,6 +685,21 @@ class OkrStore:
         meetings = self._read(self._cycle_file(cycle_id), Meeting)
         return sorted(meetings, key=lambda m: (m.meeting_date, m.id))
 
+    def open_meeting(
+        self, cycle_id: str, team_id: str | None, meeting_date: date
+    ) -> Meeting | None:
+        """The record of that team's meeting that day while it is still open (not closed): a
+        walk in progress keeps its parked topics there, and closing it completes the same
+        record."""
+        return next(
+            (
+                m
+                for m in self.meetings(cycle_id)
+                if m.team_id == team_id and m.meeting_date == meeting_date and not m.is_closed
+            ),
+            None,
+        )
+
     def save_meeting(self, meeting: Meeting) -> Meeting:
         cycle_file = self._writable_cycle_file(meeting.cycle_id)
         with self._writing(cycle_file):
