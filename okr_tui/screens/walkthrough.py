@@ -204,13 +204,17 @@ class WalkthroughScreen(OkrScreen):
         else:
             self._show_step()
 
+    def _open_meeting_record(self) -> Meeting | None:
+        """This team's record of this meeting while it is still open (see store.open_meeting)."""
+        cycle = self.cycle
+        if cycle is None or self.meeting_day is None:
+            return None
+        return self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
+
     def _resume_meeting_record(self) -> None:
         """A walk of a meeting left earlier (or in an app that stopped) picks its parked
         topics up again from the meeting's open record."""
-        cycle = self.cycle
-        if cycle is None or self.meeting_day is None:
-            return
-        record = self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
+        record = self._open_meeting_record()
         if record is not None:
             self.parked_topics = list(record.parked_topics)
 
@@ -220,7 +224,7 @@ class WalkthroughScreen(OkrScreen):
         cycle = self.cycle
         if cycle is None or self.meeting_day is None:
             return
-        record = self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
+        record = self._open_meeting_record()
         if record is None:
             record = Meeting(
                 cycle_id=cycle.id,
