@@ -131,7 +131,16 @@ async def start_walk(keys: Keys) -> WalkthroughScreen:
 def burst(app, *keys: str) -> None:
     """Send keys the way a fast typist or a paste does: all queued, no pause between them."""
     for key in keys:
-        app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        app.post_message(events.Key(key, _character(key)))
+
+
+def _character(key: str) -> str | None:
+    """What the terminal sends for `key`: "enter" is a carriage return, "ctrl+o" is 0x0f."""
+    if len(key) == 1:
+        return key
+    if key.startswith("ctrl+") and len(key) == 6:
+        return chr(ord(key[-1]) - ord("a") + 1)
+    return {"enter": "\r", "escape": "\x1b"}.get(key)
 
 
 # --- domain ---------------------------------------------------------------------------------
@@ -526,22 +535,56 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
 
 
 async def test_an_action_typed_in_one_burst_fills_each_field(demo_store, make_app):
-    """ "Call Acme⏎Gus⏎2026-11-30⏎" sent at once: each Enter moves on before the next letters
-    are routed, so the owner and the date do not end up in the text of the action."""
+    """ "ctrl+o Call Acme⏎Gus⏎2026-11-30⏎" sent at once: the letters after ctrl+o wait for the
+    dialog (they went into the walk's value field), and each Enter moves on before the next
+    letters are routed, so the owner and the date do not end up in the text of the action."""
     app = make_app(demo_store)
     cycle = demo_store.current_cycle()
     async with app.run_test(size=(100, 30)) as pilot:
         keys = Keys(pilot)
         screen = await start_walk(keys)
         kr_id = screen.current_kr_id
-        await keys("ctrl+o")
-        assert isinstance(app.screen, ActionDialog)
-        burst(app, *"Call Acme", "enter", *"Gus", "enter", *"2026-11-30", "enter")
+        value_before = screen.query_one("#walk-value", Input).value
+        burst(app, "ctrl+o", *"Call Acme", "enter", *"Gus", "enter", *"2026-11-30", "enter")
         for _ in range(4):
             await pilot.pause()
         assert app.screen is screen
+        assert screen.query_one("#walk-value", Input).value == value_before
     [action] = demo_store.actions(cycle.id, kr_id)[-1:]
     assert (action.text, action.owner, action.due) == ("Call Acme", "Gus", date(2026, 11, 30))
+
+
+async def test_keys_after_ctrl_s_in_the_action_dialog_reach_the_walk(demo_store, make_app):
+    """ "ctrl+o Call Acme ctrl+s 42" at once: ctrl+s adds "Call Acme" (not "Call Acme42") and
+    the 42 after it reaches the walk's value field."""
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        kr_id = screen.current_kr_id
+        burst(app, "ctrl+o", *"Call Acme", "ctrl+s", "4", "2")
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#walk-value", Input).value == "42"
+    [action] = demo_store.actions(cycle.id, kr_id)[-1:]
+    assert action.text == "Call Acme"
+
+
+async def test_a_topic_parked_in_one_burst_and_the_value_after_it_land_apart(demo_store, make_app):
+    """ "ctrl+r Pricing⏎42" at once: the topic reaches the park dialog, not the value field, and
+    the 42 after its Enter reaches the walk's value, not the end of the topic."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        burst(app, "ctrl+r", *"Pricing", "enter", "4", "2")
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen is screen
+        assert screen.parked_topics == ["Pricing"]
+        assert screen.query_one("#walk-value", Input).value == "42"
 
 
 async def test_parked_topics_survive_leaving_the_walk_and_close_into_one_meeting_record(
@@ -711,6 +754,29 @@ async def test_keys_typed_right_after_a_confidence_key_go_into_the_next_value(st
         await keys("enter", "2")
         second = [c for c in meeting_check_ins(store, cycle.id) if c.kr_id != first]
         assert [(c.value, c.confidence) for c in second] == [(37.0, Confidence.AT_RISK)]
+
+
+@pytest.mark.parametrize("step_key", ["ctrl+s", "ctrl+n"])
+async def test_keys_typed_after_save_or_skip_go_to_the_next_key_result(
+    demo_store, make_app, step_key
+):
+    """ "42 ctrl+s 37" in one burst saves 42 and types 37 into the next key result (it saved
+    4237: the keys after ctrl+s reached the value field before the save read it); after ctrl+n
+    (skip) the 37 reaches the next key result too, and nothing is saved. (The demo's steps
+    show last week's confidence, so ctrl+s saves with it.)"""
+    cycle = demo_store.current_cycle()
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        first = screen.current_kr_id
+        burst(app, "4", "2", step_key, "3", "7")
+        for _ in range(3):
+            await pilot.pause()
+        assert screen.current_kr_id != first
+        assert screen.query_one("#walk-value", Input).value == "37"
+        saved = [(c.kr_id, c.value) for c in meeting_check_ins(demo_store, cycle.id)]
+        assert saved == ([(first, 42.0)] if step_key == "ctrl+s" else [])
 
 
 async def test_a_whole_walk_typed_in_one_burst_saves_every_key_result(store, make_app):

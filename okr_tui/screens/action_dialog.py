@@ -34,10 +34,25 @@ class ActionDialog(ModalScreen[Action | None]):
     ActionDialog Input { width: 1fr; background: $boost; }
     ActionDialog Input:focus { background: $primary 30%; }
     """
+    # Priority: each key acts before the keys after it are routed (see typed_keys.py), so in a
+    # burst the letters after it neither land in a field nor get lost.
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="action_dialog.cancel", tooltip="Add nothing"),
-        Binding("ctrl+s", "save", "Add", id="action_dialog.save", tooltip="Add this action"),
-        # Priority: acts before the keys after it are routed (see typed_keys.py).
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            priority=True,
+            id="action_dialog.cancel",
+            tooltip="Add nothing",
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Add",
+            priority=True,
+            id="action_dialog.save",
+            tooltip="Add this action",
+        ),
         Binding(
             "enter",
             "next_field",
@@ -87,7 +102,7 @@ class ActionDialog(ModalScreen[Action | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#action-text", Input).focus()
+        self.set_focus(self.query_one("#action-text", Input))
 
     async def action_next_field(self) -> None:
         """Enter: on to the next field; on the last one (Due), add the action."""
@@ -97,11 +112,15 @@ class ActionDialog(ModalScreen[Action | None]):
         await keys_applied(*fields)
         index = fields.index(self.focused)
         if index == len(fields) - 1:
-            self.action_save()
+            self._add()
         else:
             self.set_focus(fields[index + 1])
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
+        await keys_applied(*self.query(Input))
+        self._add()
+
+    def _add(self) -> None:
         error = self.query_one("#action-error", Static)
         text = self.query_one("#action-text", Input).value.strip()
         if not text:

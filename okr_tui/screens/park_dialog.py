@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pydantic import TypeAdapter, ValidationError
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,6 +12,7 @@ from textual.widgets import Input, Static
 
 from okr_tui.domain.models import Text
 from okr_tui.screens.form import error_message
+from okr_tui.screens.typed_keys import keys_applied
 
 _TOPIC = TypeAdapter(Text)  # a parked topic is stored as the meeting's Text
 
@@ -29,8 +29,26 @@ class ParkDialog(ModalScreen[str | None]):
     ParkDialog Input { background: $boost; margin-bottom: 1; }
     ParkDialog Input:focus { background: $primary 30%; }
     """
+    # Priority: each key acts before the keys after it are routed (see typed_keys.py). Through
+    # the Input's Submitted message, "topic⏎42" in one burst put the 42 in the topic.
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="park_dialog.cancel", tooltip="Park nothing"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            priority=True,
+            id="park_dialog.cancel",
+            tooltip="Park nothing",
+        ),
+        Binding(
+            "enter",
+            "park",
+            "Park",
+            show=False,
+            priority=True,
+            id="park_dialog.park",
+            tooltip="Park the topic typed",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -41,11 +59,12 @@ class ParkDialog(ModalScreen[str | None]):
             yield Static(Content("Enter parks it; escape cancels."), classes="muted")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        text = " ".join(event.value.split())
+    async def action_park(self) -> None:
+        topic = self.query_one(Input)
+        await keys_applied(topic)
+        text = " ".join(topic.value.split())
         error = self.query_one("#park-error", Static)
         if not text:
             error.update(Content("Type the topic to park."))

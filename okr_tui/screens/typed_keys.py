@@ -3,9 +3,12 @@
 Textual routes each key to the focused field's own queue, so in a burst ("Call Acme⏎Gus⏎", a
 paste, a fast typist on a busy machine) the letters after Enter reach the old field before it
 has even handled the Enter, and an Enter that moves to the next field through the field's
-Submitted message moves too late. Screens bind Enter as a priority binding instead (handled as
-it arrives, before the next key is routed), wait here until the fields have applied the keys
-queued before it, then move the focus with `set_focus`, which is immediate.
+Submitted message moves too late. The same holds for every key that acts on what was typed
+(save, skip, open a dialog): bound the usual way, it reaches the screen only after the field
+has applied the keys behind it ("42 ctrl+s 37" saved 4237). Screens bind such keys as priority
+bindings instead (handled as they arrive, before the next key is routed), wait here until the
+fields have applied the keys queued before them, then move the focus with `set_focus`, which
+is immediate, or push the dialog and await its mount, so the keys after it reach its field.
 """
 
 from __future__ import annotations

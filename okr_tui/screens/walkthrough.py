@@ -78,6 +78,9 @@ class WalkthroughScreen(OkrScreen):
     # twice (value -> confidence -> next value), and the widgets that gain and lose it repaint
     # themselves. Without the screen repaint a step redraws its ~10 changed lines, not 40.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    # Every key that acts on the step is a priority binding: it is handled as it arrives, after
+    # the fields have applied the keys typed before it and before the keys after it are routed
+    # (typed_keys.py). Bound the usual way, "42 ctrl+s 37" in one burst saved 4237.
     BINDINGS = [
         Binding(
             "ctrl+s",
@@ -85,20 +88,43 @@ class WalkthroughScreen(OkrScreen):
             "Save",
             id="walkthrough.save",
             tooltip="Save this check-in and go to the next key result",
+            priority=True,
         ),
         Binding(
-            "ctrl+n,pagedown",
+            "ctrl+n",
             "skip",
             "Skip",
             id="walkthrough.skip",
             tooltip="Go to the next key result without saving",
+            priority=True,
         ),
         Binding(
-            "ctrl+b,pageup",
+            "ctrl+b",
             "previous",
             "Back",
             id="walkthrough.previous",
             tooltip="Go back to the previous key result",
+            priority=True,
+        ),
+        # Bound apart from ctrl+n/ctrl+b and hidden: a priority binding takes the footer place
+        # of the scroll binding it overrides, so together they showed "pgdn Skip" first.
+        Binding(
+            "pagedown",
+            "skip",
+            "Skip",
+            show=False,
+            id="walkthrough.skip_page",
+            tooltip="Go to the next key result without saving",
+            priority=True,
+        ),
+        Binding(
+            "pageup",
+            "previous",
+            "Back",
+            show=False,
+            id="walkthrough.previous_page",
+            tooltip="Go back to the previous key result",
+            priority=True,
         ),
         Binding(
             "ctrl+o",
@@ -106,6 +132,7 @@ class WalkthroughScreen(OkrScreen):
             "Action",
             id="walkthrough.action",
             tooltip="Add a next action with an owner to this key result",
+            priority=True,
         ),
         Binding(
             "ctrl+r",
@@ -113,6 +140,7 @@ class WalkthroughScreen(OkrScreen):
             "Park",
             id="walkthrough.park",
             tooltip="Park a topic to talk about after the walk",
+            priority=True,
         ),
         Binding(
             "ctrl+f",
@@ -120,6 +148,7 @@ class WalkthroughScreen(OkrScreen):
             "Finish",
             id="walkthrough.finish",
             tooltip="End the walk here and open the meeting summary",
+            priority=True,
         ),
         Binding(
             "escape",
@@ -127,9 +156,9 @@ class WalkthroughScreen(OkrScreen):
             "Leave",
             id="walkthrough.leave",
             tooltip="Leave the walk; saved check-ins stay, starting again resumes",
+            priority=True,
         ),
-        # Priority: handled when the key arrives, before later keys are routed. Through the
-        # Input's own Submitted message, a fast "42⏎g" would put "g" in the value field.
+        # Through the Input's own Submitted message, a fast "42⏎g" put "g" in the value field.
         Binding(
             "enter",
             "field_done",
@@ -551,18 +580,22 @@ class WalkthroughScreen(OkrScreen):
             raise SkipAction()
         await self._fields_caught_up()
         picker.set(Confidence(value))
-        self.action_save()
+        await self._save()
 
     async def action_keep_confidence(self) -> None:
         """Enter in the confidence row: save with the confidence shown."""
         if self.focused is not self.query_one(ConfidencePicker):
             raise SkipAction()
         await self._fields_caught_up()
-        self.action_save()
+        await self._save()
 
     # --- actions ------------------------------------------------------------------------
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
+        await self._fields_caught_up()
+        await self._save()
+
+    async def _save(self) -> None:
         line, cycle = self.line, self.cycle
         if line is None or cycle is None or self.meeting_day is None:
             return
@@ -597,25 +630,28 @@ class WalkthroughScreen(OkrScreen):
             form_error.update(Content(str(problem)))
             self.notify(str(problem), severity="error", markup=False)
             return
-        self._go(self.index + 1)
+        await self._go(self.index + 1)
 
-    def _go(self, index: int) -> None:
+    async def _go(self, index: int) -> None:
         """Open the step at `index`; past the last one the walk ends in the summary."""
         self._load()
         if index >= len(self.order):
-            self.action_finish()
+            await self._open_summary()
             return
         self.index = max(index, 0)
         self._enter_step()
 
-    def action_skip(self) -> None:
-        self._go(self.index + 1)
+    async def action_skip(self) -> None:
+        await self._fields_caught_up()
+        await self._go(self.index + 1)
 
-    def action_previous(self) -> None:
+    async def action_previous(self) -> None:
+        await self._fields_caught_up()
         if self.index > 0:
-            self._go(self.index - 1)
+            await self._go(self.index - 1)
 
-    def action_add_action(self) -> None:
+    async def action_add_action(self) -> None:
+        await self._fields_caught_up()
         line, cycle = self.line, self.cycle
         if line is None or cycle is None:
             return
@@ -643,30 +679,39 @@ class WalkthroughScreen(OkrScreen):
             self._show_extras()
 
         people = tuple(dict.fromkeys([*self.settings.attendees, line.kr.owner]))
-        self.app.push_screen(
+        # Awaited: the keys typed after ctrl+o wait until the dialog has focused its first field.
+        await self.app.push_screen(
             ActionDialog(line.kr.title, make, tuple(p for p in people if p)), added
         )
 
-    def action_park_topic(self) -> None:
+    async def action_park_topic(self) -> None:
+        await self._fields_caught_up()
+
         def parked(topic: str | None) -> None:
             if topic:
                 self.parked_topics.append(topic)
                 self._store_parked_topics()
                 self._show_extras()
 
-        self.app.push_screen(ParkDialog(), parked)
+        await self.app.push_screen(ParkDialog(), parked)
 
-    def action_finish(self) -> None:
+    async def action_finish(self) -> None:
+        await self._fields_caught_up()
+        await self._open_summary()
+
+    async def _open_summary(self) -> None:
+        """The meeting summary; awaited, so the keys typed after the last step reach it."""
         if self.meeting_day is None:
             return
         from okr_tui.screens.meeting_summary import MeetingSummaryScreen
 
-        self.app.push_screen(
+        await self.app.push_screen(
             MeetingSummaryScreen(self.settings, self.meeting_day, self.order, self.parked_topics)
         )
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Leave: what was saved stays; starting again resumes at the first open key result."""
+        await self._fields_caught_up()
         saved = sum(1 for line in self._lines.values() if line.checked_in_this_meeting)
         if self.order:
             self.notify(
