@@ -29,6 +29,7 @@ from okr_tui.screens.objective_form import ObjectiveFormScreen
 from okr_tui.screens.planning import PlanningScreen, RetireScreen
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.plan_check import PlanCheck
+from tests.key_bursts import burst
 
 HOSTILE = ("[bold]Grow[/]", "[@click=app.quit]x[/]", "50% [x]")
 
@@ -459,6 +460,23 @@ async def test_editing_a_target_keeps_old_new_and_reason_in_the_audit(demo_store
         assert (entry.old, entry.new) == (500.0, 450.0)
         assert entry.reason == "Two enterprise deals slipped to Q1"
         assert screen.highlighted() == ("kr", kr.id)
+
+
+async def test_keys_typed_after_enter_in_a_form_stay_out_of_what_it_saves(demo_store, make_app):
+    """ "Slipped⏎12" in one burst: Enter saves the reason as typed before it; the "12" after it
+    reached the field before the save read it ("Slipped12")."""
+    cycle_id, kr = paying_customers_kr(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen, _ = await open_key_result_form(pilot, kr)
+        await fill(pilot, "target", "450")
+        await fill(pilot, "reason", "")
+        burst(app, *"Slipped", "enter", "1", "2")
+        for _ in range(3):
+            await pilot.pause()
+        assert app.screen is screen
+        [entry] = [e for e in demo_store.audit(cycle_id, kr.id) if e.field == "target"]
+        assert (entry.new, entry.reason) == (450.0, "Slipped")
 
 
 async def test_an_edit_is_refused_when_the_key_result_changed_elsewhere_meanwhile(

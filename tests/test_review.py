@@ -11,6 +11,7 @@ from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.review import ReviewScreen
+from tests.key_bursts import burst
 
 
 async def type_text(pilot, text: str) -> None:
@@ -106,6 +107,25 @@ async def test_adjusting_a_target_updates_the_key_result_and_writes_the_audit(de
     (decision,) = demo_store.review_decisions(cycle_id)
     assert decision.decision is ReviewDecisionKind.ADJUST
     assert (decision.old_target, decision.new_target) == (110, 105)
+
+
+async def test_an_adjustment_typed_in_one_burst_fills_target_and_reason(demo_store, make_app):
+    """ "105%⏎Finance reset⏎" sent at once: Enter moves to the reason before the next letters are
+    routed (they went into the target, "105%Finance reset"), and saves the reason as typed."""
+    app = make_app(demo_store)
+    kr = kr_by_title(demo_store, "Increase net revenue retention")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app, "Increase net revenue retention")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AdjustTargetModal)
+        burst(app, *"105%", "enter", *"Finance reset", "enter")
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    cycle_id = q4(demo_store).id
+    (entry,) = [e for e in demo_store.audit(cycle_id, kr.id) if e.field == "target"]
+    assert (entry.new, entry.reason) == (105, "Finance reset")
 
 
 async def test_adjust_form_shows_errors_at_the_fields_and_saves_nothing(demo_store, make_app):

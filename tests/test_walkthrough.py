@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from textual import events
 from textual.widgets import Input
 
 from okr_tui.domain import board, cadence
@@ -38,6 +37,7 @@ from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
 from okr_tui.store.store import OkrStore
+from tests.key_bursts import burst
 
 MEETING = date(2026, 11, 23)
 NASTY_OBJECTIVE = "[bold]Grow[/] 50% [x]"
@@ -126,21 +126,6 @@ async def start_walk(keys: Keys) -> WalkthroughScreen:
     screen = keys.pilot.app.screen
     assert isinstance(screen, WalkthroughScreen)
     return screen
-
-
-def burst(app, *keys: str) -> None:
-    """Send keys the way a fast typist or a paste does: all queued, no pause between them."""
-    for key in keys:
-        app.post_message(events.Key(key, _character(key)))
-
-
-def _character(key: str) -> str | None:
-    """What the terminal sends for `key`: "enter" is a carriage return, "ctrl+o" is 0x0f."""
-    if len(key) == 1:
-        return key
-    if key.startswith("ctrl+") and len(key) == 6:
-        return chr(ord(key[-1]) - ord("a") + 1)
-    return {"enter": "\r", "escape": "\x1b"}.get(key)
 
 
 # --- domain ---------------------------------------------------------------------------------

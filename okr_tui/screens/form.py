@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from rich.text import Text
-from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
+from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -154,9 +155,28 @@ class FormScreen(ModalScreen[ResultType]):
     }
     """
 
+    # Enter and ctrl+s are priority bindings: they read the fields once the keys typed before
+    # them are applied, before the keys after them are routed into a field (typed_keys.py).
+    # Escape is not: it must still close an open Select first.
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save when every field is valid"),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            priority=True,
+            id="form.save",
+            tooltip="Save when every field is valid",
+        ),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        Binding(
+            "enter",
+            "field_done",
+            "Save",
+            show=False,
+            priority=True,
+            id="form.enter",
+            tooltip="In a text field: save when every field is valid",
+        ),
     ]
 
     FORM_TITLE = "Form"
@@ -283,16 +303,18 @@ class FormScreen(ModalScreen[ResultType]):
             self.show_errors(validation_errors(error, fields, fallback="form"))
         return None
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
+        await keys_applied(*self.query(Input))
         self.clear_errors()
         result = self.submit()
         if result is not None:
             self.dismiss(result)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
+    async def action_field_done(self) -> None:
+        """Enter in a text field saves; elsewhere (a Select, a button) it does what it does."""
+        if not isinstance(self.focused, Input):
+            raise SkipAction()
+        await self.action_save()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -4,6 +4,7 @@ or overriding a score."""
 from __future__ import annotations
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from okr_tui.domain.models import (
     text_problem,
 )
+from okr_tui.screens.typed_keys import keys_applied
 
 
 class FormModal(ModalScreen):
@@ -31,9 +33,27 @@ class FormModal(ModalScreen):
     FormModal .buttons { height: auto; padding-top: 1; align-horizontal: right; }
     FormModal .buttons Button { margin-left: 1; }
     """
+    # Enter and ctrl+s are priority bindings: they read the fields once the keys typed before
+    # them are applied, before the keys after them are routed into a field (typed_keys.py).
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "submit", "Save", id="form.save", tooltip="Save this form"),
+        Binding(
+            "ctrl+s",
+            "save_typed",
+            "Save",
+            priority=True,
+            id="form.save",
+            tooltip="Save this form",
+        ),
+        Binding(
+            "enter",
+            "field_done",
+            "Next",
+            show=False,
+            priority=True,
+            id="form.enter",
+            tooltip="On to the next field; in the last one, save",
+        ),
     ]
 
     def on_mount(self) -> None:
@@ -57,14 +77,21 @@ class FormModal(ModalScreen):
     def action_submit(self) -> None:
         raise NotImplementedError
 
-    @on(Input.Submitted)
-    def _field_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    async def action_save_typed(self) -> None:
+        await keys_applied(*self.query(Input))
+        self.action_submit()
+
+    async def action_field_done(self) -> None:
+        """Enter in a text field: on to the next one; in the last, save. Elsewhere (a button)
+        Enter does what it does."""
         fields = list(self.query(Input))
-        if event.input is fields[-1]:
+        if self.focused not in fields:
+            raise SkipAction()
+        await keys_applied(*fields)
+        if self.focused is fields[-1]:
             self.action_submit()
         else:
-            self.focus_next()
+            self.focus_next()  # set_focus underneath: immediate
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
