@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import DataTable, Input, Static
 
@@ -78,6 +80,8 @@ async def test_review_lists_active_key_results_with_pace_and_confidence_trend(de
         trial = kr_by_title(demo_store, "Improve trial-to-paid")
         pace = cell(app, trial.id, "pace")
         assert "vs 58%" in pace and "behind" in pace  # progress vs expected, with the gap
+        # worded as the walkthrough words it: "▼ 23 pts behind", no sign to read twice
+        assert re.fullmatch(r"▼ \d+ pts behind", pace.split("\n")[1])
         trend = cell(app, trial.id, "confidence").split("\n")[0]
         assert len(trend) == 5 and set(trend) <= set("●◐○")
         assert "undecided" in cell(app, trial.id, "decision")

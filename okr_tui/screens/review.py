@@ -209,12 +209,11 @@ class ReviewScreen(OkrScreen):
         symbol = {Pace.AHEAD: "▲", Pace.ON_TRACK: "■", Pace.BEHIND: "▼"}[pace.pace]
         versus = Text(no_wrap=True, end="")
         versus.append(f"{line.progress * 100:.0f}%", style="bold")
-        if kr.kr_type.has_line:
-            versus.append(f" vs {pace.expected * 100:.0f}%\n", style="dim")
-            verdict = f"{symbol} {pace.gap * 100:+.0f} pts {pace.pace.label}"
-        else:  # no straight line to measure points from (see progress.pace_words)
-            versus.append("\n")
-            verdict = f"{symbol} {progress_math.pace_words(kr, pace)}"
+        if kr.kr_type.has_line:  # else no straight line to compare with (progress.pace_words)
+            versus.append(f" vs {pace.expected * 100:.0f}%", style="dim")
+        versus.append("\n")
+        # Worded as in the walkthrough and the KR detail: "▼ 23 pts behind", not "-23 pts".
+        verdict = f"{symbol} {progress_math.pace_words(kr, pace)}"
         versus.append(verdict, style=theme_style(self.app, PACE_COLOUR[pace.pace]))
         return [
             title_cell(kr.title, detail),
