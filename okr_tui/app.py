@@ -222,12 +222,13 @@ class OkrApp(App[None]):
 
         self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id), chosen)
 
-    def action_check_in(self) -> None:
+    async def action_check_in(self) -> None:
         if not self._needs_cycle():
             return
         from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
 
-        self.push_screen(WalkthroughSetupScreen())
+        # Awaited: the keys typed after c (Enter to start) wait until the set-up is ready.
+        await self.push_screen(WalkthroughSetupScreen())
 
     def action_plan(self) -> None:
         from okr_tui.screens.planning import PlanningScreen

@@ -741,6 +741,27 @@ async def test_keys_typed_right_after_a_confidence_key_go_into_the_next_value(st
         assert [(c.value, c.confidence) for c in second] == [(37.0, Confidence.AT_RISK)]
 
 
+async def test_a_check_in_typed_from_the_dashboard_in_one_burst_saves_the_first_step(
+    demo_store, make_app
+):
+    """ "c⏎42⏎g" at once from the dashboard: c opens the set-up, Enter starts the walk, and the
+    value and confidence reach its first step (they reached the dashboard and the set-up before
+    those screens were ready, and nothing was saved)."""
+    cycle = demo_store.current_cycle()
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        burst(app, "c", "enter", "4", "2", "enter", "g")
+        for _ in range(4):
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WalkthroughScreen)
+        first = screen.order[0]
+        assert screen.current_kr_id != first
+    saved = [(c.kr_id, c.value, c.confidence) for c in meeting_check_ins(demo_store, cycle.id)]
+    assert saved == [(first, 42.0, Confidence.ON_TRACK)]
+
+
 @pytest.mark.parametrize("step_key", ["ctrl+s", "ctrl+n"])
 async def test_keys_typed_after_save_or_skip_go_to_the_next_key_result(
     demo_store, make_app, step_key

@@ -24,6 +24,7 @@ class DashboardScreen(OkrScreen):
             "c",
             "app.check_in",
             "Check-in",
+            priority=True,  # acts before the keys typed after it are routed (typed_keys.py)
             id="dashboard.check_in",
             tooltip="Start the weekly check-in walkthrough",
         ),

@@ -7,6 +7,7 @@ the Start button has focus, so Enter starts the walk at once.
 from __future__ import annotations
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,6 +27,7 @@ from okr_tui.domain import board, cadence
 from okr_tui.domain.models import CycleState, Team
 from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, walk_lines
 from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -47,13 +49,26 @@ class WalkthroughSetupScreen(OkrScreen):
         "through every key result."
     )
     CSS_PATH = "walkthrough_setup.tcss"
+    # Enter (on the Start button or a field) and ctrl+s start the walk as they arrive, and the
+    # keys after them wait for its first step (typed_keys.py): "c⏎42⏎g" typed at once from the
+    # dashboard checks the first key result in.
     BINDINGS = [
         Binding(
             "ctrl+s",
             "start",
             "Start",
+            priority=True,
             id="walkthrough_setup.start",
             tooltip="Start the walk with these settings",
+        ),
+        Binding(
+            "enter",
+            "enter_starts",
+            "Start",
+            show=False,
+            priority=True,
+            id="walkthrough_setup.enter",
+            tooltip="On the Start button or a field: start the walk",
         ),
         Binding(
             "escape",
@@ -116,7 +131,9 @@ class WalkthroughSetupScreen(OkrScreen):
     async def on_mount(self) -> None:
         await super().on_mount()
         self._fill_people()
-        self.query_one("#setup-start", Button).focus()
+        # set_focus, not focus(): focus() is deferred, and an Enter already on its way must
+        # find the button focused.
+        self.set_focus(self.query_one("#setup-start", Button))
 
     def reload(self) -> None:
         cycle = self.cycle
@@ -204,13 +221,15 @@ class WalkthroughSetupScreen(OkrScreen):
         self._fill_people()
         self.reload()
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_start()
+    async def action_enter_starts(self) -> None:
+        """Enter on the Start button or in a field starts; in a list it ticks or picks."""
+        if not isinstance(self.focused, Button | Input):
+            raise SkipAction()
+        await self.action_start()
 
     @on(Button.Pressed, "#setup-start")
-    def _start_pressed(self) -> None:
-        self.action_start()
+    async def _start_pressed(self) -> None:
+        await self.action_start()
 
     def settings(self) -> WalkSettings | None:
         """The chosen settings, or None (with the message at the field) when one is wrong."""
@@ -232,13 +251,14 @@ class WalkthroughSetupScreen(OkrScreen):
             timebox_minutes=minutes,
         )
 
-    def action_start(self) -> None:
+    async def action_start(self) -> None:
         if self.query_one("#setup-start", Button).disabled:
             return
+        await keys_applied(*self.query(Input))
         settings = self.settings()
         if settings is None:
             self.query_one("#setup-timebox", Input).focus()
             return
         from okr_tui.screens.walkthrough import WalkthroughScreen
 
-        self.app.switch_screen(WalkthroughScreen(settings))
+        await self.app.switch_screen(WalkthroughScreen(settings))
