@@ -114,16 +114,14 @@ async def test_adjusting_a_target_updates_the_key_result_and_writes_the_audit(de
 
 
 async def test_an_adjustment_typed_in_one_burst_fills_target_and_reason(demo_store, make_app):
-    """ "105%⏎Finance reset⏎" sent at once: Enter moves to the reason before the next letters are
-    routed (they went into the target, "105%Finance reset"), and saves the reason as typed."""
+    """ "a105%⏎Finance reset⏎" sent at once: the target waits for the dialog (it reached the
+    table), Enter moves to the reason before the next letters are routed (they went into the
+    target, "105%Finance reset"), and saves the reason as typed."""
     app = make_app(demo_store)
     kr = kr_by_title(demo_store, "Increase net revenue retention")
     async with app.run_test(size=(100, 30)) as pilot:
         await open_review(pilot, app, "Increase net revenue retention")
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, AdjustTargetModal)
-        burst(app, *"105%", "enter", *"Finance reset", "enter")
+        burst(app, "a", *"105%", "enter", *"Finance reset", "enter")
         for _ in range(3):
             await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)

@@ -60,7 +60,9 @@ class FormModal(ModalScreen):
         if not getattr(self.app, "cursor_blink", True):
             for field in self.query(Input):
                 field.cursor_blink = False
-        self.query(Input).first().focus()
+        # set_focus, not focus(): focus() is deferred, and keys already on their way must find
+        # the field focused.
+        self.set_focus(self.query(Input).first())
 
     def show_error(self, field_id: str, message: str) -> None:
         error = self.query_one(f"#{field_id}-error", Static)

@@ -90,10 +90,13 @@ class ReviewScreen(OkrScreen):
     CSS_PATH = "review.tcss"
     BINDINGS = [
         Binding("k", "keep", "Keep", id="review.keep", tooltip="Keep this key result as it is"),
+        # a and x act as they arrive and wait for their dialog (typed_keys.py): "a105%⏎" typed
+        # at once puts 105% in the dialog, not into the table before the dialog is up.
         Binding(
             "a",
             "adjust",
             "Adjust target",
+            priority=True,
             id="review.adjust",
             tooltip="Give this key result a new target, with a reason",
         ),
@@ -101,6 +104,7 @@ class ReviewScreen(OkrScreen):
             "x",
             "retire",
             "Retire",
+            priority=True,
             id="review.retire",
             tooltip="Retire this key result, with a reason",
         ),
@@ -338,7 +342,7 @@ class ReviewScreen(OkrScreen):
         if kr is not None:
             self._record(kr, ReviewDecisionKind.KEEP)
 
-    def action_adjust(self) -> None:
+    async def action_adjust(self) -> None:
         kr = self._target_kr()
         if kr is None:
             return
@@ -351,9 +355,9 @@ class ReviewScreen(OkrScreen):
                 target, reason = result
                 self._record(kr, ReviewDecisionKind.ADJUST, reason, target)
 
-        self.app.push_screen(AdjustTargetModal(kr), adjusted)
+        await self.app.push_screen(AdjustTargetModal(kr), adjusted)
 
-    def action_retire(self) -> None:
+    async def action_retire(self) -> None:
         kr = self._target_kr()
         if kr is None:
             return
@@ -367,7 +371,7 @@ class ReviewScreen(OkrScreen):
             "A retired key result takes no more check-ins and no longer counts in scores.",
             "Retire",
         )
-        self.app.push_screen(modal, retired)
+        await self.app.push_screen(modal, retired)
 
     def action_finish(self) -> None:
         cycle = self.cycle
