@@ -52,6 +52,7 @@ from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badg
 from okr_tui.widgets.confidence_picker import ConfidencePicker
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
+from okr_tui.widgets.still_input import StillInput
 from okr_tui.widgets.updates import show
 
 
@@ -197,19 +198,19 @@ class WalkthroughScreen(OkrScreen):
             yield Static(id="walk-notice")
             with Horizontal(classes="walk-row"):
                 yield Label("Value", classes="walk-label")
-                yield Input(id="walk-value", compact=True, max_length=40)
+                yield StillInput(id="walk-value", compact=True, max_length=40)
                 yield Static(id="walk-preview")
             yield Static("", id="walk-value-error", classes="field-error")
             with Horizontal(classes="walk-row"):
                 yield Label("Note", classes="walk-label")
-                yield Input(
+                yield StillInput(
                     id="walk-note",
                     compact=True,
                     placeholder="optional (Tab from the value); Enter goes to confidence",
                 )
             with Horizontal(classes="walk-row"):
                 yield Label("Blockers", classes="walk-label")
-                yield Input(
+                yield StillInput(
                     id="walk-blockers",
                     compact=True,
                     placeholder="optional; Enter goes to confidence",
