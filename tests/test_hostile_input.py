@@ -677,6 +677,8 @@ NUMBERS: list[tuple[str, float | str]] = [
     ("inf", "'inf' is not a number"),
     ("1,5", "'1,5': use a dot for decimals"),
     ("[bold]7[/]", "is not a number"),
+    ("5k", "'5k': type the number in full (5000)"),  # was stored as 5
+    ("1.2 M", "type the number in full (1200000)"),
     ("-0", 0.0),
     ("45%", 45.0),
     ("$1,200", 1200.0),

@@ -5,6 +5,8 @@ everywhere:
 - A unit or currency sign around the number is dropped ("45%", "$1,200", "30 days").
 - A comma followed by exactly three digits groups thousands ("1,200"); any other comma is refused
   ("1,5" could mean 1.5 or 15: type "1.5").
+- A multiplier ("5k", "1.2M", "3 bn", "2 million") is refused with the number in full: dropped
+  like a unit, "5k" would be stored as 5.
 - "nan", "inf" and numbers too large for a float are refused; "-0" is 0.
 - Milestones take done / yes / 1 and not done / no / 0.
 """
@@ -19,6 +21,16 @@ from okr_tui.domain.models import Confidence, KrType
 MAX_ABS_VALUE = 1e12
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 _AROUND = re.compile(r"^[\s$€£¥]*(?P<number>.*?)[\s%]*(?P<unit>[A-Za-z ]*)$")
+_MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
 _DONE = {"done", "yes", "y", "1", "true", "x", "✔"}
 _NOT_DONE = {"not done", "no", "n", "0", "false", "-", ""}
 
@@ -49,6 +61,14 @@ def parse_number(text: str) -> float:
         raise ValueInputError(f"{raw!r} is not a number") from None
     if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
         raise ValueInputError(f"{raw!r} is too large")
+    multiplier = _MULTIPLIERS.get(match.group("unit").strip().lower()) if match else None
+    if multiplier is not None:
+        full = value * multiplier
+        raise ValueInputError(
+            f"{raw!r}: type the number in full ({full:.0f})"
+            if full.is_integer()
+            else f"{raw!r}: type the number in full"
+        )
     return value + 0.0  # turns -0.0 into 0.0
 
 
