@@ -38,6 +38,7 @@ from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
 from okr_tui.store.store import OkrStore
 from tests.key_bursts import burst
+from tests.screen_reading import screen_text
 
 MEETING = date(2026, 11, 23)
 NASTY_OBJECTIVE = "[bold]Grow[/] 50% [x]"
@@ -467,6 +468,34 @@ async def test_a_bad_value_shows_at_the_field_and_saves_nothing(demo_store, make
         assert shown(screen, "#walk-value-error") == error
         assert screen.index == 0
     assert meeting_check_ins(demo_store, cycle.id) == []
+
+
+async def test_a_team_chosen_on_the_dashboard_fills_the_set_up_with_its_people(
+    demo_store, make_app
+):
+    """Filtered to Sales (ctrl+t), c opens the set-up with Sales' people present and its
+    facilitator: it ticked all eight people of both teams and left no facilitator, and the
+    meeting was stored so."""
+    from textual.widgets import SelectionList
+
+    app = make_app(demo_store)
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.team_id = sales.id
+        await pilot.pause()
+        keys = Keys(pilot)
+        await keys("c")
+        setup = app.screen
+        assert isinstance(setup, WalkthroughSetupScreen)
+        present = setup.query_one("#setup-present", SelectionList)
+        assert present.selected == list(sales.members)
+        assert setup.query_one("#setup-facilitator", Input).value == sales.facilitator
+        assert "Sales" in shown(setup, "#setup-title") + screen_text(app).splitlines()[0]
+        await keys("enter")
+        walk = app.screen
+        assert isinstance(walk, WalkthroughScreen)
+        assert walk.settings.attendees == tuple(sales.members)
+        assert walk.settings.facilitator == sales.facilitator
 
 
 async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo_store, make_app):

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import (
     Button,
     Input,
@@ -195,9 +196,15 @@ class WalkthroughSetupScreen(OkrScreen):
         status.update(Content(text))
 
     def _chosen_team(self) -> Team | None:
-        if not self.is_mounted:
+        # The buttons' own values, not RadioSet.pressed_index (nor a check that this screen is
+        # mounted): both are set only after this screen's on_mount has filled the people in,
+        # so a team chosen on the dashboard got everyone present and no facilitator.
+        try:
+            team_set = self.query_one("#setup-team", RadioSet)
+        except NoMatches:  # not composed yet
             return None
-        index = self.query_one("#setup-team", RadioSet).pressed_index
+        buttons = team_set.query(RadioButton)
+        index = next((i for i, button in enumerate(buttons) if button.value), 0)
         if index <= 0 or index > len(self._teams):
             return None
         return self._teams[index - 1]
