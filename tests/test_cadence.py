@@ -383,6 +383,33 @@ def test_nothing_due_in_a_closed_cycle():
     assert check_ins_due(closed, OBJECTIVES, KEY_RESULTS, [], at(2026, 10, 20)) == []
 
 
+def test_the_board_owes_nothing_in_a_closed_cycle():
+    """A closed cycle viewed later (ctrl+y) showed its key results as "8 due"."""
+    from okr_tui.domain import board
+
+    now = at(2026, 10, 20)
+    open_lines = board.key_result_lines(q4(), OBJECTIVES, KEY_RESULTS, [], now)
+    assert open_lines and all(line.due_count > 0 for line in open_lines)
+    closed = q4(state=CycleState.CLOSED)
+    closed_lines = board.key_result_lines(closed, OBJECTIVES, KEY_RESULTS, [], now)
+    assert [line.due_count for line in closed_lines] == [0] * len(open_lines)
+
+
+async def test_the_dashboard_of_a_closed_cycle_shows_nothing_due(demo_store, make_app):
+    """Switched to last quarter (ctrl+y), no key result reads "due" (nor "✓ done")."""
+    from tests.screen_reading import screen_text
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert " due" in screen_text(app)
+        app.cycle_id = demo_store.find_cycle("2026-Q3").id
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "2026-Q3" in shown
+        assert " due" not in shown and "✓ done" not in shown
+
+
 def status_at(now: datetime, cycle: Cycle | None = None, **records) -> dict:
     statuses = team_status(
         cycle or q4(),

@@ -15,6 +15,7 @@ from okr_tui.domain.models import (
     CheckIn,
     Confidence,
     Cycle,
+    CycleState,
     KeyResult,
     Objective,
     Status,
@@ -32,6 +33,8 @@ class KeyResultLine:
     previous: CheckIn | None
     checked_in_this_meeting: bool
     missed_meetings: int
+    meeting_open: bool = True
+    """False when the cycle has no meeting to check in for (a closed cycle): nothing is due."""
 
     @property
     def confidence(self) -> Confidence | None:
@@ -52,6 +55,8 @@ class KeyResultLine:
     @property
     def due_count(self) -> int:
         """Check-ins owed: this meeting's, plus every missed earlier one."""
+        if not self.meeting_open:
+            return 0
         return (0 if self.checked_in_this_meeting else 1) + self.missed_meetings
 
     @property
@@ -89,7 +94,8 @@ def key_result_lines(
     by_kr: dict[str, list[CheckIn]] = {}
     for check_in in effective:
         by_kr.setdefault(check_in.kr_id, []).append(check_in)
-    current = cadence.current_meeting(cycle, now)
+    # A closed cycle owes nothing: viewed later (ctrl+y), its key results showed "8 due".
+    current = cadence.current_meeting(cycle, now) if cycle.state is not CycleState.CLOSED else None
     current_day = current.date() if current else None
     earlier_meetings = [d for d in cadence.meeting_dates(cycle) if current_day and d < current_day]
     objective_rank = {o.id: index for index, o in enumerate(objectives)}
@@ -120,6 +126,7 @@ def key_result_lines(
                 previous=previous,
                 checked_in_this_meeting=current_day in covered if current_day else False,
                 missed_meetings=sum(1 for day in earlier_meetings if day not in covered),
+                meeting_open=current_day is not None,
             )
         )
     return lines

@@ -52,9 +52,12 @@ def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
     else:
         figures = f"{format_value(line.value, kr.unit)} / {format_value(kr.target, kr.unit)}"
     due = line.due_count
-    due_text = (
-        Content.styled(f"{due} due", "$warning") if due else Content.styled("✓ done", "$success")
-    )
+    if not line.meeting_open:  # a closed cycle: no check-in is owed or done
+        due_text = Content("")
+    elif due:
+        due_text = Content.styled(f"{due} due", "$warning")
+    else:
+        due_text = Content.styled("✓ done", "$success")
     return Content.assemble(
         "   ",
         Content(kr.title),
