@@ -791,6 +791,25 @@ async def test_a_check_in_typed_from_the_dashboard_in_one_burst_saves_the_first_
     assert saved == [(first, 42.0, Confidence.ON_TRACK)]
 
 
+@pytest.mark.parametrize("typed", ["1,5", "abc"])
+async def test_a_bad_value_typed_in_one_burst_shows_its_error(demo_store, make_app, typed):
+    """ "1,5⏎" at once: Enter shows why the value does not read, and the messages of the keys
+    typed before it, handled after it, do not wipe the error off (Enter seemed to do nothing)."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        screen.query_one("#walk-value", Input).value = ""
+        await pilot.pause()
+        burst(app, *typed, "enter")
+        for _ in range(3):
+            await pilot.pause()
+        assert screen.query_one("#walk-value", Input).value == typed
+        assert repr(typed) in shown(screen, "#walk-value-error")
+        await keys("backspace")  # typing again clears it
+        assert shown(screen, "#walk-value-error") == ""
+
+
 @pytest.mark.parametrize("step_key", ["ctrl+s", "ctrl+n"])
 async def test_keys_typed_after_save_or_skip_go_to_the_next_key_result(
     demo_store, make_app, step_key

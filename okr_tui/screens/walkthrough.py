@@ -177,6 +177,7 @@ class WalkthroughScreen(OkrScreen):
         self.order: list[str] = []  # key result ids, fixed when the walk starts
         self.index = 0
         self.parked_topics: list[str] = []
+        self._value_error_for: str | None = None  # the value text the error shown is about
         self.meeting_day: date | None = None
         self._lines: dict[str, KeyResultLine] = {}
         self._check_ins: list[CheckIn] = []
@@ -361,6 +362,7 @@ class WalkthroughScreen(OkrScreen):
         self.query_one("#walk-blockers", Input).value = earlier.blockers if earlier else ""
         for error_id in ("#walk-value-error", "#walk-form-error"):
             show(self.query_one(error_id, Static), Content(""))
+        self._value_error_for = None
         self._show_step(facts)
         # set_focus, not focus(): focus() is deferred, and the keys typed right after a
         # confidence key ("g37") must reach the next value, not the confidence row.
@@ -543,8 +545,14 @@ class WalkthroughScreen(OkrScreen):
     # --- typing -------------------------------------------------------------------------
 
     @on(Input.Changed, "#walk-value")
-    def _value_changed(self) -> None:
-        show(self.query_one("#walk-value-error", Static), Content(""))
+    def _value_changed(self, event: Input.Changed) -> None:
+        """Typing clears the value's error. In a burst ("1,5⏎") the Changed messages arrive
+        after Enter has shown the error for the whole text; they must not clear it."""
+        if event.value != event.input.value:
+            return  # a key typed since has its own message on the way
+        if event.value != self._value_error_for:
+            self._value_error_for = None
+            show(self.query_one("#walk-value-error", Static), Content(""))
         self._show_preview()
 
     def _parsed_value(self) -> float | None:
@@ -556,6 +564,7 @@ class WalkthroughScreen(OkrScreen):
             return parse_value(value_input.value, line.kr.kr_type)
         except ValueInputError as problem:
             self.query_one("#walk-value-error", Static).update(Content(str(problem)))
+            self._value_error_for = value_input.value
             value_input.focus()
             return None
 
