@@ -183,6 +183,30 @@ async def test_retrospective_notes_are_stored_one_item_per_line(demo_store, make
     assert retro.start_doing == ["Demo days [b]monthly[/b]"]
 
 
+async def test_leaving_the_retrospective_with_escape_keeps_what_was_typed(demo_store, make_app):
+    """Esc went back and threw the typed items away; it now saves them first."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_scoring(pilot, app)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, RetrospectiveScreen)
+        await pilot.press("tab")
+        await type_text(pilot, "Too many meetings")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        (retro,) = demo_store.retrospectives(q4(demo_store).id)
+        assert retro.stop_doing == ["Too many meetings"]
+        await pilot.press("t")
+        await pilot.pause()
+        assert "Too many meetings" in app.screen.query_one("#stop_doing", TextArea).text
+        await pilot.press("escape")  # nothing changed: just back, no second save
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        assert len(demo_store.retrospectives(q4(demo_store).id)) == 1
+
+
 async def test_closing_the_cycle_carries_unfinished_work_into_a_new_cycle(demo_store, make_app):
     app = make_app(demo_store)
     old = q4(demo_store)

@@ -34,7 +34,8 @@ def items(text: str) -> list[str]:
 class RetrospectiveScreen(OkrScreen):
     HELP_TITLE = "Retrospective"
     HELP_SUMMARY = (
-        "Continue / stop / start: one item per line. Tab moves between the columns; ctrl+s saves."
+        "Continue / stop / start: one item per line. Tab moves between the columns; ctrl+s "
+        "saves, and so does leaving with escape."
     )
     CSS_PATH = "retrospective.tcss"
     BINDINGS = [
@@ -50,6 +51,7 @@ class RetrospectiveScreen(OkrScreen):
     def __init__(self) -> None:
         super().__init__()
         self._loaded_for: tuple[str | None, str | None] | None = None
+        self._loaded_notes: dict[str, list[str]] = {}
         self._read_only = False
 
     def compose(self) -> ComposeResult:
@@ -98,6 +100,7 @@ class RetrospectiveScreen(OkrScreen):
         for field, _, _ in COLUMNS:
             lines = getattr(existing, field) if existing is not None else []
             self.query_one(f"#{field}", TextArea).load_text("\n".join(lines))
+        self._loaded_notes = self._typed()
         if self._read_only and existing is None:
             intro.update(
                 Content.assemble(
@@ -109,18 +112,34 @@ class RetrospectiveScreen(OkrScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "save" and self._read_only)
 
+    def _typed(self) -> dict[str, list[str]]:
+        return {field: items(self.query_one(f"#{field}", TextArea).text) for field, _, _ in COLUMNS}
+
+    def action_back(self) -> None:
+        """Esc keeps what was typed: leaving with changed items saves them first (Esc threw a
+        retrospective written in the meeting away). A save refused stays here with its error;
+        emptied columns are left as stored."""
+        typed = self._typed()
+        changed = not self._read_only and typed != self._loaded_notes and any(typed.values())
+        if changed and not self._save():
+            return
+        super().action_back()
+
     def action_save(self) -> None:
+        if self._save():
+            super().action_back()
+
+    def _save(self) -> bool:
+        """Store the typed items; False (with the reason on screen) when refused."""
         cycle = self.cycle
         if cycle is None or self._read_only:
-            return
+            return False
         error = self.query_one("#retro-error", Static)
-        notes = {
-            field: items(self.query_one(f"#{field}", TextArea).text) for field, _, _ in COLUMNS
-        }
+        notes = self._typed()
         if not any(notes.values()):
             error.update(Content("Write at least one item to continue, stop or start."))
             error.display = True
-            return
+            return False
         try:
             retrospective = Retrospective(
                 cycle_id=cycle.id,
@@ -132,8 +151,9 @@ class RetrospectiveScreen(OkrScreen):
         except (RuleViolation, StoreError, ValueError) as problem:
             error.update(Content(validation_message(problem)))
             error.display = True
-            return
+            return False
         error.display = False
+        self._loaded_notes = notes
         count = sum(len(lines) for lines in notes.values())
         self.notify(f"Retrospective saved ({count} items).", title="Retrospective")
-        self.action_back()
+        return True
