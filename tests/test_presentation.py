@@ -7,6 +7,7 @@ from textual.widgets import Digits, Footer, Static
 from okr_tui.domain.models import Objective
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.presentation import PresentationScreen
+from tests.screen_reading import screen_text
 
 
 def shown(screen, selector: str) -> str:
@@ -143,6 +144,39 @@ async def test_scores_show_in_a_scored_cycle(demo_store, make_app):
         figures = [str(w.visual) for w in app.screen.query(".kr-figures-inline").results(Static)]
         assert figures and all("score " in text for text in figures)
         assert "score " in shown(app.screen, "#present-meta")
+
+
+async def test_the_projector_and_the_dashboard_show_the_same_objective_score(demo_store, make_app):
+    """One key result scored 0.7 mid-scoring: the presentation averaged the given scores alone
+    (0.7) while the dashboard read the suggested ones (0.5). Both now show the score the
+    objective stands at: given scores where there are some, suggested ones elsewhere."""
+    import re
+
+    from okr_tui.domain.models import Score
+
+    cycle = demo_store.current_cycle()
+    first = expected_order(demo_store)[0]
+    krs = [kr for kr in demo_store.key_results(cycle.id) if kr.objective_id == first.id]
+    demo_store.save_score(
+        Score(
+            cycle_id=cycle.id,
+            kr_id=krs[0].id,
+            suggested=0.5,
+            given=1.0,
+            reason="closed the big deal",
+            scored_at=demo_store.clock.now(),
+        )
+    )
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        dashboard_scores = re.findall(r"score \S+ (\d\.\d)", screen_text(app))
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PresentationScreen)
+        [projected] = re.findall(r"score \S+ (\d\.\d)", shown(app.screen, "#present-meta"))
+    assert projected == dashboard_scores[0]
+    assert projected != "1.0"  # not the given score of one key result alone
 
 
 async def test_hostile_titles_show_as_typed(demo_store, make_app):

@@ -6,7 +6,7 @@ means the same on every screen. Pure: the caller passes the records and the mome
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,8 +75,9 @@ class ObjectiveBlock:
     progress: float | None
     confidence: Confidence | None
     score: float | None = None
-    """The score the objective would get today: as scoring computes it, from each KR's
-    suggested score (its progress, rounded), weighted."""
+    """The score the objective stands at: as scoring computes it, from each KR's given score
+    once it has one, else its suggested score (its progress, rounded), weighted. The dashboard
+    and the presentation show this one number."""
 
 
 def key_result_lines(
@@ -133,9 +134,13 @@ def key_result_lines(
 
 
 def objective_blocks(
-    objectives: Sequence[Objective], lines: Sequence[KeyResultLine]
+    objectives: Sequence[Objective],
+    lines: Sequence[KeyResultLine],
+    given_scores: Mapping[str, float] | None = None,
 ) -> list[ObjectiveBlock]:
-    """Lines grouped under their objectives, with the objective's progress and confidence."""
+    """Lines grouped under their objectives, with the objective's progress, confidence and
+    score (`given_scores`: key result id -> latest given score, see ObjectiveBlock.score)."""
+    given_scores = given_scores or {}
     by_objective: dict[str, list[KeyResultLine]] = {}
     for line in lines:
         by_objective.setdefault(line.objective.id, []).append(line)
@@ -148,7 +153,10 @@ def objective_blocks(
         mean = sum(line.progress * line.kr.weight for line in own) / weights if own else None
         confidences = [line.confidence for line in own if line.confidence is not None]
         worst = min(confidences, key=lambda c: c.rank) if confidences else None
-        suggested = {line.kr.id: progress.round_score(line.progress) for line in own}
-        score = progress.objective_score((line.kr for line in own), suggested)
+        standing = {
+            line.kr.id: given_scores.get(line.kr.id, progress.round_score(line.progress))
+            for line in own
+        }
+        score = progress.objective_score((line.kr for line in own), standing)
         blocks.append(ObjectiveBlock(objective, own, mean, worst, score))
     return blocks

@@ -16,7 +16,15 @@ from enum import StrEnum
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
-from okr_tui.domain.models import CheckIn, Confidence, Cycle, KeyResult, KrType, ObjectiveKind
+from okr_tui.domain.models import (
+    CheckIn,
+    Confidence,
+    Cycle,
+    KeyResult,
+    KrType,
+    ObjectiveKind,
+    Score,
+)
 
 _STAY_TYPES = (KrType.STAY_ABOVE, KrType.STAY_BELOW)
 _PREFIX_UNITS = ("$", "€", "£")
@@ -261,6 +269,14 @@ def objective_score(key_results: Iterable[KeyResult], scores: Mapping[str, float
         (kr.weight, scores[kr.id]) for kr in key_results if kr.is_active and kr.id in scores
     )
     return None if mean is None else round_score(mean)
+
+
+def latest_given_scores(scores: Iterable[Score]) -> dict[str, float]:
+    """Each key result's latest given score, by key result id."""
+    latest: dict[str, Score] = {}
+    for score in sorted(scores, key=attrgetter("scored_at")):
+        latest[score.kr_id] = score
+    return {kr_id: score.given for kr_id, score in latest.items()}
 
 
 def objective_progress(

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from okr_tui.domain import board
+from okr_tui.domain.progress import latest_given_scores
 from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
@@ -89,7 +90,8 @@ class DashboardScreen(OkrScreen):
                 self.store.check_ins(cycle.id),
                 now,
             )
-            blocks = board.objective_blocks(objectives, lines)
+            given = latest_given_scores(self.store.scores(cycle.id))
+            blocks = board.objective_blocks(objectives, lines, given)
             groups: list[tuple[str, str | None]] = [("Company", None)]
             groups += [(t.name, t.id) for t in self.store.teams()]
             for name, team_id in groups:

@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from okr_tui.domain import board
-from okr_tui.domain.models import KrType, Objective, Score
-from okr_tui.domain.progress import format_value, objective_score
+from okr_tui.domain.models import KrType, Objective
+from okr_tui.domain.progress import format_value, latest_given_scores
 from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.badges import confidence_badge, pace_badge, score_badge
 
@@ -195,8 +195,8 @@ class PresentationScreen(OkrScreen):
         lines = board.key_result_lines(
             cycle, objectives, self.store.key_results(cycle.id), self.store.check_ins(cycle.id), now
         )
-        blocks = board.objective_blocks(objectives, lines)
-        scores = _given_scores(self.store.scores(cycle.id))
+        scores = latest_given_scores(self.store.scores(cycle.id))
+        blocks = board.objective_blocks(objectives, lines, scores)
         by_id = {o.id: o for o in objectives}
         groups: list[tuple[str, str | None]] = [("Company", None)]
         groups += [(team.name, team.id) for team in self.store.teams()]
@@ -264,9 +264,11 @@ class PresentationScreen(OkrScreen):
         if objective.owner:
             parts += [Content.styled(" · ", "$text-muted"), Content(objective.owner)]
         parts += ["   ", confidence_badge(slide.block.confidence)]
-        score = objective_score([line.kr for line in slide.block.lines], slide.scores)
-        if score is not None:
-            parts += ["   score ", score_badge(score, objective.kind)]
+        # The dashboard's number (board.ObjectiveBlock.score): given scores where there are
+        # some, suggested ones elsewhere. The mean of the given ones alone read 0.7 on the
+        # projector while the dashboard read 0.5.
+        if slide.block.score is not None:
+            parts += ["   score ", score_badge(slide.block.score, objective.kind)]
         if slide.parent is not None:
             parts += [
                 Content.styled("   ↳ aligns to: ", "$text-muted"),
@@ -291,11 +293,3 @@ class PresentationScreen(OkrScreen):
 
     def action_last(self) -> None:
         self._go(len(self.slides) - 1)
-
-
-def _given_scores(scores: list[Score]) -> dict[str, float]:
-    """Each key result's latest given score."""
-    latest: dict[str, Score] = {}
-    for score in sorted(scores, key=lambda s: s.scored_at):
-        latest[score.kr_id] = score
-    return {kr_id: score.given for kr_id, score in latest.items()}
