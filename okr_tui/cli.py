@@ -125,11 +125,20 @@ def make_clock(at: str | None) -> Clock:
         raise UserError(f"--at {at!r} is not a date or time ({error})") from None
 
 
-def open_store(args: argparse.Namespace, clock: Clock) -> OkrStore:
+def open_store(args: argparse.Namespace, clock: Clock, *, existing: bool = False) -> OkrStore:
+    """The store at --db (or the default one). `existing`: refuse a folder that holds no store
+    rather than make one, for the commands that read (a mistyped --db exported an empty store
+    and exited 0, which a backup script would not notice)."""
     from okr_tui.paths import default_store
-    from okr_tui.store.store import OkrStore
+    from okr_tui.store.store import ROOT_FILE, OkrStore
 
     folder = Path(args.db).expanduser() if args.db else default_store()
+    if existing and not folder.is_file() and not (folder / ROOT_FILE).is_file():
+        okr = f"okr --db {folder}" if args.db else "okr"
+        raise UserError(
+            f"there is no okr-tui store at {folder} (start `{okr}` to make one, "
+            f"or `{okr} demo` for a demo)"
+        )
     return OkrStore(folder, clock, read_only=getattr(args, "read_only", False))
 
 
@@ -237,7 +246,7 @@ def _complete_file(path: Path) -> Iterator[BinaryIO]:
 
 
 def run_export(args: argparse.Namespace, clock: Clock) -> int:
-    store = open_store(args, clock)
+    store = open_store(args, clock, existing=True)
     cycle_id = store.find_cycle(args.cycle).id if args.cycle else None
     if args.format == "json":
         import gc
@@ -367,7 +376,7 @@ def due_report(store: OkrStore) -> dict:
 
 
 def run_due(args: argparse.Namespace, clock: Clock) -> int:
-    report = due_report(open_store(args, clock))
+    report = due_report(open_store(args, clock, existing=True))
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
@@ -403,7 +412,7 @@ def run_list(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain.models import KrType
     from okr_tui.domain.progress import current_value, value_text
 
-    store = open_store(args, clock)
+    store = open_store(args, clock, existing=True)
     cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
     teams = {team.id: team.name for team in store.teams()}
     check_ins = store.check_ins(cycle.id)
@@ -426,7 +435,7 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain.models import CheckIn
     from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
 
-    store = open_store(args, clock)
+    store = open_store(args, clock, existing=True)
     kr = store.find_key_result(args.kr)
     cycle = store.cycle(kr.cycle_id)
     try:

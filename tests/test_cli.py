@@ -183,7 +183,9 @@ def test_list_shows_every_key_result_with_its_id_and_value(home: Path) -> None:
 
 
 def test_an_empty_store_says_how_to_start(tmp_path: Path) -> None:
-    assert_user_error(okr("due", home=tmp_path / "home"), "has no cycle yet", "okr demo")
+    assert_user_error(
+        okr("due", home=tmp_path / "home"), "there is no okr-tui store", "start `okr`", "`okr demo`"
+    )
 
 
 # --- check-ins --------------------------------------------------------------------------------
@@ -380,3 +382,20 @@ def test_an_unknown_command_is_an_argparse_error(home: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "invalid choice" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["list"],
+        ["due"],
+        ["export", "--format", "json"],
+        ["checkin", "--kr", "kr-1", "--value", "1", "--confidence", "green"],
+    ],
+)
+def test_a_mistyped_store_folder_is_refused_not_created(tmp_path: Path, command) -> None:
+    """`okr --db /typo export` made an empty store there and exported it with exit 0."""
+    typo = tmp_path / "typo" / "store"
+    result = okr("--db", str(typo), *command, home=tmp_path / "home")
+    assert_user_error(result, f"there is no okr-tui store at {typo}")
+    assert not typo.exists() and not (tmp_path / "typo").exists()
