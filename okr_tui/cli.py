@@ -126,14 +126,14 @@ def make_clock(at: str | None) -> Clock:
 
 
 def open_store(args: argparse.Namespace, clock: Clock, *, existing: bool = False) -> OkrStore:
-    """The store at --db (or the default one). `existing`: refuse a folder that holds no store
-    rather than make one, for the commands that read (a mistyped --db exported an empty store
-    and exited 0, which a backup script would not notice)."""
+    """The store at --db (or the default one). `existing`: refuse a folder that does not exist
+    rather than make a store there, for the commands that read (a mistyped --db exported an
+    empty store and exited 0, which a backup script would not notice)."""
     from okr_tui.paths import default_store
-    from okr_tui.store.store import ROOT_FILE, OkrStore
+    from okr_tui.store.store import OkrStore
 
     folder = Path(args.db).expanduser() if args.db else default_store()
-    if existing and not folder.is_file() and not (folder / ROOT_FILE).is_file():
+    if existing and not folder.exists():
         okr = f"okr --db {folder}" if args.db else "okr"
         raise UserError(
             f"there is no okr-tui store at {folder} (start `{okr}` to make one, "

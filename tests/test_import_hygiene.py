@@ -54,6 +54,7 @@ def test_only_the_store_imports_tinydb():
 def test_a_json_export_loads_neither_textual_nor_the_import_models(tmp_path: Path) -> None:
     """`okr export` is a script's command: it needs the store, not the app or the schema build
     of the import's validation models."""
+    (tmp_path / "store").mkdir()  # an empty store
     argv = ["--db", str(tmp_path / "store"), "export", "-o", str(tmp_path / "export.json")]
     code = (
         f"import sys; from okr_tui.cli import main; main({argv!r}); "
