@@ -139,6 +139,29 @@ def test_start_index_is_the_first_open_key_result_or_the_first_when_all_are_done
     assert start_index([]) == 0
 
 
+def test_an_all_teams_walk_goes_team_by_team_as_the_dashboard_lists_them(demo_store):
+    """An objective added later to the first team was walked after every other team's; the
+    walk follows the dashboard: company objectives, then each team's in team order."""
+    cycle = demo_store.current_cycle()
+    first_team = demo_store.teams()[0]
+    late = demo_store.save_objective(
+        Objective(cycle_id=cycle.id, team_id=first_team.id, title="Added in week 8", order=9)
+    )
+    demo_store.save_key_result(
+        KeyResult(cycle_id=cycle.id, objective_id=late.id, title="Late KR", baseline=0, target=10)
+    )
+    lines = lines_of(demo_store, cycle)
+    team_order = [team.id for team in demo_store.teams()]
+    walked = walk_lines(lines, None, WalkOrder.TEAM, team_order)
+    teams_walked = [line.objective.team_id for line in walked]
+    assert teams_walked == sorted(
+        teams_walked, key=lambda t: -1 if t is None else team_order.index(t)
+    )
+    position = [line.kr.title for line in walked].index("Late KR")
+    assert walked[position - 1].objective.team_id == first_team.id
+    assert walked[position + 1].objective.team_id != first_team.id
+
+
 def test_needs_talk_first_orders_by_the_largest_drop_or_gap(demo_store):
     cycle = demo_store.current_cycle()
     lines = lines_of(demo_store, cycle)

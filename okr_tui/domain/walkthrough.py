@@ -39,16 +39,30 @@ class WalkSettings:
 
 
 def walk_lines(
-    lines: Sequence[KeyResultLine], team_id: str | None, order: WalkOrder = WalkOrder.TEAM
+    lines: Sequence[KeyResultLine],
+    team_id: str | None,
+    order: WalkOrder = WalkOrder.TEAM,
+    team_order: Sequence[str] = (),
 ) -> list[KeyResultLine]:
     """The key results a walk steps through, in the chosen order.
 
-    One team walks its own objectives; all teams (None) walk everything, company objectives
-    included. `lines` come from `board.key_result_lines` (objective order, active only).
-    "Needs talk first" puts the largest confidence drop / gap behind pace first; ties keep the
-    objective order.
+    One team walks its own objectives; all teams (None) walk everything as the dashboard lists
+    it: company objectives first, then each team's in `team_order` (team ids), each in
+    objective order. (In plain objective order, an objective added later to the first team was
+    walked after the last team's.) `lines` come from `board.key_result_lines` (objective
+    order, active only). "Needs talk first" puts the largest confidence drop / gap behind pace
+    first; ties keep the team order.
     """
     chosen = [line for line in lines if team_id is None or line.objective.team_id == team_id]
+    if team_id is None and team_order:
+        rank = {team: index for index, team in enumerate(team_order)}
+        chosen.sort(
+            key=lambda line: (
+                -1
+                if line.objective.team_id is None
+                else rank.get(line.objective.team_id, len(rank))
+            )
+        )
     if order is WalkOrder.NEEDS_TALK:
         chosen.sort(key=lambda line: -line.needs_talk_score)
     return chosen

@@ -307,6 +307,7 @@ class WalkthroughScreen(OkrScreen):
             board.key_result_lines(cycle, objectives, key_results, self._check_ins, now),
             self.settings.team_id,
             self.settings.order,
+            [team.id for team in self.store.teams()],
         )
         self._lines = {line.kr.id: line for line in lines}
         first_time = not self.order
