@@ -121,8 +121,11 @@ def make_clock(at: str | None) -> Clock:
 
     try:
         return FixedClock(to_utc(at, pendulum.local_timezone().name))
-    except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError) as error:
-        raise UserError(f"--at {at!r} is not a date or time ({error})") from None
+    except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):
+        raise UserError(
+            f"--at {at!r} is not a date or time: write it like 2026-11-23, 2026-11-23T10:00 "
+            "or 2026-11-23T10:00:00Z"
+        ) from None
 
 
 def open_store(args: argparse.Namespace, clock: Clock, *, existing: bool = False) -> OkrStore:
@@ -153,7 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, clock)
     except ImportProblem as problem:
         for path, message in problem.errors:
-            print(f"okr: {path}: {message}", file=sys.stderr)
+            # "$" is the whole document: no place in it worth naming
+            print(f"okr: {message}" if path == "$" else f"okr: {path}: {message}", file=sys.stderr)
         return USER_ERROR
     except (UserError, StoreError, RuleViolation) as error:
         print(f"okr: {error}", file=sys.stderr)

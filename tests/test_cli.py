@@ -399,3 +399,12 @@ def test_a_mistyped_store_folder_is_refused_not_created(tmp_path: Path, command)
     result = okr("--db", str(typo), *command, home=tmp_path / "home")
     assert_user_error(result, f"there is no okr-tui store at {typo}")
     assert not typo.exists() and not (tmp_path / "typo").exists()
+
+
+def test_a_bad_at_says_how_to_write_one(tmp_path: Path) -> None:
+    """The parser's own words ("Unable to parse string [yesterday]") leaked into the message."""
+    line = assert_user_error(
+        okr("list", home=tmp_path / "home", at="yesterday"),
+        "--at 'yesterday' is not a date or time: write it like 2026-11-23",
+    )
+    assert "Unable to parse" not in line

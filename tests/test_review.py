@@ -82,6 +82,8 @@ async def test_review_lists_active_key_results_with_pace_and_confidence_trend(de
         assert "vs 58%" in pace and "behind" in pace  # progress vs expected, with the gap
         # worded as the walkthrough words it: "▼ 23 pts behind", no sign to read twice
         assert re.fullmatch(r"▼ \d+ pts behind", pace.split("\n")[1])
+        checklist = kr_by_title(demo_store, "Self-serve onboarding checklist")
+        assert "not done · milestone" in cell(app, checklist.id, "kr")  # was "0 / 1"
         trend = cell(app, trial.id, "confidence").split("\n")[0]
         assert len(trend) == 5 and set(trend) <= set("●◐○")
         assert "undecided" in cell(app, trial.id, "decision")

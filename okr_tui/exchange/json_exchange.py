@@ -253,10 +253,14 @@ def import_summary(document: ExportDocument) -> str:
     check_ins = sum(len(e.check_ins) for e in document.cycles)
     key_results = sum(len(e.key_results) for e in document.cycles)
     objectives = sum(len(e.objectives) for e in document.cycles)
-    return (
-        f"{len(document.teams)} teams, {len(document.cycles)} cycles, {objectives} objectives, "
-        f"{key_results} key results, {check_ins} check-ins"
+    counts = (
+        (len(document.teams), "team"),
+        (len(document.cycles), "cycle"),
+        (objectives, "objective"),
+        (key_results, "key result"),
+        (check_ins, "check-in"),
     )
+    return ", ".join(f"{count} {word}{'' if count == 1 else 's'}" for count, word in counts)
 
 
 def export_schema() -> str:

@@ -203,10 +203,11 @@ class ReviewScreen(OkrScreen):
 
     def _cells(self, line: board.KeyResultLine, check_ins: list[CheckIn]) -> list[Text]:
         kr = line.kr
-        detail = (
-            f"{format_value(line.value, kr.unit)} / {format_value(kr.target, kr.unit)}"
-            f" · {kr.kr_type.label}"
-        )
+        if kr.kr_type is KrType.MILESTONE:  # "done" / "not done", not "1 / 1"
+            figures = progress_math.value_text(kr, line.value)
+        else:
+            figures = f"{format_value(line.value, kr.unit)} / {format_value(kr.target, kr.unit)}"
+        detail = f"{figures} · {kr.kr_type.label}"
         if kr.owner:
             detail += f" · {kr.owner}"
         pace = line.pace
