@@ -155,13 +155,18 @@ async def test_a_score_at_the_suggestion_saves_without_a_reason(demo_store, make
     assert all(s.given == s.suggested and s.reason == "" for s in scores.values())
 
 
+async def open_retrospective(pilot, app) -> None:
+    """From the dashboard: s opens scoring, t its retrospective."""
+    await open_scoring(pilot, app)
+    await pilot.press("t")
+    await pilot.pause()
+    assert isinstance(app.screen, RetrospectiveScreen)
+
+
 async def test_retrospective_notes_are_stored_one_item_per_line(demo_store, make_app):
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_scoring(pilot, app)
-        await pilot.press("t")
-        await pilot.pause()
-        assert isinstance(app.screen, RetrospectiveScreen)
+        await open_retrospective(pilot, app)
         await pilot.press("ctrl+s")  # nothing written yet: refused with a message
         await pilot.pause()
         assert app.screen.query_one("#retro-error", Static).display
@@ -187,10 +192,7 @@ async def test_leaving_the_retrospective_with_escape_keeps_what_was_typed(demo_s
     """Esc went back and threw the typed items away; it now saves them first."""
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_scoring(pilot, app)
-        await pilot.press("t")
-        await pilot.pause()
-        assert isinstance(app.screen, RetrospectiveScreen)
+        await open_retrospective(pilot, app)
         await pilot.press("tab")
         await type_text(pilot, "Too many meetings")
         await pilot.press("escape")
