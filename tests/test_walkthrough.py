@@ -833,6 +833,22 @@ async def test_a_bad_value_typed_in_one_burst_shows_its_error(demo_store, make_a
         assert shown(screen, "#walk-value-error") == ""
 
 
+async def test_a_note_typed_after_tab_in_one_burst_reaches_the_note(demo_store, make_app):
+    """ "42⇥Pricing" at once: Tab moves to the note before the letters after it are routed (they
+    reached the value field, and the note stayed empty)."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        burst(app, "4", "2", "tab", *"Pricing", "tab", *"Legal", "shift+tab")
+        for _ in range(3):
+            await pilot.pause()
+        assert screen.query_one("#walk-value", Input).value == "42"
+        assert screen.query_one("#walk-note", Input).value == "Pricing"
+        assert screen.query_one("#walk-blockers", Input).value == "Legal"
+        assert app.focused is screen.query_one("#walk-note")  # shift+tab goes back
+
+
 @pytest.mark.parametrize("step_key", ["ctrl+s", "ctrl+n"])
 async def test_keys_typed_after_save_or_skip_go_to_the_next_key_result(
     demo_store, make_app, step_key

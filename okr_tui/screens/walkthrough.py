@@ -159,6 +159,26 @@ class WalkthroughScreen(OkrScreen):
             tooltip="Leave the walk; saved check-ins stay, starting again resumes",
             priority=True,
         ),
+        # Tab reached the app's focus binding only after the field had taken the keys behind
+        # it: "42⇥Pricing" typed at once left the note empty.
+        Binding(
+            "tab",
+            "move_focus(1)",
+            "Next field",
+            show=False,
+            priority=True,
+            id="walkthrough.next_field",
+            tooltip="From the value to the note, the blockers, the confidence",
+        ),
+        Binding(
+            "shift+tab",
+            "move_focus(-1)",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="walkthrough.previous_field",
+            tooltip="Back from the confidence to the blockers, the note, the value",
+        ),
         # Through the Input's own Submitted message, a fast "42⏎g" put "g" in the value field.
         Binding(
             "enter",
@@ -573,6 +593,13 @@ class WalkthroughScreen(OkrScreen):
         """Enter and the confidence keys act as they arrive (priority bindings), so first let
         the fields apply the keys typed before them: "42⏎g" in one burst must read 42."""
         await keys_applied(*(self.query_one(f"#{field_id}", Input) for field_id in STEP_FIELDS))
+
+    async def action_move_focus(self, step: int) -> None:
+        await self._fields_caught_up()
+        if step > 0:
+            self.focus_next()  # set_focus underneath: immediate
+        else:
+            self.focus_previous()
 
     async def action_field_done(self) -> None:
         """Enter in any field: the value must read, then the confidence step saves."""
