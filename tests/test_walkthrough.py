@@ -493,6 +493,25 @@ async def test_a_bad_value_shows_at_the_field_and_saves_nothing(demo_store, make
     assert meeting_check_ins(demo_store, cycle.id) == []
 
 
+async def test_clicking_start_opens_the_walk_and_the_app_keeps_taking_keys(demo_store, make_app):
+    """The Start button clicked with the mouse (in a browser tab of `okr serve`, say): the walk
+    opens and takes the keys typed next. Awaiting the switch from the button's handler froze
+    the app: the walk showed, no key was handled again, and the app could not exit."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys("c")
+        assert isinstance(app.screen, WalkthroughSetupScreen)
+        await pilot.click("#setup-start")
+        await pilot.pause()
+        walk = app.screen
+        assert isinstance(walk, WalkthroughScreen)
+        await keys("4", "2")
+        assert walk.query_one("#walk-value", Input).value == "42"
+        await keys("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
 async def test_a_team_chosen_on_the_dashboard_fills_the_set_up_with_its_people(
     demo_store, make_app
 ):

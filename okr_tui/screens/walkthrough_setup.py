@@ -235,8 +235,10 @@ class WalkthroughSetupScreen(OkrScreen):
         await self.action_start()
 
     @on(Button.Pressed, "#setup-start")
-    async def _start_pressed(self) -> None:
-        await self.action_start()
+    def _start_pressed(self) -> None:
+        # Through the app: awaited here, in this screen's own message loop, the switch that
+        # removes this screen would wait for that very loop to end, and the app froze.
+        self.app.call_later(self.action_start)
 
     def settings(self) -> WalkSettings | None:
         """The chosen settings, or None (with the message at the field) when one is wrong."""
