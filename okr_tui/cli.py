@@ -443,7 +443,7 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     kr = store.find_key_result(args.kr)
     cycle = store.cycle(kr.cycle_id)
     try:
-        value = parse_value(args.value, kr.kr_type)
+        value = parse_value(args.value, kr.kr_type, kr.unit)
         if args.confidence:
             confidence, score = parse_confidence(args.confidence)
         else:

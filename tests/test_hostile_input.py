@@ -685,6 +685,18 @@ NUMBERS: list[tuple[str, float | str]] = [
 ]
 
 
+def test_a_multiplier_that_is_the_key_results_own_unit_reads_as_typed():
+    """ "12 M" of a target kept in millions (unit "M"), "400 m" of one in metres: the screens show
+    values so, and typing them back must not be refused as 12,000,000 or 400,000,000."""
+    from okr_tui.domain.values import parse_number
+
+    assert parse_number("12 M", "M") == 12.0
+    assert parse_number("400 m", "m") == 400.0
+    assert parse_number("3bn", "bn") == 3.0
+    with pytest.raises(ValueError, match="type the number in full"):
+        parse_number("12 M", "customers")
+
+
 def assert_stored_number(stored: float, wanted: float) -> None:
     assert stored == wanted
     assert math.copysign(1.0, stored) == math.copysign(1.0, wanted), "-0 must be stored as 0"

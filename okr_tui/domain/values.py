@@ -6,7 +6,8 @@ everywhere:
 - A comma followed by exactly three digits groups thousands ("1,200"); any other comma is refused
   ("1,5" could mean 1.5 or 15: type "1.5").
 - A multiplier ("5k", "1.2M", "3 bn", "2 million") is refused with the number in full: dropped
-  like a unit, "5k" would be stored as 5.
+  like a unit, "5k" would be stored as 5. Unless it is the key result's own unit: "12 M" of a
+  target kept in millions (unit "M") or "400 m" of one in metres reads as typed.
 - "nan", "inf" and numbers too large for a float are refused; "-0" is 0.
 - Milestones take done / yes / 1 and not done / no / 0.
 """
@@ -39,7 +40,9 @@ class ValueInputError(ValueError):
     """What the person typed is not a value; the message says why, for display at the field."""
 
 
-def parse_number(text: str) -> float:
+def parse_number(text: str, unit: str = "") -> float:
+    """The number in `text`; `unit` is the key result's unit, a suffix never read as a
+    multiplier."""
     raw = text.strip()
     if not raw:
         raise ValueInputError("enter a number")
@@ -61,8 +64,9 @@ def parse_number(text: str) -> float:
         raise ValueInputError(f"{raw!r} is not a number") from None
     if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
         raise ValueInputError(f"{raw!r} is too large")
-    multiplier = _MULTIPLIERS.get(match.group("unit").strip().lower()) if match else None
-    if multiplier is not None:
+    suffix = match.group("unit").strip() if match else ""
+    multiplier = _MULTIPLIERS.get(suffix.lower())
+    if multiplier is not None and suffix.lower() != unit.strip().lower():
         full = value * multiplier
         raise ValueInputError(
             f"{raw!r}: type the number in full ({full:.0f})"
@@ -72,8 +76,8 @@ def parse_number(text: str) -> float:
     return value + 0.0  # turns -0.0 into 0.0
 
 
-def parse_value(text: str, kr_type: KrType) -> float:
-    """The value of a check-in for a key result of this type."""
+def parse_value(text: str, kr_type: KrType, unit: str = "") -> float:
+    """The value of a check-in for a key result of this type and unit."""
     if kr_type is KrType.MILESTONE:
         lowered = text.strip().lower()
         if lowered in _DONE:
@@ -81,7 +85,7 @@ def parse_value(text: str, kr_type: KrType) -> float:
         if lowered in _NOT_DONE:
             return 0.0
         raise ValueInputError("a milestone is 'done' or 'not done' (or 1 / 0)")
-    return parse_number(text)
+    return parse_number(text, unit)
 
 
 _CONFIDENCE_WORDS = {

@@ -51,7 +51,7 @@ class AdjustTargetModal(FormModal):
         valid = True
         target: float | None = None
         try:
-            target = parse_number(self.query_one("#target", Input).value)
+            target = parse_number(self.query_one("#target", Input).value, kr.unit)
         except ValueInputError as error:
             self.show_error("target", str(error))
             valid = False

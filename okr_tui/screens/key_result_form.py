@@ -121,7 +121,7 @@ class KeyResultFormScreen(FormScreen[str]):
         names = ["weight"] if kr_type is KrType.MILESTONE else ["baseline", "target", "weight"]
         for name in names:
             try:
-                numbers[name] = parse_number(self.text(name))
+                numbers[name] = parse_number(self.text(name), self.text("unit"))
             except ValueInputError as error:
                 errors[name] = str(error)
         if kr_type is KrType.MILESTONE:

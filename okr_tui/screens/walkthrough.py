@@ -498,7 +498,9 @@ class WalkthroughScreen(OkrScreen):
             show(preview, Content(""))
             return
         try:
-            value = parse_value(self.query_one("#walk-value", Input).value, line.kr.kr_type)
+            value = parse_value(
+                self.query_one("#walk-value", Input).value, line.kr.kr_type, line.kr.unit
+            )
         except ValueInputError:
             show(preview, Content(""))
             return
@@ -582,7 +584,7 @@ class WalkthroughScreen(OkrScreen):
             return None
         value_input = self.query_one("#walk-value", Input)
         try:
-            return parse_value(value_input.value, line.kr.kr_type)
+            return parse_value(value_input.value, line.kr.kr_type, line.kr.unit)
         except ValueInputError as problem:
             self.query_one("#walk-value-error", Static).update(Content(str(problem)))
             self._value_error_for = value_input.value
