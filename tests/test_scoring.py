@@ -209,6 +209,31 @@ async def test_leaving_the_retrospective_with_escape_keeps_what_was_typed(demo_s
         assert len(demo_store.retrospectives(q4(demo_store).id)) == 1
 
 
+async def test_a_retrospective_the_store_refuses_can_still_be_left(
+    demo_store, make_app, monkeypatch
+):
+    """Escape saves first; when the store refuses, the screen says so and stays, and a second
+    escape leaves without saving (the screen trapped its user)."""
+    from okr_tui.store.errors import StoreError
+
+    def refused(retrospective):
+        raise StoreError(demo_store.folder, "is read-only")
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_retrospective(pilot, app)
+        monkeypatch.setattr(demo_store, "save_retrospective", refused)
+        await type_text(pilot, "Weekly numbers")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RetrospectiveScreen)
+        assert app.screen.query_one("#retro-error", Static).display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+    assert demo_store.retrospectives(q4(demo_store).id) == []
+
+
 async def test_closing_the_cycle_carries_unfinished_work_into_a_new_cycle(demo_store, make_app):
     app = make_app(demo_store)
     old = q4(demo_store)

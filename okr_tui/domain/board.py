@@ -34,7 +34,8 @@ class KeyResultLine:
     checked_in_this_meeting: bool
     missed_meetings: int
     meeting_open: bool = True
-    """False when the cycle has no meeting to check in for (a closed cycle): nothing is due."""
+    """False when the cycle has no meeting to check in for now (closed, not started yet, or past
+    its last meeting): nothing is due, and nothing reads as done."""
 
     @property
     def confidence(self) -> Confidence | None:

@@ -6,6 +6,7 @@ replaces it. A closed cycle's retrospective is shown read-only.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -53,6 +54,7 @@ class RetrospectiveScreen(OkrScreen):
         self._loaded_for: tuple[str | None, str | None] | None = None
         self._loaded_notes: dict[str, list[str]] = {}
         self._read_only = False
+        self._refused = False  # escape met a refused save: escape again leaves without it
 
     def compose(self) -> ComposeResult:
         yield CycleHeader()
@@ -80,11 +82,13 @@ class RetrospectiveScreen(OkrScreen):
         if cycle is None:
             intro.update(Content("No cycle yet."))
             return
-        self._read_only = cycle.state is CycleState.CLOSED
+        closed = cycle.state is CycleState.CLOSED
+        self._read_only = closed or self.store.read_only
         who = team.name if team else "all teams"
         parts: list = [("Retrospective", "bold"), " of ", (cycle.name, "bold"), " · ", who]
         if self._read_only:
-            parts.append(("  ·  this cycle is closed: read-only", "$warning"))
+            why = "this cycle is closed" if closed else "this store is open read-only"
+            parts.append((f"  ·  {why}: read-only", "$warning"))
         else:
             parts.append(("  ·  one item per line · ctrl+s saves", "$text-muted"))
         intro.update(Content.assemble(*parts))
@@ -117,13 +121,23 @@ class RetrospectiveScreen(OkrScreen):
 
     def action_back(self) -> None:
         """Esc keeps what was typed: leaving with changed items saves them first (Esc threw a
-        retrospective written in the meeting away). A save refused stays here with its error;
-        emptied columns are left as stored."""
+        retrospective written in the meeting away). A save refused stays here with its error,
+        and a second escape leaves without saving; emptied columns are left as stored."""
         typed = self._typed()
         changed = not self._read_only and typed != self._loaded_notes and any(typed.values())
-        if changed and not self._save():
+        if changed and not self._refused and not self._save():
+            self._refused = True
+            self.notify(
+                "Not saved (the reason is above the keys). Escape again leaves without saving.",
+                title="Retrospective",
+                severity="warning",
+            )
             return
         super().action_back()
+
+    @on(TextArea.Changed)
+    def _typing(self) -> None:
+        self._refused = False
 
     def action_save(self) -> None:
         if self._save():

@@ -83,7 +83,8 @@ def objective_text(block: ObjectiveBlock, parent: Objective | None) -> Content:
     if objective.owner:
         parts.append(Content.styled(f" · {objective.owner}", "$text-muted"))
     parts += ["\n   ", progress_bar(block.progress or 0.0, 16, "$accent"), "  score "]
-    # The score it would get today, in its band (read by kind: committed needs 1.0).
+    # The score it stands at (ObjectiveBlock.score), in its band (read by kind: committed
+    # needs 1.0).
     parts += [score_badge(block.score, objective.kind), "  ", confidence_badge(block.confidence)]
     if parent is not None:
         parts.append(Content.styled("  ↳ aligns to: ", "$text-muted"))
