@@ -478,6 +478,9 @@ def _save_objective(
         ),
         author=spec.owner,
     )
+    # Planned the day before the quarter starts, so they owe every meeting of it.
+    eve = cycle.start - timedelta(days=1)
+    planned_at = pendulum.datetime(eve.year, eve.month, eve.day, 15, tz=TIMEZONE).in_timezone("UTC")
     saved = []
     for kr_order, kr_spec in enumerate(spec.key_results):
         kr = KeyResult(
@@ -490,6 +493,7 @@ def _save_objective(
             baseline=kr_spec.baseline,
             target=kr_spec.target,
             order=kr_order,
+            created_at=planned_at,
         )
         saved.append((store.save_key_result(kr, author=spec.owner), kr_spec))
     return objective, saved

@@ -368,6 +368,43 @@ def test_check_ins_due_and_overdue():
     ]
 
 
+def added(kr: KeyResult, moment: datetime) -> KeyResult:
+    return kr.model_copy(update={"created_at": moment.astimezone(UTC)})
+
+
+@pytest.mark.parametrize(
+    ("added_at", "due_now", "overdue"),
+    [
+        # planned before the quarter, or on its first day: every meeting
+        (at(2026, 9, 28), True, (OCT_5, OCT_12)),
+        (at(2026, 10, 1, 8), True, (OCT_5, OCT_12)),
+        # added on the Wednesday after the meeting of 10-05: from 10-12 on
+        (at(2026, 10, 7), True, (OCT_12,)),
+        # added during the meeting of 10-19 (Berlin; 07:30 UTC): owes it, nothing before
+        (at(2026, 10, 19, 9, 30), True, ()),
+        # added on Tuesday, the day after this week's meeting: owes the next one, not this one
+        (at(2026, 10, 20, 9), False, ()),
+        # 22:30 UTC on Monday 10-12 is Tuesday 00:30 in Berlin: the cycle's day counts, not UTC's
+        (datetime(2026, 10, 12, 22, 30, tzinfo=UTC), True, ()),
+    ],
+)
+def test_a_key_result_added_mid_cycle_owes_only_the_meetings_from_the_day_it_was_added(
+    added_at, due_now, overdue
+):
+    """A key result added in week 3 showed every earlier meeting as missed ("3 due")."""
+    from okr_tui.domain import board
+
+    key_results = [added(key_result("k1", "o1"), added_at)]
+    now = at(2026, 10, 20, 12)
+    due = check_ins_due(q4(), OBJECTIVES, key_results, [], now)
+    expected = [KeyResultDue("k1", "o1", "t1", due_now, overdue)] if due_now or overdue else []
+    assert due == expected
+    (line,) = board.key_result_lines(q4(), OBJECTIVES, key_results, [], now)
+    assert line.owes_this_meeting is due_now
+    assert line.missed_meetings == len(overdue)
+    assert line.due_count == int(due_now) + len(overdue)
+
+
 def test_before_the_first_meeting_every_active_key_result_is_due():
     due = check_ins_due(q4(), OBJECTIVES, KEY_RESULTS, [], at(2026, 10, 1))
     assert [(d.kr_id, d.due, d.overdue) for d in due] == [

@@ -699,3 +699,69 @@ async def test_hostile_titles_are_stored_and_shown_as_typed(store, make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running and app.screen is screen
+
+
+def board_line_after(shown: str, title: str) -> str:
+    """The dashboard line under a key result's title: its bar, figures and what it owes."""
+    lines = shown.splitlines()
+    index = next(i for i, line in enumerate(lines) if title in line)
+    return lines[index + 1]
+
+
+async def test_a_key_result_added_mid_cycle_owes_only_the_meetings_since(store, clock, make_app):
+    """A key result added in week 8 showed "8 due": every earlier meeting counted as missed."""
+    cycle, team = planned(store)
+    objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Grow"))
+    store.save_key_result(
+        KeyResult(
+            cycle_id=cycle.id,
+            objective_id=objective.id,
+            title="Planned with the quarter",
+            created_at="2026-09-30T12:00:00Z",
+        )
+    )
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_planning(pilot)
+        await move_to(pilot, screen, "objective", objective.id)
+        await pilot.press("k")
+        await pilot.pause()
+        await fill(pilot, "title", "Added at the meeting")
+        await fill(pilot, "baseline", "30")
+        await fill(pilot, "target", "45")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # The next day (Tuesday), another one: its first check-in is due next Monday.
+        clock.advance(days=1)
+        await pilot.press("k")
+        await pilot.pause()
+        await fill(pilot, "title", "Added the day after")
+        await fill(pilot, "baseline", "30")
+        await fill(pilot, "target", "45")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        shown = screen_text(app)
+
+    krs = {kr.title: kr for kr in store.key_results(cycle.id)}
+    assert krs["Added at the meeting"].created_at == clock.now().subtract(days=1)
+    assert krs["Added the day after"].created_at == clock.now()
+    assert "8 due" in board_line_after(shown, "Planned with the quarter")
+    assert "1 due" in board_line_after(shown, "Added at the meeting")
+    assert "new: due next meeting" in board_line_after(shown, "Added the day after")
+
+
+def test_editing_a_key_result_keeps_the_day_it_was_added(store, clock):
+    cycle, team = planned(store)
+    objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Grow"))
+    kr = store.save_key_result(
+        KeyResult(cycle_id=cycle.id, objective_id=objective.id, title="Lift activation")
+    )
+    assert kr.created_at == clock.now()
+    clock.advance(days=9)
+    # An editor that builds the key result afresh from its fields (no stamp) keeps the stored one.
+    fields = kr.model_dump(exclude={"created_at"}) | {"title": "Lift activation to 45%"}
+    edited = store.save_key_result(KeyResult(**fields), expected=kr)
+    assert edited.created_at == kr.created_at
+    assert store.key_result(cycle.id, kr.id).created_at == kr.created_at

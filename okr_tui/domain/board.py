@@ -36,6 +36,9 @@ class KeyResultLine:
     meeting_open: bool = True
     """False when the cycle has no meeting to check in for now (closed, not started yet, or past
     its last meeting): nothing is due, and nothing reads as done."""
+    owes_this_meeting: bool = True
+    """False for a key result added after this meeting's day: its first check-in is due at the
+    next meeting (one may still be given now)."""
 
     @property
     def confidence(self) -> Confidence | None:
@@ -58,7 +61,8 @@ class KeyResultLine:
         """Check-ins owed: this meeting's, plus every missed earlier one."""
         if not self.meeting_open:
             return 0
-        return (0 if self.checked_in_this_meeting else 1) + self.missed_meetings
+        owed_now = self.owes_this_meeting and not self.checked_in_this_meeting
+        return (1 if owed_now else 0) + self.missed_meetings
 
     @property
     def needs_talk_score(self) -> float:
@@ -117,6 +121,7 @@ def key_result_lines(
         previous = history[-2] if len(history) > 1 else None
         value = latest.value if latest else kr.baseline
         covered = {c.meeting_date for c in history}
+        owed_from = cadence.first_day_owed(cycle, kr)
         lines.append(
             KeyResultLine(
                 kr=kr,
@@ -127,8 +132,14 @@ def key_result_lines(
                 latest=latest,
                 previous=previous,
                 checked_in_this_meeting=current_day in covered if current_day else False,
-                missed_meetings=sum(1 for day in earlier_meetings if day not in covered),
+                missed_meetings=sum(
+                    1
+                    for day in earlier_meetings
+                    if day not in covered and (owed_from is None or day >= owed_from)
+                ),
                 meeting_open=current_day is not None,
+                owes_this_meeting=owed_from is None
+                or (current_day is not None and current_day >= owed_from),
             )
         )
     return lines

@@ -93,6 +93,15 @@ def _local_day(cycle: Cycle, moment: datetime) -> date:
     return _day(_local(cycle, moment))
 
 
+def first_day_owed(cycle: Cycle, kr: KeyResult) -> date | None:
+    """The local day a key result was added: it owes the meetings from that day on, not the ones
+    held before it existed. None when it was planned with the cycle (it owes every meeting)."""
+    if kr.created_at is None:
+        return None
+    added = _day(kr.created_at.astimezone(_zone(cycle.timezone)))  # stdlib: cheap per line
+    return added if added > cycle.start else None
+
+
 def meeting_dates(cycle: Cycle) -> list[date]:
     """The local dates of the meetings, skipped dates left out: the key a check-in is filed under.
 
@@ -245,7 +254,8 @@ def check_ins_due(
     """Key results missing a check-in for the current meeting (due) or earlier ones (overdue).
 
     A check-in covers the meeting whose date it carries; a correction covers the same meeting,
-    so superseded check-ins need no special case. Only due or overdue key results are listed.
+    so superseded check-ins need no special case. A key result added mid-cycle owes only the
+    meetings from the day it was added. Only due or overdue key results are listed.
     """
     if cycle.state is CycleState.CLOSED:
         return []
@@ -261,8 +271,11 @@ def check_ins_due(
     result = []
     for kr, objective in _active_key_results(cycle, objectives, key_results):
         done = covered.get(kr.id, set())
-        due = current_day not in done
-        overdue = tuple(day for day in earlier if day not in done)
+        owed_from = first_day_owed(cycle, kr)
+        due = current_day not in done and (owed_from is None or current_day >= owed_from)
+        overdue = tuple(
+            day for day in earlier if day not in done and (owed_from is None or day >= owed_from)
+        )
         if due or overdue:
             result.append(KeyResultDue(kr.id, objective.id, objective.team_id, due, overdue))
     return result

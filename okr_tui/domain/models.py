@@ -298,6 +298,10 @@ class KeyResult(Model):
     retired_reason: Text = ""
     retired_at: Moment | None = None
     order: int = 0
+    # When the key result was added (the store stamps it). It owes the meeting of that week and
+    # the ones after, not the meetings before it existed. None: added before this was recorded,
+    # read as planned with the cycle.
+    created_at: Moment | None = None
 
     @model_validator(mode="after")
     def _measurable(self) -> Self:

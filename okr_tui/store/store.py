@@ -567,6 +567,10 @@ class OkrStore:
             raise RuleViolation(f"no objective with id {kr.objective_id!r} in this cycle")
         with self._writing(cycle_file):
             self._check_unchanged(cycle_file, expected)
+            if kr.created_at is None:  # stamped once; an edit keeps the stored stamp
+                previous = self._stored_version(cycle_file, kr)
+                added = previous.created_at if previous is not None else self._now()
+                kr = kr.model_copy(update={"created_at": added})
             self._audit_change(cycle_file, kr, author, reason)
             return cycle_file.put(kr, "key_results")
 

@@ -56,6 +56,8 @@ def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
         due_text = Content("")
     elif due:
         due_text = Content.styled(f"{due} due", "$warning")
+    elif not line.owes_this_meeting and not line.checked_in_this_meeting:
+        due_text = Content.styled("new: due next meeting", "$text-muted")
     else:
         due_text = Content.styled("✓ done", "$success")
     return Content.assemble(
