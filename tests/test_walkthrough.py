@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, SelectionList
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.models import (
@@ -518,7 +518,6 @@ async def test_a_team_chosen_on_the_dashboard_fills_the_set_up_with_its_people(
     """Filtered to Sales (ctrl+t), c opens the set-up with Sales' people present and its
     facilitator: it ticked all eight people of both teams and left no facilitator, and the
     meeting was stored so."""
-    from textual.widgets import SelectionList
 
     app = make_app(demo_store)
     sales = next(t for t in demo_store.teams() if t.name == "Sales")
@@ -692,6 +691,63 @@ async def test_parked_topics_survive_leaving_the_walk_and_close_into_one_meeting
     [record] = records()
     assert record.is_closed
     assert record.parked_topics == ["Partner pricing", "Hiring plan"]
+
+
+async def test_walking_a_closed_meeting_again_reopens_its_record(demo_store, make_app):
+    """After closing, walking the same meeting again added a second record for the day: the
+    export listed the attendees twice, and the second lacked the first walk's parked topics."""
+    cycle = demo_store.current_cycle()
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    absent, *present = sales.members
+
+    def records() -> list:
+        fresh = OkrStore(demo_store.folder, demo_store.clock)  # as another process sees it
+        return [
+            m
+            for m in fresh.meetings(cycle.id)
+            if m.meeting_date == MEETING and m.team_id == sales.id
+        ]
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.team_id = sales.id
+        await pilot.pause()
+        keys = Keys(pilot)
+        await keys("c")
+        setup = app.screen
+        setup.query_one("#setup-present", SelectionList).focus()
+        await keys("home", "space")  # the first member is not there this time
+        setup.query_one("#setup-facilitator", Input).focus()
+        await keys("enter")
+        assert isinstance(app.screen, WalkthroughScreen)
+        await keys("ctrl+r")
+        await keys.type("Partner pricing")
+        await keys("enter", "ctrl+f", "enter")  # park, finish, close
+        assert isinstance(app.screen, DashboardScreen)
+        [first] = records()
+        assert first.is_closed and first.attendees == present
+
+        await keys("c")
+        status = shown(app.screen, "#setup-status")
+        assert "This meeting was closed at 11:00: starting opens its record again" in status
+        await keys("enter")
+        walk = app.screen
+        assert isinstance(walk, WalkthroughScreen)
+        assert walk.parked_topics == ["Partner pricing"]
+        [reopened] = records()
+        assert reopened.id == first.id and not reopened.is_closed
+        await keys("ctrl+r")
+        await keys.type("Hiring plan")
+        await keys("enter", "ctrl+f")
+        summary = app.screen
+        assert isinstance(summary, MeetingSummaryScreen)
+        assert ", ".join([*present, absent]) in shown(summary, "#summary-people")
+        await keys("enter")
+
+    [record] = records()
+    assert record.id == first.id and record.is_closed
+    assert record.parked_topics == ["Partner pricing", "Hiring plan"]
+    assert record.attendees == [*present, absent]
 
 
 async def test_needs_talk_first_opens_at_the_key_result_most_in_trouble(demo_store, make_app):

@@ -84,6 +84,11 @@ def _local(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
     return pendulum.instance(moment).in_timezone(_zone(cycle.timezone))
 
 
+def local_time(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
+    """A stored moment (UTC) as the team reads it: in the cycle's timezone."""
+    return _local(cycle, moment)
+
+
 def _day(moment: datetime) -> date:
     """The plain local date of a moment (not a pendulum Date, so it mixes freely with models)."""
     return date(moment.year, moment.month, moment.day)

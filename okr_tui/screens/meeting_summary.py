@@ -146,6 +146,12 @@ class MeetingSummaryScreen(OkrScreen):
         team = next((t for t in self.store.teams() if t.id == self.settings.team_id), None)
         return team.name if team else "Team"
 
+    def _attendees(self, cycle_id: str) -> list[str]:
+        """Who was there: a meeting walked again after closing keeps the first walk's people."""
+        record = self.store.open_meeting(cycle_id, self.settings.team_id, self.meeting_day)
+        earlier = record.attendees if record is not None else []
+        return list(dict.fromkeys([*earlier, *self.settings.attendees]))
+
     def reload(self) -> None:
         cycle = self.cycle
         now = self.okr_app.clock.now()
@@ -162,7 +168,7 @@ class MeetingSummaryScreen(OkrScreen):
             self.meeting_day,
             team_name=team_name,
             facilitator=self.settings.facilitator,
-            attendees=self.settings.attendees,
+            attendees=self._attendees(cycle.id),
             parked_topics=self.parked_topics,
         )
         self.summary = summary
@@ -193,8 +199,9 @@ class MeetingSummaryScreen(OkrScreen):
         cycle, summary = self.cycle, self.summary
         if cycle is None or summary is None or self.closed:
             return
-        # The walk's open record (its parked topics are stored as they are added), if any:
-        # closing completes that record rather than adding a second one for the meeting.
+        # The walk's open record (its parked topics are stored as they are added; a meeting
+        # walked again after closing is reopened), if any: closing completes that record
+        # rather than adding a second one for the meeting.
         record = self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
         try:
             self.store.save_meeting(
@@ -203,11 +210,13 @@ class MeetingSummaryScreen(OkrScreen):
                     cycle_id=cycle.id,
                     team_id=self.settings.team_id,
                     meeting_date=self.meeting_day,
-                    facilitator=self.settings.facilitator,
-                    attendees=list(self.settings.attendees),
+                    facilitator=self.settings.facilitator or (record and record.facilitator) or "",
+                    attendees=list(summary.attendees),
                     check_in_ids=summary.check_in_ids,
                     action_ids=summary.action_ids,
+                    decisions=list(record.decisions) if record else [],
                     parked_topics=list(summary.parked_topics),
+                    notes=record.notes if record else "",
                     closed_at=self.okr_app.clock.now(),
                 )
             )

@@ -264,10 +264,35 @@ class WalkthroughScreen(OkrScreen):
 
     def _resume_meeting_record(self) -> None:
         """A walk of a meeting left earlier (or in an app that stopped) picks its parked
-        topics up again from the meeting's open record."""
-        record = self._open_meeting_record()
+        topics up again from the meeting's open record; a meeting closed already is reopened,
+        so the walk adds to its record rather than starting a second one."""
+        record = self._open_meeting_record() or self._reopen_closed_record()
         if record is not None:
             self.parked_topics = list(record.parked_topics)
+
+    def _reopen_closed_record(self) -> Meeting | None:
+        cycle = self.cycle
+        if cycle is None or self.meeting_day is None:
+            return None
+        closed = self.store.closed_meeting(cycle.id, self.settings.team_id, self.meeting_day)
+        if closed is None or closed.closed_at is None:
+            return None
+        try:
+            reopened = self.store.reopen_meeting(closed)
+        except (RuleViolation, StoreError) as problem:
+            self.notify(
+                f"This meeting was closed and its record could not be reopened: {problem}",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        closed_at = cadence.local_time(cycle, closed.closed_at).format("HH:mm")
+        self.notify(
+            f"This meeting was closed at {closed_at}; its record is open again until you close "
+            "it from the summary.",
+            markup=False,
+        )
+        return reopened
 
     def _store_parked_topics(self) -> None:
         """Keep the parked topics in the meeting's open record as they are added, so leaving

@@ -193,6 +193,13 @@ class WalkthroughSetupScreen(OkrScreen):
                 f"{len(lines)} key results, all checked in for this meeting: the walk opens "
                 "at the first one (a new check-in corrects the earlier one)."
             )
+        closed = self.store.closed_meeting(cycle.id, team.id if team else None, meeting.date())
+        if closed is not None and closed.closed_at is not None:
+            closed_at = cadence.local_time(cycle, closed.closed_at).format("HH:mm")
+            text += (
+                f"\nThis meeting was closed at {closed_at}: starting opens its record again, "
+                "and what you add joins it."
+            )
         status.update(Content(text))
 
     def _chosen_team(self) -> Team | None:

@@ -704,6 +704,30 @@ class OkrStore:
             None,
         )
 
+    def closed_meeting(
+        self, cycle_id: str, team_id: str | None, meeting_date: date
+    ) -> Meeting | None:
+        """That team's record of that meeting once closed (the last closed, were there two)."""
+        closed = [
+            m
+            for m in self.meetings(cycle_id)
+            if m.team_id == team_id and m.meeting_date == meeting_date and m.is_closed
+        ]
+        return max(closed, key=lambda m: m.closed_at or m.meeting_date, default=None)
+
+    def reopen_meeting(self, meeting: Meeting) -> Meeting:
+        """Open a closed record again, for a walk of the same meeting: what it adds joins that
+        record, and closing completes it again (walking again used to add a second record for
+        the day, without the first walk's parked topics)."""
+        cycle_file = self._writable_cycle_file(meeting.cycle_id)
+        with self._writing(cycle_file):
+            stored = next(
+                (m for m in cycle_file.models(Meeting, "meetings") if m.id == meeting.id), None
+            )
+            if stored is None:
+                raise RuleViolation(f"no meeting record with id {meeting.id!r}")
+            return cycle_file.put(stored.model_copy(update={"closed_at": None}), "meetings")
+
     def save_meeting(self, meeting: Meeting) -> Meeting:
         cycle_file = self._writable_cycle_file(meeting.cycle_id)
         with self._writing(cycle_file):
