@@ -558,9 +558,17 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
         await keys.type("2026-11-3")  # not a date yet
         await keys("enter")
         assert "not a date" in shown(app.screen, "#action-error")
-        await keys("0", "enter")
+        await keys("backspace")
+        await keys.type("20")  # last Friday
+        await keys("enter")
+        assert shown(app.screen, "#action-error") == (
+            "2026-11-20 is in the past: an action is due from today (2026-11-23) on"
+        )
+        await keys("backspace", "backspace")
+        await keys.type("30")
+        await keys("enter")
         assert app.screen is screen
-        assert "Call Acme" in shown(screen, "#walk-extras")
+        assert "Call Acme (Gus, due Mon 30 Nov)" in shown(screen, "#walk-extras")
         # From the confidence step, t parks a topic (a text field would take the letter).
         await keys("enter")
         assert app.focused is screen.query_one("#walk-confidence")

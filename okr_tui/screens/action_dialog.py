@@ -69,11 +69,14 @@ class ActionDialog(ModalScreen[Action | None]):
         kr_title: str,
         make: Callable[[str, str, date | None], Action],
         people: tuple[str, ...],
+        today: date | None = None,
     ) -> None:
+        """`today`: the team's local date; a due date before it is refused."""
         super().__init__()
         self._kr_title = kr_title
         self._make = make
         self._people = people
+        self._today = today
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -134,6 +137,15 @@ class ActionDialog(ModalScreen[Action | None]):
                 due = date.fromisoformat(due_text)
             except ValueError:
                 error.update(Content(f"{due_text!r} is not a date: use YYYY-MM-DD"))
+                self.query_one("#action-due", Input).focus()
+                return
+            if self._today is not None and due < self._today:
+                error.update(
+                    Content(
+                        f"{due.isoformat()} is in the past: an action is due from today "
+                        f"({self._today.isoformat()}) on"
+                    )
+                )
                 self.query_one("#action-due", Input).focus()
                 return
         try:

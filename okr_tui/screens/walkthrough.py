@@ -556,8 +556,11 @@ class WalkthroughScreen(OkrScreen):
                 if number:
                     parts.append(("; ", "$text-muted"))
                 parts.append(action.text)
-                if action.owner:
-                    parts.append((f" ({action.owner})", "$text-muted"))
+                who_and_when = [action.owner] if action.owner else []
+                if action.due:
+                    who_and_when.append(f"due {action.due.strftime('%a %d %b')}")
+                if who_and_when:
+                    parts.append((f" ({', '.join(who_and_when)})", "$text-muted"))
             parts.append("\n")
         if self.parked_topics:
             parts.append((f"Parked topics: {len(self.parked_topics)}", "$text-muted"))
@@ -745,8 +748,9 @@ class WalkthroughScreen(OkrScreen):
 
         people = tuple(dict.fromkeys([*self.settings.attendees, line.kr.owner]))
         # Awaited: the keys typed after ctrl+o wait until the dialog has focused its first field.
+        today = cadence.local_time(cycle, self.okr_app.clock.now()).date()
         await self.app.push_screen(
-            ActionDialog(line.kr.title, make, tuple(p for p in people if p)), added
+            ActionDialog(line.kr.title, make, tuple(p for p in people if p), today), added
         )
 
     async def action_park_topic(self) -> None:
