@@ -249,6 +249,32 @@ async def test_new_cycle_from_planning_defaults_to_the_next_quarter(demo_store, 
         assert tree_labels(screen)[0].startswith("Company")
 
 
+async def test_a_new_cycle_that_overlaps_another_is_refused_at_its_start(demo_store, make_app):
+    """A second cycle over the running quarter was accepted: which one was current, and what
+    was due, then depended on which of the two the app picked."""
+    before = demo_store.cycles()
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_planning(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        await fill(pilot, "start", "2026-12-14")  # 2026-Q4 runs to 2026-12-31
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.errors_shown == {
+            "start": "the dates overlap 2026-Q4 (2026-10-01 to 2026-12-31): a cycle starts "
+            "after the one before it ends"
+        }
+        assert demo_store.cycles() == before
+        await fill(pilot, "start", "2027-01-01")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not form
+        assert [c.name for c in demo_store.cycles()] == [c.name for c in before] + ["2027-Q1"]
+
+
 def test_suggested_cycle_on_an_empty_store_is_the_quarter_of_today(store):
     cycle = suggested_cycle(store)
     assert (cycle.name, cycle.start, cycle.end) == (

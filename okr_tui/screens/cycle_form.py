@@ -212,5 +212,7 @@ class CycleFormScreen(FormScreen[str]):
         return self.save_through(
             lambda: store.save_cycle(cycle),
             FIELDS,
-            rule_field=lambda message: "name" if "called" in message else "form",
+            rule_field=lambda message: (
+                "name" if "called" in message else "start" if "overlap" in message else "form"
+            ),
         )

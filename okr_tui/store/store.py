@@ -454,8 +454,18 @@ class OkrStore:
         existing = {c.id: c for c in self.cycles()}.get(cycle.id)
         if existing is not None and existing.state is CycleState.CLOSED:
             raise RuleViolation(f"cycle {existing.name} is closed and can no longer change")
-        if any(c.name == cycle.name and c.id != cycle.id for c in self.cycles()):
+        others = [c for c in self.cycles() if c.id != cycle.id]
+        if any(c.name == cycle.name for c in others):
             raise RuleViolation(f"a cycle called {cycle.name!r} already exists")
+        # Which cycle is current, and which meetings are due, would depend on which of two
+        # overlapping cycles was picked: one cycle at a time.
+        overlapping = [c for c in others if c.start <= cycle.end and cycle.start <= c.end]
+        overlapped = overlapping[0] if overlapping else None
+        if overlapped is not None:
+            raise RuleViolation(
+                f"the dates overlap {overlapped.name} ({overlapped.start.isoformat()} to "
+                f"{overlapped.end.isoformat()}): a cycle starts after the one before it ends"
+            )
         with self._writing(self._root):
             return self._root.put(cycle, "cycles")
 
