@@ -11,6 +11,7 @@ from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.retrospective import RetrospectiveScreen
 from okr_tui.screens.scoring import OBJECTIVE_ROW, ScoringScreen
+from okr_tui.store.store import OkrStore
 
 
 async def type_text(pilot, text: str) -> None:
@@ -245,6 +246,12 @@ async def test_closing_the_cycle_carries_unfinished_work_into_a_new_cycle(demo_s
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, CloseCycleScreen)
+        # Five weeks early: said out loud (closing gave no hint of the days left).
+        warning = str(modal.query_one(".dialog-warning", Static).content)
+        assert warning.startswith(
+            "It runs until Thu 31 Dec: closing now ends it 38 days early, "
+            "with 5 check-in meetings left."
+        )
         checklist = modal.query_one("#carry", SelectionList)
         assert len(checklist.selected) == checklist.option_count == 3 + 9  # all preselected
         # Leave the second key result ("Reach 500 paying customers") behind.
@@ -259,6 +266,8 @@ async def test_closing_the_cycle_carries_unfinished_work_into_a_new_cycle(demo_s
 
     assert demo_store.cycle(old.id).state is CycleState.CLOSED
     assert (new.start.isoformat(), new.end.isoformat()) == ("2027-01-01", "2027-03-31")
+    # Started again (or `okr list`), the store opens on the new cycle too, not the closed one.
+    assert OkrStore(demo_store.folder, demo_store.clock).current_cycle() == new
     assert (new.timezone, new.meeting_weekday, new.meeting_time) == (
         old.timezone,
         old.meeting_weekday,

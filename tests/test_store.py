@@ -119,6 +119,46 @@ def _files(folder: Path) -> dict[str, bytes]:
 # --- round trips ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("at", "q4_state", "expected"),
+    [
+        ("2026-12-14T10:00:00Z", CycleState.ACTIVE, "2026-Q4"),
+        ("2026-12-14T10:00:00Z", CycleState.CLOSED, "2027-Q1"),  # closed early: on to the next
+        ("2027-01-02T10:00:00Z", CycleState.ACTIVE, "2026-Q4"),  # still to score and close
+        ("2027-01-02T10:00:00Z", CycleState.CLOSED, "2027-Q1"),  # between the two
+        ("2027-01-06T10:00:00Z", CycleState.CLOSED, "2027-Q1"),
+    ],
+)
+def test_the_current_cycle_moves_on_once_the_one_in_progress_is_closed(
+    tmp_path: Path, at: str, q4_state: CycleState, expected: str
+) -> None:
+    store = OkrStore(tmp_path / "store", FixedClock(at))
+    store.save_cycle(_cycle(state=q4_state))
+    store.save_cycle(
+        _cycle(
+            id="cycle-q1",
+            name="2027-Q1",
+            start=date(2027, 1, 4),
+            end=date(2027, 3, 31),
+            state=CycleState.PLANNING,
+        )
+    )
+    assert store.current_cycle().name == expected
+
+
+def test_a_cycle_may_not_overlap_another(store: OkrStore) -> None:
+    store.save_cycle(_cycle())
+    with pytest.raises(RuleViolation, match=r"overlap 2026-Q4 \(2026-10-01 to 2026-12-31\)"):
+        store.save_cycle(
+            _cycle(id="cycle-x", name="Winter", start=date(2026, 12, 31), end=date(2027, 1, 31))
+        )
+    store.save_cycle(_cycle(end=date(2026, 12, 20)))  # editing a cycle is no overlap with itself
+    store.save_cycle(
+        _cycle(id="cycle-x", name="Winter", start=date(2026, 12, 21), end=date(2027, 1, 31))
+    )
+    assert [c.name for c in store.cycles()] == ["2026-Q4", "Winter"]
+
+
 def test_teams_and_cycles_round_trip(store: OkrStore) -> None:
     team = store.save_team(Team(name="Growth", members=["Ana"], facilitator="Ana", order=2))
     other = store.save_team(Team(name="Sales", order=1))

@@ -23,6 +23,10 @@ OBJECTIVE = "obj:"
 KEY_RESULT = "kr:"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
     CSS_PATH = "close_cycle.tcss"
     HELP_TITLE = "Close the cycle"
@@ -51,7 +55,11 @@ class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
         unfinished: Sequence[UnfinishedObjective],
         unscored: int,
         unsaved: int = 0,
+        days_left: int = 0,
+        meetings_left: int = 0,
     ) -> None:
+        """`days_left`, `meetings_left`: of the cycle after today; closing before its end is
+        allowed (a quarter wrapped up early) but said out loud."""
         super().__init__()
         self._cycle = cycle
         self._target = target
@@ -59,6 +67,8 @@ class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
         self._unfinished = list(unfinished)
         self._unscored = unscored
         self._unsaved = unsaved
+        self._days_left = days_left
+        self._meetings_left = meetings_left
         self._krs_of = {
             block.objective.id: [item.kr.id for item in block.key_results]
             for block in self._unfinished
@@ -85,6 +95,13 @@ class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
                 classes="dialog-note",
             )
             warnings = []
+            if self._days_left:
+                meetings = self._meetings_left
+                warnings.append(
+                    f"It runs until {cycle.end:%a %d %b}: closing now ends it "
+                    f"{_count(self._days_left, 'day')} early"
+                    + (f", with {_count(meetings, 'check-in meeting')} left." if meetings else ".")
+                )
             if self._unscored:
                 warnings.append(f"{self._unscored} key result(s) have no saved score yet.")
             if self._unsaved:

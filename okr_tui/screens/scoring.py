@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from okr_tui.domain import carry_over, progress
+from okr_tui.domain import cadence, carry_over, progress
 from okr_tui.domain.models import (
     CycleState,
     KeyResult,
@@ -445,6 +445,15 @@ class ScoringScreen(OkrScreen):
             )
 
         self.app.push_screen(
-            CloseCycleScreen(cycle, target, is_new, open_work, unscored, len(self._pending)),
+            CloseCycleScreen(
+                cycle,
+                target,
+                is_new,
+                open_work,
+                unscored,
+                len(self._pending),
+                days_left=cadence.days_left(cycle, now),
+                meetings_left=sum(1 for day in cadence.meeting_dates(cycle) if day > today),
+            ),
             chosen,
         )

@@ -470,7 +470,12 @@ class OkrStore:
             return self._root.put(cycle, "cycles")
 
     def current_cycle(self) -> Cycle | None:
-        """The cycle the clock is in (active first), else the latest begun, else the next."""
+        """The cycle the clock is in (active first), else the latest begun, else the first;
+        but once that one is closed (early, or after its end), the next cycle still open.
+
+        The app and the CLI both start here: after closing a quarter early, the app moved on
+        to the next one, then came back to the closed one when started again.
+        """
         cycles = self.cycles()
         if not cycles:
             return None
@@ -480,10 +485,18 @@ class OkrStore:
             return now.in_timezone(cycle.timezone).date()
 
         running = [c for c in cycles if c.contains(today(c))]
-        if running:
-            return min(running, key=lambda c: (c.state is not CycleState.ACTIVE, c.start))
         begun = [c for c in cycles if c.start <= today(c)]
-        return begun[-1] if begun else cycles[0]
+        if running:
+            latest = min(running, key=lambda c: (c.state is not CycleState.ACTIVE, c.start))
+        else:
+            latest = begun[-1] if begun else cycles[0]
+        if latest.state is CycleState.CLOSED:
+            upcoming = [
+                c for c in cycles if c.start > latest.end and c.state is not CycleState.CLOSED
+            ]
+            if upcoming:
+                return min(upcoming, key=attrgetter("start"))
+        return latest
 
     # --- objectives and key results -----------------------------------------------------
 
