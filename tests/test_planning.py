@@ -455,6 +455,51 @@ async def test_key_result_form_refuses_bad_input_at_the_field(store, make_app):
         assert store.key_results(cycle.id) == []
 
 
+async def test_a_message_goes_once_its_field_changes(store, make_app):
+    """A message describes what was saved: after the type went back from "decrease" to
+    "increase", the form still said "a 'decrease' key result needs a target below its
+    baseline" until the next save."""
+    cycle, team = planned(store)
+    objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Grow"))
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_planning(pilot)
+        await move_to(pilot, screen, "objective", objective.id)
+        await pilot.press("k")
+        await pilot.pause()
+        form = app.screen
+        await fill(pilot, "baseline", "30")
+        await fill(pilot, "target", "45")
+        await fill(pilot, "weight", "0")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert set(form.errors_shown) == {"title", "weight"}
+        await fill(pilot, "title", "Lift activation", typed=True)
+        assert set(form.errors_shown) == {"weight"}  # untouched: still true
+        assert not form.query_one("#title-error").display
+        await fill(pilot, "weight", "1")
+        await choose(pilot, "kr_type", KrType.DECREASE)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert form.errors_shown == {
+            "target": "a 'decrease' key result needs a target below its baseline"
+        }
+        await choose(pilot, "kr_type", KrType.INCREASE)
+        assert form.errors_shown == {}
+        assert not form.query_one("#target-error").display
+        assert not form.query_one("#target-field").has_class("-has-error")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        [kr] = store.key_results(cycle.id)
+        assert (kr.title, kr.kr_type, kr.baseline, kr.target) == (
+            "Lift activation",
+            KrType.INCREASE,
+            30.0,
+            45.0,
+        )
+
+
 async def test_objective_form_needs_a_title(store, make_app):
     cycle, _team = planned(store)
     app = make_app(store)

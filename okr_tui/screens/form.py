@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from rich.text import Text
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -273,6 +274,22 @@ class FormScreen(ModalScreen[ResultType]):
         if first is not None and first.focusable:
             first.focus()
             first.scroll_visible()
+
+    def clear_field_errors(self, *names: str) -> None:
+        """Hide the messages of these fields: they described values that have since changed."""
+        for name in names:
+            if self._errors.pop(name, None) is None:
+                continue
+            label = self.query_one(f"#{name}-error", Label)
+            label.update("")
+            label.display = False
+            self.query_one(f"#{name}-field").remove_class("-has-error")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _field_changed(self, event: Input.Changed | Select.Changed) -> None:
+        if event.control.id:
+            self.clear_field_errors(event.control.id)
 
     @property
     def errors_shown(self) -> dict[str, str]:

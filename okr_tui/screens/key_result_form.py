@@ -106,6 +106,9 @@ class KeyResultFormScreen(FormScreen[str]):
     @on(Select.Changed, "#kr_type")
     def _type_changed(self, event: Select.Changed) -> None:
         self._show_type(event.value)  # type: ignore[arg-type]
+        # Whether a baseline and target fit depends on the type: their messages are stale now
+        # (switching back to "increase" kept "a 'decrease' key result needs a target below").
+        self.clear_field_errors("baseline", "target")
 
     def _show_type(self, kr_type: KrType) -> None:
         """A milestone is done or not: its baseline and target are not asked for."""
