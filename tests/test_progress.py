@@ -184,6 +184,50 @@ def test_expected_progress_follows_the_cycle_in_local_time() -> None:
     assert expected_progress(Q4, datetime(2027, 2, 1, tzinfo=UTC)) == 1.0
 
 
+def test_a_key_result_added_mid_cycle_is_paced_from_the_day_it_was_added() -> None:
+    """Added on 16 November with half the quarter gone, it read "▼ behind, expected 50%" at
+    once; its straight line now runs from that day (Berlin midnight) to the end."""
+    at_nine = datetime(2026, 11, 16, 8, tzinfo=UTC)  # 09:00 in Berlin
+    added = key_result("Lift activation", baseline=30, target=45, created_at=at_nine)
+    planned = key_result("Lift activation", baseline=30, target=45)
+    berlin_midnight = datetime(2026, 11, 15, 23, tzinfo=UTC)
+    assert expected_progress(Q4, berlin_midnight, added) == 0.0
+    assert expected_progress(Q4, at_nine, added) < 0.01
+    assert expected_progress(Q4, at_nine, planned) > 0.5
+    assert expected_progress(Q4, Q4_END, added) == 1.0
+    # Halfway between 16 November 00:00 Berlin (23:00 UTC the 15th) and the end.
+    halfway = datetime(2026, 12, 8, 23, tzinfo=UTC)
+    assert expected_progress(Q4, halfway, added) == pytest.approx(0.5)
+    assert pace(added, 30, Q4, at_nine).pace is Pace.ON_TRACK
+    assert pace(planned, 30, Q4, at_nine).pace is Pace.BEHIND
+    # Added before the cycle started: the whole cycle, as a planned one.
+    early = key_result("x", created_at=datetime(2026, 9, 1, tzinfo=UTC))
+    assert expected_progress(Q4, Q4_MIDDLE, early) == 0.5
+
+
+def test_the_chart_of_a_key_result_added_mid_cycle_starts_in_its_first_week() -> None:
+    from okr_tui.widgets.burn_up_chart import chart_data
+
+    weekly = Q4.model_copy(update={"meeting_weekday": 0})
+    added = key_result("x", baseline=0, target=100, created_at=datetime(2026, 11, 18, tzinfo=UTC))
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    points = chart_data(added, weekly, [], now).points
+    assert [p.meeting.isoformat() for p in points] == [
+        "2026-11-16",  # the meeting whose week it was added in
+        "2026-11-23",
+        "2026-11-30",
+        "2026-12-07",
+        "2026-12-14",
+        "2026-12-21",
+        "2026-12-28",
+    ]
+    assert points[0].expected == 0.0
+    # A check-in filed before the day it was added (an import, say) keeps its meeting.
+    earlier = check_in(added, 39, 10.0)  # Monday 9 November
+    points = chart_data(added, weekly, [earlier], now).points
+    assert points[0].meeting.isoformat() == "2026-11-09" and points[0].value == 10.0
+
+
 def test_expected_progress_refuses_a_naive_moment() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         expected_progress(Q4, datetime(2026, 11, 15, 12))

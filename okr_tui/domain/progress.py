@@ -103,12 +103,21 @@ def _local_day_bounds(timezone: str, start: date, end: date) -> tuple[datetime, 
     return begin.astimezone(UTC), finish.astimezone(UTC)
 
 
-def expected_progress(cycle: Cycle, at: datetime) -> float:
+def expected_progress(cycle: Cycle, at: datetime, kr: KeyResult | None = None) -> float:
     """The share of the cycle elapsed at `at`, 0..1: where a key result on a straight line
-    from baseline to target would be. `at` must be timezone-aware."""
+    from baseline to target would be. `at` must be timezone-aware.
+
+    With `kr` added mid-cycle, its line starts on the day it was added: it was "59% behind"
+    the moment it was created.
+    """
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("expected_progress needs a timezone-aware moment")
     begin, finish = _cycle_bounds(cycle)
+    if kr is not None and kr.created_at is not None and kr.created_at > begin:
+        added = kr.created_at.astimezone(ZoneInfo(cycle.timezone)).date()
+        begin = min(_local_day_bounds(cycle.timezone, added, cycle.end)[0], finish)
+        if begin >= finish:
+            return 1.0
     # Subtract in UTC: same-tzinfo arithmetic would ignore a DST change inside the cycle.
     # Timestamps, not subtraction: pendulum DateTimes subtract into Intervals that cannot be
     # divided by a plain timedelta.
@@ -147,7 +156,7 @@ def pace(
     not done is on track until three quarters of the cycle have passed, then behind.
     """
     done = progress(kr, value)
-    expected = expected_progress(cycle, at)
+    expected = expected_progress(cycle, at, kr)
     gap = done - expected
     if kr.kr_type in _STAY_TYPES:
         verdict = Pace.ON_TRACK if done >= 1 else Pace.BEHIND

@@ -69,15 +69,25 @@ class ChartData:
 def chart_data(
     kr: KeyResult, cycle: Cycle, check_ins: Sequence[CheckIn], now: datetime
 ) -> ChartData:
-    """The points of the chart: every meeting of the cycle with its effective check-in value."""
+    """The points of the chart: every meeting of the cycle with its effective check-in value;
+    for a key result added mid-cycle, the meetings from the week it was added (the ones before
+    it existed showed as missed)."""
     values = {c.meeting_date: c.value for c in progress.history(kr.id, check_ins)}
     current = cadence.current_meeting(cycle, now)
     current_day = current.date() if current is not None else None
+    owed_from = cadence.first_day_owed(cycle, kr)
+    meetings = cadence.meetings(cycle)
+    if owed_from is not None:
+        days = [date(m.year, m.month, m.day) for m in meetings]
+        # From the meeting whose week holds the day it was added (if any).
+        first = max((i for i, day in enumerate(days) if day <= owed_from), default=0)
+        first = min([first, *(i for i, day in enumerate(days) if day in values)])
+        meetings = meetings[first:]
     points = []
-    for meeting in cadence.meetings(cycle):
+    for meeting in meetings:
         day = date(meeting.year, meeting.month, meeting.day)
         if kr.kr_type in (KrType.INCREASE, KrType.DECREASE):
-            share = progress.expected_progress(cycle, meeting)
+            share = progress.expected_progress(cycle, meeting, kr)
             expected = kr.baseline + (kr.target - kr.baseline) * share
         else:
             expected = kr.target
