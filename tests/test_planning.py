@@ -264,8 +264,7 @@ async def test_a_new_cycle_that_overlaps_another_is_refused_at_its_start(demo_st
         await pilot.pause()
         assert app.screen is form
         assert form.errors_shown == {
-            "start": "the dates overlap 2026-Q4 (2026-10-01 to 2026-12-31): a cycle starts "
-            "after the one before it ends"
+            "start": "falls within 2026-Q4 (2026-10-01 to 2026-12-31): start after 2026-12-31"
         }
         assert demo_store.cycles() == before
         await fill(pilot, "start", "2027-01-01")
@@ -273,6 +272,41 @@ async def test_a_new_cycle_that_overlaps_another_is_refused_at_its_start(demo_st
         await pilot.pause()
         assert app.screen is not form
         assert [c.name for c in demo_store.cycles()] == [c.name for c in before] + ["2027-Q1"]
+
+
+async def test_an_edit_that_overlaps_a_neighbour_says_which_date_to_move(demo_store, make_app):
+    q4 = demo_store.find_cycle("2026-Q4")
+    demo_store.save_cycle(
+        q4.model_copy(
+            update={
+                "id": "cycle-2027-q1",
+                "name": "2027-Q1",
+                "start": date(2027, 1, 4),
+                "end": date(2027, 3, 31),
+                "state": CycleState.PLANNING,
+            }
+        )
+    )
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_planning(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        await fill(pilot, "end", "2027-01-15")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.errors_shown == {
+            "end": "reaches into 2027-Q1 (2027-01-04 to 2027-03-31): end before 2027-01-04"
+        }
+        await fill(pilot, "end", "2026-12-31")
+        await fill(pilot, "start", "2026-09-28")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.errors_shown == {
+            "start": "falls within 2026-Q3 (2026-07-01 to 2026-09-30): start after 2026-09-30"
+        }
+    assert demo_store.find_cycle("2026-Q4") == q4
 
 
 def test_suggested_cycle_on_an_empty_store_is_the_quarter_of_today(store):

@@ -735,22 +735,34 @@ async def test_walking_a_closed_meeting_again_reopens_its_record(demo_store, mak
         [first] = records()
         assert first.is_closed and first.attendees == present
 
+        # Looking at the walk and leaving it changes nothing: the record stays closed.
+        await keys("c", "enter", "escape")
+        assert records() == [first]
+
         await keys("c")
         status = shown(app.screen, "#setup-status")
-        assert "This meeting was closed at 11:00: starting opens its record again" in status
+        assert (
+            "This meeting was closed on Mon 23 Nov at 11:00: closing it again adds this walk to "
+            "its record." in status
+        )
         await keys("enter")
         walk = app.screen
         assert isinstance(walk, WalkthroughScreen)
         assert walk.parked_topics == ["Partner pricing"]
-        [reopened] = records()
-        assert reopened.id == first.id and not reopened.is_closed
+        assert records() == [first]
         await keys("ctrl+r")
         await keys.type("Hiring plan")
-        await keys("enter", "ctrl+f")
+        await keys("enter")
+        [reopened] = records()  # the walk stored a topic in it: open until closed again
+        assert reopened.id == first.id and not reopened.is_closed
+        await keys("ctrl+f")
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
         assert ", ".join([*present, absent]) in shown(summary, "#summary-people")
         await keys("enter")
+        # A third walk straight to the summary and closed: still the one record.
+        await keys("c", "enter", "ctrl+f", "enter")
+        assert isinstance(app.screen, DashboardScreen)
 
     [record] = records()
     assert record.id == first.id and record.is_closed

@@ -89,6 +89,21 @@ def local_time(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
     return _local(cycle, moment)
 
 
+def overlapping_cycle(cycle: Cycle, cycles: Iterable[Cycle]) -> Cycle | None:
+    """Another cycle sharing a day with this one: which cycle is current, and which meetings
+    are due, would depend on which of the two was picked, so one runs at a time."""
+    return next(
+        (c for c in cycles if c.id != cycle.id and c.start <= cycle.end and cycle.start <= c.end),
+        None,
+    )
+
+
+def closed_at_text(cycle: Cycle, moment: datetime) -> str:
+    """When a record was closed, as the team reads it: "Mon 23 Nov at 11:00"."""
+    local = _local(cycle, moment)
+    return f"{local.format('ddd D MMM')} at {local.format('HH:mm')}"
+
+
 def _day(moment: datetime) -> date:
     """The plain local date of a moment (not a pendulum Date, so it mixes freely with models)."""
     return date(moment.year, moment.month, moment.day)

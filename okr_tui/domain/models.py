@@ -360,7 +360,7 @@ class Action(Model):
 
 class Meeting(Model):
     """The record of one check-in meeting, frozen once closed so any past week can be replayed
-    (a walk of the same meeting reopens it until that walk closes it again)."""
+    (a new walk of the same meeting reopens it once it stores something, until closed again)."""
 
     id: str = Field(default_factory=lambda: new_id("mtg"))
     cycle_id: str

@@ -209,10 +209,16 @@ class CycleFormScreen(FormScreen[str]):
                 where = "outside the cycle" if not cycle.contains(day) else "not a meeting day"
                 self.show_errors({"skipped_dates": f"{day.isoformat()} is {where}"})
                 return None
+        if (other := cadence.overlapping_cycle(cycle, store.cycles())) is not None:
+            span = f"{other.name} ({other.start.isoformat()} to {other.end.isoformat()})"
+            if other.contains(cycle.start):
+                problem = {"start": f"falls within {span}: start after {other.end.isoformat()}"}
+            else:
+                problem = {"end": f"reaches into {span}: end before {other.start.isoformat()}"}
+            self.show_errors(problem)
+            return None
         return self.save_through(
             lambda: store.save_cycle(cycle),
             FIELDS,
-            rule_field=lambda message: (
-                "name" if "called" in message else "start" if "overlap" in message else "form"
-            ),
+            rule_field=lambda message: "name" if "called" in message else "form",
         )

@@ -148,7 +148,7 @@ class MeetingSummaryScreen(OkrScreen):
 
     def _attendees(self, cycle_id: str) -> list[str]:
         """Who was there: a meeting walked again after closing keeps the first walk's people."""
-        record = self.store.open_meeting(cycle_id, self.settings.team_id, self.meeting_day)
+        record = self.store.meeting_record(cycle_id, self.settings.team_id, self.meeting_day)
         earlier = record.attendees if record is not None else []
         return list(dict.fromkeys([*earlier, *self.settings.attendees]))
 
@@ -199,11 +199,13 @@ class MeetingSummaryScreen(OkrScreen):
         cycle, summary = self.cycle, self.summary
         if cycle is None or summary is None or self.closed:
             return
-        # The walk's open record (its parked topics are stored as they are added; a meeting
-        # walked again after closing is reopened), if any: closing completes that record
-        # rather than adding a second one for the meeting.
-        record = self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
+        # The meeting's record, if any (the walk stores its parked topics there as they are
+        # added; a meeting closed before is reopened): closing completes that record rather
+        # than adding a second one for the meeting.
+        record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
         try:
+            if record is not None and record.is_closed:
+                record = self.store.reopen_meeting(record)
             self.store.save_meeting(
                 Meeting(
                     id=record.id if record is not None else new_id("mtg"),

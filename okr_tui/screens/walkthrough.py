@@ -255,44 +255,23 @@ class WalkthroughScreen(OkrScreen):
         else:
             self._show_step()
 
-    def _open_meeting_record(self) -> Meeting | None:
-        """This team's record of this meeting while it is still open (see store.open_meeting)."""
-        cycle = self.cycle
-        if cycle is None or self.meeting_day is None:
-            return None
-        return self.store.open_meeting(cycle.id, self.settings.team_id, self.meeting_day)
-
     def _resume_meeting_record(self) -> None:
         """A walk of a meeting left earlier (or in an app that stopped) picks its parked
-        topics up again from the meeting's open record; a meeting closed already is reopened,
-        so the walk adds to its record rather than starting a second one."""
-        record = self._open_meeting_record() or self._reopen_closed_record()
-        if record is not None:
-            self.parked_topics = list(record.parked_topics)
-
-    def _reopen_closed_record(self) -> Meeting | None:
+        topics up again from the meeting's record; a record closed already stays closed until
+        this walk stores something in it (a topic, or closing the meeting again)."""
         cycle = self.cycle
         if cycle is None or self.meeting_day is None:
-            return None
-        closed = self.store.closed_meeting(cycle.id, self.settings.team_id, self.meeting_day)
-        if closed is None or closed.closed_at is None:
-            return None
-        try:
-            reopened = self.store.reopen_meeting(closed)
-        except (RuleViolation, StoreError) as problem:
+            return
+        record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
+        if record is None:
+            return
+        self.parked_topics = list(record.parked_topics)
+        if record.closed_at is not None:
             self.notify(
-                f"This meeting was closed and its record could not be reopened: {problem}",
-                severity="warning",
+                f"This meeting was closed on {cadence.closed_at_text(cycle, record.closed_at)}: "
+                "closing it again adds this walk to its record.",
                 markup=False,
             )
-            return None
-        closed_at = cadence.local_time(cycle, closed.closed_at).format("HH:mm")
-        self.notify(
-            f"This meeting was closed at {closed_at}; its record is open again until you close "
-            "it from the summary.",
-            markup=False,
-        )
-        return reopened
 
     def _store_parked_topics(self) -> None:
         """Keep the parked topics in the meeting's open record as they are added, so leaving
@@ -300,7 +279,7 @@ class WalkthroughScreen(OkrScreen):
         cycle = self.cycle
         if cycle is None or self.meeting_day is None:
             return
-        record = self._open_meeting_record()
+        record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
         if record is None:
             record = Meeting(
                 cycle_id=cycle.id,
@@ -310,6 +289,8 @@ class WalkthroughScreen(OkrScreen):
                 attendees=list(self.settings.attendees),
             )
         try:
+            if record.is_closed:
+                record = self.store.reopen_meeting(record)
             self.store.save_meeting(
                 record.model_copy(update={"parked_topics": list(self.parked_topics)})
             )

@@ -193,12 +193,11 @@ class WalkthroughSetupScreen(OkrScreen):
                 f"{len(lines)} key results, all checked in for this meeting: the walk opens "
                 "at the first one (a new check-in corrects the earlier one)."
             )
-        closed = self.store.closed_meeting(cycle.id, team.id if team else None, meeting.date())
-        if closed is not None and closed.closed_at is not None:
-            closed_at = cadence.local_time(cycle, closed.closed_at).format("HH:mm")
+        record = self.store.meeting_record(cycle.id, team.id if team else None, meeting.date())
+        if record is not None and record.closed_at is not None:
             text += (
-                f"\nThis meeting was closed at {closed_at}: starting opens its record again, "
-                "and what you add joins it."
+                f"\nThis meeting was closed on {cadence.closed_at_text(cycle, record.closed_at)}: "
+                "closing it again adds this walk to its record."
             )
         status.update(Content(text))
 

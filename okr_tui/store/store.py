@@ -450,6 +450,8 @@ class OkrStore:
 
     def save_cycle(self, cycle: Cycle) -> Cycle:
         """Create or edit a cycle; a closed cycle stays as it was closed."""
+        from okr_tui.domain.cadence import overlapping_cycle
+
         self._cycle_path(cycle.id)
         existing = {c.id: c for c in self.cycles()}.get(cycle.id)
         if existing is not None and existing.state is CycleState.CLOSED:
@@ -457,11 +459,7 @@ class OkrStore:
         others = [c for c in self.cycles() if c.id != cycle.id]
         if any(c.name == cycle.name for c in others):
             raise RuleViolation(f"a cycle called {cycle.name!r} already exists")
-        # Which cycle is current, and which meetings are due, would depend on which of two
-        # overlapping cycles was picked: one cycle at a time.
-        overlapping = [c for c in others if c.start <= cycle.end and cycle.start <= c.end]
-        overlapped = overlapping[0] if overlapping else None
-        if overlapped is not None:
+        if (overlapped := overlapping_cycle(cycle, others)) is not None:
             raise RuleViolation(
                 f"the dates overlap {overlapped.name} ({overlapped.start.isoformat()} to "
                 f"{overlapped.end.isoformat()}): a cycle starts after the one before it ends"
@@ -738,10 +736,19 @@ class OkrStore:
         ]
         return max(closed, key=lambda m: m.closed_at or m.meeting_date, default=None)
 
+    def meeting_record(
+        self, cycle_id: str, team_id: str | None, meeting_date: date
+    ) -> Meeting | None:
+        """That team's record of that meeting: the open one, else the one closed."""
+        return self.open_meeting(cycle_id, team_id, meeting_date) or self.closed_meeting(
+            cycle_id, team_id, meeting_date
+        )
+
     def reopen_meeting(self, meeting: Meeting) -> Meeting:
-        """Open a closed record again, for a walk of the same meeting: what it adds joins that
-        record, and closing completes it again (walking again used to add a second record for
-        the day, without the first walk's parked topics)."""
+        """Open a closed record again once a new walk of the same meeting stores something in
+        it: what that walk adds joins the record, and closing completes it again (walking
+        again used to add a second record for the day, without the first walk's parked
+        topics)."""
         cycle_file = self._writable_cycle_file(meeting.cycle_id)
         with self._writing(cycle_file):
             stored = next(
