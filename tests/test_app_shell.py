@@ -221,3 +221,27 @@ async def test_keys_after_quit_do_not_crash_the_way_out(demo_store, make_app):
             app.post_message(events.Key(key, key))
         await pilot.pause()
     assert app.return_code == 0
+
+
+def test_the_header_of_a_cycle_not_begun_says_when_it_starts(demo_store):
+    """A planned quarter read "week 1 of 13 · 127 days left" five weeks before it began."""
+    from okr_tui.domain.models import CycleState
+    from okr_tui.widgets.cycle_header import header_text
+
+    q4 = demo_store.find_cycle("2026-Q4")
+    now = demo_store.clock.now()
+    q1 = q4.model_copy(
+        update={
+            "name": "2027-Q1",
+            "start": q4.end.replace(year=2027, month=1, day=4),
+            "end": q4.end.replace(year=2027, month=3, day=31),
+            "state": CycleState.PLANNING,
+        }
+    )
+    assert header_text(q1, None, now).plain.startswith(
+        "okr-tui  2027-Q1  starts Mon 4 Jan · in 42 days · next check-in Mon 4 Jan 09:30"
+    )
+    assert header_text(q4, "Sales", now).plain.startswith("okr-tui  2026-Q4  week 8 of 14 · 38")
+    # Read-only comes right after the cycle: at 80 columns the end of the line is cut.
+    shown = header_text(q4, "Sales", now, read_only=True).plain
+    assert shown.startswith("okr-tui  2026-Q4  read-only  week 8 of 14")

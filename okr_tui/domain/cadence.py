@@ -98,6 +98,11 @@ def overlapping_cycle(cycle: Cycle, cycles: Iterable[Cycle]) -> Cycle | None:
     )
 
 
+def day_text(day: date) -> str:
+    """A date as the screens say it: "Mon 4 Jan"."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def closed_at_text(cycle: Cycle, moment: datetime) -> str:
     """When a record was closed, as the team reads it: "Mon 23 Nov at 11:00"."""
     local = _local(cycle, moment)
@@ -205,6 +210,11 @@ def week_of_cycle(cycle: Cycle, now: datetime) -> tuple[int, int]:
 def days_left(cycle: Cycle, now: datetime) -> int:
     """Whole days from local today to the last day: 0 on the last day and after."""
     return max((cycle.end - _local_day(cycle, now)).days, 0)
+
+
+def days_to_start(cycle: Cycle, now: datetime) -> int:
+    """Whole days from local today to the first day: 0 once the cycle has begun."""
+    return max((cycle.start - _local_day(cycle, now)).days, 0)
 
 
 def is_last_week(cycle: Cycle, now: datetime) -> bool:

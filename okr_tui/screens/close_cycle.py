@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from okr_tui.domain import cadence
 from okr_tui.domain.carry_over import UnfinishedObjective
 from okr_tui.domain.models import Cycle
 from okr_tui.domain.progress import format_value
@@ -98,7 +99,7 @@ class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
             if self._days_left:
                 meetings = self._meetings_left
                 warnings.append(
-                    f"It runs until {cycle.end:%a %d %b}: closing now ends it "
+                    f"It runs until {cadence.day_text(cycle.end)}: closing now ends it "
                     f"{_count(self._days_left, 'day')} early"
                     + (f", with {_count(meetings, 'check-in meeting')} left." if meetings else ".")
                 )

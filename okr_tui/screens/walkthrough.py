@@ -62,10 +62,6 @@ def _short(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _day_text(day: date) -> str:
-    return day.strftime("%a %d %b").replace(" 0", " ")
-
-
 STEP_FIELDS = {"walk-value", "walk-note", "walk-blockers"}
 
 
@@ -415,7 +411,7 @@ class WalkthroughScreen(OkrScreen):
             self.query_one("#walk-position", Static),
             Content.assemble(
                 (self._team_name(), "bold"),
-                f" · check-in {_day_text(self.meeting_day)}   ",
+                f" · check-in {cadence.day_text(self.meeting_day)}   ",
                 (f"KR {self.index + 1} of {len(self.order)}", "bold $accent"),
                 (f"  · {done} of {len(self.order)} checked in", "$text-muted"),
             ),
@@ -472,7 +468,7 @@ class WalkthroughScreen(OkrScreen):
         if last is None:
             return Content.styled("No check-in before this meeting yet.", "$text-muted")
         parts: list[Content | str | tuple[str, str]] = [
-            (f"Last meeting ({_day_text(last.meeting_date)}): ", "$text-muted"),
+            (f"Last meeting ({cadence.day_text(last.meeting_date)}): ", "$text-muted"),
             confidence_badge(last.confidence),
         ]
         if last.note:
@@ -539,7 +535,7 @@ class WalkthroughScreen(OkrScreen):
                 parts.append(action.text)
                 who_and_when = [action.owner] if action.owner else []
                 if action.due:
-                    who_and_when.append(f"due {action.due.strftime('%a %d %b')}")
+                    who_and_when.append(f"due {cadence.day_text(action.due)}")
                 if who_and_when:
                     parts.append((f" ({', '.join(who_and_when)})", "$text-muted"))
             parts.append("\n")

@@ -23,9 +23,14 @@ def header_text(
         ("okr-tui", "bold"),
         "  ",
         (cycle.name, "bold $accent"),
-        f"  week {week} of {weeks}",
-        f" · {cadence.days_left(cycle, now)} days left",
     ]
+    if read_only:  # early in the line: at 80 columns its end is cut
+        parts.append(("  read-only", "bold $warning"))
+    to_start = cadence.days_to_start(cycle, now)
+    if to_start > 0:  # "week 1 of 13 · 127 days left" read as if it had begun
+        parts.append(f"  starts {cadence.day_text(cycle.start)} · in {_days(to_start)}")
+    else:
+        parts.append(f"  week {week} of {weeks} · {_days(cadence.days_left(cycle, now))} left")
     upcoming = cadence.next_meeting(cycle, now)
     if cycle.state.value == "closed":
         parts.append(" · closed")
@@ -33,9 +38,11 @@ def header_text(
         parts.append(f" · next check-in {upcoming.format('ddd D MMM HH:mm')}")
     parts.append("  │  ")
     parts.append((team_name, "bold") if team_name else "all teams")
-    if read_only:
-        parts.append(("  │  read-only", "bold $warning"))
     return Content.assemble(*parts)
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
 
 
 class CycleHeader(Static):
