@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from okr_tui.domain import progress
-from okr_tui.domain.models import CheckIn, Confidence, KrType
+from okr_tui.domain.models import CheckIn, Confidence, KrType, Meeting
 from okr_tui.exchange import reports
 
 LAST_MEETING = date(2026, 11, 16)
@@ -86,6 +86,29 @@ def test_markdown_has_the_newest_meeting_first_with_each_key_result_in_its_team(
     for action in demo_store.actions(cycle.id):
         if action.meeting_date == LAST_MEETING:
             assert action.text in unescape(newest.split("**Actions**")[1])
+
+
+def test_two_records_of_one_day_say_whose_they_are(demo_store):
+    """A Sales walk and an all-teams walk the same day printed two unlabelled "Attendees:"
+    lines under one meeting."""
+    cycle = demo_store.current_cycle()
+    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    for team_id, people in ((sales.id, ["Elif", "Femi"]), (None, ["Ada", "Elif"])):
+        demo_store.save_meeting(
+            Meeting(
+                cycle_id=cycle.id,
+                team_id=team_id,
+                meeting_date=CURRENT_MEETING,
+                attendees=people,
+            )
+        )
+    text = reports.markdown_notes(demo_store, cycle.id)
+    today = sections(text, "## Meeting ")[f"{CURRENT_MEETING.isoformat()} (Mon)"]
+    assert "**Sales**  \nAttendees: Elif, Femi" in today
+    assert "**All teams**  \nAttendees: Ada, Elif" in today
+    # One record a day, as usual: no label.
+    last = sections(text, "## Meeting ")[f"{LAST_MEETING.isoformat()} (Mon)"]
+    assert "Attendees:" in last and "**All teams**" not in last and "**Sales**" not in last
 
 
 def test_markdown_escapes_user_text_and_keeps_a_note_on_its_line(demo_store, clock):

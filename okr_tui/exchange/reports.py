@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from okr_tui.domain import progress
-from okr_tui.domain.models import CheckIn, Confidence, KeyResult, Objective, Status
+from okr_tui.domain.models import CheckIn, Confidence, KeyResult, Meeting, Objective, Status
 from okr_tui.domain.progress import delta_text, value_text
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ def markdown_notes(store: OkrStore, cycle_id: str) -> str:
     meetings = store.meetings(cycle_id)
     actions = store.actions(cycle_id)
     kr_by_id = {kr.id: kr for kr in key_results}
+    team_names = {team.id: team.name for team in store.teams()}
 
     out: list[str] = [f"# Check-in notes: {md_escape(cycle.name)}", ""]
     out.append(
@@ -103,7 +104,9 @@ def markdown_notes(store: OkrStore, cycle_id: str) -> str:
         out += ["", f"## Meeting {_date_heading(day)}"]
         records = [m for m in meetings if m.meeting_date == day]
         for record in records:
-            out += _meeting_header(record.facilitator, record.attendees, record.notes)
+            # Two records that day (a team's walk and an all-teams one): say whose is whose.
+            label = _record_label(record, team_names) if len(records) > 1 else ""
+            out += _meeting_header(record.facilitator, record.attendees, record.notes, label)
         on_day = {c.kr_id: c for c in effective if c.meeting_date == day}
         for team_id, team_name in _team_groups(store):
             team_objectives = [o for o in objectives if o.team_id == team_id]
@@ -129,8 +132,18 @@ def _date_heading(day: date) -> str:
     return f"{day.isoformat()} ({day.strftime('%a')})"
 
 
-def _meeting_header(facilitator: str, attendees: list[str], notes: str) -> list[str]:
+def _record_label(record: Meeting, team_names: dict[str, str]) -> str:
+    if record.team_id is None:
+        return "All teams"
+    return team_names.get(record.team_id, "A team no longer in the store")
+
+
+def _meeting_header(
+    facilitator: str, attendees: list[str], notes: str, label: str = ""
+) -> list[str]:
     lines = [""]
+    if label:
+        lines.append(f"**{md_escape(label)}**  ")
     if facilitator:
         lines.append(f"Facilitator: {md_escape(facilitator)}  ")
     if attendees:
