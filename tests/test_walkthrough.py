@@ -539,6 +539,29 @@ async def test_a_team_chosen_on_the_dashboard_fills_the_set_up_with_its_people(
         assert walk.settings.facilitator == sales.facilitator
 
 
+async def test_an_unticked_person_shows_an_empty_box(demo_store, make_app):
+    """Ticked and unticked people both showed an X, told apart only by its colour: hard to
+    read on a projector. An unticked box now draws its X in the box's own colour."""
+
+    def box_of(present: SelectionList, row: int):
+        """The X segment of a row: (its colour, its background)."""
+        segment = next(s for s in present.render_line(row) if s.text == "X")
+        return segment.style.color, segment.style.bgcolor
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys("c")
+        present = app.screen.query_one("#setup-present", SelectionList)
+        present.focus()
+        await keys("home", "space")
+        first, second = (present.get_option_at_index(i).value for i in (0, 1))
+        assert first not in present.selected and second in present.selected
+        unticked, ticked = box_of(present, 0), box_of(present, 1)
+        assert unticked[0] == unticked[1]  # invisible X: an empty box
+        assert ticked[0] != ticked[1]
+
+
 async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo_store, make_app):
     app = make_app(demo_store)
     cycle = demo_store.current_cycle()
