@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input, RadioButton, SelectionList
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.models import (
@@ -560,6 +560,11 @@ async def test_an_unticked_person_shows_an_empty_box(demo_store, make_app):
         unticked, ticked = box_of(present, 0), box_of(present, 1)
         assert unticked[0] == unticked[1]  # invisible X: an empty box
         assert ticked[0] != ticked[1]
+        # The same for the team and order radio buttons: only the chosen one shows its dot.
+        for button in app.screen.query(RadioButton):
+            dot = next(s for s in button.render_line(0) if s.text == "●")
+            assert (dot.style.color != dot.style.bgcolor) is button.value, button.label
+        assert sum(button.value for button in app.screen.query(RadioButton)) == 2
 
 
 async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo_store, make_app):
