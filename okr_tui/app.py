@@ -222,8 +222,20 @@ class OkrApp(App[None]):
 
         self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id), chosen)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "check_in" and self.store.read_only:
+            return None  # shown, but greyed out: a viewer cannot record check-ins
+        return True
+
     async def action_check_in(self) -> None:
         if not self._needs_cycle():
+            return
+        if self.store.read_only:  # from the command palette, which does not ask check_action
+            self.notify(
+                "This okr is open read-only: check-ins are recorded where the store is open "
+                "for editing.",
+                severity="warning",
+            )
             return
         from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
 

@@ -245,3 +245,51 @@ def test_the_header_of_a_cycle_not_begun_says_when_it_starts(demo_store):
     # Read-only comes right after the cycle: at 80 columns the end of the line is cut.
     shown = header_text(q4, "Sales", now, read_only=True).plain
     assert shown.startswith("okr-tui  2026-Q4  read-only  week 8 of 14")
+
+
+async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, make_app):
+    """A tab of `okr serve` (or `--read-only`) let a viewer open the check-in and the forms,
+    type, and only then refused the save. Now the keys that write are greyed out, and the
+    screens say why."""
+    from textual.widgets import Static
+
+    from okr_tui.screens.planning import PlanningScreen
+    from okr_tui.screens.review import ReviewScreen
+    from okr_tui.screens.scoring import ScoringScreen
+    from okr_tui.store.store import OkrStore
+
+    viewer = OkrStore(demo_store.folder, demo_store.clock, read_only=True)
+    files = {p: p.read_bytes() for p in sorted(demo_store.folder.rglob("*.json"))}
+    app = make_app(viewer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "2026-Q4  read-only" in screen_text(app).splitlines()[0]
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)  # no check-in set-up
+        assert app.check_action("check_in", ()) is None  # greyed out in the footer
+
+        await pilot.press("p")
+        await pilot.pause()
+        planning = app.screen
+        assert isinstance(planning, PlanningScreen)
+        for key in ("k", "o", "e", "n", "x"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is planning, key
+        assert planning.check_action("add_key_result", ()) is None
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        intro = str(app.screen.query_one("#review-intro", Static).content)
+        assert "this okr is open read-only: read-only" in intro
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        assert "this okr is open read-only: scores are read-only" in str(
+            app.screen.query_one("#scoring-intro", Static).content
+        )
+    assert {p: p.read_bytes() for p in sorted(demo_store.folder.rglob("*.json"))} == files

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
+from okr_tui.domain.models import CycleState
 from okr_tui.messages import ContextChanged, StoreChanged
 
 if TYPE_CHECKING:
@@ -47,6 +48,16 @@ class OkrScreen(Screen[None]):
     @property
     def team_id(self) -> str | None:
         return self.okr_app.team_id
+
+    def read_only_reason(self) -> str:
+        """Why nothing on screen can change ("" when it can): a closed cycle, or a store opened
+        for viewing (`--read-only`, a tab of `okr serve`), which used to refuse only at save."""
+        cycle = self.cycle
+        if cycle is not None and cycle.state is CycleState.CLOSED:
+            return "this cycle is closed"
+        if self.store.read_only:
+            return "this okr is open read-only"
+        return ""
 
     def shows_team(self, team_id: str | None) -> bool:
         """The team filter: one team's objectives, and company objectives stay in view."""

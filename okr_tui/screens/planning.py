@@ -20,7 +20,6 @@ from textual.widgets.tree import TreeNode
 from okr_tui.domain import lint
 from okr_tui.domain.models import (
     Cycle,
-    CycleState,
     KeyResult,
     KrType,
     Objective,
@@ -213,14 +212,13 @@ class PlanningScreen(OkrScreen):
 
     @property
     def writable(self) -> bool:
-        cycle = self.cycle
-        return cycle is not None and cycle.state is not CycleState.CLOSED
+        return self.cycle is not None and not self.read_only_reason()
 
     def reload(self) -> None:
         cycle = self.cycle
         team = self.okr_app.team
         now = self.okr_app.clock.now()
-        read_only = cycle is not None and cycle.state is CycleState.CLOSED
+        read_only = bool(self.read_only_reason())
         self.query_one(CycleHeader).show(cycle, team.name if team else None, now, read_only)
         note = self.query_one("#plan-note", Static)
         tree = self.tree
@@ -347,6 +345,8 @@ class PlanningScreen(OkrScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and not self.writable:
             return None  # shown, but greyed out: a closed cycle (or none) cannot change
+        if action == "new_cycle" and self.store.read_only:
+            return None  # a closed cycle still leads to a new one; a viewer makes none
         return True
 
     def _can_write(self) -> bool:
@@ -354,12 +354,8 @@ class PlanningScreen(OkrScreen):
         if cycle is None:
             self.notify("There is no cycle yet: press n to create one.", severity="warning")
             return False
-        if cycle.state is CycleState.CLOSED:
-            self.notify(
-                f"{cycle.name} is closed; its plan is read-only.",
-                severity="warning",
-                markup=False,
-            )
+        if reason := self.read_only_reason():
+            self.notify(f"{reason.capitalize()}: the plan is read-only.", severity="warning")
             return False
         return True
 
@@ -501,6 +497,10 @@ class PlanningScreen(OkrScreen):
 
     def action_new_cycle(self) -> None:
         from okr_tui.screens.cycle_form import CycleFormScreen
+
+        if self.store.read_only:  # the welcome screen's n, or the palette
+            self.notify("This okr is open read-only: no new cycle.", severity="warning")
+            return
 
         def created(cycle_id: str | None) -> None:
             if cycle_id:

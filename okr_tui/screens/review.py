@@ -145,7 +145,7 @@ class ReviewScreen(OkrScreen):
         if cycle is None:
             intro.update(Content("No cycle yet. Press escape, then p to plan one."))
             return
-        self._read_only = cycle.state.value == "closed"
+        self._read_only = bool(self.read_only_reason())
         check_ins = self.store.check_ins(cycle.id)
         decisions = self.store.review_decisions(cycle.id)
         finished = {d for review in self.store.reviews(cycle.id) for d in review.decision_ids}
@@ -174,7 +174,7 @@ class ReviewScreen(OkrScreen):
             f"  ·  expected progress today {expected * 100:.0f}%",
         ]
         if self._read_only:
-            intro_parts.append(("  ·  this cycle is closed: read-only", "$warning"))
+            intro_parts.append((f"  ·  {self.read_only_reason()}: read-only", "$warning"))
         else:
             intro_parts.append(("  ·  k keep · a adjust · x retire · f finish", "$text-muted"))
         intro.update(Content.assemble(*intro_parts))
@@ -299,7 +299,10 @@ class ReviewScreen(OkrScreen):
 
     def _target_kr(self) -> KeyResult | None:
         if self._read_only:
-            self.notify("This cycle is closed; its review is read-only.", severity="warning")
+            self.notify(
+                f"{self.read_only_reason().capitalize()}: the review is read-only.",
+                severity="warning",
+            )
             return None
         kr_id = self._highlighted_kr_id()
         line = self._lines.get(kr_id or "")

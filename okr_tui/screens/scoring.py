@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Static
 
 from okr_tui.domain import cadence, carry_over, progress
 from okr_tui.domain.models import (
-    CycleState,
     KeyResult,
     Objective,
     ObjectiveKind,
@@ -155,7 +154,7 @@ class ScoringScreen(OkrScreen):
         if cycle is None:
             intro.update(Content("No cycle yet. Press escape, then p to plan one."))
             return
-        self._read_only = cycle.state is CycleState.CLOSED
+        self._read_only = bool(self.read_only_reason())
         check_ins = self.store.check_ins(cycle.id)
         key_results = self.store.key_results(cycle.id)
         self._saved = {score.kr_id: score for score in self.store.scores(cycle.id)}
@@ -179,7 +178,7 @@ class ScoringScreen(OkrScreen):
             intro.update(
                 Content.assemble(
                     ("Scores", "bold"),
-                    ("  ·  this cycle is closed: scores are read-only", "$warning"),
+                    (f"  ·  {self.read_only_reason()}: scores are read-only", "$warning"),
                 )
             )
         else:
