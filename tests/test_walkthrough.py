@@ -37,6 +37,7 @@ from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
 from okr_tui.store.store import OkrStore
+from okr_tui.widgets.key_footer import KeyFooter
 from tests.key_bursts import burst
 from tests.screen_reading import screen_text
 
@@ -623,6 +624,26 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
     assert meeting.action_ids == [action.id]
     assert meeting.parked_topics == ["Partner pricing", "Hiring plan"]
     assert meeting.check_in_ids == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_actions_and_parked_topics_stay_on_screen(demo_store, make_app, size):
+    """At 80x24 the Actions and Parked topics lines fell below the footer: nothing showed
+    that an action had been added. Short screens close the fields up."""
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        await keys("ctrl+o")
+        await keys.type("Call Acme")
+        await keys("ctrl+s", "ctrl+r")
+        await keys.type("Pricing")
+        await keys("enter")
+        extras = screen.query_one("#walk-extras")
+        footer_top = screen.query_one(KeyFooter).region.y
+        assert extras.region.height == 2 and extras.region.bottom <= footer_top
+        shown = screen_text(app)
+        assert "Actions: Call Acme" in shown and "Parked topics: 1" in shown
 
 
 async def test_an_action_typed_in_one_burst_fills_each_field(demo_store, make_app):

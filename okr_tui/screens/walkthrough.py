@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import ValidationError
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -63,6 +63,9 @@ def _short(text: str, limit: int) -> str:
 
 
 STEP_FIELDS = {"walk-value", "walk-note", "walk-blockers"}
+
+
+SHORT_SCREEN_ROWS = 28  # below it the fields close up (walkthrough.tcss)
 
 
 class WalkthroughScreen(OkrScreen):
@@ -238,6 +241,9 @@ class WalkthroughScreen(OkrScreen):
             yield Static("", id="walk-form-error", classes="field-error")
             yield Static(id="walk-extras")
         yield KeyFooter()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT_SCREEN_ROWS, "-short")
 
     # --- data -------------------------------------------------------------------------
 
