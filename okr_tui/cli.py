@@ -343,9 +343,11 @@ def due_report(store: OkrStore) -> dict:
         "cycle": {
             "id": cycle.id,
             "name": cycle.name,
+            "start": cycle.start.isoformat(),
             "week": week,
             "weeks": weeks,
             "days_left": cadence.days_left(cycle, now),
+            "starts_in_days": cadence.days_to_start(cycle, now),
             "timezone": cycle.timezone,
             "next_meeting": upcoming.isoformat() if upcoming else None,
         },
@@ -385,10 +387,13 @@ def run_due(args: argparse.Namespace, clock: Clock) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
     cycle = report["cycle"]
-    header = (
-        f"{cycle['name']} · week {cycle['week']} of {cycle['weeks']}"
-        f" · {cycle['days_left']} days left"
-    )
+    if cycle["starts_in_days"]:  # as the app's header says it
+        header = f"{cycle['name']} · starts {cycle['start']} · in {cycle['starts_in_days']} days"
+    else:
+        header = (
+            f"{cycle['name']} · week {cycle['week']} of {cycle['weeks']}"
+            f" · {cycle['days_left']} days left"
+        )
     if cycle["next_meeting"]:
         header += (
             f" · next check-in {cycle['next_meeting'][:16].replace('T', ' ')} ({cycle['timezone']})"

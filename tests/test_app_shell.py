@@ -259,7 +259,6 @@ async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, 
     from okr_tui.store.store import OkrStore
 
     viewer = OkrStore(demo_store.folder, demo_store.clock, read_only=True)
-    files = {p: p.read_bytes() for p in sorted(demo_store.folder.rglob("*.json"))}
     app = make_app(viewer)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -279,17 +278,21 @@ async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, 
             await pilot.pause()
             assert app.screen is planning, key
         assert planning.check_action("add_key_result", ()) is None
+        note = str(planning.query_one("#plan-note", Static).content)
+        assert note.startswith("Read-only: this okr views the store") and "closed" not in note
         await pilot.press("escape", "r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         intro = str(app.screen.query_one("#review-intro", Static).content)
-        assert "this okr is open read-only: read-only" in intro
-        await pilot.press("k")
+        assert "read-only: this okr only views the store" in intro
+        review = app.screen
+        await pilot.press("a")  # adjust a target: no dialog
         await pilot.pause()
+        assert app.screen is review
         await pilot.press("escape", "s")
         await pilot.pause()
         assert isinstance(app.screen, ScoringScreen)
-        assert "this okr is open read-only: scores are read-only" in str(
+        assert "2026-Q4  read-only" in screen_text(app).splitlines()[0]
+        assert "scores are read-only: this okr only views the store" in str(
             app.screen.query_one("#scoring-intro", Static).content
         )
-    assert {p: p.read_bytes() for p in sorted(demo_store.folder.rglob("*.json"))} == files

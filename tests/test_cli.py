@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from okr_tui.domain.clock import FixedClock
-from okr_tui.domain.models import Confidence
+from okr_tui.domain.models import Confidence, CycleState
 from okr_tui.store.store import OkrStore
 
 CLOCK_AT = "2026-11-23T10:00:00Z"
@@ -119,6 +119,33 @@ def test_due_lists_every_key_result_per_team_for_the_current_meeting(home: Path)
         end = next((i for i, line in enumerate(section[1:], 1) if not line.strip()), len(section))
         assert f"  due      {kr.id}  {kr.title}" in section[:end]
     assert "overdue" not in result.stdout
+
+
+def test_due_before_a_cycle_begins_says_when_it_starts_and_lists_nothing(home: Path) -> None:
+    """Closed early, Q4 hands over to a Q1 five weeks away: `okr due` said "week 1 of 13 ·
+    128 days left" and listed every key result as due."""
+    store = _store(home)
+    q4 = store.find_cycle("2026-Q4")
+    store.close_cycle(
+        q4.id,
+        carry_into=q4.model_copy(
+            update={
+                "id": "cycle-2027-q1",
+                "name": "2027-Q1",
+                "start": date(2027, 1, 1),
+                "end": date(2027, 3, 31),
+                "state": CycleState.PLANNING,
+            }
+        ),
+        objectives=store.objectives(q4.id)[:1],
+    )
+    result = okr("due", home=home)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "2027-Q1 · starts 2027-01-01 · in 39 days · next check-in 2027-01-04 09:30 (Europe/Berlin)"
+    )
+    assert " due " not in result.stdout and "overdue" not in result.stdout
 
 
 def test_due_json_groups_the_due_key_results_by_team(home: Path) -> None:

@@ -113,7 +113,7 @@ def test_two_exports_of_the_same_store_are_byte_identical(rich_store: OkrStore) 
 
     assert first == second == from_disk
     document = json.loads(first)
-    assert (document["format"], document["version"]) == ("okr-tui", 1)
+    assert (document["format"], document["version"]) == ("okr-tui", 2)
     assert [c["cycle"]["name"] for c in document["cycles"]] == ["2026-Q3", "2026-Q4"]
 
 
@@ -175,6 +175,24 @@ def test_export_import_export_round_trips_byte_for_byte(rich_store: OkrStore, tm
     q3 = target.find_cycle("2026-Q3")
     with pytest.raises(RuleViolation, match="closed"):
         target.save_objective(target.objectives(q3.id)[0].model_copy(update={"title": "X"}))
+
+
+def test_a_version_1_export_without_added_dates_still_imports(rich_store, tmp_path: Path):
+    """Format 2 added `created_at` to key results; an export made before it still imports,
+    its key results read as planned with their cycle."""
+    document = json.loads(export_json(rich_store))
+    assert document["version"] == 2
+    document["version"] = 1
+    for cycle in document["cycles"]:
+        for kr in cycle["key_results"]:
+            kr.pop("created_at")
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    target = OkrStore(tmp_path / "copy", FixedClock(CLOCK_AT))
+    apply_import(target, read_import(path))
+    q4 = target.find_cycle("2026-Q4")
+    assert target.key_results(q4.id)
+    assert all(kr.created_at is None for kr in target.key_results(q4.id))
 
 
 def test_the_cli_round_trip_gives_the_same_bytes(demo_store: OkrStore, tmp_path: Path) -> None:
@@ -503,7 +521,7 @@ def test_an_escaping_cycle_id_writes_nothing_outside_the_store(
         (b"", "$", "not valid JSON"),
         (b"[" * 100_000 + b"]" * 100_000, "$", "not valid JSON"),
         (b'{"format": "okr-tui", "version": NaN}', "$", "not valid JSON"),
-        (b'{"format": "okr-tui", "version": 2}', "$.version", "version 2 is not supported"),
+        (b'{"format": "okr-tui", "version": 3}', "$.version", "version 3 is not supported"),
         (b'["okr-tui"]', "$.format", "not an okr-tui export"),
     ],
     ids=["truncated", "empty", "nested 100000 deep", "NaN", "newer version", "a list"],

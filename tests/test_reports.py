@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from okr_tui.domain import progress
-from okr_tui.domain.models import CheckIn, Confidence, KrType, Meeting
+from okr_tui.domain.models import CheckIn, Confidence, KeyResult, KrType, Meeting
 from okr_tui.exchange import reports
 
 LAST_MEETING = date(2026, 11, 16)
@@ -109,6 +109,29 @@ def test_two_records_of_one_day_say_whose_they_are(demo_store):
     # One record a day, as usual: no label.
     last = sections(text, "## Meeting ")[f"{LAST_MEETING.isoformat()} (Mon)"]
     assert "Attendees:" in last and "**All teams**" not in last and "**Sales**" not in last
+
+
+def test_a_key_result_added_mid_cycle_is_not_missing_from_meetings_before_it(demo_store):
+    """Added on the day of this meeting, it was listed as "no check-in" under every earlier
+    meeting of the quarter."""
+    cycle = demo_store.current_cycle()
+    objective = demo_store.objectives(cycle.id)[1]
+    demo_store.save_key_result(
+        KeyResult(cycle_id=cycle.id, objective_id=objective.id, title="Weekly demo signups")
+    )
+    # One planned with the quarter and never checked in, for contrast.
+    demo_store.save_key_result(
+        KeyResult(
+            cycle_id=cycle.id,
+            objective_id=objective.id,
+            title="Partner referrals",
+            created_at="2026-09-30T12:00:00Z",
+        )
+    )
+    meetings = sections(reports.markdown_notes(demo_store, cycle.id), "## Meeting ")
+    assert len(meetings) == 7  # every earlier meeting of the quarter
+    assert not any("Weekly demo signups" in text for text in meetings.values())
+    assert all("**Partner referrals**: no check-in" in text for text in meetings.values())
 
 
 def test_markdown_escapes_user_text_and_keeps_a_note_on_its_line(demo_store, clock):

@@ -159,6 +159,20 @@ def test_a_cycle_may_not_overlap_another(store: OkrStore) -> None:
     assert [c.name for c in store.cycles()] == ["2026-Q4", "Winter"]
 
 
+def test_the_days_a_cycle_closed_early_left_can_be_planned(store: OkrStore) -> None:
+    """Closed on 23 November, 2026-Q4 still ran to 31 December on paper: the next cycle
+    could not start before January, although the close said it ended Q4 early."""
+    store.save_cycle(_cycle())
+    store.close_cycle("cycle-q4")
+    sprint = store.save_cycle(
+        _cycle(id="cycle-x", name="December sprint", start=date(2026, 11, 30))
+    )
+    store.clock.set("2026-12-02T10:00:00Z")
+    assert store.current_cycle() == sprint  # the open one, not the closed one it overlaps
+    with pytest.raises(RuleViolation, match="overlap December sprint"):
+        store.save_cycle(_cycle(id="cycle-y", name="Another", start=date(2026, 12, 14)))
+
+
 def test_teams_and_cycles_round_trip(store: OkrStore) -> None:
     team = store.save_team(Team(name="Growth", members=["Ana"], facilitator="Ana", order=2))
     other = store.save_team(Team(name="Sales", order=1))
@@ -588,6 +602,26 @@ def test_a_refused_check_in_writes_nothing(planned: OkrStore, make_check_in, mes
     assert planned.check_ins("cycle-q4") == []
 
 
+def test_key_results_carried_into_a_cycle_begun_already_owe_from_the_close(
+    planned: OkrStore,
+) -> None:
+    """Q4 scored and closed on 20 January, into the Q1 that began on the 4th: the carried key
+    results owed the meetings of 4 and 11 January, held before they existed ("3 due")."""
+    from okr_tui.domain import board
+
+    q1 = planned.save_cycle(
+        _cycle(id="cycle-q1", name="2027-Q1", start=date(2027, 1, 4), end=date(2027, 3, 31))
+    )
+    planned.clock.set("2027-01-20T10:00:00Z")
+    objective = Objective(id="obj-grow-2", cycle_id=q1.id, title="Grow", team_id="team-growth")
+    carried = KeyResult(cycle_id=q1.id, objective_id=objective.id, title="Signups", target=10)
+    planned.close_cycle("cycle-q4", carry_into=q1, objectives=[objective], key_results=[carried])
+    [stored] = _reopen(planned).key_results(q1.id)
+    assert stored.created_at == planned.clock.now()
+    [line] = board.key_result_lines(q1, [objective], [stored], [], planned.clock.now())
+    assert (line.missed_meetings, line.due_count) == (0, 0)  # Monday the 18th was before
+
+
 def test_a_closed_cycle_is_read_only(planned: OkrStore) -> None:
     check_in = planned.add_check_in(_check_in())
     next_cycle = _cycle(
@@ -679,6 +713,7 @@ def _upgrade_0_to_1(tables: dict) -> dict:
 def test_an_older_file_is_upgraded_in_memory_and_saved_on_the_next_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)
     monkeypatch.setattr(migrations, "UPGRADES", {0: _upgrade_0_to_1})
     path = _write_version_0_root(tmp_path / "store")
     before = path.read_bytes()
@@ -696,15 +731,17 @@ def test_an_older_file_is_upgraded_in_memory_and_saved_on_the_next_write(
 def test_a_schema_bump_runs_the_registered_upgrade(
     planned: OkrStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """SCHEMA_VERSION raised to 2 with an upgrade 1 -> 2: today's files are read as version 2."""
+    """SCHEMA_VERSION raised by one with an upgrade to it: today's files are read as the next
+    version."""
     seen: list[str] = []
+    today = migrations.SCHEMA_VERSION
 
-    def upgrade_1_to_2(tables: dict) -> dict:
+    def upgrade(tables: dict) -> dict:
         seen.append(tables["meta"]["1"]["kind"])
         return tables
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(migrations, "UPGRADES", {1: upgrade_1_to_2})
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", today + 1)
+    monkeypatch.setattr(migrations, "UPGRADES", {today: upgrade})
     before = _files(planned.folder)
 
     store = _reopen(planned)
@@ -714,7 +751,19 @@ def test_a_schema_bump_runs_the_registered_upgrade(
     assert _files(planned.folder) == before
     store.add_check_in(_check_in())
     cycle_file = json.loads((planned.folder / "cycles" / "cycle-q4.json").read_bytes())
-    assert cycle_file["meta"]["1"]["schema_version"] == 2
+    assert cycle_file["meta"]["1"]["schema_version"] == today + 1
+
+
+def test_a_version_1_store_opens_and_is_saved_as_version_2(planned: OkrStore) -> None:
+    """Key results gained `created_at` in schema 2; a version-1 file needs no rewrite."""
+    path = planned.folder / "cycles" / "cycle-q4.json"
+    tables = json.loads(path.read_bytes())
+    tables["meta"]["1"]["schema_version"] = 1
+    path.write_bytes(json.dumps(tables).encode())
+    store = _reopen(planned)
+    assert store.key_result("cycle-q4", "kr-signups").created_at is not None
+    store.add_check_in(_check_in())
+    assert json.loads(path.read_bytes())["meta"]["1"]["schema_version"] == 2
 
 
 def test_an_old_file_without_an_upgrade_path_is_refused(tmp_path: Path) -> None:

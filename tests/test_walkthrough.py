@@ -750,9 +750,10 @@ async def test_parked_topics_survive_leaving_the_walk_and_close_into_one_meeting
     assert record.parked_topics == ["Partner pricing", "Hiring plan"]
 
 
-async def test_walking_a_closed_meeting_again_reopens_its_record(demo_store, make_app):
+async def test_walking_a_closed_meeting_again_adds_to_its_record(demo_store, make_app):
     """After closing, walking the same meeting again added a second record for the day: the
-    export listed the attendees twice, and the second lacked the first walk's parked topics."""
+    export listed the attendees twice, and the second lacked the first walk's parked topics.
+    The record stays closed throughout: a walk left halfway does not leave it open."""
     cycle = demo_store.current_cycle()
     sales = next(t for t in demo_store.teams() if t.name == "Sales")
     absent, *present = sales.members
@@ -784,37 +785,42 @@ async def test_walking_a_closed_meeting_again_reopens_its_record(demo_store, mak
         [first] = records()
         assert first.is_closed and first.attendees == present
 
-        # Looking at the walk and leaving it changes nothing: the record stays closed.
+        # Looking at the walk and leaving it changes nothing.
         await keys("c", "enter", "escape")
         assert records() == [first]
 
+        # A walk that parks a topic and is left: the topic joins the record, still closed.
         await keys("c")
         status = shown(app.screen, "#setup-status")
         assert (
-            "This meeting was closed on Mon 23 Nov at 11:00: closing it again adds this walk to "
-            "its record." in status
+            "This meeting was closed on Mon 23 Nov at 11:00: what this walk adds joins its "
+            "record." in status
         )
         await keys("enter")
         walk = app.screen
         assert isinstance(walk, WalkthroughScreen)
         assert walk.parked_topics == ["Partner pricing"]
-        assert records() == [first]
         await keys("ctrl+r")
         await keys.type("Hiring plan")
-        await keys("enter")
-        [reopened] = records()  # the walk stored a topic in it: open until closed again
-        assert reopened.id == first.id and not reopened.is_closed
+        await keys("enter", "escape")
+        [record] = records()
+        assert record.parked_topics == ["Partner pricing", "Hiring plan"]
+        assert record.closed_at == first.closed_at
+
+        # Walked again and closed: the same record, with this walk's people too.
+        demo_store.clock.advance(hours=2)
+        await keys("c", "enter")
+        assert app.screen.parked_topics == ["Partner pricing", "Hiring plan"]
         await keys("ctrl+f")
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
         assert ", ".join([*present, absent]) in shown(summary, "#summary-people")
         await keys("enter")
-        # A third walk straight to the summary and closed: still the one record.
-        await keys("c", "enter", "ctrl+f", "enter")
         assert isinstance(app.screen, DashboardScreen)
 
     [record] = records()
     assert record.id == first.id and record.is_closed
+    assert record.closed_at == demo_store.clock.now()  # closed again, later
     assert record.parked_topics == ["Partner pricing", "Hiring plan"]
     assert record.attendees == [*present, absent]
 

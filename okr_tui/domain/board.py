@@ -34,8 +34,8 @@ class KeyResultLine:
     checked_in_this_meeting: bool
     missed_meetings: int
     meeting_open: bool = True
-    """False when the cycle has no meeting to check in for now (closed, not started yet, or past
-    its last meeting): nothing is due, and nothing reads as done."""
+    """False when the cycle has no meeting to check in for now (closed, or not begun yet):
+    nothing is due, and nothing reads as done."""
     owes_this_meeting: bool = True
     """False for a key result added after this meeting's day: its first check-in is due at the
     next meeting (one may still be given now)."""
@@ -100,8 +100,10 @@ def key_result_lines(
     by_kr: dict[str, list[CheckIn]] = {}
     for check_in in effective:
         by_kr.setdefault(check_in.kr_id, []).append(check_in)
-    # A closed cycle owes nothing: viewed later (ctrl+y), its key results showed "8 due".
-    current = cadence.current_meeting(cycle, now) if cycle.state is not CycleState.CLOSED else None
+    # A closed cycle owes nothing: viewed later (ctrl+y), its key results showed "8 due"; nor
+    # does one not begun yet (it showed "1 due" weeks ahead).
+    owing = cycle.state is not CycleState.CLOSED and not cadence.days_to_start(cycle, now)
+    current = cadence.current_meeting(cycle, now) if owing else None
     current_day = current.date() if current else None
     earlier_meetings = [d for d in cadence.meeting_dates(cycle) if current_day and d < current_day]
     objective_rank = {o.id: index for index, o in enumerate(objectives)}
@@ -135,11 +137,11 @@ def key_result_lines(
                 missed_meetings=sum(
                     1
                     for day in earlier_meetings
-                    if day not in covered and (owed_from is None or day >= owed_from)
+                    if day not in covered and cadence.owes_meeting(day, owed_from)
                 ),
                 meeting_open=current_day is not None,
-                owes_this_meeting=owed_from is None
-                or (current_day is not None and current_day >= owed_from),
+                owes_this_meeting=current_day is None
+                or cadence.owes_meeting(current_day, owed_from),
             )
         )
     return lines

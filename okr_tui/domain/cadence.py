@@ -90,10 +90,18 @@ def local_time(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
 
 
 def overlapping_cycle(cycle: Cycle, cycles: Iterable[Cycle]) -> Cycle | None:
-    """Another cycle sharing a day with this one: which cycle is current, and which meetings
-    are due, would depend on which of the two was picked, so one runs at a time."""
+    """Another open cycle sharing a day with this one: which cycle is current, and which
+    meetings are due, would depend on which of the two was picked, so one runs at a time. A
+    closed cycle owes nothing, so the days a quarter closed early left are free to plan."""
     return next(
-        (c for c in cycles if c.id != cycle.id and c.start <= cycle.end and cycle.start <= c.end),
+        (
+            c
+            for c in cycles
+            if c.id != cycle.id
+            and c.state is not CycleState.CLOSED
+            and c.start <= cycle.end
+            and cycle.start <= c.end
+        ),
         None,
     )
 
@@ -125,6 +133,11 @@ def first_day_owed(cycle: Cycle, kr: KeyResult) -> date | None:
         return None
     added = _day(kr.created_at.astimezone(_zone(cycle.timezone)))  # stdlib: cheap per line
     return added if added > cycle.start else None
+
+
+def owes_meeting(day: date, first_day: date | None) -> bool:
+    """Whether a key result owes the meeting of `day`, given its `first_day_owed`."""
+    return first_day is None or day >= first_day
 
 
 def meeting_dates(cycle: Cycle) -> list[date]:
@@ -287,7 +300,7 @@ def check_ins_due(
     so superseded check-ins need no special case. A key result added mid-cycle owes only the
     meetings from the day it was added. Only due or overdue key results are listed.
     """
-    if cycle.state is CycleState.CLOSED:
+    if cycle.state is CycleState.CLOSED or days_to_start(cycle, now):
         return []
     current = current_meeting(cycle, now)
     if current is None:
@@ -302,10 +315,8 @@ def check_ins_due(
     for kr, objective in _active_key_results(cycle, objectives, key_results):
         done = covered.get(kr.id, set())
         owed_from = first_day_owed(cycle, kr)
-        due = current_day not in done and (owed_from is None or current_day >= owed_from)
-        overdue = tuple(
-            day for day in earlier if day not in done and (owed_from is None or day >= owed_from)
-        )
+        due = current_day not in done and owes_meeting(current_day, owed_from)
+        overdue = tuple(day for day in earlier if day not in done and owes_meeting(day, owed_from))
         if due or overdue:
             result.append(KeyResultDue(kr.id, objective.id, objective.team_id, due, overdue))
     return result

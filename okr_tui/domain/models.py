@@ -360,7 +360,8 @@ class Action(Model):
 
 class Meeting(Model):
     """The record of one check-in meeting, frozen once closed so any past week can be replayed
-    (a new walk of the same meeting reopens it once it stores something, until closed again)."""
+    (a new walk of the same meeting adds its parked topics, and closing it again its people and
+    check-ins, to this same record)."""
 
     id: str = Field(default_factory=lambda: new_id("mtg"))
     cycle_id: str

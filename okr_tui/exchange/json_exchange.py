@@ -31,7 +31,7 @@ from okr_tui.domain.models import (
     Team,
 )
 from okr_tui.exchange.errors import ImportProblem
-from okr_tui.exchange.json_export import FORMAT_NAME, FORMAT_VERSION
+from okr_tui.exchange.json_export import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
 from okr_tui.store.store import SAFE_CYCLE_ID, CycleContents, OkrStore
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -59,7 +59,7 @@ class ExportDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", title="okr-tui export")
 
     format: Literal["okr-tui"] = FORMAT_NAME
-    version: Literal[1] = FORMAT_VERSION
+    version: Literal[1, 2] = FORMAT_VERSION
     teams: list[Team] = Field(default_factory=list)
     cycles: list[CycleExport] = Field(default_factory=list)
 
@@ -132,13 +132,13 @@ def check_document(raw: Any) -> ExportDocument:
         raise ImportProblem(
             [("$.format", f"not an okr-tui export (expected format {FORMAT_NAME!r})")]
         )
-    if raw.get("version") != FORMAT_VERSION:
+    if raw.get("version") not in READABLE_VERSIONS or isinstance(raw.get("version"), bool):
         raise ImportProblem(
             [
                 (
                     "$.version",
                     f"export format version {raw.get('version')!r} is not supported; "
-                    f"this okr-tui reads version {FORMAT_VERSION}",
+                    f"this okr-tui reads versions 1 to {FORMAT_VERSION}",
                 )
             ]
         )

@@ -19,7 +19,9 @@ from okr_tui.domain.models import Cycle
 from okr_tui.store.store import OkrStore
 
 FORMAT_NAME = "okr-tui"
-FORMAT_VERSION = 1
+# 2: key results carry `created_at`. Version 1 exports (without it) still import.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 # Deterministic, and over ten times faster than json's indenting encoder, which is pure Python.
 JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from okr_tui.domain import progress
+from okr_tui.domain.cadence import first_day_owed, owes_meeting
 from okr_tui.domain.models import CheckIn, Confidence, KeyResult, Meeting, Objective, Status
 from okr_tui.domain.progress import delta_text, value_text
 
@@ -90,6 +91,7 @@ def markdown_notes(store: OkrStore, cycle_id: str) -> str:
     meetings = store.meetings(cycle_id)
     actions = store.actions(cycle_id)
     kr_by_id = {kr.id: kr for kr in key_results}
+    first_owed = {kr.id: first_day_owed(cycle, kr) for kr in key_results}
     team_names = {team.id: team.name for team in store.teams()}
 
     out: list[str] = [f"# Check-in notes: {md_escape(cycle.name)}", ""]
@@ -108,9 +110,10 @@ def markdown_notes(store: OkrStore, cycle_id: str) -> str:
             label = _record_label(record, team_names) if len(records) > 1 else ""
             out += _meeting_header(record.facilitator, record.attendees, record.notes, label)
         on_day = {c.kr_id: c for c in effective if c.meeting_date == day}
+        owing = [kr for kr in key_results if owes_meeting(day, first_owed[kr.id])]
         for team_id, team_name in _team_groups(store):
             team_objectives = [o for o in objectives if o.team_id == team_id]
-            section = _team_section(team_objectives, key_results, on_day, before)
+            section = _team_section(team_objectives, key_results, owing, on_day, before)
             if section:
                 out += ["", f"### {md_escape(team_name)}", *section]
         action_ids = {a for m in records for a in m.action_ids}
@@ -156,17 +159,23 @@ def _meeting_header(
 def _team_section(
     objectives: list[Objective],
     key_results: list[KeyResult],
+    owing: list[KeyResult],
     on_day: dict[str, CheckIn],
     before: dict[str, float | None],
 ) -> list[str]:
+    """`owing`: the key results that owed this meeting (not one added after it)."""
     lines: list[str] = []
+    owed = {kr.id for kr in owing}
     for objective in objectives:
         own = [kr for kr in key_results if kr.objective_id == objective.id]
         reported = [kr for kr in own if kr.id in on_day]
         missing = [
             kr
             for kr in own
-            if kr.id not in on_day and kr.is_active and objective.status is Status.ACTIVE
+            if kr.id not in on_day
+            and kr.id in owed
+            and kr.is_active
+            and objective.status is Status.ACTIVE
         ]
         if not reported and not missing:
             continue

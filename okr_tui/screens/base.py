@@ -56,7 +56,7 @@ class OkrScreen(Screen[None]):
         if cycle is not None and cycle.state is CycleState.CLOSED:
             return "this cycle is closed"
         if self.store.read_only:
-            return "this okr is open read-only"
+            return "this okr only views the store"
         return ""
 
     def shows_team(self, team_id: str | None) -> bool:

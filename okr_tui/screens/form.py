@@ -187,6 +187,7 @@ class FormScreen(ModalScreen[ResultType]):
     def __init__(self) -> None:
         super().__init__()
         self._errors: dict[str, str] = {}
+        self._errored_values: dict[str, object] = {}  # each field's value its message is about
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -265,6 +266,8 @@ class FormScreen(ModalScreen[ResultType]):
                 self.query_one("#form-error", Label).update(Content(message))
                 continue
             self._errors[name] = message
+            field = self.query_one(f"#{name}")
+            self._errored_values[name] = getattr(field, "value", None)
             label = labels.first(Label)
             label.update(Content(message))
             label.display = True
@@ -288,8 +291,11 @@ class FormScreen(ModalScreen[ResultType]):
     @on(Input.Changed)
     @on(Select.Changed)
     def _field_changed(self, event: Input.Changed | Select.Changed) -> None:
-        if event.control.id:
-            self.clear_field_errors(event.control.id)
+        # Not while the field still holds the value the message is about: in a burst ("abc"
+        # then ctrl+s) the Changed messages of its keys arrive after the save has shown it.
+        name = event.control.id
+        if name and getattr(event.control, "value", None) != self._errored_values.get(name):
+            self.clear_field_errors(name)
 
     @property
     def errors_shown(self) -> dict[str, str]:

@@ -200,12 +200,10 @@ class MeetingSummaryScreen(OkrScreen):
         if cycle is None or summary is None or self.closed:
             return
         # The meeting's record, if any (the walk stores its parked topics there as they are
-        # added; a meeting closed before is reopened): closing completes that record rather
-        # than adding a second one for the meeting.
+        # added; a meeting closed before keeps its record): closing completes that record
+        # rather than adding a second one for the meeting.
         record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
         try:
-            if record is not None and record.is_closed:
-                record = self.store.reopen_meeting(record)
             self.store.save_meeting(
                 Meeting(
                     id=record.id if record is not None else new_id("mtg"),
@@ -220,7 +218,8 @@ class MeetingSummaryScreen(OkrScreen):
                     parked_topics=list(summary.parked_topics),
                     notes=record.notes if record else "",
                     closed_at=self.okr_app.clock.now(),
-                )
+                ),
+                amend_closed=True,
             )
         except (RuleViolation, StoreError, ValueError) as problem:
             self.notify(f"The meeting was not stored: {problem}", severity="error", markup=False)

@@ -20,6 +20,7 @@ from textual.widgets.tree import TreeNode
 from okr_tui.domain import lint
 from okr_tui.domain.models import (
     Cycle,
+    CycleState,
     KeyResult,
     KrType,
     Objective,
@@ -228,15 +229,24 @@ class PlanningScreen(OkrScreen):
         tree.clear()
         self.refresh_bindings()
         if cycle is None:
-            note.update(Content("No cycle yet. Press n to create one."))
+            next_step = "" if self.store.read_only else " Press n to create one."
+            note.update(Content(f"No cycle yet.{next_step}"))
             note.set_class(False, "-closed")
             self.query_one(PlanCheck).show([], {})
             return
-        if read_only:
+        if cycle.state is CycleState.CLOSED:
+            next_step = "" if self.store.read_only else " Press n to plan a new cycle."
             note.update(
                 Content.assemble(
                     (f"{cycle.name} is closed", "bold"),
-                    ": its plan is kept as it was and cannot change. Press n to plan a new cycle.",
+                    f": its plan is kept as it was and cannot change.{next_step}",
+                )
+            )
+        elif read_only:
+            note.update(
+                Content.assemble(
+                    ("Read-only", "bold"),
+                    ": this okr views the store; plans change where it is open for editing.",
                 )
             )
         else:
@@ -355,7 +365,7 @@ class PlanningScreen(OkrScreen):
             self.notify("There is no cycle yet: press n to create one.", severity="warning")
             return False
         if reason := self.read_only_reason():
-            self.notify(f"{reason.capitalize()}: the plan is read-only.", severity="warning")
+            self.notify(f"The plan is read-only: {reason}.", severity="warning")
             return False
         return True
 

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, Static, TextArea
 
-from okr_tui.domain.models import CycleState, Retrospective
+from okr_tui.domain.models import Retrospective
 from okr_tui.screens.base import OkrScreen
 from okr_tui.screens.form import validation_message
 from okr_tui.store.errors import RuleViolation, StoreError
@@ -82,13 +82,11 @@ class RetrospectiveScreen(OkrScreen):
         if cycle is None:
             intro.update(Content("No cycle yet."))
             return
-        closed = cycle.state is CycleState.CLOSED
-        self._read_only = closed or self.store.read_only
+        self._read_only = bool(self.read_only_reason())
         who = team.name if team else "all teams"
         parts: list = [("Retrospective", "bold"), " of ", (cycle.name, "bold"), " · ", who]
         if self._read_only:
-            why = "this cycle is closed" if closed else "this store is open read-only"
-            parts.append((f"  ·  {why}: read-only", "$warning"))
+            parts.append((f"  ·  read-only: {self.read_only_reason()}", "$warning"))
         else:
             parts.append(("  ·  one item per line · ctrl+s saves", "$text-muted"))
         intro.update(Content.assemble(*parts))

@@ -174,7 +174,7 @@ class ReviewScreen(OkrScreen):
             f"  ·  expected progress today {expected * 100:.0f}%",
         ]
         if self._read_only:
-            intro_parts.append((f"  ·  {self.read_only_reason()}: read-only", "$warning"))
+            intro_parts.append((f"  ·  read-only: {self.read_only_reason()}", "$warning"))
         else:
             intro_parts.append(("  ·  k keep · a adjust · x retire · f finish", "$text-muted"))
         intro.update(Content.assemble(*intro_parts))
@@ -300,7 +300,7 @@ class ReviewScreen(OkrScreen):
     def _target_kr(self) -> KeyResult | None:
         if self._read_only:
             self.notify(
-                f"{self.read_only_reason().capitalize()}: the review is read-only.",
+                f"The review is read-only: {self.read_only_reason()}.",
                 severity="warning",
             )
             return None

@@ -178,7 +178,7 @@ class ScoringScreen(OkrScreen):
             intro.update(
                 Content.assemble(
                     ("Scores", "bold"),
-                    (f"  ·  {self.read_only_reason()}: scores are read-only", "$warning"),
+                    (f"  ·  scores are read-only: {self.read_only_reason()}", "$warning"),
                 )
             )
         else:

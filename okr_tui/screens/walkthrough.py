@@ -259,8 +259,7 @@ class WalkthroughScreen(OkrScreen):
 
     def _resume_meeting_record(self) -> None:
         """A walk of a meeting left earlier (or in an app that stopped) picks its parked
-        topics up again from the meeting's record; a record closed already stays closed until
-        this walk stores something in it (a topic, or closing the meeting again)."""
+        topics up again from the meeting's record, closed already or not."""
         cycle = self.cycle
         if cycle is None or self.meeting_day is None:
             return
@@ -271,7 +270,7 @@ class WalkthroughScreen(OkrScreen):
         if record.closed_at is not None:
             self.notify(
                 f"This meeting was closed on {cadence.closed_at_text(cycle, record.closed_at)}: "
-                "closing it again adds this walk to its record.",
+                "what this walk adds joins its record.",
                 markup=False,
             )
 
@@ -291,10 +290,10 @@ class WalkthroughScreen(OkrScreen):
                 attendees=list(self.settings.attendees),
             )
         try:
-            if record.is_closed:
-                record = self.store.reopen_meeting(record)
+            # A meeting closed before keeps its record closed: the topic joins it.
             self.store.save_meeting(
-                record.model_copy(update={"parked_topics": list(self.parked_topics)})
+                record.model_copy(update={"parked_topics": list(self.parked_topics)}),
+                amend_closed=True,
             )
         except (RuleViolation, StoreError, ValidationError) as problem:
             self.notify(

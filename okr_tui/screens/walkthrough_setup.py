@@ -197,7 +197,7 @@ class WalkthroughSetupScreen(OkrScreen):
         if record is not None and record.closed_at is not None:
             text += (
                 f"\nThis meeting was closed on {cadence.closed_at_text(cycle, record.closed_at)}: "
-                "closing it again adds this walk to its record."
+                "what this walk adds joins its record."
             )
         status.update(Content(text))
 

@@ -13,14 +13,22 @@ from typing import Any
 
 from okr_tui.store.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "meta"
 META_DOC_ID = "1"
 
 Tables = dict[str, dict[str, Any]]
 
+
+def _key_results_know_when_they_were_added(tables: Tables) -> Tables:
+    """1 -> 2: key results gained `created_at`. Nothing to rewrite (none means planned with the
+    cycle); the version tells an older okr-tui, which refuses the field, to ask for an upgrade
+    instead of failing on it."""
+    return tables
+
+
 # version N -> function that turns a version-N file into a version-(N+1) file.
-UPGRADES: dict[int, Callable[[Tables], Tables]] = {}
+UPGRADES: dict[int, Callable[[Tables], Tables]] = {1: _key_results_know_when_they_were_added}
 
 
 def read_meta(path: Path, tables: Tables) -> dict[str, Any]:

@@ -483,14 +483,14 @@ class OkrStore:
             return now.in_timezone(cycle.timezone).date()
 
         running = [c for c in cycles if c.contains(today(c))]
+        still_open = [c for c in running if c.state is not CycleState.CLOSED]
+        if still_open:
+            return min(still_open, key=lambda c: (c.state is not CycleState.ACTIVE, c.start))
         begun = [c for c in cycles if c.start <= today(c)]
-        if running:
-            latest = min(running, key=lambda c: (c.state is not CycleState.ACTIVE, c.start))
-        else:
-            latest = begun[-1] if begun else cycles[0]
+        latest = running[0] if running else begun[-1] if begun else cycles[0]
         if latest.state is CycleState.CLOSED:
             upcoming = [
-                c for c in cycles if c.start > latest.end and c.state is not CycleState.CLOSED
+                c for c in cycles if c.start > today(c) and c.state is not CycleState.CLOSED
             ]
             if upcoming:
                 return min(upcoming, key=attrgetter("start"))
@@ -734,7 +734,7 @@ class OkrStore:
             for m in self.meetings(cycle_id)
             if m.team_id == team_id and m.meeting_date == meeting_date and m.is_closed
         ]
-        return max(closed, key=lambda m: m.closed_at or m.meeting_date, default=None)
+        return max(closed, key=attrgetter("closed_at"), default=None)
 
     def meeting_record(
         self, cycle_id: str, team_id: str | None, meeting_date: date
@@ -744,25 +744,15 @@ class OkrStore:
             cycle_id, team_id, meeting_date
         )
 
-    def reopen_meeting(self, meeting: Meeting) -> Meeting:
-        """Open a closed record again once a new walk of the same meeting stores something in
-        it: what that walk adds joins the record, and closing completes it again (walking
-        again used to add a second record for the day, without the first walk's parked
-        topics)."""
-        cycle_file = self._writable_cycle_file(meeting.cycle_id)
-        with self._writing(cycle_file):
-            stored = next(
-                (m for m in cycle_file.models(Meeting, "meetings") if m.id == meeting.id), None
-            )
-            if stored is None:
-                raise RuleViolation(f"no meeting record with id {meeting.id!r}")
-            return cycle_file.put(stored.model_copy(update={"closed_at": None}), "meetings")
-
-    def save_meeting(self, meeting: Meeting) -> Meeting:
+    def save_meeting(self, meeting: Meeting, *, amend_closed: bool = False) -> Meeting:
+        """Save a meeting's record. A closed record is kept unchanged, unless `amend_closed`:
+        a new walk of the same meeting adds its parked topics, and closing it again its
+        people and check-ins, to the one record of the meeting (walking again used to add a
+        second record for the day, without the first walk's parked topics)."""
         cycle_file = self._writable_cycle_file(meeting.cycle_id)
         with self._writing(cycle_file):
             for existing in cycle_file.models(Meeting, "meetings"):
-                if existing.id == meeting.id and existing.is_closed:
+                if existing.id == meeting.id and existing.is_closed and not amend_closed:
                     raise RuleViolation("this meeting is closed; its record is kept unchanged")
             return cycle_file.put(meeting, "meetings")
 
@@ -883,6 +873,8 @@ class OkrStore:
                     self._audit_change(target, objective, "", f"carried over from {cycle.name}")
                     target.put(objective, "objectives")
                 for kr in key_results:
+                    if kr.created_at is None:  # into a cycle begun already, it owes from now
+                        kr = kr.model_copy(update={"created_at": self._now()})
                     self._audit_change(target, kr, "", f"carried over from {cycle.name}")
                     target.put(kr, "key_results")
         with self._writing(self._root):

@@ -58,4 +58,8 @@ class CycleHeader(Static):
     def show(
         self, cycle: Cycle | None, team_name: str | None, now: datetime, read_only: bool = False
     ) -> None:
+        """`read_only`: what is on screen cannot change; a store opened for viewing only says
+        so on every screen (the review, scoring and walk headers did not)."""
+        store = getattr(self.app, "store", None)
+        read_only = read_only or bool(getattr(store, "read_only", False))
         show(self, header_text(cycle, team_name, now, read_only))
