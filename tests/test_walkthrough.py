@@ -587,7 +587,9 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
         await keys.type("2026-11-3")  # not a date yet
         await keys("enter")
         assert "not a date" in shown(app.screen, "#action-error")
-        await keys("backspace")
+        await keys("0")  # changed: the message goes
+        assert shown(app.screen, "#action-error") == ""
+        await keys("backspace", "backspace")
         await keys.type("20")  # last Friday
         await keys("enter")
         assert shown(app.screen, "#action-error") == (

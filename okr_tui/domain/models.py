@@ -298,9 +298,9 @@ class KeyResult(Model):
     retired_reason: Text = ""
     retired_at: Moment | None = None
     order: int = 0
-    # When the key result was added (the store stamps it). It owes the meeting of that week and
-    # the ones after, not the meetings before it existed. None: added before this was recorded,
-    # read as planned with the cycle.
+    # When the key result was added (the store stamps it). It owes the meetings from that day
+    # on (cadence.first_day_owed), not the ones held before it existed. None: added before this
+    # was recorded, read as planned with the cycle.
     created_at: Moment | None = None
 
     @model_validator(mode="after")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from pydantic import ValidationError
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -77,6 +78,7 @@ class ActionDialog(ModalScreen[Action | None]):
         self._make = make
         self._people = people
         self._today = today
+        self._refused: tuple[str, ...] | None = None  # the fields as the message found them
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -124,10 +126,9 @@ class ActionDialog(ModalScreen[Action | None]):
         self._add()
 
     def _add(self) -> None:
-        error = self.query_one("#action-error", Static)
         text = self.query_one("#action-text", Input).value.strip()
         if not text:
-            error.update(Content("Say what the next step is."))
+            self._refuse("Say what the next step is.")
             self.query_one("#action-text", Input).focus()
             return
         due_text = self.query_one("#action-due", Input).value.strip()
@@ -136,24 +137,37 @@ class ActionDialog(ModalScreen[Action | None]):
             try:
                 due = date.fromisoformat(due_text)
             except ValueError:
-                error.update(Content(f"{due_text!r} is not a date: use YYYY-MM-DD"))
+                self._refuse(f"{due_text!r} is not a date: use YYYY-MM-DD")
                 self.query_one("#action-due", Input).focus()
                 return
             if self._today is not None and due < self._today:
-                error.update(
-                    Content(
-                        f"{due.isoformat()} is in the past: an action is due from today "
-                        f"({self._today.isoformat()}) on"
-                    )
+                self._refuse(
+                    f"{due.isoformat()} is in the past: an action is due from today "
+                    f"({self._today.isoformat()}) on"
                 )
                 self.query_one("#action-due", Input).focus()
                 return
         try:
             action = self._make(text, self.query_one("#action-owner", Input).value.strip(), due)
         except ValidationError as problem:
-            error.update(Content(located_error_message(problem)))
+            self._refuse(located_error_message(problem))
             return
         self.dismiss(action)
+
+    def _typed(self) -> tuple[str, ...]:
+        return tuple(field.value for field in self.query(Input))
+
+    def _refuse(self, message: str) -> None:
+        self.query_one("#action-error", Static).update(Content(message))
+        self._refused = self._typed()
+
+    @on(Input.Changed)
+    def _typed_again(self) -> None:
+        """The message goes once a field changes from what it was about (not on the Changed
+        messages of keys typed before the save, which arrive after it in a burst)."""
+        if self._refused is not None and self._typed() != self._refused:
+            self._refused = None
+            self.query_one("#action-error", Static).update(Content(""))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -70,8 +70,8 @@ def chart_data(
     kr: KeyResult, cycle: Cycle, check_ins: Sequence[CheckIn], now: datetime
 ) -> ChartData:
     """The points of the chart: every meeting of the cycle with its effective check-in value;
-    for a key result added mid-cycle, the meetings from the week it was added (the ones before
-    it existed showed as missed)."""
+    for a key result added mid-cycle, the meetings it owes, from the day it was added (the ones
+    before it existed showed as missed), and any it was checked in for before that."""
     values = {c.meeting_date: c.value for c in progress.history(kr.id, check_ins)}
     current = cadence.current_meeting(cycle, now)
     current_day = current.date() if current is not None else None
@@ -79,10 +79,10 @@ def chart_data(
     meetings = cadence.meetings(cycle)
     if owed_from is not None:
         days = [date(m.year, m.month, m.day) for m in meetings]
-        # From the meeting whose week holds the day it was added (if any).
-        first = max((i for i, day in enumerate(days) if day <= owed_from), default=0)
-        first = min([first, *(i for i, day in enumerate(days) if day in values)])
-        meetings = meetings[first:]
+        shown = [
+            i for i, day in enumerate(days) if cadence.owes_meeting(day, owed_from) or day in values
+        ]
+        meetings = meetings[shown[0] :] if shown else meetings[-1:]
     points = []
     for meeting in meetings:
         day = date(meeting.year, meeting.month, meeting.day)
