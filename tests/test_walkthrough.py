@@ -74,6 +74,14 @@ def meeting_check_ins(store, cycle_id: str) -> list[CheckIn]:
     return [c for c in effective_check_ins(store.check_ins(cycle_id)) if c.meeting_date == MEETING]
 
 
+def meeting_records(store, cycle_id: str, team_id: str | None) -> list:
+    """That team's records of this meeting, as another process reads them from disk."""
+    fresh = OkrStore(store.folder, store.clock)
+    return [
+        m for m in fresh.meetings(cycle_id) if m.meeting_date == MEETING and m.team_id == team_id
+    ]
+
+
 def lines_of(store, cycle) -> list[board.KeyResultLine]:
     return board.key_result_lines(
         cycle,
@@ -711,12 +719,7 @@ async def test_parked_topics_survive_leaving_the_walk_and_close_into_one_meeting
     sales = next(t for t in demo_store.teams() if t.name == "Sales")
 
     def records() -> list:
-        fresh = OkrStore(demo_store.folder, demo_store.clock)  # as another process sees it
-        return [
-            m
-            for m in fresh.meetings(cycle.id)
-            if m.meeting_date == MEETING and m.team_id == sales.id
-        ]
+        return meeting_records(demo_store, cycle.id, sales.id)
 
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -761,12 +764,7 @@ async def test_walking_a_closed_meeting_again_adds_to_its_record(demo_store, mak
     absent, *present = sales.members
 
     def records() -> list:
-        fresh = OkrStore(demo_store.folder, demo_store.clock)  # as another process sees it
-        return [
-            m
-            for m in fresh.meetings(cycle.id)
-            if m.meeting_date == MEETING and m.team_id == sales.id
-        ]
+        return meeting_records(demo_store, cycle.id, sales.id)
 
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -85,7 +85,7 @@ def _local(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
 
 
 def local_time(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
-    """A stored moment (UTC) as the team reads it: in the cycle's timezone."""
+    """A moment (a stored one, or now) as the team reads it: in the cycle's timezone."""
     return _local(cycle, moment)
 
 
@@ -114,7 +114,7 @@ def day_text(day: date) -> str:
 def closed_at_text(cycle: Cycle, moment: datetime) -> str:
     """When a record was closed, as the team reads it: "Mon 23 Nov at 11:00"."""
     local = _local(cycle, moment)
-    return f"{local.format('ddd D MMM')} at {local.format('HH:mm')}"
+    return f"{day_text(_day(local))} at {local:%H:%M}"
 
 
 def _day(moment: datetime) -> date:

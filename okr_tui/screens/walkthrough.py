@@ -275,8 +275,9 @@ class WalkthroughScreen(OkrScreen):
             )
 
     def _store_parked_topics(self) -> None:
-        """Keep the parked topics in the meeting's open record as they are added, so leaving
-        the walk or a crash loses none; the summary closes this same record."""
+        """Keep the parked topics in the meeting's record as they are added, so leaving the walk
+        or a crash loses none; the summary closes this same record (a record closed before
+        stays closed)."""
         cycle = self.cycle
         if cycle is None or self.meeting_day is None:
             return
