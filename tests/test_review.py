@@ -208,6 +208,13 @@ async def test_keep_and_finish_records_the_review_so_it_is_no_longer_due(demo_st
         assert "keep" in cell(app, kr.id, "decision")
         summary = str(app.screen.query_one("#review-summary", Static).render())
         assert "1 of 9 key results decided" in summary
+        # Eight undecided: a single f (a stray key) asks first, and records nothing.
+        review = app.screen
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.screen is review and demo_store.reviews(q4(demo_store).id) == []
+        messages = [notification.message for notification in app._notifications]
+        assert "8 key results have no decision yet: press f (or ctrl+s) again" in messages[-1]
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
@@ -237,7 +244,7 @@ async def test_review_respects_the_team_filter(demo_store, make_app):
             for kr_id in shown
         }
         assert teams == {None, sales.id} and len(shown) == 5
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s", "ctrl+s")  # nothing decided: the second press confirms
         await pilot.pause()
 
     assert not review_due(demo_store, sales.id)

@@ -122,6 +122,7 @@ class ReviewScreen(OkrScreen):
         self._lines: dict[str, board.KeyResultLine] = {}
         self._pending: dict[str, list[ReviewDecision]] = {}
         self._read_only = False
+        self._finish_asked = False  # f pressed once with key results still undecided
 
     def compose(self) -> ComposeResult:
         yield CycleHeader()
@@ -339,6 +340,7 @@ class ReviewScreen(OkrScreen):
         except (RuleViolation, StoreError, ValueError) as error:
             self.notify(validation_message(error), severity="error", markup=False)
             return
+        self._finish_asked = False
         self.reload()
 
     def action_keep(self) -> None:
@@ -381,6 +383,18 @@ class ReviewScreen(OkrScreen):
         cycle = self.cycle
         if cycle is None or self._read_only:
             return
+        # One stray f (or ctrl+s) finished a review with nothing decided: with key results
+        # still undecided, it asks for a second press.
+        undecided = sum(1 for kr_id in self._lines if kr_id not in self._pending)
+        if undecided and not self._finish_asked:
+            self._finish_asked = True
+            self.notify(
+                f"{undecided} key result{'s have' if undecided != 1 else ' has'} no decision yet: "
+                "press f (or ctrl+s) again to finish the review anyway.",
+                severity="warning",
+            )
+            return
+        self._finish_asked = False
         decision_ids = [
             decision.id
             for kr_id, decisions in self._pending.items()
