@@ -341,6 +341,11 @@ def value_delta(kr_id: str, check_ins: Iterable[CheckIn]) -> float | None:
 # --- display -------------------------------------------------------------------------------
 
 
+def counted(number: int, noun: str) -> str:
+    """ "1 day", "5 days": a count with its noun, singular for one."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def format_value(value: float, unit: str) -> str:
     """A value as people write it: "45%", "30 days", "$1,200", "4.1 s".
 

@@ -30,6 +30,7 @@ from okr_tui.domain.models import (
     Score,
     Team,
 )
+from okr_tui.domain.progress import counted
 from okr_tui.exchange.errors import ImportProblem
 from okr_tui.exchange.json_export import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
 from okr_tui.store.store import SAFE_CYCLE_ID, CycleContents, OkrStore
@@ -260,7 +261,7 @@ def import_summary(document: ExportDocument) -> str:
         (key_results, "key result"),
         (check_ins, "check-in"),
     )
-    return ", ".join(f"{count} {word}{'' if count == 1 else 's'}" for count, word in counts)
+    return ", ".join(counted(count, word) for count, word in counts)
 
 
 def export_schema() -> str:

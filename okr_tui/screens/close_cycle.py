@@ -18,14 +18,10 @@ from textual.widgets.selection_list import Selection
 from okr_tui.domain import cadence
 from okr_tui.domain.carry_over import UnfinishedObjective
 from okr_tui.domain.models import Cycle
-from okr_tui.domain.progress import format_value
+from okr_tui.domain.progress import counted, format_value
 
 OBJECTIVE = "obj:"
 KEY_RESULT = "kr:"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
@@ -100,8 +96,8 @@ class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
                 meetings = self._meetings_left
                 warnings.append(
                     f"It runs until {cadence.day_text(cycle.end)}: closing now ends it "
-                    f"{_count(self._days_left, 'day')} early"
-                    + (f", with {_count(meetings, 'check-in meeting')} left." if meetings else ".")
+                    f"{counted(self._days_left, 'day')} early"
+                    + (f", with {counted(meetings, 'check-in meeting')} left." if meetings else ".")
                 )
             if self._unscored:
                 warnings.append(f"{self._unscored} key result(s) have no saved score yet.")

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from okr_tui.domain import cadence
 from okr_tui.domain.models import Cycle
+from okr_tui.domain.progress import counted
 from okr_tui.widgets.updates import show
 
 
@@ -28,9 +29,10 @@ def header_text(
         parts.append(("  read-only", "bold $warning"))
     to_start = cadence.days_to_start(cycle, now)
     if to_start > 0:  # "week 1 of 13 · 127 days left" read as if it had begun
-        parts.append(f"  starts {cadence.day_text(cycle.start)} · in {_days(to_start)}")
+        parts.append(f"  starts {cadence.day_text(cycle.start)} · in {counted(to_start, 'day')}")
     else:
-        parts.append(f"  week {week} of {weeks} · {_days(cadence.days_left(cycle, now))} left")
+        left = counted(cadence.days_left(cycle, now), "day")
+        parts.append(f"  week {week} of {weeks} · {left} left")
     upcoming = cadence.next_meeting(cycle, now)
     if cycle.state.value == "closed":
         parts.append(" · closed")
@@ -39,10 +41,6 @@ def header_text(
     parts.append("  │  ")
     parts.append((team_name, "bold") if team_name else "all teams")
     return Content.assemble(*parts)
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
 
 
 class CycleHeader(Static):
