@@ -8,8 +8,9 @@ Every team has 3 objectives of 4 key results; every key result is checked in at 
 meetings of each closed quarter (scored, with a retrospective per team and a closed meeting
 record per team and week). The last quarter (2026-Q4) is active: checked in up to the week
 before the benchmark clock (`CLOCK_AT`, Monday of its week 8, 10:00 UTC), so the current meeting
-is due. Everything comes from `random.Random` seeded by the seed and the quarter, so a size and
-seed always give the same store.
+is due. Check-ins are stored in the order they were recorded, meeting after meeting, as
+`add_check_in` appends them in a real store. Everything comes from `random.Random` seeded by the
+seed and the quarter, so a size and seed always give the same store.
 
 Stores are written through `OkrStore.replace_everything` (one write per file), with each
 quarter's contents built only when its file is written, so memory holds one quarter at a time.
@@ -52,7 +53,7 @@ from okr_tui.domain.models import (
 from okr_tui.domain.progress import format_value, round_score, suggested_score
 from okr_tui.store.store import CycleContents, OkrStore
 
-GENERATOR_VERSION = 1  # bump when the data changes, so cached stores are rebuilt
+GENERATOR_VERSION = 2  # bump when the data changes, so cached stores are rebuilt
 DEFAULT_SEED = 20261123
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -285,6 +286,9 @@ class _QuarterBuilder:
     def build(self) -> CycleContents:
         for team in self.org.teams:
             self._team(team)
+        # In the order a real store holds them: `add_check_in` appends each check-in as it is
+        # recorded, meeting after meeting, not one key result's whole quarter after another's.
+        self.out.check_ins.sort(key=lambda check_in: check_in.recorded_at)
         return self.out
 
     # one team's quarter
