@@ -158,6 +158,20 @@ class WalkthroughScreen(OkrScreen):
             tooltip="Leave the walk; saved check-ins stay, starting again resumes",
             priority=True,
         ),
+        # Help as F1, shown whichever field has the focus: "?" types a question mark into the
+        # value, note and blockers, so the app's "? Help" was in the footer only while the
+        # confidence had the focus (and the footer changed its keys with every focus move).
+        Binding(
+            "f1", "app.help", "Help", id="walkthrough.help", tooltip="Every key of this screen"
+        ),
+        Binding(
+            "question_mark",
+            "app.help",
+            "Help",
+            show=False,
+            id="walkthrough.help_question_mark",
+            tooltip="Every key of this screen (from the confidence)",
+        ),
         # Tab reached the app's focus binding only after the field had taken the keys behind
         # it: "42⇥Pricing" typed at once left the note empty.
         Binding(

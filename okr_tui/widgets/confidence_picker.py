@@ -26,11 +26,17 @@ class ConfidencePicker(Static, can_focus=True):
     and a message, "3" and "7" reached the picker before the screen had moved on.)
     """
 
+    # None of these is in the footer: the picker's own row lists 1/2/3 and Enter, and ctrl+o /
+    # ctrl+r (Action, Park) are there already. Shown, they made the footer change its keys each
+    # time the focus moved between the value and the confidence, twice a key result, and every
+    # change rebuilt and laid out the footer: it jumped on the shared screen, and cost more CPU
+    # than the step's save and redraw together.
     BINDINGS = [
         Binding(
             "1,g",
             "screen.confidence('on_track')",
             "On track",
+            show=False,
             priority=True,
             id="walkthrough.on_track",
             tooltip="Confidence: on track (green)",
@@ -39,6 +45,7 @@ class ConfidencePicker(Static, can_focus=True):
             "2,y",
             "screen.confidence('at_risk')",
             "At risk",
+            show=False,
             priority=True,
             id="walkthrough.at_risk",
             tooltip="Confidence: at risk (yellow)",
@@ -47,6 +54,7 @@ class ConfidencePicker(Static, can_focus=True):
             "3,r",
             "screen.confidence('off_track')",
             "Off track",
+            show=False,
             priority=True,
             id="walkthrough.off_track",
             tooltip="Confidence: off track (red)",
@@ -55,6 +63,7 @@ class ConfidencePicker(Static, can_focus=True):
             "enter",
             "screen.keep_confidence",
             "Keep",
+            show=False,
             priority=True,
             id="walkthrough.keep_confidence",
             tooltip="Keep the confidence shown (last week's) and save",
@@ -79,6 +88,7 @@ class ConfidencePicker(Static, can_focus=True):
             "a",
             "screen.add_action",
             "Action",
+            show=False,
             id="walkthrough.action_key",
             tooltip="Add a next action with an owner to this key result",
         ),
@@ -86,6 +96,7 @@ class ConfidencePicker(Static, can_focus=True):
             "t",
             "screen.park_topic",
             "Park topic",
+            show=False,
             id="walkthrough.park_key",
             tooltip="Park a topic to talk about after the walk",
         ),
