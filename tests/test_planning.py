@@ -452,6 +452,45 @@ async def test_milestone_hides_baseline_and_target(store, make_app):
         assert (kr.kr_type, kr.baseline, kr.target) == (KrType.MILESTONE, 0.0, 1.0)
 
 
+async def test_typing_into_a_number_field_replaces_what_it_holds(store, make_app):
+    """Tab to the baseline (0) and the weight (1) and type: the typed number replaces the one
+    shown (the weight read 12 after tabbing in and typing 2)."""
+    cycle, team = planned(store)
+    objective = store.save_objective(
+        Objective(cycle_id=cycle.id, team_id=team.id, title="Onboard fast", owner="Amara")
+    )
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_planning(pilot)
+        await move_to(pilot, screen, "objective", objective.id)
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, KeyResultFormScreen)
+        await pilot.press(*"Lift activation", "tab", "tab", "%", "tab")
+        assert app.screen.focused.id == "baseline"
+        await pilot.press("3", "0", "tab", "4", "5", "tab", "tab")
+        assert app.screen.focused.id == "weight"
+        await pilot.press("2")
+        assert [
+            app.screen.query_one(f"#{name}", Input).value for name in ("baseline", "weight")
+        ] == [
+            "30",
+            "2",
+        ]
+        await pilot.press("left", "1")  # an arrow still edits in place
+        assert app.screen.query_one("#weight", Input).value == "12"
+        await pilot.press("backspace", "enter")
+        await pilot.pause()
+    [kr] = store.key_results(cycle.id)
+    assert (kr.title, kr.unit, kr.baseline, kr.target, kr.weight) == (
+        "Lift activation",
+        "%",
+        30.0,
+        45.0,
+        2.0,
+    )
+
+
 async def test_key_result_form_refuses_bad_input_at_the_field(store, make_app):
     cycle, team = planned(store)
     objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Grow"))

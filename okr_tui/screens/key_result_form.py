@@ -79,18 +79,20 @@ class KeyResultFormScreen(FormScreen[str]):
         yield self.field(
             "baseline",
             "Baseline",
-            self.text_input("baseline", number_text(kr.baseline) if kr else "0", "where it starts"),
+            self.number_input(
+                "baseline", number_text(kr.baseline) if kr else "0", "where it starts"
+            ),
         )
         yield self.field(
             "target",
             "Target",
-            self.text_input("target", number_text(kr.target) if kr else "", "where it should be"),
+            self.number_input("target", number_text(kr.target) if kr else "", "where it should be"),
         )
         yield self.field("owner", "Owner", owner)
         yield self.field(
             "weight",
             "Weight",
-            self.text_input("weight", number_text(kr.weight) if kr else "1", "1"),
+            self.number_input("weight", number_text(kr.weight) if kr else "1", "1"),
             hint="How much it counts in the objective's progress",
         )
         if kr is not None:
