@@ -247,6 +247,14 @@ class OkrApp(App[None]):
 
         self.push_screen(PlanningScreen())
 
+    async def action_new_team(self) -> None:
+        """Planning, then its team form: teams are planned where their objectives are."""
+        from okr_tui.screens.planning import PlanningScreen
+
+        if not isinstance(self.screen, PlanningScreen):
+            await self.push_screen(PlanningScreen())
+        await self.screen.run_action("add_team")
+
     def action_review(self) -> None:
         if not self._needs_cycle():
             return
@@ -300,6 +308,11 @@ class OkrApp(App[None]):
         )
         yield SystemCommand(
             "Plan", "Create and edit cycles, objectives and key results", self.action_plan
+        )
+        yield SystemCommand(
+            "New team",
+            "Add a team with its people and facilitator (in planning)",
+            self.action_new_team,
         )
         yield SystemCommand(
             "Mid-quarter review", "Keep, adjust or retire key results", self.action_review

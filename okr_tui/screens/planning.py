@@ -25,6 +25,7 @@ from okr_tui.domain.models import (
     KrType,
     Objective,
     Status,
+    Team,
 )
 from okr_tui.domain.progress import format_value
 from okr_tui.screens.base import OkrScreen
@@ -35,7 +36,7 @@ from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.plan_check import PlanCheck
 
-NodeData = tuple[str, str | None]  # ("team" | "objective" | "kr", id)
+NodeData = tuple[str, str | None]  # ("team" | "objective" | "kr" | "hint", id)
 FIRST: NodeData = ("first", None)  # no cursor yet: start on the first objective
 WRITE_ACTIONS = {"add_objective", "add_key_result", "edit", "retire", "edit_cycle"}
 
@@ -100,7 +101,7 @@ class PlanTree(Tree[NodeData]):
             "select_cursor",
             "Edit",
             id="planning.tree_edit",
-            tooltip="Edit the highlighted objective or key result (a team folds or unfolds)",
+            tooltip="Edit the highlighted team, objective or key result (space folds a team)",
         ),
     ]
 
@@ -165,7 +166,7 @@ class PlanningScreen(OkrScreen):
             "edit",
             "Edit",
             id="planning.edit",
-            tooltip="Edit the highlighted objective or key result",
+            tooltip="Edit the highlighted team, objective or key result",
         ),
         Binding(
             "x",
@@ -173,6 +174,16 @@ class PlanningScreen(OkrScreen):
             "Retire",
             id="planning.retire",
             tooltip="Retire the highlighted objective or key result, with a reason",
+        ),
+        # Not in the footer, which 100 columns already cut: a team is added once in a while,
+        # and the plan says "t adds one" while there is none (? help and the palette list it).
+        Binding(
+            "t",
+            "add_team",
+            "New team",
+            show=False,
+            id="planning.add_team",
+            tooltip="Add a team: its name, its people and who facilitates its check-in",
         ),
         Binding(
             "e",
@@ -281,6 +292,14 @@ class PlanningScreen(OkrScreen):
                 for kr in key_results:
                     if kr.objective_id == objective.id:
                         objective_node.add_leaf(key_result_label(kr), data=("kr", kr.id))
+        if not teams and not read_only:
+            tree.root.add_leaf(
+                Text(
+                    "No teams yet: t adds one. Objectives without a team are the company's.",
+                    style="dim",
+                ),
+                data=("hint", None),
+            )
         shown_ids = {o.id for o in shown}
         shown_krs = [kr for kr in key_results if kr.objective_id in shown_ids]
         team_names = {"company": "Company", **{t.id: t.name for t in teams}}
@@ -353,6 +372,8 @@ class PlanningScreen(OkrScreen):
     # --- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_team":  # teams belong to the store, not to the cycle on screen
+            return None if self.store.read_only else True
         if action in WRITE_ACTIONS and not self.writable:
             return None  # shown, but greyed out: a closed cycle (or none) cannot change
         if action == "new_cycle" and self.store.read_only:
@@ -415,9 +436,11 @@ class PlanningScreen(OkrScreen):
             return
         kind, item_id = data
         if kind == "team":
-            node = self.tree.cursor_node
-            if node is not None:
-                node.toggle()
+            team = next((t for t in self.store.teams() if t.id == item_id), None)
+            if team is not None and self._can_edit_teams():
+                self._open_team_form(team)
+            elif team is None and (node := self.tree.cursor_node) is not None:
+                node.toggle()  # Company (and objectives of a team no longer there) only fold
             return
         if not self._can_write() or item_id is None:
             return
@@ -494,6 +517,24 @@ class PlanningScreen(OkrScreen):
         self.reload()
         self.notify(f"Retired: {retired.title}", markup=False)
 
+    def _can_edit_teams(self) -> bool:
+        if self.store.read_only:
+            self.notify(
+                "This okr is open read-only: teams change where the store is open for editing.",
+                severity="warning",
+            )
+            return False
+        return True
+
+    def action_add_team(self) -> None:
+        if self._can_edit_teams():
+            self._open_team_form(None)
+
+    def _open_team_form(self, team: Team | None) -> None:
+        from okr_tui.screens.team_form import TeamFormScreen
+
+        self.app.push_screen(TeamFormScreen(team), self._saved("team"))
+
     def action_edit_cycle(self) -> None:
         if not self._can_write():
             return
@@ -517,6 +558,11 @@ class PlanningScreen(OkrScreen):
                 self.okr_app.cycle_id = cycle_id
                 self.reload()
                 name = self.cycle.name if self.cycle else ""
-                self.notify(f"Created {name}; add its objectives with o.", markup=False)
+                then = (
+                    "its objectives with o"
+                    if self.store.teams()
+                    else "teams with t, objectives with o"
+                )
+                self.notify(f"Created {name}; add {then}.", markup=False)
 
         self.app.push_screen(CycleFormScreen(), created)

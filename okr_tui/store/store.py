@@ -428,8 +428,23 @@ class OkrStore:
                 return team
         raise RuleViolation(f"no team with id {team_id!r}")
 
-    def save_team(self, team: Team) -> Team:
+    def save_team(self, team: Team, *, expected: Team | None = None) -> Team:
+        """Create or change a team. Names are unique (ignoring case and outer spaces): two
+        "Growth" teams could not be told apart on the dashboard or in the walk's set-up.
+        `expected`: the team as the editor read it; if it changed on disk since, nothing is
+        saved (as for objectives and key results)."""
         with self._writing(self._root):
+            teams = self._root.models(Team, "teams")
+            stored = next((t for t in teams if t.id == team.id), None)
+            if expected is not None and stored != expected:
+                raise RuleViolation(
+                    "this team was changed elsewhere since you opened it (another okr window "
+                    "or the command line); nothing saved: leave with escape and open it again"
+                )
+            name = team.name.strip().casefold()
+            for other in teams:
+                if other.name.strip().casefold() == name and other.id != team.id:
+                    raise RuleViolation(f'there is already a team called "{other.name}"')
             return self._root.put(team, "teams")
 
     def cycles(self) -> list[Cycle]:
