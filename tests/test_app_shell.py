@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from screen_reading import screen_text
 
 from okr_tui.screens.dashboard import DashboardScreen
@@ -50,6 +51,27 @@ async def test_team_filter_narrows_the_dashboard(demo_store, make_app):
         assert teams == {None, sales.id}  # company objectives stay in view
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("keys", [("p",), ("c", "enter")], ids=["planning", "walkthrough"])
+async def test_help_never_scrolls_sideways(demo_store, make_app, size, keys):
+    """Every column fits the dialog and the long ones wrap: at 120 columns the planning help
+    scrolled sideways (its keys cut to "space", "tab"), at 80 the walk's Why column was out of
+    sight."""
+    from textual.widgets import DataTable
+
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.max_scroll_x == 0
+        assert "Why" in screen_text(app)
+
+
 async def test_question_mark_lists_the_keys_of_the_screen(demo_store, make_app):
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -67,8 +89,8 @@ async def test_question_mark_lists_the_keys_of_the_screen(demo_store, make_app):
         assert "Check-in" in rows and "Plan" in rows
         # A long reason wraps inside the dialog rather than running past its edge.
         shown = screen_text(app)
-        assert "Presentation mode: one objective at a time," in shown
-        assert "the shared meeting screen" in shown
+        assert "Presentation mode: one objective at a time, for the" in shown
+        assert "shared meeting screen" in shown
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

@@ -10,8 +10,9 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-WHY_WIDTH = 48
-"""Cells of the Why column: the dialog (90 wide) less the key, the action and the padding."""
+DIALOG_WIDTH = 90
+MIN_WHY_WIDTH = 20
+MIN_DOES_WIDTH = 12
 
 
 class HelpScreen(ModalScreen[None]):
@@ -45,10 +46,7 @@ class HelpScreen(ModalScreen[None]):
             yield DataTable(cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Key", "Does")
-        # The reason wraps in a column that fits the dialog, rather than running past its edge.
-        table.add_column("Why", width=WHY_WIDTH)
+        rows: list[tuple[Text, Text, Text]] = []
         seen: set[tuple[str, str]] = set()
         for key, active in self._described.active_bindings.items():
             binding = active.binding
@@ -56,9 +54,30 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add((binding.action, key))
             display = self.app.get_key_display(binding)
-            table.add_row(
-                Text(display), Text(binding.description), Text(binding.tooltip or ""), height=None
-            )
+            rows.append((Text(display), Text(binding.description), Text(binding.tooltip or "")))
+        table = self.query_one(DataTable)
+        does, why = self._widths(rows)
+        table.add_column("Key")
+        table.add_column("Does", width=does)
+        table.add_column("Why", width=why)
+        for row in rows:
+            table.add_row(*row, height=None)
+
+    def _widths(self, rows: list[tuple[Text, Text, Text]]) -> tuple[int | None, int]:
+        """Widths of the Does and Why columns: they wrap in what the dialog leaves beside the
+        keys, so the table never scrolls sideways (a fixed Why column cut "shift+space" to
+        "space", and at 80 columns the Why column was scrolled out of sight). Does keeps its
+        natural width (None) when both fit."""
+        dialog = min(DIALOG_WIDTH, self.app.size.width * 95 // 100)
+        key = max((row[0].cell_len for row in rows), default=3)
+        does = max((row[1].cell_len for row in rows), default=4)
+        # The thick border and padding (4), the vertical scrollbar (2), a cell of padding
+        # either side of each of the three columns (6).
+        room = dialog - 4 - 2 - 6 - max(key, 3)
+        if does + MIN_WHY_WIDTH <= room:
+            return None, room - does
+        does = max(MIN_DOES_WIDTH, room * 2 // 5)
+        return does, max(MIN_WHY_WIDTH, room - does)
 
     def action_dismiss(self) -> None:
         self.dismiss()
