@@ -72,6 +72,15 @@ async def test_help_never_scrolls_sideways(demo_store, make_app, size, keys):
         assert "Why" in screen_text(app)
 
 
+async def test_at_80_columns_the_dashboard_footer_shows_every_key_whole(demo_store, make_app):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.startswith("c Check-in p Plan r Review s Score m Present q Quit ? Help")
+        assert footer.rstrip().endswith("^t Team  ▏^p palette")
+
+
 async def test_question_mark_lists_the_keys_of_the_screen(demo_store, make_app):
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:

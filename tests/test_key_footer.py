@@ -81,3 +81,75 @@ async def test_the_palette_key_is_compact_and_keys_are_not() -> None:
         palette = [key for key in keys if key.has_class("-command-palette")]
         assert len(palette) == 1 and palette[0].has_class("-compact")
         assert not any(key.has_class("-compact") for key in keys if key not in palette)
+
+
+class Busy(Static, can_focus=True):
+    """A widget with more keys than fit: the footer must choose."""
+
+    BINDINGS = [
+        Binding("1", "level(1)", "On track"),
+        Binding("2", "level(2)", "At risk"),
+        Binding("3", "level(3)", "Off track"),
+        Binding("ctrl+o", "act", "Action"),
+        Binding("ctrl+r", "park", "Park topic"),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+
+class BusyApp(App):
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+t", "team", "Team"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Busy("busy", id="busy")
+        yield KeyFooter()
+
+
+def palette_and_keys(app: App) -> tuple[FooterKey, list[FooterKey]]:
+    keys = footer_keys(app)
+    (palette,) = [key for key in keys if key.has_class("-command-palette")]
+    return palette, [key for key in keys if key is not palette]
+
+
+async def test_every_key_is_shown_whole_at_any_width() -> None:
+    """A key runs neither off the footer nor under the palette's key, and the footer goes
+    compact, or leaves keys out, exactly when it must: the widths it reckons with are the ones
+    Textual lays out."""
+    app = BusyApp()
+    async with app.run_test(size=(110, 10)) as pilot:
+        app.set_focus(app.query_one("#busy"))
+        await pilot.pause()
+        for width in (110, 102, 101, 95, 94, 93, 88, 80, 71, 64, 60, 52, 47, 40, 33, 26, 20):
+            await pilot.resize_terminal(width, 10)
+            await pilot.pause()
+            await pilot.pause()
+            palette, keys = palette_and_keys(app)
+            footer = app.query_one(KeyFooter)
+            assert footer.region.width == width
+            assert palette.region.right <= width
+            assert all(key.region.right <= palette.region.x for key in keys), width
+            assert all(key.region.width == key.render().cell_len for key in keys), width
+            # Eight keys: 90 columns in the full style, 82 compact; the palette's key 12.
+            assert footer.has_class("-compact") == (width < 102), width
+            assert (len(keys) == 8) == (width >= 94), width
+
+
+async def test_a_narrow_footer_goes_compact_then_leaves_out_the_last_keys_but_help() -> None:
+    app = BusyApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        app.set_focus(app.query_one("#busy"))
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        # 100 columns: compact, every key (94 of keys and 12 of the palette's would not fit)
+        assert footer.has_class("-compact")
+        assert [key.description for key in palette_and_keys(app)[1]] == [
+            "On track", "At risk", "Off track", "Action", "Park topic", "Leave", "Help", "Team",
+        ]  # fmt: skip
+        await pilot.resize_terminal(60, 10)
+        await pilot.pause()
+        await pilot.pause()
+        assert [key.description for key in palette_and_keys(app)[1]] == [
+            "On track", "At risk", "Off track", "Help",
+        ]  # fmt: skip

@@ -907,6 +907,29 @@ async def test_a_key_result_added_mid_cycle_owes_only_the_meetings_since(store, 
     assert "new: due next meeting" in board_line_after(shown, "Added the day after")
 
 
+async def test_a_key_result_added_after_the_last_meeting_is_not_due_at_a_next_one(
+    store, clock, make_app
+):
+    """It read "new: due next meeting" though the cycle had no meeting left."""
+    cycle, team = planned(store)
+    objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Grow"))
+    for title, added in (
+        ("Added before the last meeting", "2026-12-22T10:00:00Z"),  # owes Mon 28 Dec
+        ("Added after the last meeting", "2026-12-29T10:00:00Z"),  # the cycle ends Thu 31 Dec
+    ):
+        clock.set(added)
+        store.save_key_result(
+            KeyResult(cycle_id=cycle.id, objective_id=objective.id, title=title, target=10)
+        )
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+    assert "1 due" in board_line_after(shown, "Added before the last meeting")
+    line = board_line_after(shown, "Added after the last meeting")
+    assert "new: no meeting left this cycle" in line and "next meeting" not in line
+
+
 def test_editing_a_key_result_keeps_the_day_it_was_added(store, clock):
     cycle, team = planned(store)
     objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Grow"))

@@ -1,11 +1,14 @@
-"""Dashboard layout snapshots at the two sizes a meeting room uses (demo store, fixed clock)."""
+"""Dashboard layout snapshots at the two sizes a meeting room uses and a laptop's 80x24 (demo
+store, fixed clock)."""
 
 from __future__ import annotations
 
 import pytest
 
 
-@pytest.mark.parametrize("size", [(100, 30), (120, 40)], ids=["100x30", "120x40"])
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (120, 40)], ids=["80x24", "100x30", "120x40"]
+)
 def test_dashboard(snap_compare, demo_store, make_app, size):
     assert snap_compare(make_app(demo_store), terminal_size=size)
 

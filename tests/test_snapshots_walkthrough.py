@@ -1,4 +1,5 @@
-"""Snapshots of the check-in walk: one step at two sizes, and the meeting summary."""
+"""Snapshots of the check-in walk: one step at three sizes (a laptop's 80x24 and two meeting
+rooms'), and the meeting summary."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import pytest
 START_WALK = ["c", "enter"]
 
 
-@pytest.mark.parametrize("size", [(100, 30), (120, 40)])
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (120, 40)], ids=lambda size: f"{size[0]}x{size[1]}"
+)
 def test_walkthrough_step(snap_compare, demo_store, make_app, size):
     assert snap_compare(make_app(demo_store), press=START_WALK, terminal_size=size)
 

@@ -686,6 +686,24 @@ async def test_actions_and_parked_topics_stay_on_screen(demo_store, make_app, si
         assert "Actions: Call Acme" in shown and "Parked topics: 1" in shown
 
 
+@pytest.mark.parametrize(
+    ("size", "hint"),
+    [((80, 24), "key saves · ⏎ keeps"), ((100, 30), "a key saves · Enter keeps highlighted")],
+)
+async def test_the_confidence_hint_fits_its_row(demo_store, make_app, size, hint):
+    """At 80 columns the hint ran off the confidence row ("a key saves ·"): a shorter one fits
+    there, the full one at 100."""
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await start_walk(Keys(pilot))
+        [row] = [line for line in screen_text(app).splitlines() if "Confidence   1 ●" in line]
+        assert row.split("3 ○ off track")[1].strip() == hint
+        await pilot.resize_terminal(70, 24)  # narrower still: the levels alone
+        await pilot.pause()
+        [row] = [line for line in screen_text(app).splitlines() if "Confidence   1 ●" in line]
+        assert row.split("3 ○ off track")[1].strip() == ""
+
+
 async def test_an_action_typed_in_one_burst_fills_each_field(demo_store, make_app):
     """ "ctrl+o Call Acme⏎Gus⏎2026-11-30⏎" sent at once: the letters after ctrl+o wait for the
     dialog (they went into the walk's value field), and each Enter moves on before the next

@@ -38,7 +38,9 @@ class KeyResultLine:
     nothing is due, and nothing reads as done."""
     owes_this_meeting: bool = True
     """False for a key result added after this meeting's day: its first check-in is due at the
-    next meeting (one may still be given now)."""
+    next meeting, if the cycle has one (one may still be given now)."""
+    meeting_follows: bool = True
+    """False when this meeting is the cycle's last: a key result added after it owes none."""
 
     @property
     def confidence(self) -> Confidence | None:
@@ -105,7 +107,9 @@ def key_result_lines(
     owing = cycle.state is not CycleState.CLOSED and not cadence.days_to_start(cycle, now)
     current = cadence.current_meeting(cycle, now) if owing else None
     current_day = current.date() if current else None
-    earlier_meetings = [d for d in cadence.meeting_dates(cycle) if current_day and d < current_day]
+    days = cadence.meeting_dates(cycle)
+    earlier_meetings = [d for d in days if current_day and d < current_day]
+    meeting_follows = bool(current_day and days[-1] > current_day)
     objective_rank = {o.id: index for index, o in enumerate(objectives)}
     lines = []
     for kr in sorted(
@@ -142,6 +146,7 @@ def key_result_lines(
                 meeting_open=current_day is not None,
                 owes_this_meeting=current_day is None
                 or cadence.owes_meeting(current_day, owed_from),
+                meeting_follows=meeting_follows,
             )
         )
     return lines

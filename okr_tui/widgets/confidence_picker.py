@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
@@ -9,6 +11,11 @@ from textual.widgets import Static
 from okr_tui.domain.models import Confidence
 from okr_tui.widgets.badges import CONFIDENCE_STYLE
 from okr_tui.widgets.updates import show
+
+HINTS = (" a key saves · Enter keeps highlighted", "key saves · ⏎ keeps")
+"""After the three levels, the longest that fits: the full hint at 100 columns, the short one at
+80 (the full one ran off the row there, "a key saves ·"); narrower, none (the footer shows the
+keys, and Enter as "⏎ Keep")."""
 
 CONFIDENCE_KEYS = (
     (Confidence.ON_TRACK, "1"),
@@ -109,9 +116,13 @@ class ConfidencePicker(Static, can_focus=True):
     def set(self, confidence: Confidence | None) -> None:
         """Highlight `confidence` (last week's, this meeting's when correcting, or a key's)."""
         self.confidence = confidence
-        show(self, self._text())
+        show(self, self._text(self.content_size.width))
 
-    def _text(self) -> Content:
+    def on_resize(self, event: events.Resize) -> None:
+        show(self, self._text(self.content_size.width))
+
+    def _text(self, width: int) -> Content:
+        """The three levels and the longest hint that fits `width` (0: not laid out yet)."""
         parts: list[Content | str] = []
         for confidence, key in CONFIDENCE_KEYS:
             symbol, style = CONFIDENCE_STYLE[confidence]
@@ -121,9 +132,11 @@ class ConfidencePicker(Static, can_focus=True):
             else:
                 parts.append(Content.styled(label, style))
             parts.append(" ")
-        hint = " a key saves · Enter keeps highlighted"
-        parts.append(Content.styled(hint, "$text-muted"))
-        return Content.assemble(*parts)
+        levels = Content.assemble(*parts)
+        for hint in HINTS:
+            if not width or levels.cell_length + cell_len(hint) <= width:
+                return Content.assemble(levels, Content.styled(hint, "$text-muted"))
+        return levels.rstrip()
 
     def action_move(self, step: int) -> None:
         levels = [confidence for confidence, _ in CONFIDENCE_KEYS]

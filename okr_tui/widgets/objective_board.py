@@ -57,7 +57,9 @@ def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
     elif due:
         due_text = Content.styled(f"{due} due", "$warning")
     elif not line.owes_this_meeting and not line.checked_in_this_meeting:
-        due_text = Content.styled("new: due next meeting", "$text-muted")
+        # Added after this meeting: the next one is its first, unless this was the last.
+        owes = "due next meeting" if line.meeting_follows else "no meeting left this cycle"
+        due_text = Content.styled(f"new: {owes}", "$text-muted")
     else:
         due_text = Content.styled("✓ done", "$success")
     return Content.assemble(
