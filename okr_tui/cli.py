@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--meeting", metavar="DATE", help="a past meeting's date (default: the current meeting)"
     )
 
+    command("teams", "the teams with their people and facilitator")
+    team = command("team", "create a team, or change the one of that name")
+    team.add_argument("name", metavar="NAME", help="the team's name (any case)")
+    team.add_argument("--members", metavar="NAMES", help='its people, e.g. "Amara, Ben, Chen"')
+    team.add_argument("--facilitator", metavar="NAME", help="who runs its check-in")
+    team.add_argument("--rename", metavar="NEW", help="a new name for the team")
+
     command("schema", "print the JSON Schema of the export format")
 
     serve = command("serve", "share the app in a web browser (one app process per tab)")
@@ -438,6 +445,67 @@ def run_list(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def run_teams(args: argparse.Namespace, clock: Clock) -> int:
+    store = open_store(args, clock, existing=True)
+    teams = store.teams()
+    if not teams:
+        print('No teams yet: `okr team NAME --members "A, B"` adds one.')
+    for team in teams:
+        facilitator = f" · facilitator {team.facilitator}" if team.facilitator else ""
+        print(f"{team.name}  ({team.id}){facilitator}")
+        print(f"  {', '.join(team.members) if team.members else 'no members yet'}")
+    return 0
+
+
+def run_team(args: argparse.Namespace, clock: Clock) -> int:
+    """Upsert by name, so a set-up script can run again: it changes what it names, no more."""
+    from pydantic import ValidationError
+
+    from okr_tui.domain.models import Team
+    from okr_tui.domain.people import member_names, members_problem
+
+    store = open_store(args, clock)
+    wanted = " ".join(args.name.split()).casefold()
+    existing = next((t for t in store.teams() if t.name.casefold() == wanted), None)
+    changes: dict[str, object] = {}
+    if args.members is not None:
+        members = member_names(args.members)
+        if problem := members_problem(members):
+            raise UserError(f"--members: {problem}")
+        changes["members"] = members
+    if args.facilitator is not None:
+        changes["facilitator"] = " ".join(args.facilitator.split())
+    if args.rename is not None:
+        changes["name"] = args.rename
+    if existing is None:
+        order = max((t.order for t in store.teams()), default=-1) + 1
+        values = {"name": args.name, "order": order, **changes}
+    else:
+        values = {**existing.model_dump(), **changes}
+    try:
+        team = Team.model_validate(values)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = {"name": "--rename" if args.rename is not None else "NAME"}.get(
+            str(first["loc"][0]), f"--{first['loc'][0]}"
+        )
+        raise UserError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+    saved = store.save_team(team, expected=existing)
+    if existing is None:
+        print(f"Created team {saved.name} ({saved.id}) with {_people(saved.members)}")
+    elif saved == existing:
+        print(f"Team {saved.name} unchanged")
+    else:
+        print(f"Changed team {saved.name}: now {_people(saved.members)}")
+    return 0
+
+
+def _people(members: list[str]) -> str:
+    from okr_tui.domain.progress import counted
+
+    return counted(len(members), "member")
+
+
 def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain import cadence
     from okr_tui.domain.clock import to_utc
@@ -550,6 +618,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "due": run_due,
     "list": run_list,
     "checkin": run_checkin,
+    "teams": run_teams,
+    "team": run_team,
     "schema": run_schema,
     "serve": run_serve,
 }

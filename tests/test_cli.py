@@ -435,3 +435,56 @@ def test_a_bad_at_says_how_to_write_one(tmp_path: Path) -> None:
         "--at 'yesterday' is not a date or time: write it like 2026-11-23",
     )
     assert "Unable to parse" not in line
+
+
+def test_team_creates_then_changes_the_team_of_that_name_and_teams_lists_them(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    created = okr(
+        "team", "Growth", "--members", "Amara, Ben,, amara", "--facilitator", "Dana", home=home
+    )
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith("Created team Growth (team-")
+    assert created.stdout.rstrip().endswith("with 2 members")
+    # The same name in another case changes that team; run again, nothing changes.
+    changed = okr("team", " growth ", "--members", "Amara, Ben, Chen", home=home)
+    assert changed.stdout == "Changed team Growth: now 3 members\n"
+    assert okr("team", "GROWTH", "--members", "Amara, Ben, Chen", home=home).stdout == (
+        "Team Growth unchanged\n"
+    )
+    assert okr("team", "[b]Sales[/]", home=home).returncode == 0
+    store = OkrStore(home / "data" / "store", FixedClock(CLOCK_AT))
+    [growth, sales] = store.teams()
+    assert (growth.name, growth.members, growth.facilitator) == (
+        "Growth",
+        ["Amara", "Ben", "Chen"],
+        "Dana",
+    )
+    assert (sales.name, sales.members, sales.order > growth.order) == ("[b]Sales[/]", [], True)
+    listed = okr("teams", home=home)
+    assert listed.stdout == (
+        f"Growth  ({growth.id}) · facilitator Dana\n  Amara, Ben, Chen\n"
+        f"[b]Sales[/]  ({sales.id})\n  no members yet\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Sales", "--rename", "growth"), 'there is already a team called "Growth"'),
+        (("Growth", "--members", f"Amara, {'x' * 81}"), "--members:"),
+        (("Growth", "--rename", " "), "--rename:"),
+    ],
+)
+def test_a_bad_team_command_exits_2_and_changes_nothing(
+    tmp_path: Path, args: tuple[str, ...], expected: str
+) -> None:
+    home = tmp_path / "home"
+    assert okr("team", "Growth", "--members", "Amara", home=home).returncode == 0
+    assert okr("team", "Sales", home=home).returncode == 0
+    store = OkrStore(home / "data" / "store", FixedClock(CLOCK_AT))
+    before = store.teams()
+    assert_user_error(okr("team", *args, home=home), expected)
+    store.refresh()
+    assert store.teams() == before

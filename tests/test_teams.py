@@ -13,8 +13,9 @@ import pytest
 from textual.widgets import Input
 
 from okr_tui.domain.models import Cycle, CycleState, Team
+from okr_tui.domain.people import member_names
 from okr_tui.screens.planning import PlanningScreen
-from okr_tui.screens.team_form import TeamFormScreen, member_names
+from okr_tui.screens.team_form import TeamFormScreen
 from okr_tui.store.errors import RuleViolation
 from okr_tui.store.store import OkrStore
 from tests.test_planning import move_to, open_planning, tree_labels
@@ -136,7 +137,10 @@ async def test_a_second_team_of_the_same_name_is_refused_at_the_name(demo_store,
 @pytest.mark.parametrize(
     ("members", "message"),
     [
-        (f"Amara, {'x' * 81}", '"xxxxxxxxxxxxxxxxxxxxxxx…": a name has at most 80 characters'),
+        (
+            f"Amara, {'x' * 81}",
+            '"xxxxxxxxxxxxxxxxxxxxxxx…": a name has at most 80 characters (this has 81)',
+        ),
         ("Amara, Ben\x1b[31m", '"Ben�[31m": must not contain control characters'),
     ],
 )

@@ -11,39 +11,12 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
 
-from okr_tui.domain.models import NAME_MAX, Team
+from okr_tui.domain.models import Team
+from okr_tui.domain.people import member_names, members_problem
 from okr_tui.screens.form import FormScreen, validation_errors
 from okr_tui.store.store import OkrStore
 
 FIELDS = ("name", "members", "facilitator")
-
-
-def member_names(text: str) -> list[str]:
-    """The people typed as "Amara, Ben, Chen": trimmed, empty ones dropped, and each person
-    once (the first spelling kept), since the set-up ticks attendees by name."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for part in text.split(","):
-        name = " ".join(part.split())
-        if name and name.casefold() not in seen:
-            seen.add(name.casefold())
-            names.append(name)
-    return names
-
-
-def members_problem(names: list[str]) -> str | None:
-    """What is wrong with one of the names, saying which; None when all are fine."""
-    for name in names:
-        # Never echo a control character (an ANSI escape would garble the shared screen).
-        shown = "".join(char if char.isprintable() else "�" for char in name)
-        shown = shown if len(shown) <= 24 else shown[:23] + "…"
-        if len(name) > NAME_MAX:
-            return f'"{shown}": a name has at most {NAME_MAX} characters'
-        try:
-            Team(name="check", members=[name])
-        except ValidationError as error:
-            return f'"{shown}": {validation_errors(error, ("members",), "members")["members"]}'
-    return None
 
 
 class TeamFormScreen(FormScreen[str]):

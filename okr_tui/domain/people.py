@@ -1,0 +1,31 @@
+"""People typed as one line ("Amara, Ben, Chen"): a team's members, from the team form and the
+`okr team` command alike."""
+
+from __future__ import annotations
+
+from okr_tui.domain.models import NAME_MAX, text_problem
+
+
+def member_names(text: str) -> list[str]:
+    """The people typed as "Amara, Ben, Chen": trimmed, inner spaces folded, empty ones
+    dropped, and each person once (the first spelling kept), since the check-in set-up ticks
+    attendees by name."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in text.split(","):
+        name = " ".join(part.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+def members_problem(names: list[str]) -> str | None:
+    """What is wrong with one of the names, saying which; None when all are fine."""
+    for name in names:
+        if problem := text_problem(name, NAME_MAX):
+            # Never echo a control character (an ANSI escape would garble the shared screen).
+            shown = "".join(char if char.isprintable() else "�" for char in name)
+            shown = shown if len(shown) <= 24 else shown[:23] + "…"
+            return f'"{shown}": {problem.replace("at most", "a name has at most")}'
+    return None
