@@ -465,8 +465,8 @@ def run_team(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain.people import member_names, members_problem
 
     store = open_store(args, clock)
-    wanted = " ".join(args.name.split()).casefold()
-    existing = next((t for t in store.teams() if t.name.casefold() == wanted), None)
+    wanted = args.name.strip().casefold()  # as the store compares names
+    existing = next((t for t in store.teams() if t.name.strip().casefold() == wanted), None)
     changes: dict[str, object] = {}
     if args.members is not None:
         members = member_names(args.members)
