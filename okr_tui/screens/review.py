@@ -219,8 +219,8 @@ class ReviewScreen(OkrScreen):
             versus.append(f" vs {pace.expected * 100:.0f}%", style="dim")
         versus.append("\n")
         # Worded as in the walkthrough and the KR detail: "▼ 23 pts behind", not "-23 pts".
-        # Within the tolerance the verdict is "on track", as there: "■ 1 pts behind" read as
-        # behind beside the on-track symbol (the figures above give the gap).
+        # Within the tolerance the verdict is "on track", as there: "■ 7 pts ahead" read as
+        # ahead beside the on-track symbol (the figures above give the gap).
         if kr.kr_type.has_line and pace.pace is Pace.ON_TRACK:
             verdict = f"{symbol} {pace.pace.label}"
         else:
