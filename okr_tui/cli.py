@@ -394,12 +394,15 @@ def run_due(args: argparse.Namespace, clock: Clock) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
     cycle = report["cycle"]
+    from okr_tui.domain.progress import counted
+
     if cycle["starts_in_days"]:  # as the app's header says it
-        header = f"{cycle['name']} · starts {cycle['start']} · in {cycle['starts_in_days']} days"
+        starts = counted(cycle["starts_in_days"], "day")
+        header = f"{cycle['name']} · starts {cycle['start']} · in {starts}"
     else:
         header = (
             f"{cycle['name']} · week {cycle['week']} of {cycle['weeks']}"
-            f" · {cycle['days_left']} days left"
+            f" · {counted(cycle['days_left'], 'day')} left"
         )
     if cycle["next_meeting"]:
         header += (

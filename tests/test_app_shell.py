@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import stat
+
 import pytest
 from screen_reading import screen_text
 
@@ -199,6 +201,7 @@ async def test_export_from_the_palette_writes_a_new_file_each_time(demo_store, m
     rows = list(csv.DictReader(files[1].open(encoding="utf-8")))
     cycle = demo_store.current_cycle()
     assert len(rows) == len(demo_store.check_ins(cycle.id))
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}  # as the store's files
 
 
 async def test_a_key_remapped_in_the_config_starts_the_check_in(demo_store, make_app):

@@ -148,6 +148,13 @@ def test_due_before_a_cycle_begins_says_when_it_starts_and_lists_nothing(home: P
     assert " due " not in result.stdout and "overdue" not in result.stdout
 
 
+def test_due_on_the_day_before_the_end_says_1_day_left(home: Path) -> None:
+    """As the app's header says it; `okr due` said "1 days left"."""
+    result = okr("due", home=home, at="2026-12-30T10:00:00Z")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "2026-Q4 · week 13 of 14 · 1 day left"
+
+
 def test_due_json_groups_the_due_key_results_by_team(home: Path) -> None:
     result = okr("due", "--json", home=home)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -328,6 +329,19 @@ def test_the_in_app_export_writes_the_same_json(demo_store: OkrStore) -> None:
 
     assert path.read_text(encoding="utf-8") == export_json(demo_store, cycle.id)
     assert [c["cycle"]["id"] for c in json.loads(path.read_text())["cycles"]] == [cycle.id]
+
+
+@pytest.mark.parametrize("file_format", ["json", "md", "csv"])
+def test_the_in_app_exports_are_readable_by_their_owner_only(
+    demo_store: OkrStore, file_format: str
+) -> None:
+    """Exports hold blockers and notes: created 0600 in a 0700 folder, as the store is."""
+    from okr_tui.exchange.files import export_to_folder
+
+    path = export_to_folder(demo_store, demo_store.current_cycle().id, file_format)
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
 # --- import into a store that holds data --------------------------------------------------------

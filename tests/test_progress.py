@@ -285,6 +285,8 @@ def test_pace_words_measure_points_only_where_there_is_a_straight_line() -> None
 
     assert words(activation(), 31.5) == "40 pts behind"
     assert words(activation(), 42) == "30 pts ahead"
+    assert words(activation(), 37.35) == "1 pt behind"  # not "1 pts"
+    assert words(activation(), 37.65) == "1 pt ahead"
     assert words(activation(), 37.5) == "on the line"
     assert words(sales_cycle(), 36) == "on the line"
     assert words(pilots(), 0) == "not done yet"

@@ -82,6 +82,10 @@ async def test_review_lists_active_key_results_with_pace_and_confidence_trend(de
         assert "vs 58%" in pace and "behind" in pace  # progress vs expected, with the gap
         # worded as the walkthrough words it: "▼ 23 pts behind", no sign to read twice
         assert re.fullmatch(r"▼ \d+ pts behind", pace.split("\n")[1])
+        # Within the ±10 points the verdict is on track, as the walkthrough and KR detail say;
+        # "■ 7 pts ahead" read as ahead beside the on-track symbol.
+        activation = cell(app, kr_by_title(demo_store, "Increase activation rate").id, "pace")
+        assert activation.split("\n") == ["65% vs 58%", "■ on track"]
         checklist = kr_by_title(demo_store, "Self-serve onboarding checklist")
         assert "not done · milestone" in cell(app, checklist.id, "kr")  # was "0 / 1"
         trend = cell(app, trial.id, "confidence").split("\n")[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import date, time
 
 import pytest
@@ -939,6 +940,9 @@ async def test_summary_saves_meeting_notes_without_overwriting(demo_store, make_
     notes = (folder / "meeting-2026-11-23.md").read_text(encoding="utf-8")
     assert "Increase net revenue retention from 98% to 110%" in notes
     assert "## Not checked in" in notes
+    # Notes hold the meeting's blockers: readable by their owner only, as the store's files.
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
 
 
 def test_current_meeting_of_the_fixtures_is_the_one_the_tests_expect(demo_store):

@@ -190,9 +190,9 @@ def pace_words(kr: KeyResult, status: PaceStatus) -> str:
         return "holding the level" if status.pace is Pace.ON_TRACK else "off the level"
     points = round(status.gap * 100)
     if points < 0:
-        return f"{-points} pts behind"
+        return f"{counted(-points, 'pt')} behind"
     if points > 0:
-        return f"{points} pts ahead"
+        return f"{counted(points, 'pt')} ahead"
     return "on the line"
 
 

@@ -1,11 +1,20 @@
-"""Exports made from inside the app: a new file in the exports folder, never an overwrite."""
+"""Exports made from inside the app: a new file in the exports folder, never an overwrite.
+
+Meeting notes and exports hold what the store holds (blockers, notes, who said what), so they
+are created as the store's files are: readable by their owner only, in a folder of the owner's.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from okr_tui.paths import exports_folder
+from okr_tui.store.storage import FILE_MODE
 from okr_tui.store.store import OkrStore
+
+FOLDER_MODE = 0o700
+"""The exports folder's, as the store folder's (a folder made earlier keeps its mode)."""
 
 EXTENSIONS = {"json": "json", "md": "md", "csv": "csv"}
 
@@ -34,14 +43,27 @@ def free_path(folder: Path, stem: str, extension: str) -> Path:
     return candidate
 
 
+def ready_exports_folder() -> Path:
+    """The exports folder, made if it is missing."""
+    folder = exports_folder()
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    return folder
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create `path` with `text`, readable by its owner only (0600, as the store's files);
+    FileExistsError if it exists: an export never overwrites."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def export_to_folder(store: OkrStore, cycle_id: str, file_format: str) -> Path:
     cycle = store.cycle(cycle_id)
     text = render_export(store, cycle_id, file_format)
-    folder = exports_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = ready_exports_folder()
     stamp = store.clock.now().format("YYYYMMDD-HHmm")
     safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in cycle.name)
     path = free_path(folder, f"okr-{safe_name}-{stamp}", EXTENSIONS[file_format])
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(text)
+    write_new_file(path, text)
     return path

@@ -15,7 +15,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from okr_tui import paths
 from okr_tui.domain.models import Meeting, new_id
 from okr_tui.domain.progress import delta_text, value_text
 from okr_tui.domain.walkthrough import (
@@ -26,6 +25,7 @@ from okr_tui.domain.walkthrough import (
     notes_file_name,
     summary_markdown,
 )
+from okr_tui.exchange.files import ready_exports_folder, write_new_file
 from okr_tui.screens.base import OkrScreen
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge
@@ -235,13 +235,11 @@ class MeetingSummaryScreen(OkrScreen):
     def action_save_notes(self) -> None:
         if self.summary is None:
             return
-        folder = paths.exports_folder()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = ready_exports_folder()
             name = notes_file_name(self.meeting_day, (p.name for p in folder.iterdir()))
             path = folder / name
-            with path.open("x", encoding="utf-8") as notes:
-                notes.write(summary_markdown(self.summary))
+            write_new_file(path, summary_markdown(self.summary))
         except OSError as error:
             self.notify(f"Could not save the notes: {error}", severity="error", markup=False)
             return

@@ -219,7 +219,12 @@ class ReviewScreen(OkrScreen):
             versus.append(f" vs {pace.expected * 100:.0f}%", style="dim")
         versus.append("\n")
         # Worded as in the walkthrough and the KR detail: "▼ 23 pts behind", not "-23 pts".
-        verdict = f"{symbol} {progress_math.pace_words(kr, pace)}"
+        # Within the tolerance the verdict is "on track", as there: "■ 7 pts ahead" read as
+        # ahead beside the on-track symbol (the figures above give the gap).
+        if kr.kr_type.has_line and pace.pace is Pace.ON_TRACK:
+            verdict = f"{symbol} {pace.pace.label}"
+        else:
+            verdict = f"{symbol} {progress_math.pace_words(kr, pace)}"
         versus.append(verdict, style=theme_style(self.app, PACE_COLOUR[pace.pace]))
         return [
             title_cell(kr.title, detail),
