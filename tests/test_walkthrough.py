@@ -1125,3 +1125,23 @@ async def test_a_refused_save_stays_on_its_key_result_and_the_confidence_key_wor
             (first, 42.0, Confidence.ON_TRACK)
         ]
         assert screen.current_kr_id != first
+
+
+def test_counts_of_one_key_result_read_in_the_singular():
+    from okr_tui.domain.walkthrough import MeetingSummary, summary_markdown
+
+    summary = MeetingSummary(
+        meeting_date=date(2026, 11, 23),
+        team_name="Sales",
+        facilitator="",
+        attendees=(),
+        walked=1,
+        checked_in=(),
+        moved=(),
+        at_risk=(),
+        off_track=(),
+        missing=(),
+        blockers=(),
+        actions=(),
+    )
+    assert "Checked in: 0 of 1 key result\n" in summary_markdown(summary)  # not "1 key results"

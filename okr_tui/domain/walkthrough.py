@@ -247,7 +247,9 @@ def summary_markdown(summary: MeetingSummary) -> str:
         lines.append(f"Facilitator: {summary.facilitator}  ")
     if summary.attendees:
         lines.append(f"Present: {', '.join(summary.attendees)}  ")
-    lines.append(f"Checked in: {len(summary.checked_in)} of {summary.walked} key results")
+    lines.append(
+        f"Checked in: {len(summary.checked_in)} of {progress.counted(summary.walked, 'key result')}"
+    )
 
     def section(title: str, items: list[str]) -> None:
         lines.extend(["", f"## {title}", ""])

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from okr_tui.domain.models import Meeting, new_id
-from okr_tui.domain.progress import delta_text, value_text
+from okr_tui.domain.progress import counted, delta_text, value_text
 from okr_tui.domain.walkthrough import (
     MeetingSummary,
     WalkSettings,
@@ -179,7 +179,8 @@ class MeetingSummaryScreen(OkrScreen):
                 (team_name, "bold $accent"),
                 f" · {self.meeting_day.strftime('%A %d %B %Y')}",
                 (
-                    f"   {len(summary.checked_in)} of {summary.walked} key results checked in",
+                    f"   {len(summary.checked_in)} of "
+                    f"{counted(summary.walked, 'key result')} checked in",
                     "$text-muted",
                 ),
             )
@@ -227,7 +228,7 @@ class MeetingSummaryScreen(OkrScreen):
         self.closed = True
         self.notify(
             f"Meeting of {self.meeting_day.isoformat()} closed: "
-            f"{len(summary.checked_in)} of {summary.walked} key results checked in.",
+            f"{len(summary.checked_in)} of {counted(summary.walked, 'key result')} checked in.",
             markup=False,
         )
         self.okr_app.open_dashboard()

@@ -277,7 +277,9 @@ class ReviewScreen(OkrScreen):
             kind = self._pending[kr_id][-1].decision.value
             counts[kind] = counts.get(kind, 0) + 1
         parts = ", ".join(f"{count} {kind}" for kind, count in counts.items())
-        summary = f"{len(decided)} of {len(self._lines)} key results decided"
+        summary = (
+            f"{len(decided)} of {progress_math.counted(len(self._lines), 'key result')} decided"
+        )
         if parts:
             summary += f" ({parts})"
         self.query_one("#review-summary", Static).update(Content(summary))

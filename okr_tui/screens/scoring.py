@@ -279,7 +279,7 @@ class ScoringScreen(OkrScreen):
             summary.update(Content("No active key results to score."))
             return
         scored = sum(1 for kr_id in self._krs if kr_id in self._saved)
-        text = f"{scored} of {len(self._krs)} key results scored"
+        text = f"{scored} of {progress.counted(len(self._krs), 'key result')} scored"
         if self._pending:
             text += f" · {len(self._pending)} unsaved"
         summary.update(Content(text))
@@ -436,8 +436,9 @@ class ScoringScreen(OkrScreen):
             self.okr_app.cycle_id = target.id
             self.okr_app.open_dashboard()
             self.notify(
-                f"{cycle.name} is closed. Carried {len(carried.objectives)} objectives and "
-                f"{len(carried.key_results)} key results into {target.name}.",
+                f"{cycle.name} is closed. Carried "
+                f"{progress.counted(len(carried.objectives), 'objective')} and "
+                f"{progress.counted(len(carried.key_results), 'key result')} into {target.name}.",
                 title="Cycle closed",
                 markup=False,
                 timeout=8,

@@ -32,7 +32,7 @@ from textual.widgets.input import Selection
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
 from okr_tui.domain.models import Action, CheckIn, Confidence, KrType, Meeting
-from okr_tui.domain.progress import delta_text, pace_words, value_text
+from okr_tui.domain.progress import counted, delta_text, pace_words, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
     StepFacts,
@@ -781,7 +781,8 @@ class WalkthroughScreen(OkrScreen):
         saved = sum(1 for line in self._lines.values() if line.checked_in_this_meeting)
         if self.order:
             self.notify(
-                f"Left the check-in: {saved} of {len(self.order)} key results checked in. "
+                f"Left the check-in: {saved} of {counted(len(self.order), 'key result')} "
+                "checked in. "
                 "Press c to resume.",
                 timeout=4,
             )

@@ -26,6 +26,7 @@ from textual.widgets.selection_list import Selection
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.models import CycleState, Team
+from okr_tui.domain.progress import counted
 from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, walk_lines
 from okr_tui.screens.base import OkrScreen
 from okr_tui.screens.typed_keys import keys_applied
@@ -182,7 +183,7 @@ class WalkthroughSetupScreen(OkrScreen):
             return
         start.disabled = False
         if todo == len(lines):
-            text = f"{len(lines)} key results to check in for this meeting."
+            text = f"{counted(len(lines), 'key result')} to check in for this meeting."
         elif todo:
             text = (
                 f"{len(lines)} key results, {todo} still without a check-in for this meeting: "
