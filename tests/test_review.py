@@ -14,6 +14,7 @@ from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.review import ReviewScreen
 from tests.key_bursts import burst
+from tests.screen_reading import screen_text
 
 
 async def type_text(pilot, text: str) -> None:
@@ -292,3 +293,20 @@ async def test_a_reason_the_store_would_refuse_is_caught_at_the_field(
         assert error.display and expected in str(error.render())
     assert demo_store.key_result(q4(demo_store).id, kr.id).is_active
     assert demo_store.review_decisions(q4(demo_store).id) == []
+
+
+async def test_a_key_result_without_check_ins_reads_no_check_in_whole(demo_store, make_app):
+    from okr_tui.domain.models import KeyResult
+
+    cycle = q4(demo_store)
+    objective = demo_store.objectives(cycle.id)[0]
+    demo_store.save_key_result(
+        KeyResult(
+            cycle_id=cycle.id, objective_id=objective.id, title="Cut churn", baseline=5, target=3,
+            kr_type="decrease", order=9,
+        )
+    )  # fmt: skip
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, app)
+        assert "no check-in" in screen_text(app)  # it was cut to "no check-i"

@@ -188,7 +188,7 @@ class ReviewScreen(OkrScreen):
         self, table: DataTable, lines: list[board.KeyResultLine], check_ins: list[CheckIn]
     ) -> None:
         width = max(self.size.width or self.app.size.width, 60)
-        fixed = {"Progress vs expected": 20, "Confidence": 10, "Decision": 24}
+        fixed = {"Progress vs expected": 20, "Confidence": 11, "Decision": 24}  # "no check-in"
         title_width = max(20, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 4)
         table.add_column("Key result", width=title_width, key="kr")
         for (label, column_width), key in zip(
