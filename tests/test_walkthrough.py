@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from textual.widgets import Input, RadioButton, SelectionList
@@ -34,6 +34,7 @@ from okr_tui.domain.walkthrough import (
 from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.meeting_summary import MeetingSummaryScreen
+from okr_tui.screens.open_actions_dialog import OpenActionsDialog
 from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
@@ -1145,3 +1146,67 @@ def test_counts_of_one_key_result_read_in_the_singular():
         actions=(),
     )
     assert "Checked in: 0 of 1 key result\n" in summary_markdown(summary)  # not "1 key results"
+
+
+def open_action_from_last_week(store, text: str = "Ask [b]Legal[/] for the template"):
+    """An open action agreed at the meeting before this one, due before today."""
+    cycle = store.current_cycle()
+    kr = next(k for k in store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+    return kr, store.save_action(
+        Action(
+            cycle_id=cycle.id, kr_id=kr.id, text=text, owner="Dana", due=date(2026, 11, 20),
+            created_at=datetime(2026, 11, 16, 9, 0, tzinfo=UTC), meeting_date=date(2026, 11, 16),
+        )
+    )  # fmt: skip
+
+
+async def test_an_open_action_of_an_earlier_meeting_is_followed_up_and_ticked_off(
+    demo_store, make_app
+):
+    kr, action = open_action_from_last_week(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        while screen.current_kr_id != kr.id:
+            await keys("ctrl+n")
+        extras = shown(screen, "#walk-extras")
+        assert "Open actions (ctrl+l ticks off): Ask [b]Legal[/] for the template" in extras
+        assert "Dana · due Fri 20 Nov · overdue" in extras
+        await keys("ctrl+l")
+        dialog = app.screen
+        assert isinstance(dialog, OpenActionsDialog)
+        assert "Ask [b]Legal[/] for the template" in screen_text(app)  # as typed, not markup
+        await keys("space", "enter")
+        assert app.screen is screen
+        assert next(a for a in demo_store.actions(kr.cycle_id) if a.id == action.id).done
+        assert "Open actions" not in shown(screen, "#walk-extras")
+        # The walk goes on where it was: the value field has the keys typed next.
+        await keys("ctrl+u", *"431", "enter", "g")
+    saved = [c for c in meeting_check_ins(demo_store, kr.cycle_id) if c.kr_id == kr.id]
+    assert [c.value for c in saved] == [431.0]
+
+
+async def test_escape_in_the_open_actions_dialog_changes_nothing(demo_store, make_app):
+    kr, action = open_action_from_last_week(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        while screen.current_kr_id != kr.id:
+            await keys("ctrl+n")
+        await keys("ctrl+l", "space", "escape")
+        assert app.screen is screen
+        assert "Open actions" in shown(screen, "#walk-extras")
+    assert not next(a for a in demo_store.actions(kr.cycle_id) if a.id == action.id).done
+
+
+async def test_ctrl_l_without_open_actions_says_so_and_opens_nothing(demo_store, make_app):
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        keys = Keys(pilot)
+        screen = await start_walk(keys)
+        assert not screen._open_actions()
+        await keys("ctrl+l")
+        assert app.screen is screen
+        assert "No open actions for this key result." in [n.message for n in app._notifications]

@@ -45,6 +45,7 @@ from okr_tui.domain.walkthrough import (
 from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.base import OkrScreen
 from okr_tui.screens.form import located_error_message
+from okr_tui.screens.open_actions_dialog import OpenActionsDialog, action_label
 from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import RuleViolation, StoreError
@@ -132,6 +133,16 @@ class WalkthroughScreen(OkrScreen):
             "Action",
             id="walkthrough.action",
             tooltip="Add a next action with an owner to this key result",
+            priority=True,
+        ),
+        # Not in the footer: the step lists the key result's open actions with this key.
+        Binding(
+            "ctrl+l",
+            "follow_up",
+            "Actions done",
+            show=False,
+            id="walkthrough.follow_up",
+            tooltip="Tick off the key result's open actions that are done",
             priority=True,
         ),
         Binding(
@@ -535,18 +546,28 @@ class WalkthroughScreen(OkrScreen):
             ),
         )
 
+    def _open_actions(self) -> list[Action]:
+        """The key result's actions not done yet, this meeting's included."""
+        kr_id = self.current_kr_id
+        if self.cycle is None or kr_id is None:
+            return []
+        return [a for a in self.store.actions(self.cycle.id, kr_id) if not a.done]
+
     def _show_extras(self) -> None:
         kr_id = self.current_kr_id
         parts: list[Content | str | tuple[str, str]] = []
-        actions = (
-            [
-                a
-                for a in self.store.actions(self.cycle.id, kr_id)
-                if a.meeting_date == self.meeting_day
-            ]
-            if self.cycle and kr_id
-            else []
-        )
+        all_actions = self.store.actions(self.cycle.id, kr_id) if self.cycle and kr_id else []
+        actions = [a for a in all_actions if a.meeting_date == self.meeting_day]
+        earlier = [a for a in all_actions if not a.done and a.meeting_date != self.meeting_day]
+        if earlier:
+            # Followed up each week until done: ctrl+l ticks them off.
+            today = cadence.local_time(self.cycle, self.okr_app.clock.now()).date()
+            parts.append(("Open actions (ctrl+l ticks off): ", "$text-muted"))
+            for number, action in enumerate(earlier):
+                if number:
+                    parts.append(("; ", "$text-muted"))
+                parts.append(action_label(action, today))
+            parts.append("\n")
         if actions:
             parts.append(("Actions: ", "$text-muted"))
             for number, action in enumerate(actions):
@@ -749,6 +770,31 @@ class WalkthroughScreen(OkrScreen):
         await self.app.push_screen(
             ActionDialog(line.kr.title, make, tuple(p for p in people if p), today), added
         )
+
+    async def action_follow_up(self) -> None:
+        """ctrl+l: tick off the key result's open actions that are done."""
+        await self._fields_caught_up()
+        line, cycle = self.line, self.cycle
+        if line is None or cycle is None:
+            return
+        open_actions = self._open_actions()
+        if not open_actions:
+            self.notify("No open actions for this key result.", timeout=3)
+            return
+        by_id = {action.id: action for action in open_actions}
+
+        def done(action_ids: list[str] | None) -> None:
+            for action_id in action_ids or ():
+                try:
+                    self.store.save_action(by_id[action_id].model_copy(update={"done": True}))
+                except (RuleViolation, StoreError) as problem:
+                    self.notify(str(problem), severity="error", markup=False)
+                    break
+            self._show_extras()
+
+        today = cadence.local_time(cycle, self.okr_app.clock.now()).date()
+        # Awaited: the keys typed after ctrl+l wait until the dialog has the focus.
+        await self.app.push_screen(OpenActionsDialog(line.kr.title, open_actions, today), done)
 
     async def action_park_topic(self) -> None:
         await self._fields_caught_up()
