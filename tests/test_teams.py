@@ -30,6 +30,17 @@ def with_cycle(store: OkrStore) -> Cycle:
     )  # fmt: skip
 
 
+async def open_team_form(pilot, team: Team) -> tuple[PlanningScreen, TeamFormScreen]:
+    """From the dashboard: planning, the cursor onto the team, Enter opens its form."""
+    screen = await open_planning(pilot)
+    await move_to(pilot, screen, "team", team.id)
+    await pilot.press("enter")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, TeamFormScreen)
+    return screen, form
+
+
 def field(pilot, name: str) -> Input:
     return pilot.app.screen.query_one(f"#{name}", Input)
 
@@ -79,11 +90,7 @@ async def test_enter_on_a_team_edits_it_and_keeps_its_objectives(demo_store, mak
     objectives = [o.id for o in demo_store.objectives(cycle.id) if o.team_id == growth.id]
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, "team", growth.id)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, TeamFormScreen)
+        await open_team_form(pilot, growth)
         assert field(pilot, "name").value == "Growth"
         assert field(pilot, "members").value == ", ".join(growth.members)
         await pilot.press("end", "ctrl+u", *"Growth & Activation", "tab")
@@ -163,10 +170,7 @@ async def test_a_team_changed_elsewhere_is_not_saved_over(demo_store, make_app):
     growth = next(t for t in demo_store.teams() if t.name == "Growth")
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, "team", growth.id)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_team_form(pilot, growth)
         # Meanwhile another okr window adds a person to the team.
         elsewhere = OkrStore(demo_store.folder, demo_store.clock)
         elsewhere.save_team(growth.model_copy(update={"members": [*growth.members, "Yara"]}))

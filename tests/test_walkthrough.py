@@ -1160,6 +1160,14 @@ def open_action_from_last_week(store, text: str = "Ask [b]Legal[/] for the templ
     )  # fmt: skip
 
 
+async def walk_to(keys: Keys, kr_id: str) -> WalkthroughScreen:
+    """Start the walk from the dashboard and skip to this key result."""
+    screen = await start_walk(keys)
+    while screen.current_kr_id != kr_id:
+        await keys("ctrl+n")
+    return screen
+
+
 async def test_an_open_action_of_an_earlier_meeting_is_followed_up_and_ticked_off(
     demo_store, make_app
 ):
@@ -1167,9 +1175,7 @@ async def test_an_open_action_of_an_earlier_meeting_is_followed_up_and_ticked_of
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         keys = Keys(pilot)
-        screen = await start_walk(keys)
-        while screen.current_kr_id != kr.id:
-            await keys("ctrl+n")
+        screen = await walk_to(keys, kr.id)
         extras = shown(screen, "#walk-extras")
         assert "Open actions (ctrl+l ticks off): Ask [b]Legal[/] for the template" in extras
         assert "Dana · due Fri 20 Nov · overdue" in extras
@@ -1192,9 +1198,7 @@ async def test_escape_in_the_open_actions_dialog_changes_nothing(demo_store, mak
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         keys = Keys(pilot)
-        screen = await start_walk(keys)
-        while screen.current_kr_id != kr.id:
-            await keys("ctrl+n")
+        screen = await walk_to(keys, kr.id)
         await keys("ctrl+l", "space", "escape")
         assert app.screen is screen
         assert "Open actions" in shown(screen, "#walk-extras")
