@@ -656,7 +656,7 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
         assert "Call Acme" in shown(summary, "#summary-section-5")
-        assert "Partner pricing" in shown(summary, "#summary-section-6")
+        assert "Partner pricing" in shown(summary, "#summary-section-7")
         await keys("enter")
 
     [action] = demo_store.actions(cycle.id, kr_id)[-1:]
@@ -1191,6 +1191,28 @@ async def test_an_open_action_of_an_earlier_meeting_is_followed_up_and_ticked_of
         await keys("ctrl+u", *"431", "enter", "g")
     saved = [c for c in meeting_check_ins(demo_store, kr.cycle_id) if c.kr_id == kr.id]
     assert [c.value for c in saved] == [431.0]
+
+
+async def test_the_summary_lists_the_actions_still_open_from_earlier(
+    demo_store, make_app, isolated_home
+):
+    kr, action = open_action_from_last_week(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        keys = Keys(pilot)
+        await walk_to(keys, kr.id)
+        await keys("ctrl+f")
+        summary = app.screen
+        assert isinstance(summary, MeetingSummaryScreen)
+        section = shown(summary, "#summary-section-6")
+        assert section.startswith("Still open from earlier (")
+        assert "Reach 500 paying customers: Ask [b]Legal[/] for the template" in section
+        assert "New actions  none" in shown(summary, "#summary-section-5")  # not a new one
+        await keys("m")  # the Markdown notes say it too
+    [notes] = (isolated_home / "data" / "exports").glob("meeting-*.md")
+    text = notes.read_text(encoding="utf-8")
+    still_open = text.split("## Still open from earlier", 1)[1].split("##", 1)[0]
+    assert "- Reach 500 paying customers: Ask [b]Legal[/] for the template" in still_open
 
 
 async def test_escape_in_the_open_actions_dialog_changes_nothing(demo_store, make_app):

@@ -163,6 +163,8 @@ class MeetingSummary:
     blockers: tuple[tuple[KeyResult, str], ...]
     actions: tuple[tuple[KeyResult, Action], ...]
     parked_topics: tuple[str, ...] = field(default=())
+    still_open: tuple[tuple[KeyResult, Action], ...] = field(default=())
+    """Actions of earlier meetings not done yet: followed up until they are."""
 
     @property
     def check_in_ids(self) -> list[str]:
@@ -213,6 +215,11 @@ def meeting_summary(
         for action in sorted(actions, key=lambda a: a.created_at)
         if action.kr_id in by_id and action.meeting_date == meeting_day
     ]
+    still_open = [
+        (by_id[action.kr_id], action)
+        for action in sorted(actions, key=lambda a: a.created_at)
+        if action.kr_id in by_id and action.meeting_date != meeting_day and not action.done
+    ]
     return MeetingSummary(
         meeting_date=meeting_day,
         team_name=team_name,
@@ -227,6 +234,7 @@ def meeting_summary(
         blockers=tuple(blockers),
         actions=tuple(new_actions),
         parked_topics=tuple(parked_topics),
+        still_open=tuple(still_open),
     )
 
 
@@ -268,6 +276,9 @@ def summary_markdown(summary: MeetingSummary) -> str:
     section("Not checked in", [kr.title for kr in summary.missing])
     section("Blockers", [f"{kr.title}: {text}" for kr, text in summary.blockers])
     section("New actions", [f"{kr.title}: {action_text(a)}" for kr, a in summary.actions])
+    section(
+        "Still open from earlier", [f"{kr.title}: {action_text(a)}" for kr, a in summary.still_open]
+    )
     section("Parked topics", list(summary.parked_topics))
     return "\n".join(lines) + "\n"
 

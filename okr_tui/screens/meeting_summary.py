@@ -45,6 +45,18 @@ def _section(title: str, items: Sequence[Content]) -> Content:
     return Content.assemble(*rows)
 
 
+SECTION_TITLES = (
+    "Moved",
+    "Off track",
+    "At risk",
+    "Not checked in",
+    "Blockers",
+    "New actions",
+    "Still open from earlier",
+    "Parked topics",
+)
+
+
 def summary_content(summary: MeetingSummary) -> list[Content]:
     """The summary as one Content per section; user text stays text."""
     moved = [
@@ -76,16 +88,13 @@ def summary_content(summary: MeetingSummary) -> list[Content]:
         Content.assemble(kr.title, (": ", "$text-muted"), action_text(action))
         for kr, action in summary.actions
     ]
-    parked = [Content(topic) for topic in summary.parked_topics]
-    return [
-        _section("Moved", moved),
-        _section("Off track", off_track),
-        _section("At risk", at_risk),
-        _section("Not checked in", missing),
-        _section("Blockers", blockers),
-        _section("New actions", actions),
-        _section("Parked topics", parked),
+    still_open = [
+        Content.assemble(kr.title, (": ", "$text-muted"), action_text(action))
+        for kr, action in summary.still_open
     ]
+    parked = [Content(topic) for topic in summary.parked_topics]
+    sections = (moved, off_track, at_risk, missing, blockers, actions, still_open, parked)
+    return [_section(title, items) for title, items in zip(SECTION_TITLES, sections, strict=True)]
 
 
 class MeetingSummaryScreen(OkrScreen):
@@ -136,7 +145,7 @@ class MeetingSummaryScreen(OkrScreen):
         with VerticalScroll(id="summary"):
             yield Static(id="summary-title")
             yield Static(id="summary-people")
-            for index in range(7):
+            for index in range(len(SECTION_TITLES)):
                 yield Static(id=f"summary-section-{index}", classes="summary-section")
         yield KeyFooter()
 
