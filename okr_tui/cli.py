@@ -343,6 +343,26 @@ def due_report(store: OkrStore) -> dict:
         now,
     )
     titles = {kr.id: kr.title for kr in key_results}
+    # Actions past their due date and not done, by team: followed up at the team's meeting.
+    today = cadence.local_time(cycle, now).date()
+    team_of_objective = {o.id: o.team_id for o in objectives}
+    team_of_kr = {kr.id: team_of_objective.get(kr.objective_id) for kr in key_results}
+    overdue_actions: dict[str | None, list[dict]] = {}
+    for action in store.actions(cycle.id):
+        if action.done or action.due is None or action.due >= today:
+            continue
+        if action.kr_id not in team_of_kr:
+            continue
+        overdue_actions.setdefault(team_of_kr[action.kr_id], []).append(
+            {
+                "action_id": action.id,
+                "kr_id": action.kr_id,
+                "kr_title": titles[action.kr_id],
+                "text": action.text,
+                "owner": action.owner,
+                "due": action.due.isoformat(),
+            }
+        )
     upcoming = cadence.next_meeting(cycle, now)
     week, weeks = cadence.week_of_cycle(cycle, now)
     return {
@@ -382,6 +402,7 @@ def due_report(store: OkrStore) -> dict:
                 "review_due": status.review_due,
                 "scoring_due": status.scoring_due,
                 "retrospective_due": status.retrospective_due,
+                "overdue_actions": overdue_actions.get(status.team_id, []),
             }
             for status in statuses
         ],
@@ -411,7 +432,7 @@ def run_due(args: argparse.Namespace, clock: Clock) -> int:
     print(header)
     for team in report["teams"]:
         extras = [name for name in ("review", "scoring", "retrospective") if team[f"{name}_due"]]
-        if not team["due"] and not team["overdue"] and not extras:
+        if not team["due"] and not team["overdue"] and not extras and not team["overdue_actions"]:
             print(f"\n{team['team']}: nothing due")
             continue
         print(f"\n{team['team']} (meeting {team['current_meeting']})")
@@ -424,6 +445,12 @@ def run_due(args: argparse.Namespace, clock: Clock) -> int:
                 print(f"  overdue  {item['kr_id']}  {item['title']} (missed {dates})")
         for name in extras:
             print(f"  {name} due")
+        for action in team["overdue_actions"]:
+            owner = f"{action['owner']}, " if action["owner"] else ""
+            print(
+                f"  action   {action['text']} ({owner}was due {action['due']}) · "
+                f"{action['kr_title']}"
+            )
     return 0
 
 

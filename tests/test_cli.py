@@ -495,3 +495,38 @@ def test_a_bad_team_command_exits_2_and_changes_nothing(
     assert_user_error(okr("team", *args, home=home), expected)
     store.refresh()
     assert store.teams() == before
+
+
+def test_due_lists_each_team_s_actions_past_their_due_date(home: Path) -> None:
+    from datetime import UTC, datetime
+
+    from okr_tui.domain.models import Action
+
+    store = _store(home)
+    cycle = store.current_cycle()
+    kr = next(k for k in store.key_results(cycle.id) if k.title.startswith("Reduce the average"))
+
+    def action(text: str, due: date, done: bool = False) -> Action:
+        return store.save_action(
+            Action(
+                cycle_id=cycle.id, kr_id=kr.id, text=text, owner="Hana", due=due, done=done,
+                created_at=datetime(2026, 11, 16, 9, tzinfo=UTC), meeting_date=date(2026, 11, 16),
+            )
+        )  # fmt: skip
+
+    late = action("Send the [b]contract[/] template", date(2026, 11, 20))
+    action("Done already", date(2026, 11, 19), done=True)
+    action("Due today", MEETING)
+
+    result = okr("due", home=home)
+    assert result.returncode == 0, result.stderr
+    sales = result.stdout.split("Sales (meeting 2026-11-23)\n", 1)[1].split("\n\n", 1)[0]
+    assert sales.splitlines()[-1] == (
+        "  action   Send the [b]contract[/] template (Hana, was due 2026-11-20) · "
+        "Reduce the average sales cycle from 42 days to 30 days"
+    )
+    assert "Done already" not in result.stdout and "Due today" not in result.stdout
+    report = json.loads(okr("due", "--json", home=home).stdout)
+    by_team = {team["team"]: team["overdue_actions"] for team in report["teams"]}
+    assert [a["action_id"] for a in by_team["Sales"]] == [late.id]
+    assert by_team["Growth"] == []
