@@ -1215,6 +1215,17 @@ async def test_the_summary_lists_the_actions_still_open_from_earlier(
     assert "- Reach 500 paying customers: Ask [b]Legal[/] for the template" in still_open
 
 
+async def test_enter_with_nothing_ticked_marks_the_highlighted_action_done(demo_store, make_app):
+    kr, action = open_action_from_last_week(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        keys = Keys(pilot)
+        screen = await walk_to(keys, kr.id)
+        await keys("ctrl+l", "enter")
+        assert app.screen is screen
+    assert next(a for a in demo_store.actions(kr.cycle_id) if a.id == action.id).done
+
+
 async def test_escape_in_the_open_actions_dialog_changes_nothing(demo_store, make_app):
     kr, action = open_action_from_last_week(demo_store)
     app = make_app(demo_store)

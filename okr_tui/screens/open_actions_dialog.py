@@ -2,7 +2,8 @@
 
 An action agreed at one meeting is followed up at the next: the walk lists the key result's open
 ones, and ctrl+l opens this dialog. Space ticks an action, Enter (or ctrl+s) marks the ticked ones
-done, escape changes nothing. Dismisses with the ids to mark done, or None.
+done (with none ticked, the highlighted one), escape changes nothing. Dismisses with the ids to
+mark done, or None.
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ class OpenActionsDialog(ModalScreen[list[str] | None]):
                 id="open-actions",
             )
             yield Static(
-                Content("Space ticks what is done; Enter marks it done; escape changes nothing."),
+                Content(
+                    "Space ticks what is done; Enter marks the ticked ones done (none ticked: "
+                    "the highlighted one); escape changes nothing."
+                ),
                 classes="muted",
             )
 
@@ -94,7 +98,13 @@ class OpenActionsDialog(ModalScreen[list[str] | None]):
         self.query_one(SelectionList).focus()
 
     def action_save(self) -> None:
-        self.dismiss(list(self.query_one(SelectionList).selected))
+        """The ticked actions; with none ticked, the highlighted one (ctrl+l, Enter closes the
+        key result's only open action)."""
+        actions = self.query_one(SelectionList)
+        chosen = list(actions.selected)
+        if not chosen and actions.highlighted is not None:
+            chosen = [actions.get_option_at_index(actions.highlighted).value]
+        self.dismiss(chosen)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
