@@ -106,7 +106,7 @@ class CycleFormScreen(FormScreen[str]):
         return f"Edit cycle {self.editing.name}"
 
     def compose_fields(self) -> ComposeResult:
-        cycle = self.editing or suggested_cycle(self.app.store)  # type: ignore[attr-defined]
+        cycle = self.editing or suggested_cycle(self.store)
         self._initial = cycle
         states = list(STATES)
         if cycle.state not in dict(STATES):
@@ -157,7 +157,7 @@ class CycleFormScreen(FormScreen[str]):
         )
 
     def submit(self) -> str | None:
-        store: OkrStore = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         errors: dict[str, str] = {}
         values: dict[str, object] = {
             "name": self.text("name"),

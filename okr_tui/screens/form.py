@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from rich.text import Text
@@ -27,6 +27,9 @@ from textual.widgets import Input, Label, Select, Static
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from okr_tui.store.store import OkrStore
 
 ResultType = TypeVar("ResultType")
 
@@ -201,6 +204,11 @@ class FormScreen(ModalScreen[ResultType]):
 
     def form_title(self) -> str:
         return self.FORM_TITLE
+
+    @property
+    def store(self) -> OkrStore:
+        """The app's store, which every form saves through."""
+        return self.app.store  # type: ignore[attr-defined]
 
     def compose_fields(self) -> ComposeResult:
         """Yield one `field()` per input."""

@@ -15,7 +15,6 @@ from textual.widgets import Select
 from okr_tui.domain.models import KeyResult, KrType, Objective
 from okr_tui.domain.values import ValueInputError, parse_number
 from okr_tui.screens.form import FormScreen, validation_errors
-from okr_tui.store.store import OkrStore
 
 FIELDS = ("title", "kr_type", "unit", "baseline", "target", "owner", "weight", "reason")
 TYPE_HINTS = {
@@ -43,10 +42,6 @@ class KeyResultFormScreen(FormScreen[str]):
         super().__init__()
         self.objective = objective
         self.editing = key_result
-
-    @property
-    def store(self) -> OkrStore:
-        return self.app.store  # type: ignore[attr-defined]
 
     def form_title(self) -> str:
         if self.editing is None:

@@ -14,7 +14,6 @@ from textual.widgets import Select
 
 from okr_tui.domain.models import Level, Objective, ObjectiveKind, Status
 from okr_tui.screens.form import FormScreen, validation_errors
-from okr_tui.store.store import OkrStore
 
 NONE = ""  # the Select value for "company" (no team) and "no parent"
 FIELDS = ("title", "description", "team_id", "owner", "level", "kind", "parent_id")
@@ -35,10 +34,6 @@ class ObjectiveFormScreen(FormScreen[str]):
         self.cycle_id = cycle_id
         self.editing = objective
         self.team_id = objective.team_id if objective else team_id
-
-    @property
-    def store(self) -> OkrStore:
-        return self.app.store  # type: ignore[attr-defined]
 
     def form_title(self) -> str:
         if self.editing is None:

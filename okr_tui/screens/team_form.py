@@ -14,7 +14,6 @@ from textual.suggester import SuggestFromList
 from okr_tui.domain.models import Team
 from okr_tui.domain.people import member_names, members_problem
 from okr_tui.screens.form import FormScreen, validation_errors
-from okr_tui.store.store import OkrStore
 
 FIELDS = ("name", "members", "facilitator")
 
@@ -32,10 +31,6 @@ class TeamFormScreen(FormScreen[str]):
     def __init__(self, team: Team | None = None) -> None:
         super().__init__()
         self.editing = team
-
-    @property
-    def store(self) -> OkrStore:
-        return self.app.store  # type: ignore[attr-defined]
 
     def form_title(self) -> str:
         if self.editing is None:
