@@ -346,7 +346,9 @@ def due_report(store: OkrStore) -> dict:
     # Actions past their due date and not done, by team: followed up at the team's meeting.
     today = cadence.local_time(cycle, now).date()
     team_of_objective = {o.id: o.team_id for o in objectives}
-    team_of_kr = {kr.id: team_of_objective.get(kr.objective_id) for kr in key_results}
+    team_of_kr = {  # a retired key result's actions are no longer followed up
+        kr.id: team_of_objective.get(kr.objective_id) for kr in key_results if kr.is_active
+    }
     overdue_actions: dict[str | None, list[dict]] = {}
     for action in store.actions(cycle.id):
         if action.done or action.due is None or action.due >= today:
