@@ -530,3 +530,12 @@ def test_due_lists_each_team_s_actions_past_their_due_date(home: Path) -> None:
     by_team = {team["team"]: team["overdue_actions"] for team in report["teams"]}
     assert [a["action_id"] for a in by_team["Sales"]] == [late.id]
     assert by_team["Growth"] == []
+    # A retired key result's actions are no longer followed up.
+    from okr_tui.domain.models import KeyResult, Status
+
+    def clock_at() -> datetime:
+        return datetime(2026, 11, 23, 10, tzinfo=UTC)
+
+    retired = {"status": Status.RETIRED, "retired_reason": "Merged", "retired_at": clock_at()}
+    store.save_key_result(KeyResult.model_validate({**kr.model_dump(), **retired}))
+    assert "  action   " not in okr("due", home=home).stdout
