@@ -186,3 +186,21 @@ async def test_hostile_text_shows_exactly_as_typed(demo_store, make_app, clock):
             "[$accent]me",
         )
         assert app.is_running
+
+
+async def test_d_ticks_off_an_open_action_of_the_key_result(demo_store, make_app):
+    cycle = demo_store.current_cycle()
+    action = next(a for a in demo_store.actions(cycle.id) if not a.done)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_from_dashboard(app, pilot, action.kr_id)
+        assert f"☐ {action.text}" in str(screen.query_one("#actions", Static).render())
+        await pilot.press("d")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "OpenActionsDialog"
+        await pilot.press("enter")  # none ticked: the highlighted (only) one
+        await pilot.pause()
+        assert app.screen is screen
+        shown = str(screen.query_one("#actions", Static).render())
+        assert f"☑ {action.text}" in shown and "· done" in shown
+    assert next(a for a in demo_store.actions(cycle.id) if a.id == action.id).done

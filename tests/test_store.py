@@ -929,3 +929,24 @@ def test_a_cycle_id_that_is_not_a_safe_file_name_is_refused(
 
     assert _files(tmp_path) == before
     assert store.cycles() == []
+
+
+def test_marking_actions_done_keeps_a_change_made_elsewhere_meanwhile(planned: OkrStore) -> None:
+    def action(text: str) -> Action:
+        return planned.save_action(
+            Action(cycle_id="cycle-q4", kr_id="kr-signups", text=text, created_at=planned._now())
+        )
+
+    first, second, untouched = action("Call Acme"), action("Send deck"), action("Book room")
+    # Another okr window gives the first an owner after this one read it.
+    elsewhere = OkrStore(planned.folder, planned.clock)
+    elsewhere.save_action(first.model_copy(update={"owner": "Gus"}))
+    done = planned.mark_actions_done("cycle-q4", {first.id, second.id})
+    assert {a.id for a in done} == {first.id, second.id}
+    stored = {a.id: a for a in planned.actions("cycle-q4")}
+    assert stored[first.id].done and stored[first.id].owner == "Gus"
+    assert stored[second.id].done and not stored[untouched.id].done
+    cycle_path = planned.folder / "cycles" / "cycle-q4.json"
+    before = cycle_path.stat().st_mtime_ns, cycle_path.stat().st_ino
+    assert planned.mark_actions_done("cycle-q4", set()) == []  # nothing to write
+    assert (cycle_path.stat().st_mtime_ns, cycle_path.stat().st_ino) == before

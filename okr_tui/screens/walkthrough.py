@@ -781,15 +781,12 @@ class WalkthroughScreen(OkrScreen):
         if not open_actions:
             self.notify("No open actions for this key result.", timeout=3)
             return
-        by_id = {action.id: action for action in open_actions}
 
         def done(action_ids: list[str] | None) -> None:
-            for action_id in action_ids or ():
-                try:
-                    self.store.save_action(by_id[action_id].model_copy(update={"done": True}))
-                except (RuleViolation, StoreError) as problem:
-                    self.notify(str(problem), severity="error", markup=False)
-                    break
+            try:
+                self.store.mark_actions_done(cycle.id, set(action_ids or ()))
+            except (RuleViolation, StoreError) as problem:
+                self.notify(str(problem), severity="error", markup=False)
             self._show_extras()
 
         today = cadence.local_time(cycle, self.okr_app.clock.now()).date()

@@ -782,6 +782,17 @@ class OkrStore:
         with self._writing(cycle_file):
             return cycle_file.put(action, "actions")
 
+    def mark_actions_done(self, cycle_id: str, action_ids: Collection[str]) -> list[Action]:
+        """Mark these actions done in one save, from the file as it is under the lock (an
+        action someone else changed meanwhile keeps their change)."""
+        cycle_file = self._writable_cycle_file(cycle_id)
+        with self._writing(cycle_file):
+            return [
+                cycle_file.put(action.model_copy(update={"done": True}), "actions")
+                for action in cycle_file.models(Action, "actions")
+                if action.id in action_ids and not action.done
+            ]
+
     # --- review, scoring, retrospective -------------------------------------------------
 
     def review_decisions(self, cycle_id: str) -> list[ReviewDecision]:
