@@ -1243,7 +1243,8 @@ async def test_ctrl_l_without_open_actions_says_so_and_opens_nothing(demo_store,
     async with app.run_test(size=(120, 40)) as pilot:
         keys = Keys(pilot)
         screen = await start_walk(keys)
-        assert not screen._open_actions()
+        kr_id = screen.current_kr_id
+        assert not [a for a in demo_store.actions(screen.cycle.id, kr_id) if not a.done]
         await keys("ctrl+l")
         assert app.screen is screen
         assert "No open actions for this key result." in [n.message for n in app._notifications]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -16,7 +16,7 @@ from okr_tui.messages import ContextChanged, StoreChanged
 
 if TYPE_CHECKING:
     from okr_tui.app import OkrApp
-    from okr_tui.domain.models import Cycle
+    from okr_tui.domain.models import Cycle, KeyResult
     from okr_tui.store.store import OkrStore
 
 
@@ -80,6 +80,31 @@ class OkrScreen(Screen[None]):
             for text_input in self.query(Input):
                 text_input.cursor_blink = False
         await self._reload()
+
+    def tick_off_actions(
+        self, cycle: Cycle, kr: KeyResult, redraw: Callable[[], object]
+    ) -> Awaitable[object] | None:
+        """The dialog of the key result's open actions (ctrl+l in the walk, d on its detail):
+        the ticked ones are marked done in one save, then `redraw` shows it. With none open it
+        says so and returns None; else the dialog's push, to await where keys may follow."""
+        from okr_tui.domain import cadence
+        from okr_tui.screens.open_actions_dialog import OpenActionsDialog
+        from okr_tui.store.errors import RuleViolation, StoreError
+
+        open_actions = [a for a in self.store.actions(cycle.id, kr.id) if not a.done]
+        if not open_actions:
+            self.notify("No open actions for this key result.", timeout=3)
+            return None
+
+        def done(action_ids: list[str] | None) -> None:
+            try:
+                self.store.mark_actions_done(cycle.id, set(action_ids or ()))
+            except (RuleViolation, StoreError) as problem:
+                self.notify(str(problem), severity="error", markup=False)
+            redraw()
+
+        today = cadence.local_time(cycle, self.okr_app.clock.now()).date()
+        return self.app.push_screen(OpenActionsDialog(kr.title, open_actions, today), done)
 
     def on_screen_suspend(self) -> None:
         self._covered = True

@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from okr_tui.domain import board, cadence, progress
+from okr_tui.domain import board, progress
 from okr_tui.domain.models import (
     AuditEntry,
     CheckIn,
@@ -34,7 +34,6 @@ from okr_tui.exchange.reports import (
     value_text,
 )
 from okr_tui.screens.base import OkrScreen
-from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge, progress_bar
 from okr_tui.widgets.burn_up_chart import BurnUpChart, chart_data
 from okr_tui.widgets.confidence_history import ConfidenceHistory, ConfidencePoint
@@ -128,26 +127,9 @@ class KeyResultDetailScreen(OkrScreen):
 
     def action_follow_up(self) -> None:
         """d: tick off the key result's open actions, as ctrl+l does in the walk."""
-        from okr_tui.screens.open_actions_dialog import OpenActionsDialog
-
         found = self._find()
-        if found is None:
-            return
-        cycle, kr = found
-        open_actions = [a for a in self.store.actions(cycle.id, kr.id) if not a.done]
-        if not open_actions:
-            self.notify("No open actions for this key result.", timeout=3)
-            return
-
-        def done(action_ids: list[str] | None) -> None:
-            try:
-                self.store.mark_actions_done(cycle.id, set(action_ids or ()))
-            except (RuleViolation, StoreError) as problem:
-                self.notify(str(problem), severity="error", markup=False)
-            self.reload()
-
-        today = cadence.local_time(cycle, self.okr_app.clock.now()).date()
-        self.app.push_screen(OpenActionsDialog(kr.title, open_actions, today), done)
+        if found is not None:
+            self.tick_off_actions(*found, self.reload)
 
     def _theme_changed(self, _theme) -> None:
         if self.is_mounted:

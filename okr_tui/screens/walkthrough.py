@@ -45,7 +45,7 @@ from okr_tui.domain.walkthrough import (
 from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.base import OkrScreen
 from okr_tui.screens.form import located_error_message
-from okr_tui.screens.open_actions_dialog import OpenActionsDialog, action_label
+from okr_tui.screens.open_actions_dialog import action_label
 from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import RuleViolation, StoreError
@@ -546,13 +546,6 @@ class WalkthroughScreen(OkrScreen):
             ),
         )
 
-    def _open_actions(self) -> list[Action]:
-        """The key result's actions not done yet, this meeting's included."""
-        kr_id = self.current_kr_id
-        if self.cycle is None or kr_id is None:
-            return []
-        return [a for a in self.store.actions(self.cycle.id, kr_id) if not a.done]
-
     def _show_extras(self) -> None:
         kr_id = self.current_kr_id
         parts: list[Content | str | tuple[str, str]] = []
@@ -777,21 +770,9 @@ class WalkthroughScreen(OkrScreen):
         line, cycle = self.line, self.cycle
         if line is None or cycle is None:
             return
-        open_actions = self._open_actions()
-        if not open_actions:
-            self.notify("No open actions for this key result.", timeout=3)
-            return
-
-        def done(action_ids: list[str] | None) -> None:
-            try:
-                self.store.mark_actions_done(cycle.id, set(action_ids or ()))
-            except (RuleViolation, StoreError) as problem:
-                self.notify(str(problem), severity="error", markup=False)
-            self._show_extras()
-
-        today = cadence.local_time(cycle, self.okr_app.clock.now()).date()
         # Awaited: the keys typed after ctrl+l wait until the dialog has the focus.
-        await self.app.push_screen(OpenActionsDialog(line.kr.title, open_actions, today), done)
+        if (pushed := self.tick_off_actions(cycle, line.kr, self._show_extras)) is not None:
+            await pushed
 
     async def action_park_topic(self) -> None:
         await self._fields_caught_up()
