@@ -106,6 +106,36 @@ def build_parser() -> argparse.ArgumentParser:
     team.add_argument("--facilitator", metavar="NAME", help="who runs its check-in")
     team.add_argument("--rename", metavar="NEW", help="a new name for the team")
 
+    command("cycles", "the cycles with their dates, meeting rhythm and state")
+    cycle = command("cycle", "create a cycle, or change the one of that name")
+    cycle.add_argument(
+        "name", metavar="NAME", help="e.g. 2027-Q1 or FY2027-Q1: a quarter's name gives its dates"
+    )
+    cycle.add_argument("--start", metavar="DATE", help="first day, YYYY-MM-DD")
+    cycle.add_argument("--end", metavar="DATE", help="last day, YYYY-MM-DD")
+    cycle.add_argument("--timezone", metavar="TZ", help="IANA name, e.g. Europe/Berlin")
+    cycle.add_argument(
+        "--meeting", metavar="SLOT", help='weekday and local time of the check-in, e.g. "Mon 09:30"'
+    )
+    cycle.add_argument(
+        "--every", choices=["1w", "2w"], help="a meeting every week (1w) or every two weeks (2w)"
+    )
+    cycle.add_argument(
+        "--skip",
+        metavar="DATE",
+        nargs="*",
+        action="extend",
+        help="meeting dates that do not happen (replaces earlier ones; --skip alone clears)",
+    )
+    cycle.add_argument("--review", metavar="DATE", help="mid-quarter review date")
+    cycle.add_argument(
+        "--fiscal-start",
+        metavar="MONTH",
+        help="month the fiscal year starts (e.g. April): dates and names quarters",
+    )
+    cycle.add_argument("--state", choices=["planning", "active"], help="planning or active")
+    cycle.add_argument("--rename", metavar="NEW", help="a new name for the cycle")
+
     command("schema", "print the JSON Schema of the export format")
 
     serve = command("serve", "share the app in a web browser (one app process per tab)")
@@ -538,6 +568,135 @@ def _people(members: list[str]) -> str:
     return counted(len(members), "member")
 
 
+def _cycle_line(cycle) -> str:
+    from okr_tui.domain import cadence
+    from okr_tui.domain.dates import MONTH_NAMES, WEEKDAY_NAMES
+    from okr_tui.domain.progress import counted
+
+    rhythm = "every 2 weeks" if cycle.cadence.weeks == 2 else "weekly"
+    slot = f"{WEEKDAY_NAMES[cycle.meeting_weekday]}s {cycle.meeting_time.strftime('%H:%M')}"
+    fiscal = (
+        f", fiscal year from {MONTH_NAMES[cycle.fiscal_start_month - 1]}"
+        if cycle.fiscal_start_month != 1
+        else ""
+    )
+    meetings = counted(len(cadence.meeting_dates(cycle)), "meeting")
+    return (
+        f"{cycle.start.isoformat()} to {cycle.end.isoformat()}, {slot} {cycle.timezone}, "
+        f"{rhythm}, {meetings}{fiscal}"
+    )
+
+
+def run_cycles(args: argparse.Namespace, clock: Clock) -> int:
+    store = open_store(args, clock, existing=True)
+    cycles = store.cycles()
+    if not cycles:
+        print("No cycles yet: `okr cycle 2027-Q1` adds one.")
+    for cycle in sorted(cycles, key=lambda c: c.start):
+        print(f"{cycle.name}  ({cycle.id})  {cycle.state.value}")
+        print(f"  {_cycle_line(cycle)}")
+    return 0
+
+
+def run_cycle(args: argparse.Namespace, clock: Clock) -> int:
+    """Upsert by name, as `okr team` does: a quarter's set-up script can run again, and it
+    changes what it names, no more. A new cycle starts from the app's suggestion (the latest
+    cycle's timezone, meeting slot and fiscal year) and takes its dates from a quarter's name
+    ("2027-Q1", "FY2027-Q1") unless --start and --end give them."""
+    from pydantic import ValidationError
+
+    from okr_tui.domain import cadence
+    from okr_tui.domain.carry_over import suggested_cycle
+    from okr_tui.domain.dates import parse_date, parse_meeting_slot, parse_month
+    from okr_tui.domain.models import Cadence, Cycle, CycleState
+
+    store = open_store(args, clock)
+    cycles = store.cycles()
+    wanted = args.name.strip()
+    existing = next((c for c in cycles if c.name == wanted), None)
+
+    def read(option: str, parse, text: str):
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise UserError(f"--{option}: {error}") from None
+
+    changes: dict[str, object] = {}
+    for option in ("start", "end", "review"):
+        if (text := getattr(args, option)) is not None:
+            changes[f"{option}_date" if option == "review" else option] = read(
+                option, parse_date, text
+            )
+    if args.fiscal_start is not None:
+        changes["fiscal_start_month"] = read("fiscal-start", parse_month, args.fiscal_start)
+    if args.timezone is not None:
+        changes["timezone"] = args.timezone.strip()
+    if args.meeting is not None:
+        weekday, at = read("meeting", parse_meeting_slot, args.meeting)
+        if weekday is not None:
+            changes["meeting_weekday"] = weekday
+        if at is not None:
+            changes["meeting_time"] = at
+    if args.every is not None:
+        changes["cadence"] = Cadence.BIWEEKLY if args.every == "2w" else Cadence.WEEKLY
+    if args.skip is not None:
+        changes["skipped_dates"] = sorted({read("skip", parse_date, day) for day in args.skip})
+    if args.state is not None:
+        changes["state"] = CycleState(args.state)
+    if args.rename is not None:
+        changes["name"] = args.rename
+
+    if existing is None:
+        values = suggested_cycle(cycles, clock.now()).model_dump(exclude={"id", "review_date"})
+        values["name"] = args.name
+        values.update(changes)
+        if "start" not in changes or "end" not in changes:
+            quarter = cadence.parse_quarter_name(wanted)
+            if quarter is None:
+                missing = " and ".join(f"--{o}" for o in ("start", "end") if o not in changes)
+                raise UserError(
+                    f"{missing} needed for a new cycle, or name it after its quarter "
+                    "(2027-Q1, or FY2027-Q1 with --fiscal-start)"
+                )
+            fiscal_start_month = int(values["fiscal_start_month"])
+            start, end = cadence.quarter_bounds(*quarter, fiscal_start_month)
+            values["start"] = changes.get("start", start)
+            values["end"] = changes.get("end", end)
+    else:
+        values = {**existing.model_dump(), **changes}
+    try:
+        cycle = Cycle.model_validate(values)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        option = {
+            "name": "--rename" if args.rename is not None else "NAME",
+            "meeting_weekday": "--meeting",
+            "meeting_time": "--meeting",
+            "cadence": "--every",
+            "skipped_dates": "--skip",
+            "review_date": "--review",
+            "fiscal_start_month": "--fiscal-start",
+        }.get(field, f"--{field}")
+        message = first["msg"].removeprefix("Value error, ")
+        # A rule across fields ("the cycle must end after it starts") names them itself.
+        raise UserError(f"{option}: {message}" if field else message) from None
+    if (problem := cadence.skipped_date_problem(cycle)) is not None:
+        raise UserError(f"--skip: {problem}")
+    if existing is None and "state" not in changes:
+        today = clock.now().in_timezone(cycle.timezone).date()
+        running = CycleState.ACTIVE if cycle.contains(today) else CycleState.PLANNING
+        cycle = cycle.model_copy(update={"state": running})
+    saved = store.save_cycle(cycle)
+    if existing is None:
+        print(f"Created cycle {saved.name} ({saved.id}), {saved.state.value}: {_cycle_line(saved)}")
+    elif saved == existing:
+        print(f"Cycle {saved.name} unchanged")
+    else:
+        print(f"Changed cycle {saved.name}: {_cycle_line(saved)}")
+    return 0
+
+
 def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain import cadence
     from okr_tui.domain.clock import to_utc
@@ -652,6 +811,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "checkin": run_checkin,
     "teams": run_teams,
     "team": run_team,
+    "cycles": run_cycles,
+    "cycle": run_cycle,
     "schema": run_schema,
     "serve": run_serve,
 }

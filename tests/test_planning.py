@@ -12,6 +12,7 @@ from screen_reading import screen_text
 from textual import events
 from textual.widgets import Input, Select
 
+from okr_tui.domain.carry_over import suggested_cycle
 from okr_tui.domain.models import (
     Cadence,
     Cycle,
@@ -23,7 +24,7 @@ from okr_tui.domain.models import (
     Status,
     Team,
 )
-from okr_tui.screens.cycle_form import CycleFormScreen, suggested_cycle
+from okr_tui.screens.cycle_form import CycleFormScreen
 from okr_tui.screens.key_result_form import KeyResultFormScreen
 from okr_tui.screens.objective_form import ObjectiveFormScreen
 from okr_tui.screens.planning import PlanningScreen, RetireScreen
@@ -249,6 +250,29 @@ async def test_new_cycle_from_planning_defaults_to_the_next_quarter(demo_store, 
         assert tree_labels(screen)[0].startswith("Company")
 
 
+async def test_a_fiscal_year_set_in_the_cycle_form_names_the_next_quarter(demo_store, make_app):
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_planning(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await choose(pilot, "fiscal_start_month", 10)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert demo_store.find_cycle("2026-Q4").fiscal_start_month == 10
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CycleFormScreen)
+        # A fiscal year from October: January to March 2027 is its second quarter of FY2027.
+        assert form.query_one("#name", Input).value == "FY2027-Q2"
+        assert form.query_one("#start", Input).value == "2027-01-01"
+        assert form.query_one("#fiscal_start_month", Select).value == 10
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert demo_store.find_cycle("FY2027-Q2").fiscal_start_month == 10
+
+
 async def test_a_new_cycle_that_overlaps_another_is_refused_at_its_start(demo_store, make_app):
     """A second cycle over the running quarter was accepted: which one was current, and what
     was due, then depended on which of the two the app picked."""
@@ -310,7 +334,7 @@ async def test_an_edit_that_overlaps_a_neighbour_says_which_date_to_move(demo_st
 
 
 def test_suggested_cycle_on_an_empty_store_is_the_quarter_of_today(store):
-    cycle = suggested_cycle(store)
+    cycle = suggested_cycle(store.cycles(), store.clock.now())
     assert (cycle.name, cycle.start, cycle.end) == (
         "2026-Q4",
         date(2026, 10, 1),

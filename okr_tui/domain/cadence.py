@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import functools
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -67,6 +68,22 @@ def quarter_containing(day: date, fiscal_start_month: int = 1) -> tuple[int, int
     return fiscal_year, offset // 3 + 1
 
 
+_QUARTER_NAME = re.compile(r"^(?:FY)?(\d{4})-Q([1-4])$", re.IGNORECASE)
+
+
+def quarter_name(fiscal_year: int, quarter: int, fiscal_start_month: int = 1) -> str:
+    """"2027-Q1" for a calendar-year quarter; "FY2027-Q1" when the fiscal year starts in another
+    month, so nobody reads FY2027-Q1 (April to June 2026) as January to March 2027."""
+    prefix = "" if fiscal_start_month == 1 else "FY"
+    return f"{prefix}{fiscal_year}-Q{quarter}"
+
+
+def parse_quarter_name(name: str) -> tuple[int, int] | None:
+    """(fiscal_year, quarter) of a name like "2027-Q1" or "FY2027-Q1"; None for other names."""
+    match = _QUARTER_NAME.match(name.strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
 # --- meetings -------------------------------------------------------------------------------
 
 
@@ -87,6 +104,17 @@ def _local(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
 def local_time(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
     """A moment (a stored one, or now) as the team reads it: in the cycle's timezone."""
     return _local(cycle, moment)
+
+
+def skipped_date_problem(cycle: Cycle) -> str | None:
+    """What is wrong with the cycle's skipped dates, if anything: each must be one of its
+    meeting days, or skipping it changes nothing and hides a typo."""
+    meeting_days = set(meeting_dates(cycle.model_copy(update={"skipped_dates": []})))
+    for day in cycle.skipped_dates:
+        if day not in meeting_days:
+            where = "outside the cycle" if not cycle.contains(day) else "not a meeting day"
+            return f"{day.isoformat()} is {where}"
+    return None
 
 
 def overlapping_cycle(cycle: Cycle, cycles: Iterable[Cycle]) -> Cycle | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -93,15 +94,16 @@ def next_quarter_cycle(
     cycle: Cycle,
     existing_names: Iterable[str],
     today: date,
-    fiscal_start_month: int = 1,
 ) -> Cycle:
-    """A new cycle for the quarter after `cycle`, with the same timezone and meeting rhythm.
+    """A new cycle for the quarter after `cycle`, with the same timezone, meeting rhythm and
+    fiscal year.
 
     The quarter is the one holding the day after the cycle ends; if that quarter began before
     the cycle ended (a cycle that stopped mid-quarter), the next whole quarter. It is named like
-    "2027-Q1" (with " (2)" etc. if that name is taken) and is active if it has begun by `today`,
-    else in planning.
+    "2027-Q1" or "FY2027-Q1" (with " (2)" etc. if that name is taken) and is active if it has
+    begun by `today`, else in planning.
     """
+    fiscal_start_month = cycle.fiscal_start_month
     day = cycle.end + timedelta(days=1)
     fiscal_year, quarter = cadence.quarter_containing(day, fiscal_start_month)
     start, end = cadence.quarter_bounds(fiscal_year, quarter, fiscal_start_month)
@@ -109,7 +111,7 @@ def next_quarter_cycle(
         fiscal_year, quarter = _next_quarter(day, fiscal_start_month)
         start, end = cadence.quarter_bounds(fiscal_year, quarter, fiscal_start_month)
     taken = set(existing_names)
-    base = f"{fiscal_year}-Q{quarter}"
+    base = cadence.quarter_name(fiscal_year, quarter, fiscal_start_month)
     name, copy = base, 1
     while name in taken:
         copy += 1
@@ -122,18 +124,54 @@ def next_quarter_cycle(
         meeting_weekday=cycle.meeting_weekday,
         meeting_time=cycle.meeting_time,
         cadence=cycle.cadence,
+        fiscal_start_month=fiscal_start_month,
         state=CycleState.ACTIVE if start <= today else CycleState.PLANNING,
     )
 
 
-def next_cycle(
-    cycle: Cycle, cycles: Sequence[Cycle], today: date, fiscal_start_month: int = 1
-) -> tuple[Cycle, bool]:
+def next_cycle(cycle: Cycle, cycles: Sequence[Cycle], today: date) -> tuple[Cycle, bool]:
     """Where carried work goes: (the cycle, True if it is new and still has to be saved)."""
     existing = following_cycle(cycle, cycles)
     if existing is not None:
         return existing, False
-    return next_quarter_cycle(cycle, (c.name for c in cycles), today, fiscal_start_month), True
+    return next_quarter_cycle(cycle, (c.name for c in cycles), today), True
+
+
+def suggested_cycle(cycles: Sequence[Cycle], now: datetime) -> Cycle:
+    """Defaults for a new cycle: the quarter after the latest one, or the one containing today.
+
+    The quarter is the one holding the day after the latest cycle ends (after an early close,
+    the rest of that quarter is free to plan). The meeting slot, timezone and fiscal year carry
+    over from the latest cycle; a cycle that already runs today starts active, a future one in
+    planning.
+    """
+    today = now.date()
+    slot: dict[str, object] = {}
+    fiscal_start_month = 1
+    if cycles:
+        latest = max(cycles, key=lambda c: (c.end, c.start))
+        fiscal_start_month = latest.fiscal_start_month
+        year, quarter = cadence.quarter_containing(
+            latest.end + timedelta(days=1), fiscal_start_month
+        )
+        slot = {
+            "timezone": latest.timezone,
+            "meeting_weekday": latest.meeting_weekday,
+            "meeting_time": latest.meeting_time,
+            "cadence": latest.cadence,
+            "fiscal_start_month": fiscal_start_month,
+        }
+        today = now.astimezone(ZoneInfo(latest.timezone)).date()
+    else:
+        year, quarter = cadence.quarter_containing(today)
+    start, end = cadence.quarter_bounds(year, quarter, fiscal_start_month)
+    name = base = cadence.quarter_name(year, quarter, fiscal_start_month)
+    taken = {c.name for c in cycles}
+    suffix = 2
+    while name in taken:
+        name, suffix = f"{base} ({suffix})", suffix + 1
+    state = CycleState.ACTIVE if start <= today <= end else CycleState.PLANNING
+    return Cycle(name=name, start=start, end=end, state=state, **slot)
 
 
 def _carried_key_result(kr: KeyResult, into: Cycle, objective_id: str, value: float) -> KeyResult:

@@ -228,6 +228,12 @@ class Cycle(Model):
         default=None, description="Mid-quarter review; None means the middle week of the cycle"
     )
     state: CycleState = CycleState.PLANNING
+    fiscal_start_month: int = Field(
+        default=1,
+        ge=1,
+        le=12,
+        description="Month the fiscal year starts in (1 = January); names and dates quarters",
+    )
 
     @field_validator("timezone")
     @classmethod

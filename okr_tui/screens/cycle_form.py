@@ -7,18 +7,17 @@ previous cycle's timezone and meeting slot.
 
 from __future__ import annotations
 
-import re
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
 
 from okr_tui.domain import cadence
+from okr_tui.domain.carry_over import suggested_cycle
+from okr_tui.domain.dates import MONTH_NAMES, WEEKDAY_NAMES, parse_date, parse_dates, parse_time
 from okr_tui.domain.models import Cadence, Cycle, CycleState
-from okr_tui.screens.form import FormScreen, parse_date, validation_errors
-from okr_tui.store.store import OkrStore
+from okr_tui.screens.form import FormScreen, validation_errors
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CADENCES = ((Cadence.WEEKLY, "weekly"), (Cadence.BIWEEKLY, "every 2 weeks"))
 STATES = (
     (CycleState.PLANNING, "planning (objectives being drafted)"),
@@ -34,59 +33,8 @@ FIELDS = (
     "cadence",
     "skipped_dates",
     "state",
+    "fiscal_start_month",
 )
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-
-def suggested_cycle(store: OkrStore) -> Cycle:
-    """Defaults for a new cycle: the quarter after the latest one, or the one containing today.
-
-    The meeting slot and timezone carry over from the latest cycle; a cycle that already runs
-    today starts active, a future one in planning.
-    """
-    cycles = store.cycles()
-    today = store.clock.now().date()
-    if cycles:
-        latest = max(cycles, key=lambda c: (c.end, c.start))
-        year, quarter = cadence.quarter_containing(latest.end + timedelta(days=1))
-        slot = {
-            "timezone": latest.timezone,
-            "meeting_weekday": latest.meeting_weekday,
-            "meeting_time": latest.meeting_time,
-            "cadence": latest.cadence,
-        }
-        today = store.clock.now().in_timezone(latest.timezone).date()
-    else:
-        year, quarter = cadence.quarter_containing(today)
-        slot = {}
-    start, end = cadence.quarter_bounds(year, quarter)
-    name = f"{year}-Q{quarter}"
-    taken = {c.name for c in cycles}
-    suffix = 2
-    while name in taken:
-        name, suffix = f"{year}-Q{quarter} ({suffix})", suffix + 1
-    state = CycleState.ACTIVE if start <= today <= end else CycleState.PLANNING
-    return Cycle(name=name, start=start, end=end, state=state, **slot)
-
-
-def parse_time(text: str) -> time:
-    raw = text.strip()
-    match = _TIME.match(raw)
-    if not match:
-        raise ValueError(f"{raw!r} is not a time; use HH:MM, e.g. 09:30")
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        raise ValueError(f"{raw!r} is not a time of day; use 00:00 to 23:59")
-    return time(hour, minute)
-
-
-def parse_dates(text: str) -> list[date]:
-    """Comma-separated YYYY-MM-DD dates (blank for none), sorted, without repeats."""
-    days = set()
-    for part in text.replace(";", ",").split(","):
-        if part.strip():
-            days.add(parse_date(part))
-    return sorted(days)
 
 
 class CycleFormScreen(FormScreen[str]):
@@ -106,7 +54,7 @@ class CycleFormScreen(FormScreen[str]):
         return f"Edit cycle {self.editing.name}"
 
     def compose_fields(self) -> ComposeResult:
-        cycle = self.editing or suggested_cycle(self.store)
+        cycle = self.editing or suggested_cycle(self.store.cycles(), self.store.clock.now())
         self._initial = cycle
         states = list(STATES)
         if cycle.state not in dict(STATES):
@@ -126,7 +74,9 @@ class CycleFormScreen(FormScreen[str]):
             "meeting_weekday",
             "Meeting day",
             self.select(
-                "meeting_weekday", ((d, i) for i, d in enumerate(WEEKDAYS)), cycle.meeting_weekday
+                "meeting_weekday",
+                ((day, number) for number, day in enumerate(WEEKDAY_NAMES)),
+                cycle.meeting_weekday,
             ),
         )
         yield self.field(
@@ -155,6 +105,16 @@ class CycleFormScreen(FormScreen[str]):
             self.select("state", ((label, s) for s, label in states), cycle.state),
             hint="Close a cycle from scoring, once key results are scored",
         )
+        yield self.field(
+            "fiscal_start_month",
+            "Fiscal year starts",
+            self.select(
+                "fiscal_start_month",
+                ((name, number) for number, name in enumerate(MONTH_NAMES, start=1)),
+                cycle.fiscal_start_month,
+            ),
+            hint="Names the next quarter (FY2027-Q1 when not January) and dates it",
+        )
 
     def submit(self) -> str | None:
         store = self.store
@@ -165,6 +125,7 @@ class CycleFormScreen(FormScreen[str]):
             "meeting_weekday": self.choice("meeting_weekday"),
             "cadence": self.choice("cadence"),
             "state": self.choice("state"),
+            "fiscal_start_month": self.choice("fiscal_start_month"),
         }
         parsers = (
             ("start", parse_date),
@@ -203,12 +164,9 @@ class CycleFormScreen(FormScreen[str]):
         if errors:
             self.show_errors(errors)
             return None
-        meeting_days = set(cadence.meeting_dates(cycle.model_copy(update={"skipped_dates": []})))
-        for day in cycle.skipped_dates:
-            if day not in meeting_days:
-                where = "outside the cycle" if not cycle.contains(day) else "not a meeting day"
-                self.show_errors({"skipped_dates": f"{day.isoformat()} is {where}"})
-                return None
+        if (problem := cadence.skipped_date_problem(cycle)) is not None:
+            self.show_errors({"skipped_dates": problem})
+            return None
         if (other := cadence.overlapping_cycle(cycle, store.cycles())) is not None:
             span = f"{other.name} ({other.start.isoformat()} to {other.end.isoformat()})"
             if other.contains(cycle.start):

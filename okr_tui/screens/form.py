@@ -7,9 +7,7 @@ returns None. Enter in a text field or ctrl+s saves; escape leaves without savin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -32,21 +30,6 @@ if TYPE_CHECKING:
     from okr_tui.store.store import OkrStore
 
 ResultType = TypeVar("ResultType")
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_date(text: str) -> date:
-    """A date typed as YYYY-MM-DD; anything else gets a message that shows the format."""
-    raw = text.strip()
-    if not raw:
-        raise ValueError("enter a date as YYYY-MM-DD")
-    if not _DATE.match(raw):
-        raise ValueError(f"{raw!r} is not a date; use YYYY-MM-DD, e.g. 2027-01-01")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a day of the calendar") from None
 
 
 def options(choices: Iterable[tuple[str, object]]) -> list[tuple[Text, object]]:

@@ -18,6 +18,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from okr_tui.domain import lint
+from okr_tui.domain.dates import WEEKDAY_NAMES
 from okr_tui.domain.models import (
     Cycle,
     CycleState,
@@ -29,7 +30,6 @@ from okr_tui.domain.models import (
 )
 from okr_tui.domain.progress import format_value
 from okr_tui.screens.base import OkrScreen
-from okr_tui.screens.cycle_form import WEEKDAYS
 from okr_tui.screens.form import FormScreen
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -81,7 +81,7 @@ def key_result_label(kr: KeyResult) -> Text:
 
 def cycle_summary(cycle: Cycle) -> Content:
     """One line under the header: dates, meeting slot, cadence and state."""
-    weekday = WEEKDAYS[cycle.meeting_weekday]
+    weekday = WEEKDAY_NAMES[cycle.meeting_weekday]
     every = "weekly" if cycle.cadence.weeks == 1 else "every 2 weeks"
     text = (
         f"{cycle.start.isoformat()} – {cycle.end.isoformat()} · {weekday}s "

@@ -13,7 +13,7 @@ from typing import Any
 
 from okr_tui.store.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "meta"
 META_DOC_ID = "1"
 
@@ -27,8 +27,17 @@ def _key_results_know_when_they_were_added(tables: Tables) -> Tables:
     return tables
 
 
+def _cycles_know_their_fiscal_year(tables: Tables) -> Tables:
+    """2 -> 3: cycles gained `fiscal_start_month`. Nothing to rewrite (none means a fiscal year
+    that starts in January); the version makes an older okr-tui ask for an upgrade."""
+    return tables
+
+
 # version N -> function that turns a version-N file into a version-(N+1) file.
-UPGRADES: dict[int, Callable[[Tables], Tables]] = {1: _key_results_know_when_they_were_added}
+UPGRADES: dict[int, Callable[[Tables], Tables]] = {
+    1: _key_results_know_when_they_were_added,
+    2: _cycles_know_their_fiscal_year,
+}
 
 
 def read_meta(path: Path, tables: Tables) -> dict[str, Any]:
