@@ -132,7 +132,8 @@ class OkrApp(App[None]):
         for problem in problems:
             self.notify(problem, title="Theme", severity="warning", markup=False, timeout=10)
         self.apply_theme_name(self._requested_theme or self.settings.theme or theming.DEFAULT_THEME)
-        self._remember_theme = True
+        # A read-only viewer (an `okr serve` tab) writes nothing on the host: its theme is its own.
+        self._remember_theme = not self.store.read_only
 
     def apply_theme_name(self, name: str) -> None:
         from okr_tui.theming import DEFAULT_THEME, FALLBACK_THEME
@@ -287,6 +288,13 @@ class OkrApp(App[None]):
         cycle = self.cycle
         if cycle is None:
             self.notify("There is no cycle to export yet.", severity="warning")
+            return
+        if self.store.read_only:
+            self.notify(
+                "Read-only: this viewer writes no files. On the host, `okr export` writes one.",
+                severity="warning",
+                markup=False,
+            )
             return
         folder, clock, cycle_id = self.store.folder, self.clock, cycle.id
 
