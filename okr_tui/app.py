@@ -8,12 +8,13 @@ binding has an id so it can be remapped from the config file.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from okr_tui.config import default_settings
 from okr_tui.domain.models import Cycle, Team
@@ -21,6 +22,9 @@ from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.store.store import OkrStore
 
 STORE_POLL_SECONDS = 2.0
+SLOW_WORK = "slow-work"
+"""The worker group of exports and notes: their results and failures are reported by the app."""
+EXPORT_NAMES = {"json": "JSON", "md": "meeting notes", "csv": "CSV"}
 
 
 class OkrApp(App[None]):
@@ -128,7 +132,8 @@ class OkrApp(App[None]):
         for problem in problems:
             self.notify(problem, title="Theme", severity="warning", markup=False, timeout=10)
         self.apply_theme_name(self._requested_theme or self.settings.theme or theming.DEFAULT_THEME)
-        self._remember_theme = True
+        # A read-only viewer (an `okr serve` tab) writes nothing on the host: its theme is its own.
+        self._remember_theme = not self.store.read_only
 
     def apply_theme_name(self, name: str) -> None:
         from okr_tui.theming import DEFAULT_THEME, FALLBACK_THEME
@@ -279,19 +284,58 @@ class OkrApp(App[None]):
             self.push_screen(PresentationScreen())
 
     def action_export(self, file_format: str = "json") -> None:
-        """Write an export into the exports folder and say where it went."""
-        from okr_tui.exchange.files import export_to_folder
-
+        """Write an export into the exports folder, off the UI thread, and say where it went."""
         cycle = self.cycle
         if cycle is None:
             self.notify("There is no cycle to export yet.", severity="warning")
             return
-        try:
-            path = export_to_folder(self.store, cycle.id, file_format)
-        except OSError as error:
-            self.notify(f"Export failed: {error}", severity="error", markup=False)
+        if self.store.read_only:
+            self.notify(
+                "Read-only: this viewer writes no files. On the host, `okr export` writes one.",
+                severity="warning",
+                markup=False,
+            )
             return
-        self.notify(f"Exported to {path}", title="Export", markup=False, timeout=8)
+        folder, clock, cycle_id = self.store.folder, self.clock, cycle.id
+
+        def export() -> str:
+            from okr_tui.exchange.files import export_to_folder
+
+            # A reader of its own: the screens' store may save (and change its caches) while
+            # the export reads, and the export reads what is on disk.
+            reader = OkrStore(folder, clock, read_only=True)
+            return f"Exported to {export_to_folder(reader, cycle_id, file_format)}"
+
+        self.notify(
+            f"Exporting {cycle.name} ({EXPORT_NAMES[file_format]})…",
+            title="Export",
+            markup=False,
+            timeout=3,
+        )
+        self.run_slow_work("Export", export)
+
+    def run_slow_work(self, name: str, job: Callable[[], str]) -> Worker[str]:
+        """Run `job` (an export, meeting notes) in a thread, so the screen keeps answering keys;
+        the message it returns is shown when it is done, and a failure is reported in one place
+        (`on_worker_state_changed`)."""
+        return self.run_worker(job, name=name, group=SLOW_WORK, thread=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != SLOW_WORK:
+            return
+        if event.state is WorkerState.SUCCESS and worker.result:
+            self.notify(worker.result, title=worker.name, markup=False, timeout=8)
+        elif event.state is WorkerState.ERROR:
+            error = worker.error
+            reason = str(error) or type(error).__name__
+            self.notify(
+                f"{worker.name} failed: {reason}",
+                title=worker.name,
+                severity="error",
+                markup=False,
+                timeout=12,
+            )
 
     def _needs_cycle(self) -> bool:
         if self.cycle is None:

@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--edit",
         action="store_true",
-        help="let browser tabs edit; by default every tab is a read-only viewer",
+        help="also print an edit link, whose tabs may save; the view link stays read-only",
     )
     return parser
 
@@ -767,17 +767,14 @@ def _first_validation_message(error: Exception) -> str:
 
 
 def run_serve(args: argparse.Namespace, clock: Clock) -> int:
-    """Serve the app through textual-serve: each browser tab runs `okr` in its own process.
-
-    Tabs are read-only viewers unless --edit; with --edit the store's lock keeps concurrent
-    tabs from losing each other's check-ins.
-    """
+    """Serve the app through textual-serve, behind a token: each browser tab runs `okr` in its
+    own process, read-only unless opened with the --edit link (see okr_tui/share.py)."""
     import shlex
 
     from okr_tui.paths import default_store
 
     try:
-        from textual_serve.server import Server
+        from okr_tui.share import Role, ShareTokens, TokenServer, is_loopback
     except ImportError:
         raise UserError("okr serve needs textual-serve: pip install 'okr-tui[serve]'") from None
     store = open_store(args, clock)  # fail now, with a clear line, if the store is broken
@@ -786,12 +783,24 @@ def run_serve(args: argparse.Namespace, clock: Clock) -> int:
         parts += ["--at", args.at]
     if args.theme:
         parts += ["--theme", args.theme]
-    if not args.edit:
-        parts.append("--read-only")
-    command = " ".join(shlex.quote(part) for part in parts)
-    mode = "editing" if args.edit else "read-only"
-    print(f"Serving okr-tui ({mode}) on http://{args.host}:{args.port}", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="okr-tui").serve()
+    commands = {Role.VIEW: shlex.join([*parts, "--read-only"])}
+    if args.edit:
+        commands[Role.EDIT] = shlex.join(parts)
+    tokens = ShareTokens.new(edit=args.edit)
+    address = f"[{args.host}]" if ":" in args.host else args.host
+    base = f"http://{address}:{args.port}/?token="
+    print(f"Serving okr-tui on http://{address}:{args.port}", file=sys.stderr)
+    print(f"  view (read-only): {base}{tokens.view}", file=sys.stderr)
+    if tokens.edit is not None:
+        print(f"  edit (may save):  {base}{tokens.edit}", file=sys.stderr)
+        print("  Give the edit link only to those who update key results.", file=sys.stderr)
+    if not is_loopback(args.host):
+        print(
+            "  Beyond this machine the links travel as plain HTTP: share them on a network you "
+            "trust, or put okr serve behind an HTTPS proxy.",
+            file=sys.stderr,
+        )
+    TokenServer(commands, tokens, host=args.host, port=args.port).serve()
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 
 import pytest
@@ -202,6 +203,71 @@ async def test_export_from_the_palette_writes_a_new_file_each_time(demo_store, m
     cycle = demo_store.current_cycle()
     assert len(rows) == len(demo_store.check_ins(cycle.id))
     assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}  # as the store's files
+
+
+async def test_the_app_answers_keys_while_an_export_is_written(
+    demo_store, make_app, monkeypatch
+):
+    """An export runs in a worker thread: the board moves while it is still being written."""
+    import threading
+
+    from okr_tui.exchange import files
+    from okr_tui.paths import exports_folder
+
+    release = threading.Event()
+    render = files.render_export
+
+    def slow_render(store, cycle_id, file_format):
+        assert threading.current_thread() is not threading.main_thread()
+        assert store is not demo_store  # a reader of its own, not the screens' store
+        release.wait(timeout=30)
+        return render(store, cycle_id, file_format)
+
+    monkeypatch.setattr(files, "render_export", slow_render)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen.query_one(ObjectiveBoard)
+        first = board.highlighted_kr_id
+        await pilot.press("ctrl+p", *"Export JSON")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        [export] = [w for w in app.workers if w.name == "Export"]
+        assert export.is_running
+        await pilot.press("down")
+        await pilot.pause()
+        assert board.highlighted_kr_id != first  # answered while the export waits
+        assert export.is_running and not list(exports_folder().glob("*.json"))
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [written] = exports_folder().glob("*.json")
+        said = [n.message for n in app._notifications]
+        assert f"Exported to {written}" in said
+    assert json.loads(written.read_text(encoding="utf-8"))["format"] == "okr-tui"
+
+
+async def test_a_failed_export_is_reported_and_the_app_goes_on(demo_store, make_app, monkeypatch):
+    from okr_tui.exchange import files
+
+    def no_space(store, cycle_id, file_format):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "render_export", no_space)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"check-ins (CSV)")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert [n.message for n in errors] == [
+            "Export failed: [Errno 28] No space left on device"
+        ]
+        assert app.is_running
 
 
 async def test_a_key_remapped_in_the_config_starts_the_check_in(demo_store, make_app):

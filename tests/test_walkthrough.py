@@ -25,7 +25,6 @@ from okr_tui.domain.walkthrough import (
     WalkOrder,
     field_text,
     meeting_summary,
-    notes_file_name,
     start_index,
     step_facts,
     summary_markdown,
@@ -272,13 +271,6 @@ def test_summary_and_markdown_notes(demo_store, clock):
     assert "Book a second demo · owner: Gus" in notes
     assert "- Pricing for partners" in notes
     assert "## Not checked in\n\n- " + third.title in notes
-
-
-def test_notes_file_names_never_repeat():
-    assert notes_file_name(MEETING, []) == "meeting-2026-11-23.md"
-    assert notes_file_name(MEETING, ["meeting-2026-11-23.md"]) == "meeting-2026-11-23-2.md"
-    taken = ["meeting-2026-11-23.md", "meeting-2026-11-23-2.md"]
-    assert notes_file_name(MEETING, taken) == "meeting-2026-11-23-3.md"
 
 
 def test_values_read_as_people_write_them(demo_store):
@@ -935,7 +927,11 @@ async def test_summary_saves_meeting_notes_without_overwriting(demo_store, make_
         assert isinstance(app.screen, MeetingSummaryScreen)
         await keys("m")
         await keys("m")
-    folder = isolated_home / "data" / "exports"
+        await app.workers.wait_for_complete()  # the notes are written off the UI thread
+        await pilot.pause()
+        folder = isolated_home / "data" / "exports"
+        said = [n.message for n in app._notifications]
+        assert f"Meeting notes saved to {folder / 'meeting-2026-11-23-2.md'}" in said
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["meeting-2026-11-23-2.md", "meeting-2026-11-23.md"]
     notes = (folder / "meeting-2026-11-23.md").read_text(encoding="utf-8")
@@ -1209,6 +1205,7 @@ async def test_the_summary_lists_the_actions_still_open_from_earlier(
         assert "Reach 500 paying customers: Ask [b]Legal[/] for the template" in section
         assert "New actions  none" in shown(summary, "#summary-section-5")  # not a new one
         await keys("m")  # the Markdown notes say it too
+        await app.workers.wait_for_complete()
     [notes] = (isolated_home / "data" / "exports").glob("meeting-*.md")
     text = notes.read_text(encoding="utf-8")
     still_open = text.split("## Still open from earlier", 1)[1].split("##", 1)[0]

@@ -285,15 +285,3 @@ def summary_markdown(summary: MeetingSummary) -> str:
 
 def _with_note(kr: KeyResult, check_in: CheckIn) -> str:
     return f"{kr.title} ({check_in.note})" if check_in.note else kr.title
-
-
-def notes_file_name(meeting_day: date, taken: Iterable[str]) -> str:
-    """`meeting-<date>.md`, or `meeting-<date>-2.md`, ... when that name is taken: notes are
-    never overwritten."""
-    taken = set(taken)
-    name = f"meeting-{meeting_day.isoformat()}.md"
-    number = 2
-    while name in taken:
-        name = f"meeting-{meeting_day.isoformat()}-{number}.md"
-        number += 1
-    return name

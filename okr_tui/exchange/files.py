@@ -33,16 +33,6 @@ def render_export(store: OkrStore, cycle_id: str, file_format: str) -> str:
     raise ValueError(f"unknown export format {file_format!r}")
 
 
-def free_path(folder: Path, stem: str, extension: str) -> Path:
-    """`stem.ext`, or `stem-2.ext`, ... : the first name not taken."""
-    candidate = folder / f"{stem}.{extension}"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{number}.{extension}"
-        number += 1
-    return candidate
-
-
 def ready_exports_folder() -> Path:
     """The exports folder, made if it is missing."""
     folder = exports_folder()
@@ -50,12 +40,23 @@ def ready_exports_folder() -> Path:
     return folder
 
 
-def write_new_file(path: Path, text: str) -> None:
-    """Create `path` with `text`, readable by its owner only (0600, as the store's files);
-    FileExistsError if it exists: an export never overwrites."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
+def create_in_folder(folder: Path, stem: str, extension: str, text: str) -> Path:
+    """Write `text` to `stem.ext` in `folder`, or `stem-2.ext`, ... : the first name not taken,
+    never an overwrite. Each name is claimed by creating the file (O_EXCL), so two exports at
+    once (two workers, two processes) never pick the same name. Readable by its owner only
+    (0600, as the store's files)."""
+    number = 1
+    while True:
+        suffix = "" if number == 1 else f"-{number}"
+        path = folder / f"{stem}{suffix}.{extension}"
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:
+            number += 1
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
 
 
 def export_to_folder(store: OkrStore, cycle_id: str, file_format: str) -> Path:
@@ -64,6 +65,4 @@ def export_to_folder(store: OkrStore, cycle_id: str, file_format: str) -> Path:
     folder = ready_exports_folder()
     stamp = store.clock.now().format("YYYYMMDD-HHmm")
     safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in cycle.name)
-    path = free_path(folder, f"okr-{safe_name}-{stamp}", EXTENSIONS[file_format])
-    write_new_file(path, text)
-    return path
+    return create_in_folder(folder, f"okr-{safe_name}-{stamp}", EXTENSIONS[file_format], text)

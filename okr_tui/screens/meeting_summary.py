@@ -22,10 +22,9 @@ from okr_tui.domain.walkthrough import (
     WalkSettings,
     action_text,
     meeting_summary,
-    notes_file_name,
     summary_markdown,
 )
-from okr_tui.exchange.files import ready_exports_folder, write_new_file
+from okr_tui.exchange.files import create_in_folder, ready_exports_folder
 from okr_tui.screens.base import OkrScreen
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge
@@ -243,14 +242,15 @@ class MeetingSummaryScreen(OkrScreen):
         self.okr_app.open_dashboard()
 
     def action_save_notes(self) -> None:
+        """Markdown notes in the exports folder, written off the UI thread (the app reports
+        where they went, or why they could not be saved)."""
         if self.summary is None:
             return
-        try:
-            folder = ready_exports_folder()
-            name = notes_file_name(self.meeting_day, (p.name for p in folder.iterdir()))
-            path = folder / name
-            write_new_file(path, summary_markdown(self.summary))
-        except OSError as error:
-            self.notify(f"Could not save the notes: {error}", severity="error", markup=False)
-            return
-        self.notify(f"Meeting notes saved to {path}", title="Notes", markup=False, timeout=8)
+        notes = summary_markdown(self.summary)
+        stem = f"meeting-{self.meeting_day.isoformat()}"
+
+        def save() -> str:
+            path = create_in_folder(ready_exports_folder(), stem, "md", notes)
+            return f"Meeting notes saved to {path}"
+
+        self.okr_app.run_slow_work("Meeting notes", save)
