@@ -135,6 +135,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cycle.add_argument("--state", choices=["planning", "active"], help="planning or active")
     cycle.add_argument("--rename", metavar="NEW", help="a new name for the cycle")
+    digest = command("digest", "the meeting digest for people not in the room")
+    digest.add_argument("--team", metavar="NAME", help="one team (default: all teams)")
+    digest.add_argument(
+        "--meeting", metavar="DATE", help="a past meeting's date (default: the current meeting)"
+    )
+    digest.add_argument("--cycle", metavar="ID", help="another cycle (id or name)")
+    digest.add_argument(
+        "--format",
+        choices=["md", "html", "slack", "teams"],
+        default="md",
+        help="Markdown, one self-contained HTML page, or a Slack / Teams webhook payload",
+    )
+    digest.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    digest.add_argument("--force", action="store_true", help="overwrite an existing file")
+    digest.add_argument(
+        "--post",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="send it to this Slack or Teams incoming webhook (without URL: $OKR_DIGEST_WEBHOOK, "
+        "else digest_webhook in config.toml)",
+    )
 
     command("schema", "print the JSON Schema of the export format")
 
@@ -804,6 +826,79 @@ def run_serve(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def _meeting_day(store: OkrStore, cycle, team, at: str | None, clock: Clock):
+    """The meeting `--meeting` names (a past or the current one), else the latest one held."""
+    from okr_tui.domain import cadence
+    from okr_tui.domain.clock import to_utc
+    from okr_tui.exchange.digest import last_meeting_held
+
+    current = cadence.current_meeting(cycle, clock.now())
+    if not at:
+        held = current and last_meeting_held(store, cycle, team, current.date())
+        if not held:
+            raise UserError(f"no meeting of {cycle.name} has check-ins or a record yet")
+        return held
+    try:
+        day = to_utc(at, cycle.timezone).in_timezone(cycle.timezone).date()
+    except (ValueError, OverflowError) as error:
+        raise UserError(f"--meeting {at!r}: {error}") from None
+    meeting = cadence.meeting_on(cycle, day)
+    if meeting is None:
+        dates = ", ".join(d.isoformat() for d in cadence.meeting_dates(cycle))
+        raise UserError(f"no meeting of {cycle.name} on {day.isoformat()}; meetings: {dates}")
+    if current is not None and meeting.date() > current.date():
+        raise UserError(f"the {day.isoformat()} meeting has not happened yet")
+    return meeting.date()
+
+
+def run_digest(args: argparse.Namespace, clock: Clock) -> int:
+    """The digest of a meeting, printed, written or posted to a chat webhook. The webhook URL
+    is the user's own (this command line, the environment or config.toml), never the store's,
+    and no output repeats it."""
+    from okr_tui.exchange import digest
+
+    store = open_store(args, clock, existing=True)
+    cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
+    team = None
+    if args.team:
+        wanted = args.team.strip().casefold()
+        team = next((t for t in store.teams() if t.name.strip().casefold() == wanted), None)
+        if team is None:
+            names = ", ".join(t.name for t in store.teams()) or "none yet"
+            raise UserError(f"--team: no team called {args.team!r} (teams: {names})")
+    day = _meeting_day(store, cycle, team, args.meeting, clock)
+    built = digest.build_digest(store, cycle, team, day)
+    if args.post is None:
+        with _output(args.output, args.force) as handle:
+            handle.write(digest.render(built, args.format).encode("utf-8"))
+        return 0
+    if args.format not in ("slack", "teams"):
+        raise UserError("--post sends a chat message: add --format slack or --format teams")
+    url = args.post or os.environ.get("OKR_DIGEST_WEBHOOK", "") or _configured_webhook()
+    if not url:
+        raise UserError(
+            "--post needs a webhook URL: give it, set OKR_DIGEST_WEBHOOK, or set "
+            "digest_webhook in config.toml"
+        )
+    payload = digest.slack_payload(built) if args.format == "slack" else digest.teams_payload(built)
+    try:
+        digest.post(url.strip(), payload)
+    except digest.DigestPostError as error:
+        raise UserError(f"the digest was not posted: {error}") from None
+    print(f"Posted the {built.summary.meeting_date.isoformat()} digest of "
+          f"{built.summary.team_name} ({args.format})", file=sys.stderr)
+    return 0
+
+
+def _configured_webhook() -> str:
+    from okr_tui import config
+
+    settings, problems = config.load_settings()
+    if problems:
+        raise UserError(f"config.toml: {problems[0]}")
+    return settings.digest_webhook or ""
+
+
 def run_schema(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.exchange.json_exchange import export_schema
 
@@ -823,5 +918,6 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "cycles": run_cycles,
     "cycle": run_cycle,
     "schema": run_schema,
+    "digest": run_digest,
     "serve": run_serve,
 }

@@ -54,6 +54,10 @@ class Settings(BaseModel):
     keymap: Annotated[dict[str, str], AfterValidator(_keymap)] = Field(
         default_factory=dict, description="Binding id -> keys, e.g. 'dashboard.check_in' = 'i'"
     )
+    digest_webhook: str | None = Field(
+        default=None,
+        description="Slack or Teams incoming-webhook URL that `okr digest --post` sends to",
+    )
 
 
 def default_settings() -> Settings:
@@ -125,6 +129,8 @@ def dumps_settings(settings: Settings) -> str:
         lines.append(f"theme = {_toml_string(settings.theme)}")
     if not settings.cursor_blink:
         lines.append("cursor_blink = false")
+    if settings.digest_webhook is not None:
+        lines.append(f"digest_webhook = {_toml_string(settings.digest_webhook)}")
     if settings.keymap:
         lines += ["", "[keymap]"]
         lines += [f"{_toml_string(k)} = {_toml_string(v)}" for k, v in settings.keymap.items()]
