@@ -106,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     team.add_argument("--facilitator", metavar="NAME", help="who runs its check-in")
     team.add_argument("--rename", metavar="NEW", help="a new name for the team")
 
+    syncing = command("sync", "commit, pull, merge and push the store through git")
+    syncing.add_argument(
+        "--init",
+        metavar="REMOTE",
+        help="make the store folder a git repository synced with REMOTE (a folder without a "
+        "store joins the remote's)",
+    )
+
     command("schema", "print the JSON Schema of the export format")
 
     serve = command("serve", "share the app in a web browser (one app process per tab)")
@@ -636,6 +644,25 @@ def run_serve(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def run_sync(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.paths import default_store
+    from okr_tui.store import sync
+
+    folder = Path(args.db).expanduser() if args.db else default_store()
+    try:
+        if args.init:
+            print(f"okr sync: {sync.init(folder, args.init)}", file=sys.stderr)
+        store = open_store(args, clock, existing=True)
+        result = sync.sync(store)
+    except sync.SyncError as error:
+        raise UserError(str(error)) from None
+    said = [f"committed {result.committed.splitlines()[0]!r}" if result.committed else ""]
+    said += ["pulled the remote's changes" if result.pulled else ""]
+    said += ["pushed" if result.pushed else "no remote to push to"]
+    print(f"Synced {folder}: {', '.join(part for part in said if part)}", file=sys.stderr)
+    return 0
+
+
 def run_schema(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.exchange.json_exchange import export_schema
 
@@ -653,5 +680,6 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "teams": run_teams,
     "team": run_team,
     "schema": run_schema,
+    "sync": run_sync,
     "serve": run_serve,
 }
