@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cycle.add_argument("--state", choices=["planning", "active"], help="planning or active")
     cycle.add_argument("--rename", metavar="NEW", help="a new name for the cycle")
+
     digest = command("digest", "the meeting digest for people not in the room")
     digest.add_argument("--team", metavar="NAME", help="one team (default: all teams)")
     digest.add_argument(
@@ -156,6 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="send it to this Slack or Teams incoming webhook (without URL: $OKR_DIGEST_WEBHOOK, "
         "else digest_webhook in config.toml)",
+    )
+
+    syncing = command("sync", "commit, pull, merge and push the store through git")
+    syncing.add_argument(
+        "--init",
+        metavar="REMOTE",
+        help="make the store folder a git repository synced with REMOTE (a folder without a "
+        "store joins the remote's)",
     )
 
     command("schema", "print the JSON Schema of the export format")
@@ -899,6 +908,25 @@ def _configured_webhook() -> str:
     return settings.digest_webhook or ""
 
 
+def run_sync(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.paths import default_store
+    from okr_tui.store import sync
+
+    folder = Path(args.db).expanduser() if args.db else default_store()
+    try:
+        if args.init:
+            print(f"okr sync: {sync.init(folder, args.init)}", file=sys.stderr)
+        store = open_store(args, clock, existing=True)
+        result = sync.sync(store)
+    except sync.SyncError as error:
+        raise UserError(str(error)) from None
+    said = [f"committed {result.committed.splitlines()[0]!r}" if result.committed else ""]
+    said += ["pulled the remote's changes" if result.pulled else ""]
+    said += ["pushed" if result.pushed else "no remote to push to"]
+    print(f"Synced {folder}: {', '.join(part for part in said if part)}", file=sys.stderr)
+    return 0
+
+
 def run_schema(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.exchange.json_exchange import export_schema
 
@@ -919,5 +947,6 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "cycle": run_cycle,
     "schema": run_schema,
     "digest": run_digest,
+    "sync": run_sync,
     "serve": run_serve,
 }

@@ -380,6 +380,19 @@ class OkrStore:
         finally:
             self._lock.release()
 
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the folder lock for work on the files outside the store's own saves (a git
+        sync replacing them): no okr process saves meanwhile. `refresh()` afterwards."""
+        try:
+            self._lock.acquire()
+        except Timeout as error:
+            raise StoreError(self.folder, "is locked by another okr process; try again") from error
+        try:
+            yield
+        finally:
+            self._lock.release()
+
     def refresh(self) -> bool:
         """Pick up changes another process made; True if anything changed."""
         changed = self._root.refresh()
