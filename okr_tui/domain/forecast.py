@@ -1,0 +1,115 @@
+"""Where a key result is heading: a projected end-of-cycle value and the score it would earn.
+
+The method, kept simple so a team can check it by hand: take the key result's effective check-in
+of each of its last `WINDOW` meetings (at least two), fit a straight line through (day, value) by
+least squares, and read it at the cycle's last day. The projected value is clamped to half the
+baseline-to-target span beyond either end, so one wild week cannot project a value ten times the
+target; the score is the progress of that value, rounded to a tenth like a suggested score.
+Milestones have no trend to follow (done or not), so they get no forecast.
+
+When the trend and the owner's confidence disagree (the trend earns 0.3 or less while the owner
+says on track, or 0.7 or more while the owner says off track), the meeting should talk about it.
+Pure: check-ins and the cycle come in, numbers come out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from okr_tui.domain import progress
+from okr_tui.domain.models import CheckIn, Confidence, Cycle, KeyResult, KrType
+
+WINDOW = 6
+"""Meetings the line is fitted over: recent enough to follow a change of pace, long enough not
+to swing with one week."""
+OVERSHOOT = 0.5
+"""How far beyond baseline or target (as a share of the span) a projection may reach."""
+LOW, HIGH = 0.3, 0.7
+
+
+@dataclass(frozen=True)
+class Forecast:
+    kr: KeyResult
+    value: float
+    """The projected value at the cycle's last day."""
+    score: float
+    """The score that value would earn, 0.0-1.0 to a tenth."""
+    points: tuple[tuple[date, float], ...]
+    """The (meeting day, value) pairs the line was fitted through, oldest first."""
+    slope_per_day: float
+
+    def value_on(self, day: date) -> float:
+        """The fitted line's value on `day` (for drawing it), unclamped."""
+        last_day, last_value = self.points[-1]
+        return last_value + self.slope_per_day * (day - last_day).days
+
+
+def _per_meeting(kr_id: str, check_ins: Iterable[CheckIn]) -> list[tuple[date, float]]:
+    """The key result's effective value at each meeting it was checked in at, oldest first."""
+    values: dict[date, float] = {}
+    for check_in in progress.history(kr_id, check_ins):
+        values[check_in.meeting_date] = check_in.value  # history is oldest first: latest wins
+    return sorted(values.items())
+
+
+def _least_squares(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """(intercept, slope) of the line through (x, y) points with the least squared error."""
+    count = len(points)
+    mean_x = sum(x for x, _ in points) / count
+    mean_y = sum(y for _, y in points) / count
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return mean_y, 0.0
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return mean_y - slope * mean_x, slope
+
+
+def forecast(kr: KeyResult, cycle: Cycle, check_ins: Iterable[CheckIn]) -> Forecast | None:
+    """The projection of `kr` to the end of `cycle`, or None: a milestone, or fewer than two
+    meetings with a check-in to draw a line through."""
+    if kr.kr_type is KrType.MILESTONE:
+        return None
+    points = _per_meeting(kr.id, check_ins)[-WINDOW:]
+    if len(points) < 2:
+        return None
+    first_day = points[0][0]
+    intercept, slope = _least_squares([((day - first_day).days, v) for day, v in points])
+    projected = intercept + slope * (cycle.end - first_day).days
+    if kr.kr_type.has_line:
+        span = abs(kr.target - kr.baseline)
+        low = min(kr.baseline, kr.target) - OVERSHOOT * span
+        high = max(kr.baseline, kr.target) + OVERSHOOT * span
+        projected = min(max(projected, low), high)
+    score = progress.round_score(progress.progress(kr, projected))
+    return Forecast(kr, projected, score, tuple(points), slope)
+
+
+def disagreement(found: Forecast, latest: CheckIn | None) -> str | None:
+    """What the meeting should talk about when the trend and the owner's confidence point
+    different ways ("the trend says 0.3, Dana says on track: talk"), else None."""
+    if latest is None:
+        return None
+    who = found.kr.owner or "the owner"
+    if found.score <= LOW and latest.confidence is Confidence.ON_TRACK:
+        return f"the trend says {found.score:.1f}, {who} says on track: talk"
+    if found.score >= HIGH and latest.confidence is Confidence.OFF_TRACK:
+        return f"the trend says {found.score:.1f}, {who} says off track: talk"
+    return None
+
+
+def warnings(
+    key_results: Iterable[KeyResult], cycle: Cycle, check_ins: Iterable[CheckIn]
+) -> list[tuple[KeyResult, str]]:
+    """Each key result whose forecast disagrees with its latest confidence, with what to say."""
+    by_kr: dict[str, list[CheckIn]] = {}
+    for check_in in check_ins:
+        by_kr.setdefault(check_in.kr_id, []).append(check_in)
+    latest = progress.latest_check_ins(c for group in by_kr.values() for c in group)
+    found = []
+    for kr in key_results:
+        projection = forecast(kr, cycle, by_kr.get(kr.id, []))
+        if projection is not None and (said := disagreement(projection, latest.get(kr.id))):
+            found.append((kr, said))
+    return found
