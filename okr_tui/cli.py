@@ -458,17 +458,20 @@ def run_due(args: argparse.Namespace, clock: Clock) -> int:
 
 def run_list(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain.models import KrType
-    from okr_tui.domain.progress import current_value, value_text
+    from okr_tui.domain.progress import current_value, histories, value_text
 
     store = open_store(args, clock, existing=True)
     cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
     teams = {team.id: team.name for team in store.teams()}
-    check_ins = store.check_ins(cycle.id)
+    check_ins = histories(store.check_ins(cycle.id))  # sorted once, not once per key result
+    by_objective: dict[str, list] = {}
+    for kr in store.key_results(cycle.id):
+        by_objective.setdefault(kr.objective_id, []).append(kr)
     print(f"{cycle.name} ({cycle.state.value})")
     for objective in store.objectives(cycle.id):
         team = teams.get(objective.team_id, "Company") if objective.team_id else "Company"
         print(f"\n{team}: {objective.title} [{objective.kind.value}]")
-        for kr in store.key_results(cycle.id, objective.id):
+        for kr in by_objective.get(objective.id, []):
             value = value_text(kr, current_value(kr, check_ins))
             if kr.kr_type is not KrType.MILESTONE:  # a milestone is done or not done
                 value += f" / {value_text(kr, kr.target)}"
