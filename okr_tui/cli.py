@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from okr_tui.store.store import OkrStore
 
 USER_ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped with Ctrl+C
+MAX_PROBLEMS_SHOWN = 20  # of an import's problems; the rest are counted
 
 
 class UserError(Exception):
@@ -120,14 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def make_clock(at: str | None) -> Clock:
-    from okr_tui.domain.clock import Clock, FixedClock, to_utc
+    from okr_tui.domain.clock import Clock, FixedClock, MomentOutOfRange, typed_moment
 
     if not at:
         return Clock()
     import pendulum
 
     try:
-        return FixedClock(to_utc(at, pendulum.local_timezone().name))
+        return FixedClock(typed_moment(at, pendulum.local_timezone().name))
+    except MomentOutOfRange as error:
+        raise UserError(f"--at {error}") from None
     except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):
         raise UserError(
             f"--at {at!r} is not a date or time: write it like 2026-11-23, 2026-11-23T10:00 "
@@ -153,28 +157,97 @@ def open_store(args: argparse.Namespace, clock: Clock, *, existing: bool = False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # Ctrl+C at any point, start-up included: the status shells expect, no traceback.
+        return INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from okr_tui.exchange.errors import ImportProblem
     from okr_tui.store.errors import RuleViolation, StoreError
 
+    # The app and `serve` own the terminal; every other command's output is guarded.
+    guarded = args.command not in (None, "serve")
     try:
-        clock = make_clock(args.at)
-        handler = COMMANDS.get(args.command, run_app)
-        return handler(args, clock)
+        with _guarded_stdout() if guarded else contextlib.nullcontext():
+            clock = make_clock(args.at)
+            handler = COMMANDS.get(args.command, run_app)
+            return handler(args, clock)
     except ImportProblem as problem:
-        for path, message in problem.errors:
+        for path, message in problem.errors[:MAX_PROBLEMS_SHOWN]:
             # "$" is the whole document: no place in it worth naming
             print(f"okr: {message}" if path == "$" else f"okr: {path}: {message}", file=sys.stderr)
+        if (more := len(problem.errors) - MAX_PROBLEMS_SHOWN) > 0:
+            print(
+                f"okr: {more:,} more problems not shown ({len(problem.errors):,} in all)",
+                file=sys.stderr,
+            )
         return USER_ERROR
     except (UserError, StoreError, RuleViolation) as error:
+        if isinstance(error, OutputError):
+            _discard_stdout()
         print(f"okr: {error}", file=sys.stderr)
         return USER_ERROR
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:
         # `okr list | head` closed the pipe early: not an error worth a traceback.
         sys.stderr.close()
         return 0
+
+
+class OutputError(UserError):
+    """Standard output cannot be written (a full disk, `> /dev/full`)."""
+
+
+class _GuardedStream:
+    """Standard output, or its bytes, with a failed write raised as OutputError: one line on
+    stderr instead of a traceback. A closed pipe stays a BrokenPipeError (see _run)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, data):
+        return self._guard(self._stream.write, data)
+
+    def flush(self) -> None:
+        self._guard(self._stream.flush)
+
+    @property
+    def buffer(self) -> _GuardedStream:
+        return _GuardedStream(self._stream.buffer)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+    @staticmethod
+    def _guard(call, *args):
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(f"cannot write the output: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def _guarded_stdout() -> Iterator[None]:
+    original = sys.stdout
+    sys.stdout = _GuardedStream(original)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = original
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for stdout to /dev/null, so the flush at exit does not fail
+    again with a second message."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def run_app(args: argparse.Namespace, clock: Clock) -> int:
@@ -543,7 +616,7 @@ def _people(members: list[str]) -> str:
 
 def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain import cadence
-    from okr_tui.domain.clock import to_utc
+    from okr_tui.domain.clock import MomentOutOfRange, typed_moment
     from okr_tui.domain.models import CheckIn
     from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
 
@@ -563,7 +636,9 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
         raise UserError(str(error)) from None
     if args.meeting:
         try:
-            day = to_utc(args.meeting, cycle.timezone).in_timezone(cycle.timezone).date()
+            day = typed_moment(args.meeting, cycle.timezone).in_timezone(cycle.timezone).date()
+        except MomentOutOfRange as error:
+            raise UserError(f"--meeting {error}") from None
         except ValueError as error:
             raise UserError(f"--meeting {args.meeting!r}: {error}") from None
         meeting = cadence.meeting_on(cycle, day)

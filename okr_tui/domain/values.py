@@ -115,7 +115,7 @@ def parse_confidence(text: str) -> tuple[Confidence, int | None]:
     lowered = " ".join(text.strip().lower().split())
     if lowered in _CONFIDENCE_WORDS:
         return _CONFIDENCE_WORDS[lowered], None
-    if lowered.isdigit():
+    if lowered.isdecimal():  # not isdigit: "²" and "①" are digits int() cannot read
         score = int(lowered)
         if 0 <= score <= 10:
             return Confidence.from_score(score), score
