@@ -634,6 +634,14 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
             confidence, score = latest[-1].confidence, None
     except ValueInputError as error:
         raise UserError(str(error)) from None
+    if cadence.days_to_start(cycle, clock.now()):
+        # A clock set back (--at, or a machine's date) would file it under the first meeting,
+        # correcting what was said there.
+        today = cadence.local_time(cycle, clock.now()).date().isoformat()
+        raise UserError(
+            f"{cycle.name} has not started: it starts on {cycle.start.isoformat()} and today is "
+            f"{today} ({cycle.timezone}); check-ins begin with the cycle"
+        )
     if args.meeting:
         try:
             day = typed_moment(args.meeting, cycle.timezone).in_timezone(cycle.timezone).date()

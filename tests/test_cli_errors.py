@@ -4,6 +4,7 @@ subprocess, with test_cli's helpers."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -158,3 +159,88 @@ def test_ctrl_c_during_start_up_exits_130_quietly(
     assert result.returncode == 130, result.stderr
     assert result.stderr == ""
     assert result.stdout == ""
+
+
+# --- 11: floods, underscores, a clock set back ------------------------------------------------
+
+
+def test_an_import_with_100k_bad_records_prints_the_first_20_and_a_count(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    teams = [{"id": f"team-{n}"} for n in range(100_000)]  # no name: one problem each
+    bad.write_text(json.dumps({"format": "okr-tui", "version": 2, "teams": teams}))
+    store = tmp_path / "store"
+
+    result = okr("--db", str(store), "import", str(bad), home=tmp_path / "home")
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[:20] == [f"okr: $.teams[{n}].name: Field required" for n in range(20)]
+    assert lines[20:] == ["okr: 99,980 more problems not shown (100,000 in all)"]
+    assert not store.exists()
+
+
+def test_an_import_with_20_problems_prints_them_all(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    teams = [{"id": f"team-{n}"} for n in range(20)]
+    bad.write_text(json.dumps({"format": "okr-tui", "version": 2, "teams": teams}))
+
+    result = okr("--db", str(tmp_path / "store"), "import", str(bad), home=tmp_path / "home")
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"okr: $.teams[{n}].name: Field required" for n in range(20)
+    ]
+
+
+@pytest.mark.parametrize("value", ["1_5", "1_500", "1,5"])
+def test_a_value_with_an_underscore_is_refused_as_a_decimal_comma_is(
+    home: Path, value: str
+) -> None:
+    _, prefix = _kr_prefix(_store(home), "Increase activation")
+    before = _cycle_files(home)
+
+    result = okr("checkin", "--kr", prefix, "--value", value, "--confidence", "5", home=home)
+
+    assert_user_error(result, repr(value))
+    assert _cycle_files(home) == before
+
+
+@pytest.mark.parametrize(
+    ("at", "today"),
+    [("2020-03-01T09:00:00Z", "2020-03-01"), ("2026-09-30T21:59:59Z", "2026-09-30")],
+    ids=["years before", "a second before, in Berlin"],
+)
+def test_a_check_in_before_the_cycle_starts_is_refused(home: Path, at: str, today: str) -> None:
+    """With the clock set back, it was filed under the first meeting, correcting that one."""
+    _, prefix = _kr_prefix(_store(home), "Increase activation")
+    before = _cycle_files(home)
+
+    result = okr("checkin", "--kr", prefix, "--value", "40", "--confidence", "5", home=home, at=at)
+
+    assert_user_error(
+        result,
+        f"2026-Q4 has not started: it starts on 2026-10-01 and today is {today} (Europe/Berlin)",
+    )
+    assert _cycle_files(home) == before
+
+
+def test_a_check_in_on_the_cycles_first_day_names_the_meeting_it_is_filed_under(
+    home: Path,
+) -> None:
+    """The cycle starts on a Thursday; its first meeting is the Monday after."""
+    kr_id, prefix = _kr_prefix(_store(home), "Increase activation")
+
+    result = okr(
+        "checkin", "--kr", prefix, "--value", "40", "--confidence", "5", "--note", "early",
+        home=home, at="2026-09-30T22:00:00Z",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "Corrected the check-in for 'Increase activation rate from 30% to 45%' at the "
+        "2026-10-05 meeting of 2026-Q4\n"
+    )
+    store = _store(home)
+    [filed] = [c for c in store.check_ins(store.current_cycle().id, kr_id) if c.note == "early"]
+    assert filed.meeting_date.isoformat() == "2026-10-05"
