@@ -158,10 +158,16 @@ def open_store(args: argparse.Namespace, clock: Clock, *, existing: bool = False
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return _run(argv)
+        try:
+            return _run(argv)
+        finally:
+            _flush_stdout()
     except KeyboardInterrupt:
         # Ctrl+C at any point, start-up included: the status shells expect, no traceback.
         return INTERRUPTED
+    except OutputError as error:
+        print(f"okr: {error}", file=sys.stderr)
+        return USER_ERROR
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -239,6 +245,18 @@ def _guarded_stdout() -> Iterator[None]:
         yield
     finally:
         sys.stdout = original
+
+
+def _flush_stdout() -> None:
+    """Write out what stdout still buffers now, where a failure is one line: at exit, Python
+    would print it as an ignored exception and exit with status 120."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader has gone (`okr list | head`): nothing to say
+        _discard_stdout()
+    except OSError as error:
+        _discard_stdout()
+        raise OutputError(f"cannot write the output: {error.strerror or error}") from None
 
 
 def _discard_stdout() -> None:

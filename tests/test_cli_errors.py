@@ -92,8 +92,15 @@ def test_a_meeting_outside_the_calendar_is_refused_in_one_line(home: Path, meeti
         ["teams"],
     ],
 )
-def test_output_to_a_full_disk_is_one_line_and_status_2(home: Path, command: list[str]) -> None:
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
+def test_output_to_a_full_disk_is_one_line_and_status_2(
+    home: Path, command: list[str], buffered: bool
+) -> None:
+    """Buffered (as in a terminal session), a short output fails only when flushed at exit."""
     env = {**os.environ, "OKR_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
+    env.pop("PYTHONUNBUFFERED", None)
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
     with open("/dev/full", "w") as full:
         result = subprocess.run(
             [sys.executable, "-m", "okr_tui", "--at", CLOCK_AT, *command],
