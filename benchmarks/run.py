@@ -23,7 +23,9 @@ run, runs of the two are interleaved, and each figure is a median with its min a
    (value Enter, confidence key, all they set off until the app is idle: what someone typing
    ahead waits for) against the CPU time of a repaint-only key;
 4. `okr due` and `okr export --format json` against a process that loads the same store files
-   and dumps them with json and with orjson (benchmarks/json_baseline.py);
+   and dumps them with json and with orjson (benchmarks/json_baseline.py); and `okr list`
+   against `okr due` (both read the active cycle: listing its key results with their values
+   must not cost more than twice working out what is due);
 5. peak RSS of the start-up runs (wait4's ru_maxrss), against the bare Textual app.
 """
 
@@ -69,6 +71,7 @@ TARGETS = {
     "save-ratio": 1.2,
     "walk-ms": 30.0,
     "export-8-s": 1.0,
+    "list-vs-due": 2.0,
     "rss-32-mb": 150.0,
 }
 
@@ -378,6 +381,32 @@ def bench_cli(report: Report, stores: dict[str, Path], runs: int, scratch: Path)
         report.notes.append(f"`okr export` {label}: peak RSS {export_rss.median:.0f} MB.")
 
 
+def bench_list(report: Report, stores: dict[str, Path], runs: int, scratch: Path) -> None:
+    log("okr list vs okr due")
+    env = child_env(scratch)
+    for label, folder in stores.items():
+        log(f" store {label}")
+        jobs: dict[str, Callable[[], object]] = {
+            "due": lambda f=folder: run_timed(okr(f, "due"), env),
+            "list": lambda f=folder: run_timed(okr(f, "list"), env),
+        }
+        run_timed(okr(folder, "list"), env)  # warm the file cache, untimed
+        results = interleaved(runs, jobs)
+        report.raw[f"list-{label}"] = results
+        listed, due = (Stats([r[0] for r in results[name]]) for name in ("list", "due"))
+        ratio = listed.median / due.median
+        report.add(
+            "4",
+            "`okr list`",
+            label,
+            listed.text("s"),
+            f"`okr due` {due.text('s')}",
+            f"{ratio:.2f}x due",
+            f"≤ {TARGETS['list-vs-due']}x due",
+            verdict(ratio <= TARGETS["list-vs-due"]),
+        )
+
+
 # --- 2: durable check-in save ---------------------------------------------------------------
 
 
@@ -647,8 +676,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="process runs per figure (default 5, quick 2)")
     parser.add_argument(
         "--only",
-        default="startup,cli,save,walk",
-        help="comma-separated subset of: startup,cli,save,walk",
+        default="startup,cli,list,save,walk",
+        help="comma-separated subset of: startup,cli,list,save,walk",
     )
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args(argv)
@@ -674,6 +703,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_startup(report, big, runs, scratch)
         if "cli" in chosen:
             bench_cli(report, big, runs, scratch)
+        if "list" in chosen:
+            bench_list(report, big, runs, scratch)
         if "save" in chosen:
             bench_save(report, stores, 10 if args.quick else 60, scratch)
         if "walk" in chosen:

@@ -1,5 +1,17 @@
-"""`python -m okr_tui` runs the same CLI as `okr`."""
+"""`python -m okr_tui` and the `okr` command: the CLI, which Ctrl+C leaves quietly with status
+130 even while it is still being imported."""
 
-from okr_tui.cli import main
+import sys
 
-raise SystemExit(main())
+
+def run() -> int:
+    try:
+        from okr_tui.cli import main
+
+        return main()
+    except KeyboardInterrupt:
+        return 130  # cli.INTERRUPTED, which may not be imported yet
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from okr_tui.store.store import OkrStore
 
 USER_ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped with Ctrl+C
+MAX_PROBLEMS_SHOWN = 20  # of an import's problems; the rest are counted
 
 
 class UserError(Exception):
@@ -181,14 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def make_clock(at: str | None) -> Clock:
-    from okr_tui.domain.clock import Clock, FixedClock, to_utc
+    from okr_tui.domain.clock import Clock, FixedClock, MomentOutOfRange, typed_moment
 
     if not at:
         return Clock()
     import pendulum
 
     try:
-        return FixedClock(to_utc(at, pendulum.local_timezone().name))
+        return FixedClock(typed_moment(at, pendulum.local_timezone().name))
+    except MomentOutOfRange as error:
+        raise UserError(f"--at {error}") from None
     except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):
         raise UserError(
             f"--at {at!r} is not a date or time: write it like 2026-11-23, 2026-11-23T10:00 "
@@ -214,28 +218,115 @@ def open_store(args: argparse.Namespace, clock: Clock, *, existing: bool = False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            return _run(argv)
+        finally:
+            _flush_stdout()
+    except KeyboardInterrupt:
+        # Ctrl+C at any point, start-up included: the status shells expect, no traceback.
+        return INTERRUPTED
+    except OutputError as error:
+        print(f"okr: {error}", file=sys.stderr)
+        return USER_ERROR
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from okr_tui.exchange.errors import ImportProblem
     from okr_tui.store.errors import RuleViolation, StoreError
 
+    # The app and `serve` own the terminal; every other command's output is guarded.
+    guarded = args.command not in (None, "serve")
     try:
-        clock = make_clock(args.at)
-        handler = COMMANDS.get(args.command, run_app)
-        return handler(args, clock)
+        with _guarded_stdout() if guarded else contextlib.nullcontext():
+            clock = make_clock(args.at)
+            handler = COMMANDS.get(args.command, run_app)
+            return handler(args, clock)
     except ImportProblem as problem:
-        for path, message in problem.errors:
+        for path, message in problem.errors[:MAX_PROBLEMS_SHOWN]:
             # "$" is the whole document: no place in it worth naming
             print(f"okr: {message}" if path == "$" else f"okr: {path}: {message}", file=sys.stderr)
+        if (more := len(problem.errors) - MAX_PROBLEMS_SHOWN) > 0:
+            print(
+                f"okr: {more:,} more problems not shown ({len(problem.errors):,} in all)",
+                file=sys.stderr,
+            )
         return USER_ERROR
     except (UserError, StoreError, RuleViolation) as error:
+        if isinstance(error, OutputError):
+            _discard_stdout()
         print(f"okr: {error}", file=sys.stderr)
         return USER_ERROR
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:
         # `okr list | head` closed the pipe early: not an error worth a traceback.
         sys.stderr.close()
         return 0
+
+
+class OutputError(UserError):
+    """Standard output cannot be written (a full disk, `> /dev/full`)."""
+
+
+class _GuardedStream:
+    """Standard output, or its bytes, with a failed write raised as OutputError: one line on
+    stderr instead of a traceback. A closed pipe stays a BrokenPipeError (see _run)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, data):
+        return self._guard(self._stream.write, data)
+
+    def flush(self) -> None:
+        self._guard(self._stream.flush)
+
+    @property
+    def buffer(self) -> _GuardedStream:
+        return _GuardedStream(self._stream.buffer)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+    @staticmethod
+    def _guard(call, *args):
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(f"cannot write the output: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def _guarded_stdout() -> Iterator[None]:
+    original = sys.stdout
+    sys.stdout = _GuardedStream(original)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = original
+
+
+def _flush_stdout() -> None:
+    """Write out what stdout still buffers now, where a failure is one line: at exit, Python
+    would print it as an ignored exception and exit with status 120."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader has gone (`okr list | head`): nothing to say
+        _discard_stdout()
+    except OSError as error:
+        _discard_stdout()
+        raise OutputError(f"cannot write the output: {error.strerror or error}") from None
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for stdout to /dev/null, so the flush at exit does not fail
+    again with a second message."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def run_app(args: argparse.Namespace, clock: Clock) -> int:
@@ -519,17 +610,20 @@ def run_due(args: argparse.Namespace, clock: Clock) -> int:
 
 def run_list(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain.models import KrType
-    from okr_tui.domain.progress import current_value, value_text
+    from okr_tui.domain.progress import current_value, histories, value_text
 
     store = open_store(args, clock, existing=True)
     cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
     teams = {team.id: team.name for team in store.teams()}
-    check_ins = store.check_ins(cycle.id)
+    check_ins = histories(store.check_ins(cycle.id))  # sorted once, not once per key result
+    by_objective: dict[str, list] = {}
+    for kr in store.key_results(cycle.id):
+        by_objective.setdefault(kr.objective_id, []).append(kr)
     print(f"{cycle.name} ({cycle.state.value})")
     for objective in store.objectives(cycle.id):
         team = teams.get(objective.team_id, "Company") if objective.team_id else "Company"
         print(f"\n{team}: {objective.title} [{objective.kind.value}]")
-        for kr in store.key_results(cycle.id, objective.id):
+        for kr in by_objective.get(objective.id, []):
             value = value_text(kr, current_value(kr, check_ins))
             if kr.kr_type is not KrType.MILESTONE:  # a milestone is done or not done
                 value += f" / {value_text(kr, kr.target)}"
@@ -730,7 +824,7 @@ def run_cycle(args: argparse.Namespace, clock: Clock) -> int:
 
 def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain import cadence
-    from okr_tui.domain.clock import to_utc
+    from okr_tui.domain.clock import MomentOutOfRange, typed_moment
     from okr_tui.domain.models import CheckIn
     from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
 
@@ -748,9 +842,19 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
             confidence, score = latest[-1].confidence, None
     except ValueInputError as error:
         raise UserError(str(error)) from None
+    if cadence.days_to_start(cycle, clock.now()):
+        # A clock set back (--at, or a machine's date) would file it under the first meeting,
+        # correcting what was said there.
+        today = cadence.local_time(cycle, clock.now()).date().isoformat()
+        raise UserError(
+            f"{cycle.name} has not started: it starts on {cycle.start.isoformat()} and today is "
+            f"{today} ({cycle.timezone}); check-ins begin with the cycle"
+        )
     if args.meeting:
         try:
-            day = to_utc(args.meeting, cycle.timezone).in_timezone(cycle.timezone).date()
+            day = typed_moment(args.meeting, cycle.timezone).in_timezone(cycle.timezone).date()
+        except MomentOutOfRange as error:
+            raise UserError(f"--meeting {error}") from None
         except ValueError as error:
             raise UserError(f"--meeting {args.meeting!r}: {error}") from None
         meeting = cadence.meeting_on(cycle, day)

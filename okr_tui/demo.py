@@ -31,7 +31,7 @@ from okr_tui.domain.models import (
     Score,
     Team,
 )
-from okr_tui.domain.progress import round_score, suggested_score
+from okr_tui.domain.progress import histories, round_score, suggested_score
 from okr_tui.store.errors import RuleViolation
 from okr_tui.store.store import OkrStore
 
@@ -704,7 +704,7 @@ def _save_scores(
     scored_at: pendulum.DateTime,
 ) -> None:
     """Score every key result as suggested, except the one override with its reason."""
-    check_ins = store.check_ins(cycle.id)
+    check_ins = histories(store.check_ins(cycle.id))
     override_title, change, override_reason = SCORE_OVERRIDE
     for kr, spec in key_results:
         suggested = suggested_score(kr, check_ins)

@@ -91,17 +91,14 @@ def key_result_lines(
     cycle: Cycle,
     objectives: Sequence[Objective],
     key_results: Sequence[KeyResult],
-    check_ins: Sequence[CheckIn],
+    check_ins: Sequence[CheckIn] | progress.Histories,
     now: datetime,
     *,
     include_retired: bool = False,
 ) -> list[KeyResultLine]:
     """One line per key result, in objective order then KR order."""
     by_objective = {o.id: o for o in objectives}
-    effective = progress.effective_check_ins(check_ins)
-    by_kr: dict[str, list[CheckIn]] = {}
-    for check_in in effective:
-        by_kr.setdefault(check_in.kr_id, []).append(check_in)
+    by_kr = progress.histories(check_ins)
     # A closed cycle owes nothing: viewed later (ctrl+y), its key results showed "8 due"; nor
     # does one not begun yet (it showed "1 due" weeks ahead).
     owing = cycle.state is not CycleState.CLOSED and not cadence.days_to_start(cycle, now)

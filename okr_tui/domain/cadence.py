@@ -377,16 +377,21 @@ def team_status(
     review_open = is_open and _local_day(cycle, now) >= review_date(cycle)
     closing = is_open and is_last_week(cycle, now)
 
+    # By team once, not filtered per team: that grows with teams × key results.
+    unscored_teams = {o.team_id for kr, o in active if kr.id not in scored}
+    dues_of_team: dict[str | None, list[KeyResultDue]] = {}
+    for due in dues:
+        dues_of_team.setdefault(due.team_id, []).append(due)
+
     statuses = []
     for team in teams_ids:
-        unscored = any(kr.id not in scored for kr, o in active if o.team_id == team)
         statuses.append(
             TeamStatus(
                 team_id=team,
                 current_meeting=current_day,
-                key_results=tuple(d for d in dues if d.team_id == team),
+                key_results=tuple(dues_of_team.get(team, ())),
                 review_due=review_open and not (reviewed & {team, None}),
-                scoring_due=closing and unscored,
+                scoring_due=closing and team in unscored_teams,
                 retrospective_due=closing and not (retro_done & {team, None}),
             )
         )

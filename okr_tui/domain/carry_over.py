@@ -55,7 +55,7 @@ def unfinished(
 ) -> list[UnfinishedObjective]:
     """Active objectives (in the order given) with their active key results whose suggested
     score is under 1.0; objectives with nothing unfinished are left out."""
-    check_ins = list(check_ins)
+    check_ins = progress.histories(check_ins)  # sorted once for every key result
     by_objective: dict[str, list[KeyResult]] = {}
     for kr in sorted(key_results, key=lambda k: (k.order, k.title)):
         if kr.status is Status.ACTIVE:
@@ -212,7 +212,7 @@ def carry_over(
     baseline becomes its current value, its target stays. An alignment is kept only when the
     parent objective is carried too (it then points at the parent's copy).
     """
-    check_ins = list(check_ins)
+    check_ins = progress.histories(check_ins)  # sorted once for every key result
     chosen_krs = set(kr_ids)
     carried_krs = [kr for kr in key_results if kr.id in chosen_krs]
     carried_ids = set(objective_ids) | {kr.objective_id for kr in carried_krs}

@@ -51,3 +51,29 @@ def to_utc(moment: datetime | str, timezone: str = "UTC") -> pendulum.DateTime:
     if moment.tzinfo is None:
         moment = pendulum.instance(moment, tz=timezone)
     return pendulum.instance(moment.astimezone(UTC)).in_timezone("UTC")
+
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+"""A moment a person types is refused outside [EARLIEST, LATEST): its local time in every
+timezone, and the days and weeks counted from it, must stay inside the calendar's years 1 to
+9999 (9999-12-31T23:59Z is already in the year 10000 in Berlin)."""
+
+
+class MomentOutOfRange(ValueError):
+    """A typed moment outside the years okr works with."""
+
+
+def typed_moment(text: str, timezone: str = "UTC") -> pendulum.DateTime:
+    """A moment a person typed (`--at`, `--meeting`), read as `to_utc` reads it; ValueError if
+    it is not a moment, MomentOutOfRange outside the years 1900 to 9998."""
+    out_of_range = MomentOutOfRange(
+        f"{text!r} is out of range: okr works with dates from {EARLIEST.year} to {LATEST.year - 1}"
+    )
+    try:
+        moment = to_utc(text, timezone)
+    except OverflowError:
+        raise out_of_range from None
+    if not EARLIEST <= moment < LATEST:
+        raise out_of_range
+    return moment

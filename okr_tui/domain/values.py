@@ -4,7 +4,7 @@ One interpretation, used by the CLI and every screen, so "45%", "$1,200" and "do
 everywhere:
 - A unit or currency sign around the number is dropped ("45%", "$1,200", "30 days").
 - A comma followed by exactly three digits groups thousands ("1,200"); any other comma is refused
-  ("1,5" could mean 1.5 or 15: type "1.5").
+  ("1,5" could mean 1.5 or 15: type "1.5"), and so is an underscore ("1_5", "1_500").
 - A multiplier ("5k", "1.2M", "3 bn", "2 million") is refused with the number in full: dropped
   like a unit, "5k" would be stored as 5. Unless it is the key result's own unit: "12 M" of a
   target kept in millions (unit "M") or "400 m" of one in metres reads as typed.
@@ -57,6 +57,8 @@ def parse_number(text: str, unit: str = "") -> float:
         raise ValueInputError(
             f"{raw!r}: use a dot for decimals (1.5) and commas only for thousands"
         )
+    if "_" in number:  # float() reads "1_5" as 15, where "1,5" is refused as ambiguous
+        raise ValueInputError(f"{raw!r}: type the number without '_' (15, 1.5 or 1,500)")
     cleaned = number.replace(",", "")
     try:
         value = float(cleaned)
@@ -115,7 +117,7 @@ def parse_confidence(text: str) -> tuple[Confidence, int | None]:
     lowered = " ".join(text.strip().lower().split())
     if lowered in _CONFIDENCE_WORDS:
         return _CONFIDENCE_WORDS[lowered], None
-    if lowered.isdigit():
+    if lowered.isdecimal():  # not isdigit: "²" and "①" are digits int() cannot read
         score = int(lowered)
         if 0 <= score <= 10:
             return Confidence.from_score(score), score

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -45,15 +46,13 @@ def previous_values(check_ins: Iterable[CheckIn]) -> dict[str, float | None]:
     """For every check-in id (superseded ones too), the KR's effective value at the meeting
     before, so a delta always compares with what counted last week."""
     check_ins = list(check_ins)
-    by_kr: dict[str, list[CheckIn]] = {}
-    for kept in progress.effective_check_ins(check_ins):
-        by_kr.setdefault(kept.kr_id, []).append(kept)
+    by_kr = progress.histories(check_ins)
+    dates = {kr_id: [c.meeting_date for c in kept] for kr_id, kept in by_kr.items()}
     result: dict[str, float | None] = {}
     for check_in in check_ins:
-        earlier = [
-            c for c in by_kr.get(check_in.kr_id, []) if c.meeting_date < check_in.meeting_date
-        ]
-        result[check_in.id] = earlier[-1].value if earlier else None
+        # The last effective check-in of an earlier meeting: histories are in meeting order.
+        earlier = bisect_left(dates.get(check_in.kr_id, ()), check_in.meeting_date)
+        result[check_in.id] = by_kr[check_in.kr_id][earlier - 1].value if earlier else None
     return result
 
 
@@ -93,6 +92,18 @@ def markdown_notes(store: OkrStore, cycle_id: str) -> str:
     kr_by_id = {kr.id: kr for kr in key_results}
     first_owed = {kr.id: first_day_owed(cycle, kr) for kr in key_results}
     team_names = {team.id: team.name for team in store.teams()}
+    team_groups = _team_groups(store)
+    # Grouped once, not scanned per meeting, team and objective (a scan that grows with
+    # objectives × key results × meetings).
+    objectives_of_team: dict[str | None, list[Objective]] = {}
+    for objective in objectives:
+        objectives_of_team.setdefault(objective.team_id, []).append(objective)
+    krs_of_objective: dict[str, list[KeyResult]] = {}
+    for kr in key_results:
+        krs_of_objective.setdefault(kr.objective_id, []).append(kr)
+    effective_on: dict[date, dict[str, CheckIn]] = {}
+    for check_in in effective:
+        effective_on.setdefault(check_in.meeting_date, {})[check_in.kr_id] = check_in
 
     out: list[str] = [f"# Check-in notes: {md_escape(cycle.name)}", ""]
     out.append(
@@ -109,11 +120,11 @@ def markdown_notes(store: OkrStore, cycle_id: str) -> str:
             # Two records that day (a team's walk and an all-teams one): say whose is whose.
             label = _record_label(record, team_names) if len(records) > 1 else ""
             out += _meeting_header(record.facilitator, record.attendees, record.notes, label)
-        on_day = {c.kr_id: c for c in effective if c.meeting_date == day}
-        owing = [kr for kr in key_results if owes_meeting(day, first_owed[kr.id])]
-        for team_id, team_name in _team_groups(store):
-            team_objectives = [o for o in objectives if o.team_id == team_id]
-            section = _team_section(team_objectives, key_results, owing, on_day, before)
+        on_day = effective_on.get(day, {})
+        owed = {kr.id for kr in key_results if owes_meeting(day, first_owed[kr.id])}
+        for team_id, team_name in team_groups:
+            team_objectives = objectives_of_team.get(team_id, [])
+            section = _team_section(team_objectives, krs_of_objective, owed, on_day, before)
             if section:
                 out += ["", f"### {md_escape(team_name)}", *section]
         action_ids = {a for m in records for a in m.action_ids}
@@ -158,16 +169,15 @@ def _meeting_header(
 
 def _team_section(
     objectives: list[Objective],
-    key_results: list[KeyResult],
-    owing: list[KeyResult],
+    krs_of_objective: dict[str, list[KeyResult]],
+    owed: set[str],
     on_day: dict[str, CheckIn],
     before: dict[str, float | None],
 ) -> list[str]:
-    """`owing`: the key results that owed this meeting (not one added after it)."""
+    """`owed`: the ids of the key results that owed this meeting (not one added after it)."""
     lines: list[str] = []
-    owed = {kr.id for kr in owing}
     for objective in objectives:
-        own = [kr for kr in key_results if kr.objective_id == objective.id]
+        own = krs_of_objective.get(objective.id, [])
         reported = [kr for kr in own if kr.id in on_day]
         missing = [
             kr

@@ -92,12 +92,15 @@ class DashboardScreen(OkrScreen):
             )
             given = latest_given_scores(self.store.scores(cycle.id))
             blocks = board.objective_blocks(objectives, lines, given)
+            blocks_of_team: dict[str | None, list] = {}
+            for block in blocks:
+                blocks_of_team.setdefault(block.objective.team_id, []).append(block)
             groups: list[tuple[str, str | None]] = [("Company", None)]
             groups += [(t.name, t.id) for t in self.store.teams()]
             for name, team_id in groups:
                 if not self.shows_team(team_id):
                     continue
-                team_blocks = [b for b in blocks if b.objective.team_id == team_id]
+                team_blocks = blocks_of_team.get(team_id, [])
                 if team_blocks:
                     sections.append(TeamSection(name, team_blocks))
         objective_board.show(sections, parents)

@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Static
 from okr_tui.domain import board
 from okr_tui.domain import progress as progress_math
 from okr_tui.domain.models import (
-    CheckIn,
     Confidence,
     KeyResult,
     KrType,
@@ -147,7 +146,7 @@ class ReviewScreen(OkrScreen):
             intro.update(Content("No cycle yet. Press escape, then p to plan one."))
             return
         self._read_only = bool(self.read_only_reason())
-        check_ins = self.store.check_ins(cycle.id)
+        check_ins = progress_math.histories(self.store.check_ins(cycle.id))
         decisions = self.store.review_decisions(cycle.id)
         finished = {d for review in self.store.reviews(cycle.id) for d in review.decision_ids}
         for decision in decisions:
@@ -185,7 +184,7 @@ class ReviewScreen(OkrScreen):
         self._show_summary()
 
     def _fill(
-        self, table: DataTable, lines: list[board.KeyResultLine], check_ins: list[CheckIn]
+        self, table: DataTable, lines: list[board.KeyResultLine], check_ins: progress_math.Histories
     ) -> None:
         width = max(self.size.width or self.app.size.width, 60)
         fixed = {"Progress vs expected": 20, "Confidence": 11, "Decision": 24}  # "no check-in"
@@ -202,7 +201,7 @@ class ReviewScreen(OkrScreen):
                 Content("No active key results to review.")
             )
 
-    def _cells(self, line: board.KeyResultLine, check_ins: list[CheckIn]) -> list[Text]:
+    def _cells(self, line: board.KeyResultLine, check_ins: progress_math.Histories) -> list[Text]:
         kr = line.kr
         if kr.kr_type is KrType.MILESTONE:  # "done" / "not done", not "1 / 1"
             figures = progress_math.value_text(kr, line.value)
@@ -233,7 +232,7 @@ class ReviewScreen(OkrScreen):
             self._decision_cell(kr),
         ]
 
-    def _trend(self, kr_id: str, check_ins: list[CheckIn]) -> Text:
+    def _trend(self, kr_id: str, check_ins: progress_math.Histories) -> Text:
         history = progress_math.history(kr_id, check_ins)[-TREND_LENGTH:]
         text = Text(no_wrap=True, end="")
         if not history:

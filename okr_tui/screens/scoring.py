@@ -155,7 +155,7 @@ class ScoringScreen(OkrScreen):
             intro.update(Content("No cycle yet. Press escape, then p to plan one."))
             return
         self._read_only = bool(self.read_only_reason())
-        check_ins = self.store.check_ins(cycle.id)
+        check_ins = progress.histories(self.store.check_ins(cycle.id))
         key_results = self.store.key_results(cycle.id)
         self._saved = {score.kr_id: score for score in self.store.scores(cycle.id)}
         self._objectives = [
