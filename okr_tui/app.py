@@ -252,6 +252,15 @@ class OkrApp(App[None]):
 
         self.push_screen(PlanningScreen())
 
+    def action_alignment(self) -> None:
+        """The alignment tree: company -> team -> personal objectives, rolled up."""
+        if not self._needs_cycle():
+            return
+        from okr_tui.screens.alignment import AlignmentScreen
+
+        if not isinstance(self.screen, AlignmentScreen):
+            self.push_screen(AlignmentScreen())
+
     async def action_new_team(self) -> None:
         """Planning, then its team form: teams are planned where their objectives are."""
         from okr_tui.screens.planning import PlanningScreen
@@ -368,6 +377,11 @@ class OkrApp(App[None]):
             "Presentation mode",
             "One objective at a time, large, for the shared meeting screen",
             self.action_present,
+        )
+        yield SystemCommand(
+            "Alignment tree",
+            "Company, team and personal objectives with progress and confidence rolled up",
+            self.action_alignment,
         )
         yield SystemCommand("Switch team", "Show one team, or all teams", self.action_switch_team)
         yield SystemCommand("Switch cycle", "Show another cycle", self.action_switch_cycle)

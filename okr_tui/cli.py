@@ -169,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
         "store joins the remote's)",
     )
 
+    tree = command("tree", "the alignment tree: company, team and personal objectives")
+    tree.add_argument("--cycle", metavar="ID", help="another cycle (id or name)")
+
     command("schema", "print the JSON Schema of the export format")
 
     serve = command("serve", "share the app in a web browser (one app process per tab)")
@@ -1031,6 +1034,57 @@ def run_sync(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def run_tree(args: argparse.Namespace, clock: Clock) -> int:
+    """The alignment tree as indented text, each objective with its rolled-up progress and
+    confidence, and its key results (with their ids, as `okr list` shows them)."""
+    from okr_tui.domain import board
+    from okr_tui.domain.alignment import alignment_tree
+    from okr_tui.domain.models import KrType
+    from okr_tui.domain.progress import value_text
+
+    store = open_store(args, clock, existing=True)
+    cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
+    objectives = store.objectives(cycle.id)
+    lines = board.key_result_lines(
+        cycle, objectives, store.key_results(cycle.id), store.check_ins(cycle.id), clock.now()
+    )
+    roots = alignment_tree(objectives, lines, {t.id: t.name for t in store.teams()})
+
+    def figures(progress, confidence) -> str:
+        shown = "–" if progress is None else f"{progress * 100:.0f}%"
+        return f"{shown} · {confidence.label if confidence else 'no check-in'}"
+
+    def show(node, prefix: str, last: bool, top: bool) -> None:
+        branch = "" if top else ("└─ " if last else "├─ ")
+        objective = node.objective
+        print(
+            f"{prefix}{branch}{objective.title}  [{node.team_name} · {objective.level.value}]  "
+            f"{figures(node.progress, node.confidence)}"
+        )
+        inner = prefix + ("" if top else ("   " if last else "│  "))
+        items = [*node.key_results, *node.children]
+        for index, item in enumerate(items):
+            end = index == len(items) - 1
+            if isinstance(item, board.KeyResultLine):
+                value = value_text(item.kr, item.value)
+                if item.kr.kr_type is not KrType.MILESTONE:
+                    value += f" / {value_text(item.kr, item.kr.target)}"
+                print(
+                    f"{inner}{'└─ ' if end else '├─ '}{item.kr.id}  {item.kr.title}  {value}  "
+                    f"{figures(item.progress, item.confidence)}"
+                )
+            else:
+                show(item, inner, end, top=False)
+
+    print(f"{cycle.name} ({cycle.state.value})")
+    if not roots:
+        print("No objectives yet.")
+    for root in roots:
+        print()
+        show(root, "", True, top=True)
+    return 0
+
+
 def run_schema(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.exchange.json_exchange import export_schema
 
@@ -1050,6 +1104,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "cycles": run_cycles,
     "cycle": run_cycle,
     "schema": run_schema,
+    "tree": run_tree,
     "digest": run_digest,
     "sync": run_sync,
     "serve": run_serve,

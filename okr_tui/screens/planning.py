@@ -199,6 +199,14 @@ class PlanningScreen(OkrScreen):
             id="planning.new_cycle",
             tooltip="Create the next cycle and plan it",
         ),
+        Binding(
+            "a",
+            "app.alignment",
+            "Alignment",
+            id="planning.alignment",
+            show=False,
+            tooltip="The alignment tree: company, team and personal objectives rolled up",
+        ),
     ]
 
     def __init__(self) -> None:
