@@ -323,6 +323,34 @@ class OkrApp(App[None]):
         )
         self.run_slow_work("Export", export)
 
+    def action_sync(self) -> None:
+        """`okr sync` from the palette: commit, pull and merge, push, off the UI thread; the
+        screens pick up what the pull brought with the store's poll."""
+        from okr_tui.store import sync
+
+        if self.store.read_only:
+            self.notify("Read-only: this viewer cannot sync the store.", severity="warning")
+            return
+        if not sync.is_repository(self.store.folder):
+            self.notify(
+                "This store is not synced yet: run `okr sync --init REMOTE` once.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        folder, clock = self.store.folder, self.clock
+
+        def run() -> str:
+            # A store object of its own: its lock holds off this app's saves as any process's.
+            result = sync.sync(OkrStore(folder, clock))
+            said = [f"committed {result.committed.splitlines()[0]}" if result.committed else ""]
+            said.append("pulled the remote's changes" if result.pulled else "")
+            said.append("pushed" if result.pushed else "no remote to push to")
+            return "Synced: " + ", ".join(part for part in said if part)
+
+        self.notify("Syncing with git…", title="Sync", timeout=3)
+        self.run_slow_work("Sync", run)
+
     def run_slow_work(self, name: str, job: Callable[[], str]) -> Worker[str]:
         """Run `job` (an export, meeting notes) in a thread, so the screen keeps answering keys;
         the message it returns is shown when it is done, and a failure is reported in one place
@@ -397,6 +425,11 @@ class OkrApp(App[None]):
             "Export check-ins (CSV)",
             "One row per check-in, for spreadsheets",
             lambda: self.action_export("csv"),
+        )
+        yield SystemCommand(
+            "Sync with git",
+            "Commit this store's changes, pull and merge the team's, push (okr sync)",
+            self.action_sync,
         )
         yield SystemCommand("Help", "Every key of this screen", self.action_help)
         yield from super().get_system_commands(screen)

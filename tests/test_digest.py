@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -224,3 +224,27 @@ def test_okr_digest_post_failures_are_one_line_without_the_url(home: Path):
     assert missing.returncode == 2 and "needs a webhook URL" in missing.stderr
     wrong_format = _okr("digest", "--post", "http://127.0.0.1:9/x", home=home)
     assert "add --format slack or --format teams" in wrong_format.stderr
+
+
+def test_the_digest_warns_where_the_trend_and_the_owner_disagree(demo_store):
+    from okr_tui.domain.models import CheckIn, Confidence
+
+    store = demo_store
+    cycle = store.current_cycle()
+    leads = next(
+        kr for kr in store.key_results(cycle.id) if kr.title.startswith("Increase qualified leads")
+    )
+    # Back at the baseline for the last six meetings, while the owner keeps saying on track.
+    for week in range(6):
+        day = LAST_MEETING - timedelta(weeks=week)
+        store.add_check_in(
+            CheckIn(
+                cycle_id=cycle.id, kr_id=leads.id, meeting_date=day, value=leads.baseline,
+                confidence=Confidence.ON_TRACK, recorded_at=store.clock.now(),
+            )
+        )
+    built = digest.build_digest(store, cycle, _sales(store), LAST_MEETING)
+    owner = leads.owner or "the owner"
+    said = f"{leads.title}: the trend says 0.0, {owner} says on track: talk"
+    assert ("Forecast warnings", [said]) in digest.digest_sections(built)
+    assert f"## Forecast warnings\n\n- {said}\n" in digest.digest_markdown(built)

@@ -316,3 +316,34 @@ def test_random_histories_end_identical_with_every_check_in_on_both_sides(
         ]
         assert len(effective) == len({c.kr_id for c in effective})
     assert json.loads(export_json(a))  # the merged store exports (and so validates)
+
+
+async def test_the_palette_syncs_off_the_ui_thread_and_reports(demo_store, tmp_path, make_app):
+    a, b = _clones(demo_store, tmp_path)
+    kr = _kr(b, "Increase qualified leads")
+    made = _check_in(b, kr, 188, "Ben")
+    sync.sync(b)
+    app = make_app(a)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Sync with git")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "Synced: pulled the remote's changes, pushed" in said
+    a.refresh()
+    assert made.id in {c.id for c in a.check_ins(kr.cycle_id)}
+
+
+async def test_the_palette_sync_says_how_to_set_it_up(demo_store, make_app):
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Sync with git")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "This store is not synced yet: run `okr sync --init REMOTE` once." in said

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from okr_tui.domain import board, progress
+from okr_tui.domain import board, forecast, progress
 from okr_tui.domain.models import Confidence, Cycle, KeyResult, Team
 from okr_tui.domain.walkthrough import (
     MeetingSummary,
@@ -53,6 +53,8 @@ class Digest:
     decisions: tuple[str, ...]
     lines: tuple[board.KeyResultLine, ...]
     """The board of the walked key results, for the HTML page."""
+    forecast_warnings: tuple[tuple[KeyResult, str], ...] = ()
+    """Key results whose trend and owner's confidence disagree (domain/forecast.py)."""
 
 
 def build_digest(store: OkrStore, cycle: Cycle, team: Team | None, meeting_day: date) -> Digest:
@@ -91,7 +93,9 @@ def build_digest(store: OkrStore, cycle: Cycle, team: Team | None, meeting_day: 
         attendees=attendees,
         parked_topics=parked,
     )
-    return Digest(cycle, summary, tuple(decisions), tuple(lines))
+    walked = [line.kr for line in lines]
+    warnings = forecast.warnings(walked, cycle, check_ins)
+    return Digest(cycle, summary, tuple(decisions), tuple(lines), tuple(warnings))
 
 
 def last_meeting_held(
@@ -146,6 +150,7 @@ def digest_sections(digest: Digest) -> list[tuple[str, list[str]]]:
         ),
         ("Parked topics", list(summary.parked_topics)),
         ("Not checked in", [kr.title for kr in summary.missing]),
+        ("Forecast warnings", [f"{kr.title}: {said}" for kr, said in digest.forecast_warnings]),
     ]
 
 
@@ -166,12 +171,15 @@ def _headline(summary: MeetingSummary) -> str:
 
 
 def digest_markdown(digest: Digest) -> str:
-    """The meeting notes the summary's `m` saves, with the meeting's decisions added."""
-    notes = summary_markdown(digest.summary)
-    if not digest.decisions:
-        return notes
-    decisions = "\n".join(["## Decisions", "", *(f"- {d}" for d in digest.decisions), ""])
-    return notes.rstrip("\n") + "\n\n" + decisions
+    """The meeting notes the summary's `m` saves, with the meeting's decisions and the
+    forecast's warnings added."""
+    notes = summary_markdown(digest.summary).rstrip("\n")
+    extra = [("Decisions", list(digest.decisions))]
+    extra.append(("Forecast warnings", [f"{kr.title}: {w}" for kr, w in digest.forecast_warnings]))
+    for heading, items in extra:
+        if items:
+            notes += "\n\n" + "\n".join([f"## {heading}", "", *(f"- {item}" for item in items)])
+    return notes + "\n"
 
 
 # --- HTML -------------------------------------------------------------------------------------
