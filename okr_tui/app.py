@@ -261,6 +261,15 @@ class OkrApp(App[None]):
         if not isinstance(self.screen, AlignmentScreen):
             self.push_screen(AlignmentScreen())
 
+    def action_statistics(self) -> None:
+        """Quarter statistics: scores, confidence, check-in discipline, quarter over quarter."""
+        if not self._needs_cycle():
+            return
+        from okr_tui.screens.statistics import StatisticsScreen
+
+        if not isinstance(self.screen, StatisticsScreen):
+            self.push_screen(StatisticsScreen())
+
     async def action_new_team(self) -> None:
         """Planning, then its team form: teams are planned where their objectives are."""
         from okr_tui.screens.planning import PlanningScreen
@@ -410,6 +419,11 @@ class OkrApp(App[None]):
             "Alignment tree",
             "Company, team and personal objectives with progress and confidence rolled up",
             self.action_alignment,
+        )
+        yield SystemCommand(
+            "Quarter statistics",
+            "Scores by band, confidence and check-in discipline per team, quarter over quarter",
+            self.action_statistics,
         )
         yield SystemCommand("Switch team", "Show one team, or all teams", self.action_switch_team)
         yield SystemCommand("Switch cycle", "Show another cycle", self.action_switch_cycle)

@@ -172,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     tree = command("tree", "the alignment tree: company, team and personal objectives")
     tree.add_argument("--cycle", metavar="ID", help="another cycle (id or name)")
 
+    stats = command("stats", "quarter statistics: scores, confidence, check-in discipline")
+    stats.add_argument("--cycle", metavar="ID", help="another cycle (id or name)")
+    stats.add_argument(
+        "--cycles", type=int, default=4, metavar="N", help="compare with the N-1 cycles before"
+    )
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+
     command("schema", "print the JSON Schema of the export format")
 
     serve = command("serve", "share the app in a web browser (one app process per tab)")
@@ -1085,6 +1092,22 @@ def run_tree(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def run_stats(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.domain.stats import as_json
+    from okr_tui.exchange.stats_report import stats_history, stats_text
+
+    if args.cycles < 1:
+        raise UserError("--cycles: give 1 or more")
+    store = open_store(args, clock, existing=True)
+    cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
+    history = stats_history(store, cycle, args.cycles, clock.now())
+    if args.json:
+        print(json.dumps(as_json(history), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(stats_text(history))
+    return 0
+
+
 def run_schema(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.exchange.json_exchange import export_schema
 
@@ -1104,6 +1127,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "cycles": run_cycles,
     "cycle": run_cycle,
     "schema": run_schema,
+    "stats": run_stats,
     "tree": run_tree,
     "digest": run_digest,
     "sync": run_sync,
