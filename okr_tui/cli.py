@@ -181,8 +181,11 @@ def run_app(args: argparse.Namespace, clock: Clock) -> int:
     store = open_store(args, clock)
     from okr_tui.app import OkrApp
 
-    OkrApp(store, theme=args.theme).run()
-    return 0
+    app = OkrApp(store, theme=args.theme)
+    app.run()
+    if app.store_error is not None:  # a store file the app found unreadable while starting
+        raise app.store_error
+    return app.return_code or 0
 
 
 def run_demo(args: argparse.Namespace, clock: Clock) -> int:
@@ -293,7 +296,7 @@ def run_import(args: argparse.Namespace, clock: Clock) -> int:
 
     path = Path(args.file).expanduser()
     if not path.is_file():
-        raise UserError(f"{path}: no such file")
+        raise UserError(f"{path}: {_not_a_file(path)}")
     document = read_import(path)
     if args.dry_run:
         from okr_tui.paths import default_store
@@ -310,6 +313,20 @@ def run_import(args: argparse.Namespace, clock: Clock) -> int:
     apply_import(store, document, replace=args.replace)
     print(f"Imported {import_summary(document)} into {store.folder}")
     return 0
+
+
+def _not_a_file(path: Path) -> str:
+    """Why `path` cannot be imported: missing, or what it is instead (a pipe or a device would
+    block or never end)."""
+    from okr_tui.store.storage import what_it_is
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "is a symbolic link to nothing" if path.is_symlink() else "no such file"
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    return f"is {what_it_is(mode)}, not an export file"
 
 
 def _current_cycle_or_fail(store: OkrStore):
