@@ -25,7 +25,8 @@ def _current_file(store) -> Path:
 
 
 def _truncate(path: Path) -> str:
-    path.write_bytes(path.read_bytes()[:5000])
+    content = path.read_bytes()
+    path.write_bytes(content[: len(content) // 2])
     return "is not valid JSON"
 
 
@@ -169,3 +170,26 @@ async def test_a_store_error_nothing_handled_ends_the_app_with_status_2_and_no_t
     assert app.return_code == 2
     assert app.store_error is problem
     assert app._exit_renderables == []  # no traceback to print
+
+
+async def test_a_root_file_that_breaks_while_the_app_runs_is_reported_and_not_saved_over(
+    demo_store, make_app
+):
+    from okr_tui.domain.models import Team
+
+    path = demo_store.folder / "okr.json"
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        teams = [team.name for team in app.store.teams()]
+        _truncate(path)
+        broken = path.read_bytes(), path.stat().st_mtime_ns
+        app.check_store_on_disk()
+        await pilot.pause()
+
+        assert app.is_running
+        assert any(m.startswith(f"{path}: is not valid JSON") for m in _messages(app))
+        assert [team.name for team in app.store.teams()] == teams  # as last read
+        with pytest.raises(StoreError, match="okr.json: is not valid JSON"):
+            app.store.save_team(Team(name="Platform"))
+        assert (path.read_bytes(), path.stat().st_mtime_ns) == broken
