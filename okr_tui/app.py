@@ -239,6 +239,20 @@ class OkrApp(App[None]):
             return
         super()._handle_exception(error)
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report without the local variables: they hold the store's records
+        (titles, notes, blockers), which must not land in a terminal log or a bug report."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     # --- actions (keys and palette) -------------------------------------------------------
 
     def action_help(self) -> None:

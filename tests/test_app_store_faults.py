@@ -193,3 +193,29 @@ async def test_a_root_file_that_breaks_while_the_app_runs_is_reported_and_not_sa
         with pytest.raises(StoreError, match="okr.json: is not valid JSON"):
             app.store.save_team(Team(name="Platform"))
         assert (path.read_bytes(), path.stat().st_mtime_ns) == broken
+
+
+async def test_a_crash_report_never_shows_local_variables(demo_store, make_app):
+    """Textual prints a crash with every local variable, records of the store included."""
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    titles = [kr.title for kr in demo_store.key_results(cycle.id)]
+
+    def crash() -> None:
+        shown = app.store.key_results(cycle.id)  # noqa: F841  (a local holding records)
+        raise RuntimeError("something unexpected")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.call_later(crash)
+            await app._exception_event.wait()
+            report = "".join(  # what the terminal gets once the app has closed
+                segment.text
+                for renderable in app._exit_renderables
+                for segment in renderable.segments
+            )
+
+    assert "RuntimeError: something unexpected" in report
+    assert not [title for title in titles if title[:30] in report]
+    assert app.return_code == 1
