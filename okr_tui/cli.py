@@ -292,11 +292,12 @@ def run_export(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def run_import(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.exchange.files import not_an_import_file
     from okr_tui.exchange.json_exchange import apply_import, import_summary, read_import
 
     path = Path(args.file).expanduser()
-    if not path.is_file():
-        raise UserError(f"{path}: {_not_a_file(path)}")
+    if (problem := not_an_import_file(path)) is not None:
+        raise UserError(f"{path}: {problem}")
     document = read_import(path)
     if args.dry_run:
         from okr_tui.paths import default_store
@@ -313,20 +314,6 @@ def run_import(args: argparse.Namespace, clock: Clock) -> int:
     apply_import(store, document, replace=args.replace)
     print(f"Imported {import_summary(document)} into {store.folder}")
     return 0
-
-
-def _not_a_file(path: Path) -> str:
-    """Why `path` cannot be imported: missing, or what it is instead (a pipe or a device would
-    block or never end)."""
-    from okr_tui.store.storage import what_it_is
-
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return "is a symbolic link to nothing" if path.is_symlink() else "no such file"
-    except OSError as error:
-        return f"cannot be read ({error.strerror})"
-    return f"is {what_it_is(mode)}, not an export file"
 
 
 def _current_cycle_or_fail(store: OkrStore):

@@ -8,6 +8,7 @@ Start-up on such a file is tested through the real command in tests/test_store_f
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -219,3 +220,21 @@ async def test_a_crash_report_never_shows_local_variables(demo_store, make_app):
     assert "RuntimeError: something unexpected" in report
     assert not [title for title in titles if title[:30] in report]
     assert app.return_code == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+async def test_the_welcome_import_says_a_fifo_is_a_fifo(store, make_app, tmp_path):
+    """It said "No file at ..." of a named pipe, as `okr import` said "no such file"."""
+    from textual.widgets import Label
+
+    fifo = tmp_path / "backup.json"
+    os.mkfifo(fifo)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("i", *str(fifo), "enter")
+        await pilot.pause()
+
+        shown = str(app.screen.query_one("#import-error", Label).content)
+        assert shown == f"{fifo}: is a named pipe (FIFO), not an export file"
+        assert store.is_empty()
