@@ -17,14 +17,19 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from okr_tui.config import default_settings
-from okr_tui.domain.models import Cycle, Team
+from okr_tui.domain.models import CheckIn, Cycle, KeyResult, Objective, Score, Team
 from okr_tui.messages import ContextChanged, StoreChanged
+from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
 
 STORE_POLL_SECONDS = 2.0
 SLOW_WORK = "slow-work"
 """The worker group of exports and notes: their results and failures are reported by the app."""
 EXPORT_NAMES = {"json": "JSON", "md": "meeting notes", "csv": "CSV"}
+# What the dashboard reads of the current cycle: checked before the app starts (and then ready).
+FIRST_SCREEN_RECORDS = (Objective, KeyResult, CheckIn, Score)
+# A store file that cannot be read stays on screen until it can: the toast must not time out.
+STORE_PROBLEM_SECONDS = 24 * 3600.0
 
 
 class OkrApp(App[None]):
@@ -69,7 +74,14 @@ class OkrApp(App[None]):
         self.settings = default_settings()  # read from the config file in on_mount
         self._settings_ok = True  # False: the file has problems, so never write over it
         self._remember_theme = False  # True once start-up has applied the theme
+        self._store_problem_shown: str | None = None  # the unreadable file's message on screen
+        # The store problem that ended the app: the CLI prints it as its one line, status 2.
+        self.store_error: StoreError | None = None
         current = store.current_cycle()
+        if current is not None:
+            # A broken file is refused here, before anything is shown (the CLI prints it as
+            # one line, status 2), rather than from inside the first screen.
+            store.check_cycle_file(current.id, FIRST_SCREEN_RECORDS)
         self.set_reactive(OkrApp.cycle_id, current.id if current else None)
 
     # --- context --------------------------------------------------------------------
@@ -188,9 +200,63 @@ class OkrApp(App[None]):
             self.push_screen(DashboardScreen())
 
     def check_store_on_disk(self) -> None:
-        """Another process (a second window, a script, a browser tab) may have saved."""
-        if self.store.refresh():
+        """Another process (a second window, a script, a browser tab) may have saved, or a
+        file may have become unreadable: then the screens keep what was last read, and the
+        problem stays on screen until the file can be read again."""
+        changed = self.store.refresh()
+        self.show_store_problem()
+        if changed:
             self.screen.post_message(StoreChanged(external=True))
+
+    def show_store_problem(self) -> None:
+        """Say which store file cannot be read and why, once, and when it can be again."""
+        problem = self.store.problem
+        message = str(problem) if problem is not None else None
+        if message == self._store_problem_shown:
+            return
+        if self._store_problem_shown is not None:
+            self.clear_notifications()  # the earlier problem's toast, which never times out
+        if problem is not None:
+            self.notify(
+                f"{str(problem).rstrip('.')}. Showing what was last read from it; nothing is "
+                "saved to it until it can be read again.",
+                title="A store file cannot be read",
+                severity="error",
+                timeout=STORE_PROBLEM_SECONDS,
+                markup=False,
+            )
+        else:
+            self.notify("The store can be read again.", title="Store", timeout=5)
+        self._store_problem_shown = message
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A store file that cannot be read where no screen expected it (a cycle first opened,
+        a record only now read) ends the app as the CLI would: one line naming the file, exit
+        status 2, and no traceback, whose locals would print the store's contents."""
+        cause: object = error
+        for _ in range(5):  # through a worker's WorkerFailed, or an error raised from it
+            if not isinstance(cause, BaseException) or isinstance(cause, StoreError):
+                break
+            cause = cause.__cause__ or getattr(cause, "error", None)
+        if isinstance(cause, StoreError):
+            self.store_error = cause
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report without the local variables: they hold the store's records
+        (titles, notes, blockers), which must not land in a terminal log or a bug report."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     # --- actions (keys and palette) -------------------------------------------------------
 
@@ -222,8 +288,20 @@ class OkrApp(App[None]):
         ]
 
         def chosen(cycle_id: str | None | bool) -> None:
-            if cycle_id:
-                self.cycle_id = cycle_id  # type: ignore[assignment]
+            if not cycle_id:
+                return
+            try:
+                self.store.check_cycle_file(cycle_id, FIRST_SCREEN_RECORDS)  # type: ignore[arg-type]
+            except StoreError as problem:  # stay on the cycle shown
+                self.notify(
+                    str(problem),
+                    title="Cannot show that cycle",
+                    severity="error",
+                    markup=False,
+                    timeout=10,
+                )
+                return
+            self.cycle_id = cycle_id  # type: ignore[assignment]
 
         self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id), chosen)
 

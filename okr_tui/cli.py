@@ -343,8 +343,11 @@ def run_app(args: argparse.Namespace, clock: Clock) -> int:
     store = open_store(args, clock)
     from okr_tui.app import OkrApp
 
-    OkrApp(store, theme=args.theme).run()
-    return 0
+    app = OkrApp(store, theme=args.theme)
+    app.run()
+    if app.store_error is not None:  # a store file the app found unreadable while starting
+        raise app.store_error
+    return app.return_code or 0
 
 
 def run_demo(args: argparse.Namespace, clock: Clock) -> int:
@@ -451,11 +454,12 @@ def run_export(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def run_import(args: argparse.Namespace, clock: Clock) -> int:
+    from okr_tui.exchange.files import not_an_import_file
     from okr_tui.exchange.json_exchange import apply_import, import_summary, read_import
 
     path = Path(args.file).expanduser()
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
+    if (problem := not_an_import_file(path)) is not None:
+        raise UserError(f"{path}: {problem}")
     document = read_import(path)
     if args.dry_run:
         from okr_tui.paths import default_store

@@ -331,8 +331,8 @@ def test_cycle_documents_hold_every_table_as_stored(planned: OkrStore) -> None:
 
 
 def test_cycle_documents_are_read_from_disk_as_they_are_now(planned: OkrStore) -> None:
-    """The export reads each cycle fresh: another process's check-in shows, and a cycle with no
-    file yet is empty (and still gets no file)."""
+    """The export reads each cycle fresh: another process's check-in shows, and a new cycle's
+    file (made with the cycle) is empty and left as it is."""
     before = planned.cycle_documents("cycle-q4")
     check_in = _reopen(planned).add_check_in(_check_in())
 
@@ -341,9 +341,10 @@ def test_cycle_documents_are_read_from_disk_as_they_are_now(planned: OkrStore) -
     planned.save_cycle(
         _cycle(id="cycle-q1", name="2027-Q1", start=date(2027, 1, 4), end=date(2027, 3, 31))
     )
-    assert not (planned.folder / "cycles" / "cycle-q1.json").exists()
+    new_file = planned.folder / "cycles" / "cycle-q1.json"
+    written = new_file.read_bytes(), new_file.stat().st_mtime_ns
     assert planned.cycle_documents("cycle-q1") == {table: [] for table in CYCLE_TABLES.values()}
-    assert not (planned.folder / "cycles" / "cycle-q1.json").exists()
+    assert (new_file.read_bytes(), new_file.stat().st_mtime_ns) == written
     with pytest.raises(RuleViolation, match="no cycle"):
         planned.cycle_documents("cycle-missing")
 
@@ -366,7 +367,13 @@ def test_every_file_carries_the_schema_meta(planned: OkrStore) -> None:
     root = json.loads((planned.folder / "okr.json").read_bytes())
     cycle_file = json.loads((planned.folder / "cycles" / "cycle-q4.json").read_bytes())
 
-    assert root["meta"] == {"1": {"schema_version": migrations.SCHEMA_VERSION, "kind": "root"}}
+    assert root["meta"] == {
+        "1": {
+            "schema_version": migrations.SCHEMA_VERSION,
+            "kind": "root",
+            "every_cycle_has_a_file": True,
+        }
+    }
     assert cycle_file["meta"] == {
         "1": {
             "schema_version": migrations.SCHEMA_VERSION,

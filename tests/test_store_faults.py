@@ -6,6 +6,7 @@ check-in the store confirmed is never lost.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from okr_tui.domain.clock import FixedClock
-from okr_tui.domain.models import CheckIn, Confidence
+from okr_tui.domain.models import CheckIn, Confidence, Cycle
 from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
 
@@ -139,6 +140,238 @@ def test_a_broken_cycle_file_is_named_in_the_message(tmp_path: Path) -> None:
     assert _fingerprint(cycle_path) == before
 
 
+def _truncated(path: Path) -> str:
+    path.write_bytes(path.read_bytes()[:200])
+    return "is not valid JSON"
+
+
+def _from_a_newer_okr(path: Path) -> str:
+    data = json.loads(path.read_bytes())
+    data["meta"]["1"]["schema_version"] = 99
+    path.write_text(json.dumps(data))
+    return "was written by a newer okr-tui (schema 99; this version reads up to"
+
+
+def _with_an_unknown_kr_type(path: Path) -> str:
+    data = json.loads(path.read_bytes())
+    data["key_results"]["1"]["kr_type"] = "bogus"
+    path.write_text(json.dumps(data))
+    return "holds an invalid key_results entry: kr_type: Input should be 'increase'"
+
+
+def _deleted(path: Path) -> str:
+    path.unlink()
+    return "is missing: okr.json lists cycle 2026-Q4, whose records are kept in this file"
+
+
+def _a_dangling_symlink(path: Path) -> str:
+    path.unlink()
+    path.symlink_to(path.with_name("moved-away.json"))
+    return f"is a symbolic link (to {path.with_name('moved-away.json')}, which does not exist)"
+
+
+BROKEN_CYCLE_FILES = {
+    "truncated": _truncated,
+    "a newer schema": _from_a_newer_okr,
+    "an unknown kr_type": _with_an_unknown_kr_type,
+    "deleted": _deleted,
+    "a dangling symlink": _a_dangling_symlink,
+}
+
+
+@pytest.mark.parametrize("command", ["app", "list"])
+@pytest.mark.parametrize("case", list(BROKEN_CYCLE_FILES), ids=list(BROKEN_CYCLE_FILES))
+def test_a_broken_current_cycle_file_gives_one_line_and_status_2_from_the_app_and_the_cli(
+    tmp_path: Path, case: str, command: str
+) -> None:
+    """`okr` (the app) used to start on such a file and crash with a traceback whose locals
+    held the file's contents, exit status 0; `okr list` showed a deleted cycle file as an
+    empty cycle."""
+    store_worker.prepare(tmp_path / "store")
+    path = tmp_path / "store" / "cycles" / "cycle-q4.json"
+    problem = BROKEN_CYCLE_FILES[case](path)
+
+    args = ["--db", str(tmp_path / "store")] + ([] if command == "app" else [command])
+    result = _run_okr(*args, home=tmp_path / "home")
+
+    assert result.returncode == 2
+    assert result.stderr == f"okr: {path}: {problem}" + result.stderr.split(problem, 1)[1]
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    if command == "app":  # (okr list prints its header before it reads the key results)
+        assert result.stdout == ""
+
+
+def test_a_legacy_cycle_without_a_file_reads_as_empty_until_the_first_save_gives_it_one(
+    tmp_path: Path,
+) -> None:
+    """Before the root file carried its mark, a cycle's file was made at its first objective:
+    such a cycle is empty, not missing, and the next save makes its file and sets the mark."""
+    store_worker.prepare(tmp_path / "store")
+    root = tmp_path / "store" / "okr.json"
+    data = json.loads(root.read_bytes())
+    del data["meta"]["1"]["every_cycle_has_a_file"]
+    data["cycles"]["2"] = {
+        **data["cycles"]["1"],
+        "id": "cycle-q1",
+        "name": "2027-Q1",
+        "start": "2027-01-01",
+        "end": "2027-03-31",
+        "state": "planning",
+    }
+    root.write_text(json.dumps(data))
+    store = OkrStore(tmp_path / "store", FixedClock(CLOCK_AT))
+
+    assert store.key_results("cycle-q1") == []
+    assert not (tmp_path / "store" / "cycles" / "cycle-q1.json").exists()
+    store.add_check_in(_check_in("kr-000", date(2026, 11, 23), 10))
+
+    assert json.loads((tmp_path / "store" / "cycles" / "cycle-q1.json").read_bytes())["meta"]
+    assert json.loads(root.read_bytes())["meta"]["1"]["every_cycle_has_a_file"] is True
+    (tmp_path / "store" / "cycles" / "cycle-q1.json").unlink()
+    with pytest.raises(StoreError, match="cycle-q1.json: is missing: okr.json lists cycle 2027"):
+        OkrStore(tmp_path / "store", FixedClock(CLOCK_AT)).key_results("cycle-q1")
+
+
+def test_a_new_cycle_has_its_file_from_the_start(tmp_path: Path) -> None:
+    store = store_worker.prepare(tmp_path / "store")
+    store.save_cycle(
+        Cycle(id="cycle-q1", name="2027-Q1", start=date(2027, 1, 4), end=date(2027, 3, 31))
+    )
+    path = tmp_path / "store" / "cycles" / "cycle-q1.json"
+
+    assert json.loads(path.read_bytes())["meta"]["1"]["cycle_id"] == "cycle-q1"
+    path.unlink()
+    with pytest.raises(StoreError, match="cycle-q1.json: is missing"):
+        OkrStore(tmp_path / "store", FixedClock(CLOCK_AT)).objectives("cycle-q1")
+
+
+# --- store files that are not regular files ---------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["okr.json", "cycles/cycle-q4.json"])
+def test_a_symlinked_store_file_is_refused_and_never_replaced_by_a_save(
+    tmp_path: Path, which: str
+) -> None:
+    """A save renames a new file over the path: it used to replace the link, and the linked
+    file stopped getting updates. Links are refused, with what to do instead."""
+    store_worker.prepare(tmp_path / "store")
+    path = tmp_path / "store" / which
+    elsewhere = tmp_path / "synced" / path.name
+    elsewhere.parent.mkdir()
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    before = _fingerprint(elsewhere)
+
+    result = _run_okr("--db", str(tmp_path / "store"), "list", home=tmp_path / "home")
+    checkin = _run_okr(
+        "--db",
+        str(tmp_path / "store"),
+        "checkin",
+        "--kr",
+        "kr-000",
+        "--value",
+        "5",
+        "--confidence",
+        "g",
+        home=tmp_path / "home",
+    )
+
+    message = f"okr: {path}: is a symbolic link (to {elsewhere}); okr-tui keeps its store in "
+    for refused in (result, checkin):
+        assert refused.returncode == 2
+        assert refused.stderr.startswith(message), refused.stderr
+        assert len(refused.stderr.splitlines()) == 1
+    assert path.is_symlink()
+    assert _fingerprint(elsewhere) == before
+
+
+def test_a_cycle_file_linked_to_dev_zero_is_refused_not_read_forever(tmp_path: Path) -> None:
+    store_worker.prepare(tmp_path / "store")
+    path = tmp_path / "store" / "cycles" / "cycle-q4.json"
+    path.unlink()
+    path.symlink_to("/dev/zero")
+
+    result = _run_okr("--db", str(tmp_path / "store"), "list", home=tmp_path / "home")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"okr: {path}: is a symbolic link (to /dev/zero); ")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_fifo_in_place_of_a_cycle_file_is_refused_without_waiting_for_a_writer(
+    tmp_path: Path,
+) -> None:
+    store_worker.prepare(tmp_path / "store")
+    path = tmp_path / "store" / "cycles" / "cycle-q4.json"
+    path.unlink()
+    os.mkfifo(path)
+
+    result = _run_okr("--db", str(tmp_path / "store"), "list", home=tmp_path / "home")
+
+    assert result.returncode == 2
+    assert result.stderr == f"okr: {path}: is a named pipe (FIFO), not a store file\n"
+
+
+def test_a_store_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
+    from okr_tui.store.storage import MAX_STORE_FILE_BYTES
+
+    store_worker.prepare(tmp_path / "store")
+    path = tmp_path / "store" / "cycles" / "cycle-q4.json"
+    with path.open("r+b") as handle:  # sparse: no disk is used
+        handle.truncate(MAX_STORE_FILE_BYTES + 44 * 1024 * 1024)
+
+    with pytest.raises(StoreError) as raised:
+        OkrStore(tmp_path / "store", FixedClock(CLOCK_AT)).objectives("cycle-q4")
+
+    assert str(raised.value) == (
+        f"{path}: is 300 MiB; store files are limited to 256 MiB (a large organisation's "
+        "quarter is a few MiB), so this is not a store file"
+    )
+
+
+@pytest.mark.parametrize(
+    "make, what",
+    [
+        (lambda path: os.mkfifo(path), "is a named pipe (FIFO), not an export file"),
+        (lambda path: path.symlink_to("/dev/zero"), "is a character device, not an export file"),
+        (lambda path: path.mkdir(), "is a folder, not an export file"),
+        (lambda path: path.symlink_to("nowhere.json"), "is a symbolic link to nothing"),
+        (lambda path: None, "no such file"),
+    ],
+    ids=["fifo", "dev-zero", "folder", "dangling-link", "missing"],
+)
+def test_import_says_what_a_path_that_is_not_a_file_is(tmp_path: Path, make, what: str) -> None:
+    path = tmp_path / "backup.json"
+    make(path)
+
+    result = _run_okr("--db", str(tmp_path / "store"), "import", str(path), home=tmp_path / "h")
+
+    assert result.returncode == 2
+    assert result.stderr == f"okr: {path}: {what}\n"
+
+
+def test_read_only_creates_nothing(tmp_path: Path) -> None:
+    """Not the folder of a mistyped --db, nor the lock file, nor a cleanup of a store."""
+    missing = tmp_path / "no-store-here"
+    result = _run_okr("--db", str(missing), "--read-only", home=tmp_path / "home")
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"okr: {missing}: does not exist (a read-only store is never created)\n"
+    )
+    assert not missing.exists()
+
+    store_worker.prepare(tmp_path / "store")
+    (tmp_path / "store" / ".lock").unlink()
+    leftover = tmp_path / "store" / "cycles" / ".cycle-q4.json.tmp-0badcafe"
+    leftover.write_bytes(b"{")
+    before = sorted(p.name for p in (tmp_path / "store").rglob("*"))
+    listed = _run_okr("--db", str(tmp_path / "store"), "--read-only", "list", home=tmp_path / "h")
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(p.name for p in (tmp_path / "store").rglob("*")) == before
+
+
 def _unreadable(path: Path) -> bool:
     """chmod 000, and True if that really keeps us out (root reads anything)."""
     path.chmod(0)
@@ -169,15 +402,17 @@ def test_a_permission_error_while_reading_gives_a_store_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same path as the chmod 000 test, reachable even as root."""
+    from okr_tui.store import storage
+
     path = _broken_store(tmp_path / "store", b"{" + ROOT_META + b"}")
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def refuse(self: Path) -> bytes:
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    def refuse(opened, flags, *args):  # noqa: ANN001, ANN002
+        if Path(opened) == path:
+            raise PermissionError(13, "Permission denied", str(opened))
+        return real_open(opened, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(storage.os, "open", refuse)
     with pytest.raises(StoreError) as raised:
         OkrStore(tmp_path / "store", FixedClock(CLOCK_AT))
     assert str(raised.value) == f"{path}: cannot be read (permission denied)"

@@ -7,6 +7,7 @@ are created as the store's files are: readable by their owner only, in a folder 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from okr_tui.paths import exports_folder
@@ -17,6 +18,22 @@ FOLDER_MODE = 0o700
 """The exports folder's, as the store folder's (a folder made earlier keeps its mode)."""
 
 EXTENSIONS = {"json": "json", "md": "md", "csv": "csv"}
+
+
+def not_an_import_file(path: Path) -> str | None:
+    """Why `path` cannot be imported (None: a regular file). Says what it is instead of "no
+    such file": a FIFO or a device would block or never end, so they are not read."""
+    from okr_tui.store.storage import what_it_is
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "is a symbolic link to nothing" if path.is_symlink() else "no such file"
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    return f"is {what_it_is(mode)}, not an export file"
 
 
 def render_export(store: OkrStore, cycle_id: str, file_format: str) -> str:

@@ -71,9 +71,22 @@ class OkrScreen(Screen[None]):
             # The app is on its way out (a key typed right after "q" opened this screen):
             # its widgets may never be composed, and there is nothing to show.
             return
-        result = self.reload()
-        if inspect.isawaitable(result):
-            await result
+        from okr_tui.store.errors import StoreError
+
+        try:
+            result = self.reload()
+            if inspect.isawaitable(result):
+                await result
+        except StoreError as problem:
+            # A file or record read for the first time here cannot be read: say which and
+            # what is wrong, and keep running on what could be read.
+            self.notify(
+                f"{str(problem).rstrip('.')}. This screen shows only what could be read.",
+                title="A store file cannot be read",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
 
     async def on_mount(self) -> None:
         if not self.okr_app.cursor_blink:

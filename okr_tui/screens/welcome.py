@@ -82,12 +82,13 @@ class WelcomeScreen(OkrScreen):
 
     @on(Input.Submitted, "#import-path")
     def import_file(self, event: Input.Submitted) -> None:
+        from okr_tui.exchange.files import not_an_import_file
         from okr_tui.exchange.json_exchange import ImportProblem, apply_import, read_import
 
         error_label = self.query_one("#import-error", Label)
         path = Path(event.value.strip()).expanduser()
-        if not path.is_file():
-            error_label.update(Content(f"No file at {path}"))
+        if (problem := not_an_import_file(path)) is not None:
+            error_label.update(Content(f"{path}: {problem}"))
             return
         try:
             apply_import(self.store, read_import(path))

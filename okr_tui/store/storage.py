@@ -11,8 +11,10 @@ disk always agree.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +26,91 @@ from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate, new_meta
 
 TEMP_MARK = ".tmp-"
 FILE_MODE = 0o600
+# A quarter of a large organisation is a few MB (benchmarks/generate.py: 3.3 MB): the cap only
+# stops a file that cannot be a store file (a link to /dev/zero, a disk image) from filling memory.
+MAX_STORE_FILE_BYTES = 256 * 1024 * 1024
 
 
 def file_signature(path: Path) -> tuple[int, int, int] | None:
-    """(inode, mtime_ns, size): changes whenever another process replaces the file."""
+    """(inode, mtime_ns, size): changes whenever another process replaces the file. The entry
+    itself, not what a symlink points to: a link put in place of a file is a change."""
     try:
-        stat = path.stat()
+        found = path.lstat()
     except FileNotFoundError:
         return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def what_it_is(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _symlink_problem(path: Path) -> str:
+    """A store file that is a symlink is refused: a save renames a new file over the path, which
+    would replace the link and leave the file it points to behind, no longer updated."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    dangling = "" if path.exists() else ", which does not exist"
+    return (
+        f"is a symbolic link (to {target}{dangling}); okr-tui keeps its store in regular files "
+        "only: put the file itself in its place"
+    )
+
+
+def read_store_bytes(path: Path) -> bytes:
+    """The bytes of a store file, read only if it is a regular file (not a symlink, a FIFO or a
+    device, which could block or never end) of at most MAX_STORE_FILE_BYTES."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError as error:
+        if os.path.islink(path):
+            raise StoreError(path, _symlink_problem(path)) from error
+        raise StoreError(path, "is missing") from error
+    except PermissionError as error:
+        raise StoreError(path, "cannot be read (permission denied)") from error
+    except IsADirectoryError as error:
+        raise StoreError(path, "is a folder, not a store file") from error
+    except OSError as error:
+        if error.errno == errno.ELOOP or os.path.islink(path):
+            raise StoreError(path, _symlink_problem(path)) from error
+        raise StoreError(path, f"cannot be read ({error.strerror})") from error
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise StoreError(path, f"is {what_it_is(found.st_mode)}, not a store file")
+        if found.st_size > MAX_STORE_FILE_BYTES:
+            raise StoreError(path, _too_large(found.st_size))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_STORE_FILE_BYTES + 1)  # it may grow while we read
+    except OSError as error:
+        raise StoreError(path, f"cannot be read ({error.strerror})") from error
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_STORE_FILE_BYTES:
+        raise StoreError(path, _too_large(len(raw)))
+    return raw
+
+
+def _too_large(size: int) -> str:
+    mib = 1024 * 1024
+    return (
+        f"is {size / mib:,.0f} MiB; store files are limited to {MAX_STORE_FILE_BYTES // mib} MiB "
+        "(a large organisation's quarter is a few MiB), so this is not a store file"
+    )
 
 
 def read_json_file(path: Path) -> dict[str, Any]:
@@ -40,14 +118,7 @@ def read_json_file(path: Path) -> dict[str, Any]:
 
     Never writes: a broken file is left byte-for-byte as it was.
     """
-    try:
-        raw = path.read_bytes()
-    except PermissionError as error:
-        raise StoreError(path, "cannot be read (permission denied)") from error
-    except IsADirectoryError as error:
-        raise StoreError(path, "is a folder, not a store file") from error
-    except OSError as error:
-        raise StoreError(path, f"cannot be read ({error.strerror})") from error
+    raw = read_store_bytes(path)
     if not raw.strip():
         raise StoreError(path, "is empty")
     try:
@@ -113,7 +184,9 @@ class AtomicJSONStorage(Storage):
     """In-memory tables, saved atomically. `read_only` refuses every write.
 
     `kind` names what the file holds ("root" or "cycle"); a new file starts with a meta table
-    carrying the schema version, and every load checks it and runs the migrations.
+    carrying the schema version, and every load checks it and runs the migrations. `missing`:
+    the problem to report if the file does not exist, for a file that must (a cycle the root
+    file lists); without it a missing file is a new, empty one.
     """
 
     def __init__(
@@ -122,11 +195,13 @@ class AtomicJSONStorage(Storage):
         kind: str,
         meta: dict[str, Any] | None = None,
         read_only: bool = False,
+        missing: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.kind = kind
         self.meta = meta or {}
         self.read_only = read_only
+        self.missing = missing
         self._tables: dict[str, dict[str, Any]] | None = None
         # Each table's JSON as last saved, while it is unchanged: a check-in save re-encodes the
         # check-ins, not the audit, meetings and key results beside them.
@@ -144,6 +219,8 @@ class AtomicJSONStorage(Storage):
         """Read the file as it is on disk now (it may not exist yet: then no tables)."""
         signature = file_signature(self.path)
         self._encoded.clear()
+        if signature is None and self.missing is not None:
+            raise StoreError(self.path, self.missing)
         if signature is None:
             self._tables = {META_TABLE: {META_DOC_ID: new_meta(self.kind, **self.meta)}}
         else:

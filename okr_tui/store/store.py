@@ -57,8 +57,13 @@ from okr_tui.domain.models import (
     Team,
 )
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.store.migrations import migrate
-from okr_tui.store.storage import AtomicJSONStorage, read_json_file, remove_stale_temp_files
+from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate
+from okr_tui.store.storage import (
+    AtomicJSONStorage,
+    file_signature,
+    read_json_file,
+    remove_stale_temp_files,
+)
 
 ROOT_FILE = "okr.json"
 CYCLES_FOLDER = "cycles"
@@ -67,6 +72,10 @@ LOCK_TIMEOUT_SECONDS = 15.0
 # A cycle id names its file: nothing that could climb out of the cycles folder (an import
 # file chooses the ids).
 SAFE_CYCLE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+# In the root file's meta: every cycle it lists has its file, so a missing one was deleted.
+# A store written before this mark read a cycle without a file as empty (its file was made at
+# the cycle's first objective); its first save by this version gives each cycle its file.
+EVERY_CYCLE_HAS_A_FILE = "every_cycle_has_a_file"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -181,56 +190,107 @@ class _TinyDB(TinyDB):
     table_class = _InPlaceTable
 
 
-class _StoreFile:
-    """One TinyDB file, reopened when another process replaced it, with validated models cached."""
+def _validated(path: Path, storage: AtomicJSONStorage, cls: type[M], table: str) -> list[M]:
+    """A table's models, or a StoreError naming the file and the first bad record."""
+    # The stored documents in file order, as Table.all() lists them but without wrapping each
+    # in a TinyDB Document (6 ms for a quarter's 4,200 check-ins).
+    documents = list((storage.read() or {}).get(table, {}).values())
+    try:
+        return _list_adapter(cls).validate_python(documents)
+    except ValidationError as error:
+        # One line a person can act on, not pydantic's multi-line report.
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"][1:]) or "entry"
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise StoreError(
+            path, f"holds an invalid {table} entry: {where}: {first['msg']}{more}"
+        ) from error
 
-    def __init__(self, path: Path, kind: str, meta: dict[str, Any], read_only: bool) -> None:
+
+class _StoreFile:
+    """One TinyDB file, reopened when another process replaced it, with validated models cached.
+
+    A file that changes on disk into something unreadable (truncated, a newer schema, an
+    invalid record, deleted) leaves the file as it was last read in use: `refresh()` raises the
+    problem and keeps raising it, without reading again, until the file changes once more, and
+    `problem` holds it meanwhile. Writes refresh first, so nothing is saved over such a file.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        meta: dict[str, Any],
+        read_only: bool,
+        missing: str | None = None,
+    ) -> None:
         self.path = path
         self._kind = kind
         self._meta = meta
         self.read_only = read_only
+        self._missing = missing
+        self.problem: StoreError | None = None
+        self._problem_signature: tuple[int, int, int] | None = None
         self._models: dict[str, list[Any]] = {}
+        self._classes: dict[str, type[BaseModel]] = {}
         # (table, field) -> field value -> [(position in the file, model)], built on first use
         self._groups: dict[tuple[str, str], dict[Any, list[tuple[int, Any]]]] = {}
         self._open()
 
-    def _open(self) -> None:
-        self.db = _TinyDB(
+    def _load(self, missing: str | None) -> tuple[_TinyDB, AtomicJSONStorage]:
+        db = _TinyDB(
             self.path,
             storage=AtomicJSONStorage,
             kind=self._kind,
             meta=self._meta,
             read_only=self.read_only,
+            missing=missing,
         )
-        self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
-        self.storage.read()  # parse and check the file now, so errors surface at open
+        storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
+        storage.read()  # parse and check the file now, so errors surface at open
+        return db, storage
+
+    def _open(self) -> None:
+        self.db, self.storage = self._load(self._missing)
         self._models.clear()
         self._groups.clear()
 
     def refresh(self) -> bool:
-        """Reload if the file changed on disk since we last read or wrote it."""
-        if self.storage.changed_on_disk():
-            self._open()
-            return True
-        return False
+        """Reload if the file changed on disk since we last read or wrote it; see the class
+        docstring for a file that changed into something unreadable."""
+        signature = file_signature(self.path)
+        if signature == self.storage.signature:
+            self.problem = None
+            return False
+        if self.problem is not None and signature == self._problem_signature:
+            raise self.problem
+        # A file that was there when last read and is gone now was deleted, not never made.
+        existed = "is missing (it was deleted or moved while okr-tui had it open)"
+        missing = self._missing or (existed if self.storage.signature is not None else None)
+        try:
+            db, storage = self._load(missing)
+            # The tables in use are checked now, so a bad record is found here rather than
+            # half-way through redrawing a screen.
+            models = {
+                table: _validated(self.path, storage, cls, table)
+                for table, cls in self._classes.items()
+                if table in self._models
+            }
+        except StoreError as error:
+            self.problem, self._problem_signature = error, signature
+            raise
+        self.db, self.storage = db, storage
+        self._models = models
+        self._groups.clear()
+        self.problem = None
+        return True
 
     def models(self, cls: type[M], table: str) -> list[M]:
         cached = self._models.get(table)
         if cached is None:
-            # The stored documents in file order, as Table.all() lists them but without
-            # wrapping each in a TinyDB Document (6 ms for a quarter's 4,200 check-ins).
-            documents = list((self.storage.read() or {}).get(table, {}).values())
-            try:
-                cached = _list_adapter(cls).validate_python(documents)
-            except ValidationError as error:
-                # One line a person can act on, not pydantic's multi-line report.
-                first = error.errors(include_url=False)[0]
-                where = ".".join(str(part) for part in first["loc"][1:]) or "entry"
-                more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-                raise StoreError(
-                    self.path, f"holds an invalid {table} entry: {where}: {first['msg']}{more}"
-                ) from error
+            cached = _validated(self.path, self.storage, cls, table)
             self._models[table] = cached
+            self._classes[table] = cls
         return list(cached)
 
     def models_where(self, cls: type[M], table: str, field: str, values: Iterable[Any]) -> list[M]:
@@ -313,16 +373,23 @@ class OkrStore:
         self.read_only = read_only
         if self.folder.exists() and not self.folder.is_dir():
             raise StoreError(self.folder, "is a file; --db expects a store folder")
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            (self.folder / CYCLES_FOLDER).mkdir(mode=0o700, exist_ok=True)
-        except OSError as error:
-            raise StoreError(self.folder, f"cannot be created ({error.strerror})") from error
+        if read_only and not self.folder.is_dir():
+            # A viewer creates nothing: not the folder, nor (below) the lock or a cleanup.
+            raise StoreError(self.folder, "does not exist (a read-only store is never created)")
+        if not read_only:
+            try:
+                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                (self.folder / CYCLES_FOLDER).mkdir(mode=0o700, exist_ok=True)
+            except OSError as error:
+                raise StoreError(self.folder, f"cannot be created ({error.strerror})") from error
         self._lock = FileLock(
             str(self.folder / LOCK_FILE), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600
         )
-        self._remove_stale_temp_files()
-        self._root = _StoreFile(self.folder / ROOT_FILE, "root", {}, read_only=False)
+        if not read_only:
+            self._remove_stale_temp_files()
+        self._root = _StoreFile(
+            self.folder / ROOT_FILE, "root", {EVERY_CYCLE_HAS_A_FILE: True}, read_only=False
+        )
         self._cycle_files: dict[str, _StoreFile] = {}
 
     # --- plumbing ---------------------------------------------------------------------
@@ -345,15 +412,39 @@ class OkrStore:
             raise RuleViolation(f"cycle id {cycle_id!r} may only hold letters, digits, '-' and '_'")
         return self.folder / CYCLES_FOLDER / f"{cycle_id}.json"
 
+    def check_cycle_file(
+        self, cycle_id: str, records: Collection[type[BaseModel]] = tuple(CYCLE_TABLES)
+    ) -> None:
+        """Read a cycle's file and check these records now (the app's start-up: those of its
+        first screen), so a broken file is reported before anything is shown. Read once: the
+        screen that reads them next finds them ready."""
+        cycle_file = self._cycle_file(cycle_id)
+        for cls in records:
+            cycle_file.models(cls, CYCLE_TABLES[cls])
+
+    def _every_cycle_has_a_file(self) -> bool:
+        meta = (self._root.storage.read() or {}).get(META_TABLE, {}).get(META_DOC_ID, {})
+        return meta.get(EVERY_CYCLE_HAS_A_FILE) is True
+
+    @staticmethod
+    def _missing_cycle_file(cycle: Cycle) -> str:
+        return (
+            f"is missing: {ROOT_FILE} lists cycle {cycle.name}, whose records are kept in this "
+            "file (restore it from a backup or an export)"
+        )
+
     def _cycle_file(self, cycle_id: str) -> _StoreFile:
         store_file = self._cycle_files.get(cycle_id)
-        closed = self.cycle(cycle_id).state is CycleState.CLOSED
+        cycle = self.cycle(cycle_id)
+        closed = cycle.state is CycleState.CLOSED
         if store_file is None or store_file.read_only != closed:
+            must_exist = self._every_cycle_has_a_file()
             store_file = _StoreFile(
                 self._cycle_path(cycle_id),
                 "cycle",
                 {"cycle_id": cycle_id},
                 read_only=closed,
+                missing=self._missing_cycle_file(cycle) if must_exist else None,
             )
             self._cycle_files[cycle_id] = store_file
         # No refresh here: every caller reloads a changed file through _read or _writing.
@@ -373,6 +464,7 @@ class OkrStore:
         try:
             for store_file in files:
                 store_file.refresh()
+            self._give_every_cycle_a_file()
             with contextlib.ExitStack() as stack:
                 for store_file in files:
                     stack.enter_context(store_file.transaction())
@@ -392,16 +484,49 @@ class OkrStore:
             yield
         finally:
             self._lock.release()
+    def _give_every_cycle_a_file(self) -> None:
+        """Once, in a store written before the mark (under the lock): make the file of each
+        cycle that has none yet, then mark the root file, so a missing file is an error."""
+        if self._every_cycle_has_a_file():
+            return
+        self._root.refresh()
+        for cycle in self._root.models(Cycle, "cycles"):
+            self._create_cycle_file(cycle.id)
+        with self._root.transaction():
+            self._root.db.table(META_TABLE).update({EVERY_CYCLE_HAS_A_FILE: True})
+
+    def _create_cycle_file(self, cycle_id: str) -> None:
+        """An empty file for a new cycle (under the lock), unless something is there already."""
+        path = self._cycle_path(cycle_id)
+        if file_signature(path) is None:
+            new = _StoreFile(path, "cycle", {"cycle_id": cycle_id}, read_only=False)
+            new.storage.write(new.storage.read() or {})
 
     def refresh(self) -> bool:
-        """Pick up changes another process made; True if anything changed."""
-        changed = self._root.refresh()
-        for store_file in self._cycle_files.values():
-            changed = store_file.refresh() or changed
+        """Pick up changes another process made; True if anything changed. A file that changed
+        into something unreadable is not taken: see `problem`."""
+        changed = False
+        for store_file in (self._root, *self._cycle_files.values()):
+            with contextlib.suppress(StoreError):
+                changed = store_file.refresh() or changed
         return changed
 
+    @property
+    def problem(self) -> StoreError | None:
+        """Why a file read earlier cannot be read now (None when all can): the store keeps what
+        it last read of that file for reading, and refuses to save over it."""
+        for store_file in (self._root, *self._cycle_files.values()):
+            if store_file.problem is not None:
+                return store_file.problem
+        return None
+
+    def _refresh_for_reading(self, store_file: _StoreFile) -> None:
+        # A file that cannot be read now is read as it was last: see `problem`.
+        with contextlib.suppress(StoreError):
+            store_file.refresh()
+
     def _read(self, store_file: _StoreFile, cls: type[M]) -> list[M]:
-        store_file.refresh()
+        self._refresh_for_reading(store_file)
         tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
         return store_file.models(cls, tables[cls])
 
@@ -420,7 +545,7 @@ class OkrStore:
         wanted = set(many) if many is not None else {one}
         if one is not None:
             wanted &= {one}
-        store_file.refresh()
+        self._refresh_for_reading(store_file)
         tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
         return store_file.models_where(cls, tables[cls], field, wanted)
 
@@ -493,6 +618,8 @@ class OkrStore:
                 f"{overlapped.end.isoformat()}): a cycle starts after the one before it ends"
             )
         with self._writing(self._root):
+            if existing is None:  # its file first: a cycle the root file lists has one
+                self._create_cycle_file(cycle.id)
             return self._root.put(cycle, "cycles")
 
     def current_cycle(self) -> Cycle | None:
@@ -929,9 +1056,11 @@ class OkrStore:
         from disk as it is now and not kept, so an export of years holds one cycle at a time;
         the documents are the caller's own.
         """
-        self.cycle(cycle_id)
+        cycle = self.cycle(cycle_id)
         path = self._cycle_path(cycle_id)
-        tables = migrate(path, read_json_file(path), "cycle") if path.exists() else {}
+        if file_signature(path) is None and self._every_cycle_has_a_file():
+            raise StoreError(path, self._missing_cycle_file(cycle))
+        tables = migrate(path, read_json_file(path), "cycle") if file_signature(path) else {}
         return {table: list(tables.get(table, {}).values()) for table in CYCLE_TABLES.values()}
 
     def replace_everything(
@@ -946,6 +1075,7 @@ class OkrStore:
                 with cycle_file.transaction():
                     for table in CYCLE_TABLES.values():
                         cycle_file.replace_table(table, getattr(contents[cycle.id], table))
+                    cycle_file.storage.write(cycle_file.storage.read() or {})  # even if empty
             self._root.replace_table("teams", teams)
             self._root.replace_table("cycles", cycles)
         self._cycle_files.clear()
