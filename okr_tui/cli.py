@@ -875,14 +875,14 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
         if meeting is None:
             dates = ", ".join(d.isoformat() for d in cadence.meeting_dates(cycle))
             raise UserError(f"no meeting of {cycle.name} on {day.isoformat()}; meetings: {dates}")
-        current = cadence.current_meeting(cycle, clock.now())
-        if current is not None and meeting.date() > current.date():
+        coming = cadence.update_meeting(cycle, clock.now())
+        if coming is not None and meeting.date() > coming.date():
             raise UserError(
-                f"the {day.isoformat()} meeting has not happened yet; the current meeting is "
-                f"{current.date().isoformat()}"
+                f"the {day.isoformat()} meeting is not the coming one; updates now go to the "
+                f"{coming.date().isoformat()} meeting"
             )
     else:
-        meeting = cadence.current_meeting(cycle, clock.now())
+        meeting = cadence.update_meeting(cycle, clock.now())
         if meeting is None:
             raise UserError(f"{cycle.name} has no meetings")
     try:

@@ -320,7 +320,7 @@ def test_a_milestone_takes_done(home: Path) -> None:
         (["--value", "4", "--meeting", "someday"], ["--meeting 'someday'"]),
         (
             ["--value", "4", "--meeting", "2026-12-28"],
-            ["the 2026-12-28 meeting has not happened yet", "current meeting is 2026-11-23"],
+            ["the 2026-12-28 meeting is not the coming one", "updates now go to the 2026-11-23"],
         ),
         (["--value", "4", "--meeting", "2027-01-04"], ["no meeting of 2026-Q4 on 2027-01-04"]),
         (["--value", "4", "--note", "red \x1b[31m alert"], ["note", "control characters"]),

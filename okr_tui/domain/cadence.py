@@ -226,6 +226,23 @@ def current_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
     return _meeting_at(cycle, owner)
 
 
+def update_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
+    """The meeting an update given `now` is for: today's meeting (until the end of its local
+    day, so values typed after the call still count for it), else the next one. An owner who
+    updates on Friday prepares Monday's meeting; a skipped date is passed over. After the last
+    meeting's day, the last meeting (the cycle is being scored). None without meetings.
+
+    The walk in the room keeps `current_meeting`: a meeting held a day late still walks (and
+    reads the updates given for) the meeting of its week.
+    """
+    days = meeting_dates(cycle)
+    if not days:
+        return None
+    today = _local_day(cycle, now)
+    coming = next((day for day in days if day >= today), days[-1])
+    return _meeting_at(cycle, coming)
+
+
 def next_meeting(cycle: Cycle, now: datetime) -> pendulum.DateTime | None:
     """The first meeting strictly after `now`, or None once the last one has started.
 
