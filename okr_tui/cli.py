@@ -179,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--json", action="store_true", help="machine-readable output")
 
+    prep = command("prep", "the prep lane: what to talk about at the coming meeting")
+    prep.add_argument("--team", metavar="NAME", help="one team (default: all teams)")
+    prep.add_argument("--json", action="store_true", help="machine-readable output")
+
     command("schema", "print the JSON Schema of the export format")
 
     serve = command("serve", "share the app in a web browser (one app process per tab)")
@@ -1112,6 +1116,66 @@ def run_stats(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def run_prep(args: argparse.Namespace, clock: Clock) -> int:
+    """The agenda before the walk: who has not updated, confidence drops, behind pace, new
+    blockers, actions past due, stale key results, forecast disagreements."""
+    from okr_tui.domain.prep import prep_lane
+
+    store = open_store(args, clock, existing=True)
+    cycle = _current_cycle_or_fail(store)
+    team = None
+    if args.team:
+        wanted = args.team.strip().casefold()
+        team = next((t for t in store.teams() if t.name.strip().casefold() == wanted), None)
+        if team is None:
+            names = ", ".join(t.name for t in store.teams()) or "none yet"
+            raise UserError(f"--team: no team called {args.team!r} (teams: {names})")
+    objectives = [
+        o for o in store.objectives(cycle.id) if team is None or o.team_id == team.id
+    ]
+    lane = prep_lane(
+        cycle,
+        objectives,
+        store.key_results(cycle.id, objective_ids=[o.id for o in objectives]),
+        store.check_ins(cycle.id),
+        store.actions(cycle.id),
+        clock.now(),
+    )
+    who = team.name if team else "All teams"
+    day = lane.meeting.isoformat() if lane.meeting else "none"
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "cycle": cycle.name,
+                    "team": who,
+                    "meeting": lane.meeting.isoformat() if lane.meeting else None,
+                    "sections": [
+                        {
+                            "title": title,
+                            "items": [
+                                {"kr_id": i.kr.id, "key_result": i.kr.title, "said": i.said}
+                                for i in items
+                            ],
+                        }
+                        for title, items in lane.sections()
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(f"Prep for the {day} meeting · {who} · {cycle.name}")
+    for title, items in lane.sections():
+        print(f"\n{title} ({len(items)})")
+        for item in items:
+            print(f"  {item.kr.title}: {item.said}")
+        if not items:
+            print("  none")
+    return 0
+
+
 def run_schema(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.exchange.json_exchange import export_schema
 
@@ -1131,6 +1195,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "cycles": run_cycles,
     "cycle": run_cycle,
     "schema": run_schema,
+    "prep": run_prep,
     "stats": run_stats,
     "tree": run_tree,
     "digest": run_digest,

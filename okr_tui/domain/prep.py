@@ -1,0 +1,126 @@
+"""The prep lane: the agenda a facilitator reads out before the walk, built from what changed.
+
+For the coming meeting (`cadence.update_meeting`), from the records as they are now:
+- who has not updated yet (each key result that owes the meeting and has no check-in for it);
+- confidence drops since the meeting before (from what to what);
+- key results behind their expected pace, and by how many points;
+- new blockers (blockers given for the coming meeting that were not there before);
+- actions past their due date and not done;
+- stale key results: no check-in recorded for 14 days or more;
+- where the forecast and the owner's confidence disagree (domain/forecast.py).
+Pure: the records, the cycle and "now" come in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from okr_tui.domain import board, cadence, forecast
+from okr_tui.domain.models import Action, CheckIn, Cycle, KeyResult, Objective
+from okr_tui.domain.progress import Pace, effective_check_ins
+
+STALE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class PrepItem:
+    kr: KeyResult
+    said: str
+    """What to read out, in words: "from on track to at risk", "23 pts behind", ..."""
+
+
+@dataclass
+class PrepLane:
+    meeting: date | None
+    not_updated: list[PrepItem] = field(default_factory=list)
+    confidence_drops: list[PrepItem] = field(default_factory=list)
+    behind_pace: list[PrepItem] = field(default_factory=list)
+    new_blockers: list[PrepItem] = field(default_factory=list)
+    overdue_actions: list[PrepItem] = field(default_factory=list)
+    stale: list[PrepItem] = field(default_factory=list)
+    forecast_disagreements: list[PrepItem] = field(default_factory=list)
+
+    def sections(self) -> list[tuple[str, list[PrepItem]]]:
+        return [
+            ("Not updated yet", self.not_updated),
+            ("Confidence dropped", self.confidence_drops),
+            ("Behind pace", self.behind_pace),
+            ("New blockers", self.new_blockers),
+            ("Actions past due", self.overdue_actions),
+            (f"No check-in for {STALE_DAYS} days or more", self.stale),
+            ("Forecast and owner disagree", self.forecast_disagreements),
+        ]
+
+    def talk_scores(self) -> dict[str, int]:
+        """How many lane sections name each key result: "needs talk first" walks the most
+        named first."""
+        counts: dict[str, int] = {}
+        for heading, items in self.sections():
+            if heading == "Not updated yet":
+                continue
+            for item in items:
+                counts[item.kr.id] = counts.get(item.kr.id, 0) + 1
+        return counts
+
+
+def prep_lane(
+    cycle: Cycle,
+    objectives: Sequence[Objective],
+    key_results: Sequence[KeyResult],
+    check_ins: Iterable[CheckIn],
+    actions: Iterable[Action],
+    now: datetime,
+) -> PrepLane:
+    """The lane for the coming meeting of `cycle`, over the given (one team's, or all)
+    objectives' active key results."""
+    check_ins = list(check_ins)
+    coming = cadence.update_meeting(cycle, now)
+    lane = PrepLane(coming.date() if coming else None)
+    lines = board.key_result_lines(cycle, objectives, key_results, check_ins, now)
+    walked = [line.kr for line in lines]
+    by_kr: dict[str, list[CheckIn]] = {}
+    for check_in in effective_check_ins(check_ins):
+        by_kr.setdefault(check_in.kr_id, []).append(check_in)
+    today = cadence.local_time(cycle, now).date()
+    for line in lines:
+        kr = line.kr
+        history = by_kr.get(kr.id, [])
+        for_coming = [c for c in history if lane.meeting and c.meeting_date == lane.meeting]
+        earlier = [c for c in history if not lane.meeting or c.meeting_date < lane.meeting]
+        owes = lane.meeting is not None and cadence.owes_meeting(
+            lane.meeting, cadence.first_day_owed(cycle, kr)
+        )
+        if owes and not for_coming:
+            lane.not_updated.append(PrepItem(kr, f"owner {kr.owner}" if kr.owner else "no owner"))
+        latest = history[-1] if history else None
+        before = history[-2] if len(history) > 1 else None
+        if latest and before and latest.confidence.rank < before.confidence.rank:
+            lane.confidence_drops.append(
+                PrepItem(kr, f"from {before.confidence.label} to {latest.confidence.label}")
+            )
+        if line.pace.pace is Pace.BEHIND:
+            points = round(-line.pace.gap * 100)
+            said = f"{points} pts behind" if kr.kr_type.has_line else "behind"
+            lane.behind_pace.append(PrepItem(kr, said))
+        if for_coming and for_coming[-1].blockers:
+            had = earlier[-1].blockers if earlier else ""
+            if for_coming[-1].blockers != had:
+                lane.new_blockers.append(PrepItem(kr, for_coming[-1].blockers))
+        recorded = latest.recorded_at if latest else None
+        quiet_since = cadence.local_time(cycle, recorded).date() if recorded else cycle.start
+        if (today - quiet_since) >= timedelta(days=STALE_DAYS) and today > cycle.start:
+            lane.stale.append(
+                PrepItem(kr, f"last check-in {quiet_since.isoformat()}" if latest else "none yet")
+            )
+    by_id = {kr.id: kr for kr in walked}
+    for action in sorted(actions, key=lambda a: (a.due or date.max, a.created_at)):
+        if action.kr_id in by_id and not action.done and action.due and action.due < today:
+            who = f" · {action.owner}" if action.owner else ""
+            lane.overdue_actions.append(
+                PrepItem(by_id[action.kr_id], f"{action.text}{who} · due {action.due.isoformat()}")
+            )
+    for kr, said in forecast.warnings(walked, cycle, check_ins):
+        lane.forecast_disagreements.append(PrepItem(kr, said))
+    return lane

@@ -1,0 +1,116 @@
+"""The prep lane on the demo store two days before a meeting: who has not updated, a confidence
+drop and a new blocker from an owner's Friday update, pace, actions past due, stale key results;
+and `okr prep` as a person types it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+from okr_tui.domain.clock import FixedClock
+from okr_tui.domain.models import CheckIn, Confidence
+from okr_tui.domain.prep import prep_lane
+from okr_tui.domain.progress import effective_check_ins
+from okr_tui.store.store import OkrStore
+
+FRIDAY = "2026-11-27T15:00:00Z"
+COMING = date(2026, 11, 30)
+
+
+def _sales(store: OkrStore):
+    cycle = store.current_cycle()
+    team = next(t for t in store.teams() if t.name == "Sales")
+    objectives = [o for o in store.objectives(cycle.id) if o.team_id == team.id]
+    return cycle, objectives, store.key_results(cycle.id, objective_ids=[o.id for o in objectives])
+
+
+def _lane(store: OkrStore, at: str):
+    cycle, objectives, key_results = _sales(store)
+    return prep_lane(
+        cycle,
+        objectives,
+        key_results,
+        store.check_ins(cycle.id),
+        store.actions(cycle.id),
+        FixedClock(at).now(),
+    )
+
+
+def test_a_friday_update_shapes_the_lane_of_the_coming_meeting(demo_store):
+    store = OkrStore(demo_store.folder, FixedClock(FRIDAY))
+    cycle, _, key_results = _sales(store)
+    leads = next(kr for kr in key_results if kr.title.startswith("Increase qualified leads"))
+    before = [c for c in effective_check_ins(store.check_ins(cycle.id)) if c.kr_id == leads.id][-1]
+    store.add_check_in(
+        CheckIn(
+            cycle_id=cycle.id,
+            kr_id=leads.id,
+            meeting_date=COMING,
+            value=171,
+            confidence=Confidence.OFF_TRACK,
+            blockers="CRM outage since Wednesday",
+            author=leads.owner,
+            recorded_at=store.clock.now(),
+        )
+    )
+    lane = _lane(store, FRIDAY)
+    assert lane.meeting == COMING
+    assert {item.kr.id for item in lane.not_updated} == {kr.id for kr in key_results} - {leads.id}
+    assert [(i.kr.id, i.said) for i in lane.confidence_drops] == [
+        (leads.id, f"from {before.confidence.label} to off track")
+    ]
+    assert [(i.kr.id, i.said) for i in lane.new_blockers] == [
+        (leads.id, "CRM outage since Wednesday")
+    ]
+    overdue = [
+        a for a in store.actions(cycle.id) if not a.done and a.due and a.due < date(2026, 11, 27)
+    ]
+    sales_ids = {kr.id for kr in key_results}
+    assert len(lane.overdue_actions) == len([a for a in overdue if a.kr_id in sales_ids]) >= 1
+    assert all(item.said.endswith(")") is False for item in lane.behind_pace)
+    assert lane.stale == []  # everyone checked in on 16 November: eleven days ago
+    # A talk score per key result named in the lane (not counting "not updated").
+    assert lane.talk_scores()[leads.id] >= 2
+
+
+def test_two_weeks_without_a_check_in_is_stale(demo_store):
+    lane = _lane(demo_store, "2026-12-04T15:00:00Z")
+    _, _, key_results = _sales(demo_store)
+    assert {item.kr.id for item in lane.stale} == {kr.id for kr in key_results}
+    assert all(item.said == "last check-in 2026-11-16" for item in lane.stale)
+
+
+def test_okr_prep_prints_the_lane_and_json(demo_store, tmp_path):
+    env = {**os.environ, "OKR_HOME": str(tmp_path)}
+
+    def okr(*args):
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "okr_tui",
+                "--at",
+                FRIDAY,
+                "--db",
+                str(demo_store.folder),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+
+    text = okr("prep", "--team", "sales")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("Prep for the 2026-11-30 meeting · Sales · 2026-Q4\n")
+    assert "\nNot updated yet (3)\n" in text.stdout
+    data = json.loads(okr("prep", "--json").stdout)
+    assert data["meeting"] == "2026-11-30" and data["team"] == "All teams"
+    titles = [section["title"] for section in data["sections"]]
+    assert titles[0] == "Not updated yet" and titles[-1] == "Forecast and owner disagree"
+    refused = okr("prep", "--team", "Legal")
+    assert refused.returncode == 2 and "no team called 'Legal'" in refused.stderr
