@@ -155,15 +155,14 @@ class OkrApp(App[None]):
                 severity="warning",
             )
             return
-        settings = self.settings.model_copy(update={"theme": name})
         try:
-            config.save_settings(settings)
-        except OSError as error:
+            config.update_settings({"theme": name})
+        except (OSError, ValueError) as error:
             self.notify(
                 f"Theme not remembered: {error}", severity="warning", markup=False, timeout=8
             )
             return
-        self.settings = settings
+        self.settings = self.settings.model_copy(update={"theme": name})
 
     def open_dashboard(self) -> None:
         """Show the dashboard as the bottom screen, with the current cycle."""
