@@ -7,7 +7,6 @@ binding has an id so it can be remapped from the config file.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
@@ -100,14 +99,6 @@ class OkrApp(App[None]):
         else:
             self.open_dashboard()
         self.set_interval(STORE_POLL_SECONDS, self.check_store_on_disk)
-        if os.environ.get("OKR_EXIT_AFTER_FIRST_FRAME"):
-            self.call_later(self._exit_after_first_frame, self.screen)
-
-    async def _exit_after_first_frame(self, screen: Screen) -> None:
-        """Benchmarks (benchmarks/run.py): quit once the first screen has finished loading
-        (its async mount, with the dashboard's reload, has returned) and has been painted."""
-        await screen._mounted_event.wait()
-        self.call_after_refresh(self.call_after_refresh, self.exit)
 
     def set_up_settings_and_themes(self) -> None:
         """Read the config file, register the shipped and user themes, apply the theme:
