@@ -53,8 +53,7 @@ from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badg
 from okr_tui.widgets.confidence_picker import ConfidencePicker
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
-from okr_tui.widgets.still_input import StillInput
-from okr_tui.widgets.updates import show
+from okr_tui.widgets.textual_compat import StillInput, show
 
 
 def _short(text: str, limit: int) -> str:
