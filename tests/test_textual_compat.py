@@ -14,8 +14,10 @@ from okr_tui.widgets.textual_compat import (
     CHECKED_TEXTUAL_VERSION,
     FooterKey,
     StillInput,
+    compose_keys_at_once,
     footer_place_width,
     palette_key_width,
+    set_key_style,
 )
 
 
@@ -73,6 +75,32 @@ async def test_the_footer_widths_follow_textual_footer_css() -> None:
                 assert columns == palette_key_width(key), (compact, key.description)
             else:
                 assert columns == footer_place_width((key,), compact), (compact, key.description)
+
+
+def test_textual_footer_composes_no_keys_until_the_screen_reports_its_bindings() -> None:
+    """Piece 1, compose_keys_at_once: when Footer composes its keys at once, it can go."""
+    footer = Footer()
+    assert list(footer.compose()) == []  # returns before it reads the screen's bindings
+    compose_keys_at_once(footer)
+    assert footer._bindings_ready
+
+
+class TwoKeys(App[None]):
+    def compose(self) -> ComposeResult:
+        yield FooterKey("x", "x", "Plain", "plain", classes="plain")
+        styled = FooterKey("y", "y", "Styled", "styled", classes="styled")
+        set_key_style(styled, False)
+        yield styled
+
+
+async def test_a_footer_key_restyles_itself_when_mounted_unless_styled_first() -> None:
+    """Piece 1, set_key_style: FooterKey's compact watcher still adds `-compact` on mount
+    (Footer's data binding then removes it); a key styled first keeps its style."""
+    app = TwoKeys()
+    async with app.run_test(size=(40, 4)) as pilot:
+        await pilot.pause()
+        assert app.query_one(".plain", FooterKey).has_class("-compact")
+        assert not app.query_one(".styled", FooterKey).has_class("-compact")
 
 
 class OneInput(App[None]):

@@ -26,8 +26,10 @@ from okr_tui.widgets.textual_compat import (
     FooterKey,
     FooterLabel,
     KeyGroup,
+    compose_keys_at_once,
     footer_place_width,
     palette_key_width,
+    set_key_style,
 )
 
 KEPT_ACTIONS = frozenset({"help", "app.help"})
@@ -42,6 +44,7 @@ class KeyFooter(Footer):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        compose_keys_at_once(self)
         self._shown: tuple[tuple[Binding, bool, str], ...] | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
@@ -64,6 +67,7 @@ class KeyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         """Footer's keys, fitted to the footer's width before they are mounted."""
+        self._shown = self._keys(self.screen)
         composed: list[Widget] = []
         for widget in super().compose():
             composed.append(widget)  # in order, a group's keys after the group
@@ -71,6 +75,9 @@ class KeyFooter(Footer):
         compact, hidden = self._fit(composed, self.size.width or self.app.size.width)
         self.set_reactive(Footer.compact, compact)  # the keys take it when they are mounted
         self.set_class(compact, "-compact")
+        for widget in composed:
+            if isinstance(widget, FooterKey):  # the palette's key is compact in either style
+                set_key_style(widget, compact or widget.has_class("-command-palette"))
         for widget in hidden:
             widget.display = False
 
@@ -83,8 +90,9 @@ class KeyFooter(Footer):
         compact, hidden = self._fit(widgets, event.size.width)
         self.compact = compact
         for widget in widgets:
-            if not widget.has_class("-grouped"):
-                widget.display = widget not in hidden
+            shown = widget not in hidden
+            if widget.display != shown and not widget.has_class("-grouped"):
+                widget.display = shown
 
     def _fit(self, widgets: list[Widget], width: int) -> tuple[bool, set[Widget]]:
         """Compact or not, and the widgets to hide, for every key to show whole in `width`

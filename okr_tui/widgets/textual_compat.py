@@ -9,7 +9,8 @@ the walk row of benchmarks/run.py, then move `CHECKED_TEXTUAL_VERSION` on.
 1. The footer's keys (`FooterKey`, `FooterLabel`, `KeyGroup`) are not exported by
    textual.widgets, and their widths below follow Footer's and FooterKey's DEFAULT_CSS: the key
    footer needs both to show every key whole on a narrow terminal (README, "The footer on a
-   narrow terminal"; tests/test_key_footer.py).
+   narrow terminal"; tests/test_key_footer.py). `compose_keys_at_once` and `set_key_style`
+   save a rebuild of the footer, a layout and two restyles of each key each time a screen opens.
 2. `show()` and `StillInput` skip layouts of the whole screen that Textual would run: a layout
    is most of a walkthrough step's frame. Measured with the walk row of benchmarks/run.py (8q
    store, 3 teams, 5 interleaved runs each; medians; the machine shared):
@@ -30,7 +31,7 @@ from textual.css.styles import RenderStyles
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 CHECKED_TEXTUAL_VERSION = "8.2.8"
@@ -42,6 +43,8 @@ __all__ = [
     "FooterLabel",
     "KeyGroup",
     "StillInput",
+    "compose_keys_at_once",
+    "set_key_style",
     "footer_place_width",
     "palette_key_width",
     "show",
@@ -69,6 +72,27 @@ def footer_place_width(place: Sequence[Widget], compact: bool) -> int:
             else:  # " k Description ", or the key alone
                 width += display + 2 + description + 1 if description else display
     return width
+
+
+def compose_keys_at_once(footer: Footer) -> None:
+    """Let Footer.compose show the keys the first time the footer is composed.
+
+    Textual's Footer composes no keys until the screen first reports its bindings (its
+    bindings_changed sets the private `_bindings_ready`), then mounts them all and lays the
+    screen out again: a first frame without keys, and, counted on the walk benchmark (the
+    dashboard, then one walk), 2 more rebuilds of the footer and 22 layouts of the screen
+    instead of 20. Call it before the footer is mounted.
+    """
+    footer.set_reactive(Footer._bindings_ready, True)
+
+
+def set_key_style(key: FooterKey, compact: bool) -> None:
+    """Give a key its style before it is mounted: FooterKey's `compact` reactive runs its
+    watcher when the key is mounted (adding `-compact`, a restyle) and Footer's data binding
+    then sets it again (removing it, another restyle). Counted on the walk benchmark (the
+    dashboard, then one walk): 36 restyles of footer keys without this, none with it."""
+    key.set_reactive(FooterKey.compact, compact)
+    key.set_class(compact, "-compact", update=False)
 
 
 def palette_key_width(key: FooterKey) -> int:
