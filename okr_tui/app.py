@@ -80,9 +80,7 @@ class OkrApp(App[None]):
 
     @property
     def team(self) -> Team | None:
-        if self.team_id is None:
-            return None
-        return next((t for t in self.store.teams() if t.id == self.team_id), None)
+        return self.store.team_or_none(self.team_id)
 
     def watch_cycle_id(self) -> None:
         self.screen.post_message(ContextChanged())
