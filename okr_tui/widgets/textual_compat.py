@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-# --- 1. the footer's widths ------------------------------------------------------------------
+# --- 1. the footer ---------------------------------------------------------------------------
 
 
 def footer_place_width(place: Sequence[Widget], compact: bool) -> int:
@@ -82,8 +82,8 @@ def compose_keys_at_once(footer: Footer) -> None:
     Textual's Footer composes no keys until the screen first reports its bindings (its
     bindings_changed sets the private `_bindings_ready`), then mounts them all and lays the
     screen out again: a first frame without keys, and, counted on the walk benchmark (the
-    dashboard, then one walk), 2 more rebuilds of the footer and 22 layouts of the screen
-    instead of 20. Call it before the footer is mounted.
+    dashboard, then one walk), 2 rebuilds of the footer more, each with a layout of the
+    screen. Call it before the footer is mounted.
     """
     footer.set_reactive(Footer._bindings_ready, True)
 
