@@ -1,11 +1,12 @@
 """The baseline for the start-up benchmark: a Textual app that shows one label and quits.
 
-It quits the way `okr` does under OKR_EXIT_AFTER_FIRST_FRAME: once its screen is mounted and has
+It quits the way `okr` does under benchmarks/first_frame.py: once its screen is mounted and has
 been painted, so both processes pay for the same start-up, first frame and shutdown.
 """
 
 from __future__ import annotations
 
+from first_frame import exit_after_first_frame
 from textual.app import App, ComposeResult
 from textual.widgets import Label
 
@@ -15,11 +16,7 @@ class BareApp(App[None]):
         yield Label("Hello from a bare Textual app")
 
     def on_mount(self) -> None:
-        self.call_later(self._exit_after_first_frame)
-
-    async def _exit_after_first_frame(self) -> None:
-        await self.screen._mounted_event.wait()
-        self.call_after_refresh(self.call_after_refresh, self.exit)
+        exit_after_first_frame(self)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 
 cProfile timed by this process's CPU time (`time.process_time`), so other processes on a shared
 machine do not skew the figures. With `--pty` the app runs in a pseudo-terminal and quits after
-its first frame (OKR_EXIT_AFTER_FIRST_FRAME=1), like the start-up benchmark. Prints the functions
+its first frame (benchmarks/first_frame.py), like the start-up benchmark. Prints the functions
 with the most cumulative time, then the most own time.
 """
 
@@ -48,11 +48,17 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as scratch:
             stats_file = os.path.join(scratch, "okr.pstats")
             command = [sys.executable, __file__, "--stats", stats_file, "--", *okr_args]
-            result = run_in_pty(command, child_env(Path(scratch), OKR_EXIT_AFTER_FIRST_FRAME="1"))
+            result = run_in_pty(command, child_env(Path(scratch)))
             print(f"first frame after {result.ready:.2f} s wall (profiled, so slower)\n")
             show(stats_file, args.limit)
         return 0
     from okr_tui.cli import main as okr_main
+
+    if args.stats is not None:  # the child under --pty: quit after the first frame
+        sys.path.insert(0, str(HERE))
+        from first_frame import install_in_okr
+
+        install_in_okr()
 
     profiler = cProfile.Profile(time.process_time)
     stdout = sys.stdout

@@ -7,8 +7,9 @@
 Machines are shared and noisy, so every figure is compared with a baseline measured in the same
 run, runs of the two are interleaved, and each figure is a median with its min and max:
 
-1. start-up: `python -m okr_tui --db STORE --at CLOCK` in a pseudo-terminal (120x40) with
-   OKR_EXIT_AFTER_FIRST_FRAME=1, from process start to the first frame of the loaded dashboard
+1. start-up: `python benchmarks/first_frame.py --db STORE --at CLOCK` (okr, quitting after its
+   first frame) in a pseudo-terminal (120x40), from process start to the first frame of the
+   loaded dashboard
    (the moment the app starts quitting: Textual disables bracketed paste first thing, which is
    visible in the output), against benchmarks/bare_app.py started and timed the same way
    (and, for reference, benchmarks/floor_app.py: the bare app importing okr's libraries, and
@@ -259,6 +260,11 @@ def okr(store: Path, *args: str) -> list[str]:
     return [PYTHON, "-m", "okr_tui", "--db", str(store), "--at", CLOCK_AT, *args]
 
 
+def okr_first_frame(store: Path) -> list[str]:
+    """`okr` that quits after its first frame (benchmarks/first_frame.py)."""
+    return [PYTHON, str(HERE / "first_frame.py"), "--db", str(store), "--at", CLOCK_AT]
+
+
 def interleaved(runs: int, jobs: dict[str, Callable[[], object]]) -> dict[str, list]:
     """Run each job `runs` times, round-robin, so noise spreads evenly over all of them."""
     results: dict[str, list] = {name: [] for name in jobs}
@@ -274,14 +280,14 @@ def interleaved(runs: int, jobs: dict[str, Callable[[], object]]) -> dict[str, l
 
 def bench_startup(report: Report, stores: dict[str, Path], runs: int, scratch: Path) -> None:
     log("start-up: first frame of okr vs a bare Textual app")
-    env = child_env(scratch, OKR_EXIT_AFTER_FIRST_FRAME="1")
+    env = child_env(scratch)
     jobs: dict[str, Callable[[], object]] = {
         "bare": lambda: run_in_pty([PYTHON, str(HERE / "bare_app.py")], env),
         "floor": lambda: run_in_pty([PYTHON, str(HERE / "floor_app.py")], env),
         "floor-minimum": lambda: run_in_pty([PYTHON, str(HERE / "floor_app.py"), "--minimum"], env),
     }
     for label, folder in stores.items():
-        jobs[label] = lambda folder=folder: run_in_pty(okr(folder), env)
+        jobs[label] = lambda folder=folder: run_in_pty(okr_first_frame(folder), env)
     run_in_pty([PYTHON, str(HERE / "bare_app.py")], env)  # warm the file cache, untimed
     results = interleaved(runs, jobs)
     report.raw["startup"] = {name: [asdict(r) for r in rs] for name, rs in results.items()}

@@ -7,7 +7,6 @@ binding has an id so it can be remapped from the config file.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 
 from textual.app import App, SystemCommand
@@ -97,9 +96,7 @@ class OkrApp(App[None]):
 
     @property
     def team(self) -> Team | None:
-        if self.team_id is None:
-            return None
-        return next((t for t in self.store.teams() if t.id == self.team_id), None)
+        return self.store.team_or_none(self.team_id)
 
     def watch_cycle_id(self) -> None:
         self.screen.post_message(ContextChanged())
@@ -116,14 +113,6 @@ class OkrApp(App[None]):
         else:
             self.open_dashboard()
         self.set_interval(STORE_POLL_SECONDS, self.check_store_on_disk)
-        if os.environ.get("OKR_EXIT_AFTER_FIRST_FRAME"):
-            self.call_later(self._exit_after_first_frame, self.screen)
-
-    async def _exit_after_first_frame(self, screen: Screen) -> None:
-        """Benchmarks (benchmarks/run.py): quit once the first screen has finished loading
-        (its async mount, with the dashboard's reload, has returned) and has been painted."""
-        await screen._mounted_event.wait()
-        self.call_after_refresh(self.call_after_refresh, self.exit)
 
     def set_up_settings_and_themes(self) -> None:
         """Read the config file, register the shipped and user themes, apply the theme:
@@ -172,15 +161,14 @@ class OkrApp(App[None]):
                 severity="warning",
             )
             return
-        settings = self.settings.model_copy(update={"theme": name})
         try:
-            config.save_settings(settings)
-        except OSError as error:
+            config.update_settings({"theme": name})
+        except (OSError, ValueError) as error:
             self.notify(
                 f"Theme not remembered: {error}", severity="warning", markup=False, timeout=8
             )
             return
-        self.settings = settings
+        self.settings = self.settings.model_copy(update={"theme": name})
 
     def open_dashboard(self) -> None:
         """Show the dashboard as the bottom screen, with the current cycle."""

@@ -1,8 +1,9 @@
 """User settings: a small TOML file in the config folder, validated.
 
 The app reads it at start-up and writes it when the user changes something it remembers (the
-theme). The file is read with tomllib and written by hand (it holds a few plain values), created
-readable by its owner only.
+theme). It reads with tomllib (in the standard library, so start-up imports nothing more) and
+writes with tomlkit, which rewrites only the values that change: the user's comments, order and
+layout stay. The file is created readable by its owner only.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from okr_tui import paths
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 MAX_CONFIG_BYTES = 64_000
 
@@ -53,10 +58,6 @@ class Settings(BaseModel):
     cursor_blink: bool = Field(default=True, description="Blink the cursor in text fields")
     keymap: Annotated[dict[str, str], AfterValidator(_keymap)] = Field(
         default_factory=dict, description="Binding id -> keys, e.g. 'dashboard.check_in' = 'i'"
-    )
-    digest_webhook: str | None = Field(
-        default=None,
-        description="Slack or Teams incoming-webhook URL that `okr digest --post` sends to",
     )
 
 
@@ -110,39 +111,89 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         return default_settings(), [f"Config file {path}: {_describe(error)}; using the defaults"]
 
 
-def _toml_string(text: str) -> str:
-    escaped = []
-    for char in text:
-        if char in ('"', "\\"):
-            escaped.append("\\" + char)
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            escaped.append(f"\\u{ord(char):04x}")
-        else:
-            escaped.append(char)
-    return '"' + "".join(escaped) + '"'
+NEW_FILE = "# okr-tui settings (README: Config). The app rewrites only what you change in it.\n"
 
 
-def dumps_settings(settings: Settings) -> str:
-    """The settings as TOML; values left at their default are left out."""
-    lines = ["# okr-tui settings. Written by the app; edit freely while it is closed.", ""]
-    if settings.theme is not None:
-        lines.append(f"theme = {_toml_string(settings.theme)}")
-    if not settings.cursor_blink:
-        lines.append("cursor_blink = false")
-    if settings.digest_webhook is not None:
-        lines.append(f"digest_webhook = {_toml_string(settings.digest_webhook)}")
-    if settings.keymap:
-        lines += ["", "[keymap]"]
-        lines += [f"{_toml_string(k)} = {_toml_string(v)}" for k, v in settings.keymap.items()]
-    return "\n".join(lines) + "\n"
+def dumps_settings(settings: Settings, previous: str = NEW_FILE) -> str:
+    """`previous` (the config file's text) with every value of `settings` written into it.
+
+    Raises ValueError when `previous` is not valid TOML.
+    """
+    import tomlkit  # only when writing: reading uses tomllib, and start-up only reads
+
+    document = tomlkit.parse(previous)
+    _apply(document, {name: getattr(settings, name) for name in Settings.model_fields})
+    return tomlkit.dumps(document)
+
+
+def _apply(document: TOMLDocument, changes: Mapping[str, object]) -> None:
+    """Write `changes` into `document`, rewriting only the values that differ: comments, order
+    and layout stay. A value at its default that the file does not hold is not added."""
+    import tomlkit
+
+    defaults = default_settings()
+    for name, value in changes.items():
+        if name in document:
+            if document[name].unwrap() == value:
+                continue
+        elif value == getattr(defaults, name):
+            continue
+        if value is None:  # no theme: the default
+            del document[name]
+        elif name != "keymap":
+            document[name] = value
+        else:  # key by key, so the comments beside the unchanged ones stay
+            assert isinstance(value, dict)
+            if "keymap" not in document:
+                document["keymap"] = tomlkit.table()
+            table = document["keymap"]
+            for binding_id in [binding_id for binding_id in table if binding_id not in value]:
+                del table[binding_id]
+            for binding_id, keys in value.items():
+                if table.get(binding_id) != keys:
+                    table[binding_id] = keys
+
+
+def _read_for_writing(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return NEW_FILE
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write the settings atomically, the file readable by its owner only (0600).
+    """Write `settings` into the config file as it is now (see `dumps_settings`).
 
-    Raises OSError when the folder or file cannot be written.
+    Raises OSError when the file cannot be read or written, ValueError when it is not valid TOML
+    (it is left as it is).
     """
     path = path if path is not None else paths.config_file()
+    _write_private(path, dumps_settings(settings, _read_for_writing(path)))
+    return path
+
+
+def update_settings(changes: Mapping[str, object], path: Path | None = None) -> Settings:
+    """Change only `changes` in the config file as it is now (edits made since start-up stay)
+    and return the settings the file then holds.
+
+    Raises OSError when the file cannot be read or written, ValueError when it is not valid TOML
+    or would not hold valid settings (nothing is written then).
+    """
+    import tomlkit
+
+    path = path if path is not None else paths.config_file()
+    document = tomlkit.parse(_read_for_writing(path))
+    _apply(document, changes)
+    try:
+        settings = Settings.model_validate(document.unwrap())
+    except ValidationError as error:
+        raise ValueError(f"Config file {path}: {_describe(error)}") from None
+    _write_private(path, tomlkit.dumps(document))
+    return settings
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically, the file readable by its owner only (0600)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -150,11 +201,10 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             if hasattr(os, "fchmod"):
                 os.fchmod(handle.fileno(), 0o600)  # a leftover file would keep its mode
-            handle.write(dumps_settings(settings))
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return path

@@ -36,6 +36,19 @@ def test_cli_help_path_does_not_load_textual():
     assert "tinydb" not in loaded
 
 
+def test_reading_the_config_does_not_load_tomlkit(tmp_path: Path):
+    """Start-up only reads the config (tomllib); tomlkit is for writing a remembered theme."""
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "okr-light"  # mine\n[keymap]\n"app.help" = "f1"\n')
+    loaded = _loaded_after(
+        "import okr_tui.app; from okr_tui import config; from pathlib import Path; "
+        f"settings, problems = config.load_settings(Path({str(config)!r})); "
+        "assert settings.theme == 'okr-light' and not problems"
+    )
+    assert "textual" in loaded
+    assert "tomlkit" not in loaded
+
+
 def test_only_the_store_imports_tinydb():
     importers = []
     for path in PACKAGE.rglob("*.py"):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
-from textual.widgets._footer import FooterKey
 
 from okr_tui.widgets.key_footer import KeyFooter
+from okr_tui.widgets.textual_compat import FooterKey
 
 
 class Notes(Static, can_focus=True):
@@ -36,7 +36,8 @@ class FooterApp(App):
 
 
 def footer_keys(app: App) -> list[FooterKey]:
-    return list(app.screen.query(FooterKey))
+    """The keys the footer shows (a key it leaves out is hidden)."""
+    return [key for key in app.screen.query(FooterKey) if key.display]
 
 
 def shown(app: App) -> list[tuple[str, str, bool]]:

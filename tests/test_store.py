@@ -193,6 +193,8 @@ def test_teams_and_cycles_round_trip(store: OkrStore) -> None:
 
     with pytest.raises(RuleViolation, match="no team"):
         store.team("team-nope")
+    assert store.team_or_none(team.id) == team
+    assert store.team_or_none("team-nope") is None and store.team_or_none(None) is None
     with pytest.raises(RuleViolation, match="no cycle called 'Q9'"):
         store.find_cycle("Q9")
     with pytest.raises(RuleViolation, match="already exists"):

@@ -265,6 +265,73 @@ async def test_switching_theme_from_the_palette_is_remembered(demo_store, make_a
         assert second.theme == "okr-projector"
 
 
+COMMENTED_CONFIG = """\
+# Settings for the Monday check-in on the meeting-room screen.
+theme = "okr-light"   # the room is bright in the morning
+cursor_blink = false
+
+# Keys the facilitator is used to, from the old spreadsheet macros.
+[keymap]
+"dashboard.check_in" = "c,ctrl+k"  # c for check-in
+"""
+
+
+async def test_switching_theme_keeps_the_comments_and_keymap_of_the_config(demo_store, make_app):
+    path = paths.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text(COMMENTED_CONFIG, encoding="utf-8")
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "okr-light"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"theme")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")  # the palette's Theme command: a list of themes
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"projector")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "okr-projector"
+    assert path.read_text(encoding="utf-8") == COMMENTED_CONFIG.replace(
+        'theme = "okr-light"', 'theme = "okr-projector"'
+    )
+    assert config.load_settings() == (
+        config.Settings(
+            theme="okr-projector", cursor_blink=False, keymap={"dashboard.check_in": "c,ctrl+k"}
+        ),
+        [],
+    )
+
+
+def test_a_theme_is_added_above_the_keymap_and_an_edit_made_meanwhile_stays():
+    path = paths.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text('[keymap]\n"dashboard.check_in" = "i"  # mine\n', encoding="utf-8")
+    assert config.update_settings({"theme": "okr-dark"}) == config.Settings(
+        theme="okr-dark", keymap={"dashboard.check_in": "i"}
+    )
+    assert path.read_text(encoding="utf-8") == (
+        'theme = "okr-dark"\n\n[keymap]\n"dashboard.check_in" = "i"  # mine\n'
+    )
+
+
+def test_a_config_broken_since_start_up_is_not_overwritten():
+    path = paths.config_file()
+    path.parent.mkdir(parents=True)
+    for text in ("theme = \n", "cursor_blink = 'no'\n"):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError):
+            config.update_settings({"theme": "okr-dark"})
+        assert path.read_text(encoding="utf-8") == text
+
+
 async def test_the_theme_choice_keeps_other_settings(demo_store, make_app):
     config.save_settings(config.Settings(keymap={"dashboard.check_in": "i"}))
     app = make_app(demo_store)

@@ -440,7 +440,7 @@ async def test_the_footer_keeps_its_keys_through_a_step(demo_store, make_app):
     """Value, note, confidence, next key result: the footer is the very same widgets all along,
     with help as F1 (the confidence keys are on the confidence row). It changed its keys with
     each focus move, twice a key result, and each change rebuilt and laid out the footer."""
-    from textual.widgets._footer import FooterKey
+    from okr_tui.widgets.textual_compat import FooterKey
 
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:

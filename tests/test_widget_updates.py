@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from okr_tui.widgets.updates import show
+from okr_tui.widgets.textual_compat import show
 from tests.screen_reading import screen_text
 
 
@@ -39,7 +39,7 @@ class Fields(App[None]):
     """
 
     def compose(self) -> ComposeResult:
-        from okr_tui.widgets.still_input import StillInput
+        from okr_tui.widgets.textual_compat import StillInput
 
         yield Static(Content("one line"), id="fill")
         yield Static(Content("a\nb"), id="capped")
@@ -78,7 +78,7 @@ async def test_show_lays_the_screen_out_only_when_a_size_can_change() -> None:
 async def test_a_still_input_scrolls_to_a_value_longer_than_the_field() -> None:
     """Its value changes do not lay the screen out, yet it still shows the end of a long value
     as typed, like Textual's Input."""
-    from okr_tui.widgets.still_input import StillInput
+    from okr_tui.widgets.textual_compat import StillInput
 
     app = Fields()
     async with app.run_test(size=(40, 12)) as pilot:

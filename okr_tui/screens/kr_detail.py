@@ -20,7 +20,6 @@ from okr_tui.domain import board, progress
 from okr_tui.domain.models import (
     AuditEntry,
     CheckIn,
-    Confidence,
     Cycle,
     KeyResult,
     Objective,
@@ -34,7 +33,13 @@ from okr_tui.exchange.reports import (
     value_text,
 )
 from okr_tui.screens.base import OkrScreen
-from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge, progress_bar
+from okr_tui.widgets.badges import (
+    CONFIDENCE_COLOUR,
+    confidence_badge,
+    confidence_trend,
+    pace_badge,
+    progress_bar,
+)
 from okr_tui.widgets.burn_up_chart import BurnUpChart, chart_data
 from okr_tui.widgets.confidence_history import ConfidenceHistory, ConfidencePoint
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -57,11 +62,6 @@ AUDIT_COLUMNS = (
     ("Reason", "reason", 24),
     ("Author", "author", None),
 )
-CONFIDENCE_THEME_VARIABLE = {
-    Confidence.ON_TRACK: "success",
-    Confidence.AT_RISK: "warning",
-    Confidence.OFF_TRACK: "error",
-}
 
 
 def _local(moment, timezone: str) -> str:
@@ -200,7 +200,7 @@ class KeyResultDetailScreen(OkrScreen):
     ) -> Content:
         team_name = COMPANY
         if objective is not None and objective.team_id is not None:
-            team = next((t for t in self.store.teams() if t.id == objective.team_id), None)
+            team = self.store.team_or_none(objective.team_id)
             team_name = team.name if team else objective.team_id
         value = line.value if line else kr.baseline
         status = "active" if kr.status is Status.ACTIVE else "retired"
@@ -247,7 +247,7 @@ class KeyResultDetailScreen(OkrScreen):
         return Content.assemble(*parts)
 
     def _confidence_cell(self, check_in: CheckIn) -> Text:
-        variable = CONFIDENCE_THEME_VARIABLE[check_in.confidence]
+        variable = CONFIDENCE_COLOUR[check_in.confidence]
         colour = self.app.theme_variables.get(variable, "")
         return Text(confidence_text(check_in), style=colour)
 

@@ -151,7 +151,7 @@ class MeetingSummaryScreen(OkrScreen):
     def _team_name(self) -> str:
         if self.settings.team_id is None:
             return "All teams"
-        team = next((t for t in self.store.teams() if t.id == self.settings.team_id), None)
+        team = self.store.team_or_none(self.settings.team_id)
         return team.name if team else "Team"
 
     def _attendees(self, cycle_id: str) -> list[str]:

@@ -444,7 +444,7 @@ class PlanningScreen(OkrScreen):
             return
         kind, item_id = data
         if kind == "team":
-            team = next((t for t in self.store.teams() if t.id == item_id), None)
+            team = self.store.team_or_none(item_id)
             if team is not None and self._can_edit_teams():
                 self._open_team_form(team)
             elif team is None and (node := self.tree.cursor_node) is not None:

@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Static
 from okr_tui.domain import board
 from okr_tui.domain import progress as progress_math
 from okr_tui.domain.models import (
-    Confidence,
     KeyResult,
     KrType,
     Review,
@@ -31,16 +30,11 @@ from okr_tui.screens.base import OkrScreen
 from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.badges import CONFIDENCE_COLOUR, CONFIDENCE_SYMBOL
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
 TREND_LENGTH = 5
-CONFIDENCE_SYMBOL = {Confidence.ON_TRACK: "●", Confidence.AT_RISK: "◐", Confidence.OFF_TRACK: "○"}
-CONFIDENCE_COLOUR = {
-    Confidence.ON_TRACK: "success",
-    Confidence.AT_RISK: "warning",
-    Confidence.OFF_TRACK: "error",
-}
 PACE_COLOUR = {Pace.AHEAD: "success", Pace.ON_TRACK: "", Pace.BEHIND: "error"}
 _FALLBACK_COLOURS = {"success": "green", "warning": "yellow", "error": "red", "accent": "cyan"}
 

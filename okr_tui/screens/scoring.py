@@ -28,14 +28,10 @@ from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.review import decision_author, one_line, theme_style
 from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.badges import BAND_COLOUR
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
-BAND_COLOUR = {
-    progress.Band.GREEN: "success",
-    progress.Band.YELLOW: "warning",
-    progress.Band.RED: "error",
-}
 OBJECTIVE_ROW = "obj:"
 STEP = 0.1
 READ_ONLY_HIDDEN = {"step", "save_score", "accept_suggestions", "close_cycle"}

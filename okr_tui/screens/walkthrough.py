@@ -53,8 +53,7 @@ from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badg
 from okr_tui.widgets.confidence_picker import ConfidencePicker
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
-from okr_tui.widgets.still_input import StillInput
-from okr_tui.widgets.updates import show
+from okr_tui.widgets.textual_compat import StillInput, show
 
 
 def _short(text: str, limit: int) -> str:
@@ -332,11 +331,7 @@ class WalkthroughScreen(OkrScreen):
         """Read this walk's records and fix `order` and `index`; False when there is no step."""
         cycle = self.cycle
         now = self.okr_app.clock.now()
-        team = (
-            next((t for t in self.store.teams() if t.id == self.settings.team_id), None)
-            if self.settings.team_id
-            else None
-        )
+        team = self.store.team_or_none(self.settings.team_id)
         self.query_one(CycleHeader).show(cycle, team.name if team else None, now)
         meeting = cadence.current_meeting(cycle, now) if cycle else None
         if cycle is None or meeting is None:
@@ -392,7 +387,7 @@ class WalkthroughScreen(OkrScreen):
     def _team_name(self) -> str:
         if self.settings.team_id is None:
             return "All teams"
-        team = next((t for t in self.store.teams() if t.id == self.settings.team_id), None)
+        team = self.store.team_or_none(self.settings.team_id)
         return team.name if team else "Team"
 
     # --- one step -----------------------------------------------------------------------

@@ -561,10 +561,17 @@ class OkrStore:
         return sorted(self._read(self._root, Team), key=lambda team: (team.order, team.name))
 
     def team(self, team_id: str) -> Team:
-        for team in self.teams():
-            if team.id == team_id:
-                return team
-        raise RuleViolation(f"no team with id {team_id!r}")
+        """The team with `team_id`; RuleViolation when there is none."""
+        team = self.team_or_none(team_id)
+        if team is None:
+            raise RuleViolation(f"no team with id {team_id!r}")
+        return team
+
+    def team_or_none(self, team_id: str | None) -> Team | None:
+        """The team with `team_id`, or None: no id, or a team removed since the id was read."""
+        if team_id is None:
+            return None
+        return next((team for team in self.teams() if team.id == team_id), None)
 
     def save_team(self, team: Team, *, expected: Team | None = None) -> Team:
         """Create or change a team. Names are unique (ignoring case and outer spaces): two

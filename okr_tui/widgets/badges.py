@@ -11,17 +11,25 @@ from textual.content import Content
 from okr_tui.domain.models import Confidence, ObjectiveKind
 from okr_tui.domain.progress import Band, Pace, band
 
+CONFIDENCE_SYMBOL = {Confidence.ON_TRACK: "●", Confidence.AT_RISK: "◐", Confidence.OFF_TRACK: "○"}
+CONFIDENCE_COLOUR = {
+    Confidence.ON_TRACK: "success",
+    Confidence.AT_RISK: "warning",
+    Confidence.OFF_TRACK: "error",
+}
+"""The theme colour of each confidence: `$success` in a Content style; the theme's variable
+`success` in the Rich Text of a table cell."""
+BAND_COLOUR = {Band.GREEN: "success", Band.YELLOW: "warning", Band.RED: "error"}
+"""The theme colour of each score band, as for confidence."""
 CONFIDENCE_STYLE = {
-    Confidence.ON_TRACK: ("●", "$success"),
-    Confidence.AT_RISK: ("◐", "$warning"),
-    Confidence.OFF_TRACK: ("○", "$error"),
+    confidence: (CONFIDENCE_SYMBOL[confidence], f"${colour}")
+    for confidence, colour in CONFIDENCE_COLOUR.items()
 }
 PACE_STYLE = {
     Pace.AHEAD: ("▲", "$success"),
     Pace.ON_TRACK: ("■", "$foreground"),
     Pace.BEHIND: ("▼", "$error"),
 }
-BAND_STYLE = {Band.GREEN: "$success", Band.YELLOW: "$warning", Band.RED: "$error"}
 
 
 def confidence_badge(confidence: Confidence | None) -> Content:
@@ -49,7 +57,7 @@ def score_badge(score: float | None, kind: ObjectiveKind) -> Content:
     if score is None:
         return Content.styled("–", "$text-muted")
     score_band = band(score, kind)
-    return Content.styled(f"{score_band.symbol} {score:.1f}", BAND_STYLE[score_band])
+    return Content.styled(f"{score_band.symbol} {score:.1f}", f"${BAND_COLOUR[score_band]}")
 
 
 def progress_bar(fraction: float, width: int = 20, style: str = "$primary") -> Content:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from okr_tui.domain.models import Confidence
 from okr_tui.widgets.badges import CONFIDENCE_STYLE
-from okr_tui.widgets.updates import show
+from okr_tui.widgets.textual_compat import show
 
 HINTS = (" a key saves · Enter keeps highlighted", "key saves · ⏎ keeps")
 """After the three levels, the longest that fits: the full hint at 100 columns, the short one at

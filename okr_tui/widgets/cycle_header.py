@@ -10,7 +10,7 @@ from textual.widgets import Static
 from okr_tui.domain import cadence
 from okr_tui.domain.models import Cycle
 from okr_tui.domain.progress import counted
-from okr_tui.widgets.updates import show
+from okr_tui.widgets.textual_compat import show
 
 
 def header_text(

@@ -1,0 +1,47 @@
+"""Quit an app once its first screen has loaded and been painted: how the start-up benchmark
+times `okr` and the bare Textual app alike (benchmarks/run.py).
+
+    python benchmarks/first_frame.py --db STORE --at 2026-11-23T10:00:00Z   # okr, then quit
+
+It runs okr's command line (`okr_tui.cli.main`) with OkrApp's mount handler wrapped to quit
+after the first frame, so the app itself carries no benchmark hook.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from textual.app import App
+
+
+def exit_after_first_frame(app: App) -> None:
+    """From the app's mount handler: quit once the screen on top when the handlers are done
+    has finished loading (its async mount, with the dashboard's reload, has returned) and has
+    been painted. `Screen._mounted_event` is private: checked on Textual 8.2.8."""
+
+    async def exit_when_painted() -> None:
+        await app.screen._mounted_event.wait()
+        app.call_after_refresh(app.call_after_refresh, app.exit)
+
+    app.call_later(exit_when_painted)
+
+
+def install_in_okr() -> None:
+    """Make OkrApp quit after its first frame. Its mount handler is wrapped rather than the
+    class subclassed here: Textual reads a relative CSS_PATH from the folder of the class."""
+    from okr_tui.app import OkrApp
+
+    on_mount = OkrApp.on_mount
+
+    def on_mount_then_exit(self: OkrApp) -> None:
+        on_mount(self)  # pushes the first screen
+        exit_after_first_frame(self)
+
+    OkrApp.on_mount = on_mount_then_exit  # type: ignore[method-assign]
+
+
+if __name__ == "__main__":
+    from okr_tui.cli import main
+
+    install_in_okr()
+    sys.exit(main(sys.argv[1:]))
