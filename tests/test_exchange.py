@@ -443,6 +443,39 @@ def _escaping_cycle_id(document: dict) -> None:
     document["cycles"][1] = json.loads(text)
 
 
+def _overlapping_open_cycles(document: dict) -> None:
+    """The closed Q3 reopened and stretched into Q4: two open cycles share October."""
+    q3 = document["cycles"][0]["cycle"]
+    q3["state"] = "active"
+    q3["end"] = "2026-10-15"
+
+
+def _same_team_twice(document: dict) -> None:
+    document["teams"][1]["name"] = "growth "  # the first team is "Growth"
+
+
+def _alignment_loop(document: dict) -> None:
+    """The company objective aligned to one of the team objectives aligned to it."""
+    objectives = document["cycles"][1]["objectives"]
+    objectives[0]["parent_id"] = objectives[1]["id"]
+
+
+def _check_in_outside_its_cycle(document: dict) -> None:
+    document["cycles"][1]["check_ins"][0]["meeting_date"] = "2031-01-01"
+
+
+def _line_break_in_a_title(document: dict) -> None:
+    document["cycles"][1]["key_results"][0]["title"] = "Line\nbreak"
+
+
+def _c1_control_in_a_team_name(document: dict) -> None:
+    document["teams"][1]["name"] = "Sales\x9b31m"
+
+
+def _tab_in_a_member(document: dict) -> None:
+    document["teams"][0]["members"] = ["Amara\tBen"]
+
+
 BROKEN_DOCUMENTS = {
     "wrong format name": (_break_format, "$.format", "not an okr-tui export"),
     "unknown field": (_unknown_field, "$.teams[1].colour", "Extra inputs are not permitted"),
@@ -463,6 +496,39 @@ BROKEN_DOCUMENTS = {
         "$.cycles[1].cycle.id",
         "letters, digits",
     ),
+    # The store's rules (issue 15, item 6): what the app and the CLI refuse, import refuses.
+    "two open cycles with overlapping dates": (
+        _overlapping_open_cycles,
+        "$.cycles[1].cycle.start",
+        "the dates overlap 2026-Q3",
+    ),
+    "teams Growth and 'growth '": (
+        _same_team_twice,
+        "$.teams[1].name",
+        'there is already a team called "Growth"',
+    ),
+    "objectives aligned in a loop": (
+        _alignment_loop,
+        "$.cycles[1].objectives[0].parent_id",
+        "loop of objectives",
+    ),
+    "a check-in dated 2031 in a 2026 cycle": (
+        _check_in_outside_its_cycle,
+        "$.cycles[1].check_ins[0].meeting_date",
+        "2031-01-01 is outside 2026-Q4",
+    ),
+    # One-line fields (issue 15, item 7).
+    "a line break in a key result title": (
+        _line_break_in_a_title,
+        "$.cycles[1].key_results[0].title",
+        "must be one line",
+    ),
+    "a C1 control (U+009B) in a team name": (
+        _c1_control_in_a_team_name,
+        "$.teams[1].name",
+        "must be one line",
+    ),
+    "a tab in a member's name": (_tab_in_a_member, "$.teams[0].members[0]", "must be one line"),
 }
 
 
@@ -500,7 +566,13 @@ def _cli_import_refuses(store: OkrStore, path: Path, home: Path) -> list[str]:
 
 @pytest.mark.parametrize(
     "case",
-    ["unknown field", "duplicate id", "key result of a missing objective"],
+    [
+        "unknown field",
+        "duplicate id",
+        "key result of a missing objective",
+        "teams Growth and 'growth '",
+        "a line break in a key result title",
+    ],
 )
 def test_the_cli_refuses_a_broken_document_and_writes_nothing(
     demo_store: OkrStore, tmp_path: Path, case: str

@@ -89,23 +89,6 @@ def local_time(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
     return _local(cycle, moment)
 
 
-def overlapping_cycle(cycle: Cycle, cycles: Iterable[Cycle]) -> Cycle | None:
-    """Another open cycle sharing a day with this one: which cycle is current, and which
-    meetings are due, would depend on which of the two was picked, so one runs at a time. A
-    closed cycle owes nothing, so the days a quarter closed early left are free to plan."""
-    return next(
-        (
-            c
-            for c in cycles
-            if c.id != cycle.id
-            and c.state is not CycleState.CLOSED
-            and c.start <= cycle.end
-            and cycle.start <= c.end
-        ),
-        None,
-    )
-
-
 def day_text(day: date) -> str:
     """A date as the screens say it: "Mon 4 Jan"."""
     return f"{day:%a} {day.day} {day:%b}"

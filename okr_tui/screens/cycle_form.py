@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from pydantic import ValidationError
 from textual.app import ComposeResult
 
-from okr_tui.domain import cadence
+from okr_tui.domain import cadence, rules
 from okr_tui.domain.models import Cadence, Cycle, CycleState
 from okr_tui.screens.form import FormScreen, parse_date, validation_errors
 from okr_tui.store.store import OkrStore
@@ -209,7 +209,7 @@ class CycleFormScreen(FormScreen[str]):
                 where = "outside the cycle" if not cycle.contains(day) else "not a meeting day"
                 self.show_errors({"skipped_dates": f"{day.isoformat()} is {where}"})
                 return None
-        if (other := cadence.overlapping_cycle(cycle, store.cycles())) is not None:
+        if (other := rules.overlapping_cycle(cycle, store.cycles())) is not None:
             span = f"{other.name} ({other.start.isoformat()} to {other.end.isoformat()})"
             if other.contains(cycle.start):
                 problem = {"start": f"falls within {span}: start after {other.end.isoformat()}"}

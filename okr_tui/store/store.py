@@ -38,6 +38,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
+from okr_tui.domain import rules
 from okr_tui.domain.clock import Clock
 from okr_tui.domain.models import (
     Action,
@@ -441,10 +442,8 @@ class OkrStore:
                     "this team was changed elsewhere since you opened it (another okr window "
                     "or the command line); nothing saved: leave with escape and open it again"
                 )
-            name = team.name.strip().casefold()
-            for other in teams:
-                if other.name.strip().casefold() == name and other.id != team.id:
-                    raise RuleViolation(f'there is already a team called "{other.name}"')
+            if (other := rules.same_name_team(team, teams)) is not None:
+                raise RuleViolation(rules.team_name_message(other))
             return self._root.put(team, "teams")
 
     def cycles(self) -> list[Cycle]:
@@ -464,22 +463,26 @@ class OkrStore:
         raise RuleViolation(f"no cycle called {id_or_name!r}")
 
     def save_cycle(self, cycle: Cycle) -> Cycle:
-        """Create or edit a cycle; a closed cycle stays as it was closed."""
-        from okr_tui.domain.cadence import overlapping_cycle
-
+        """Create or edit a cycle; a closed cycle stays as it was closed. The rules (a unique
+        name, no overlap with another open cycle, new dates that keep the check-ins recorded
+        inside them) are checked on the files as they are under the lock."""
         self._cycle_path(cycle.id)
-        existing = {c.id: c for c in self.cycles()}.get(cycle.id)
-        if existing is not None and existing.state is CycleState.CLOSED:
-            raise RuleViolation(f"cycle {existing.name} is closed and can no longer change")
-        others = [c for c in self.cycles() if c.id != cycle.id]
-        if any(c.name == cycle.name for c in others):
-            raise RuleViolation(f"a cycle called {cycle.name!r} already exists")
-        if (overlapped := overlapping_cycle(cycle, others)) is not None:
-            raise RuleViolation(
-                f"the dates overlap {overlapped.name} ({overlapped.start.isoformat()} to "
-                f"{overlapped.end.isoformat()}): a cycle starts after the one before it ends"
-            )
-        with self._writing(self._root):
+        known = any(c.id == cycle.id for c in self.cycles())
+        files = (self._root, self._cycle_file(cycle.id)) if known else (self._root,)
+        with self._writing(*files):
+            cycles = self._root.models(Cycle, "cycles")
+            existing = next((c for c in cycles if c.id == cycle.id), None)
+            if existing is not None and existing.state is CycleState.CLOSED:
+                raise RuleViolation(f"cycle {existing.name} is closed and can no longer change")
+            others = [c for c in cycles if c.id != cycle.id]
+            if any(c.name == cycle.name for c in others):
+                raise RuleViolation(f"a cycle called {cycle.name!r} already exists")
+            if (overlapped := rules.overlapping_cycle(cycle, others)) is not None:
+                raise RuleViolation(rules.overlap_message(overlapped))
+            if existing is not None and len(files) > 1:
+                check_ins = files[1].models(CheckIn, "check_ins")
+                if (problem := rules.dates_problem(cycle, check_ins)) is not None:
+                    raise RuleViolation(problem)
             return self._root.put(cycle, "cycles")
 
     def current_cycle(self) -> Cycle | None:
@@ -566,27 +569,18 @@ class OkrStore:
         """Create or change an objective. `expected`: the objective as the editor read it; if
         it has changed on disk since (another okr, the CLI), nothing is saved."""
         cycle_file = self._writable_cycle_file(objective.cycle_id)
-        if objective.parent_id is not None:
-            self._check_parent(objective)
-        if objective.team_id is not None:
-            self.team(objective.team_id)
-        with self._writing(cycle_file):
+        with self._writing(self._root, cycle_file):
+            if objective.team_id is not None and not any(
+                t.id == objective.team_id for t in self._root.models(Team, "teams")
+            ):
+                raise RuleViolation(f"no team with id {objective.team_id!r}")
+            if objective.parent_id is not None:
+                objectives = cycle_file.models(Objective, "objectives")
+                if (problem := rules.alignment_problem(objective, objectives)) is not None:
+                    raise RuleViolation(problem)
             self._check_unchanged(cycle_file, expected)
             self._audit_change(cycle_file, objective, author, reason)
             return cycle_file.put(objective, "objectives")
-
-    def _check_parent(self, objective: Objective) -> None:
-        parents = {o.id: o for o in self.objectives(objective.cycle_id)}
-        seen = {objective.id}
-        parent_id = objective.parent_id
-        while parent_id is not None:
-            if parent_id in seen:
-                raise RuleViolation("that alignment would make a loop of objectives")
-            parent = parents.get(parent_id)
-            if parent is None:
-                raise RuleViolation(f"no objective with id {parent_id!r} to align to in this cycle")
-            seen.add(parent_id)
-            parent_id = parent.parent_id
 
     def save_key_result(
         self,
