@@ -256,8 +256,20 @@ def _complete_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+def _outside_the_store(output: str | None, store: OkrStore) -> None:
+    """An export never writes inside the store folder: `-o STORE/okr.json --force` replaced the
+    store's own file with the export and broke the store."""
+    if output is None or output == "-":
+        return
+    target = Path(os.path.realpath(Path(output).expanduser()))
+    folder = Path(os.path.realpath(store.folder))
+    if target == folder or target.is_relative_to(folder):
+        raise UserError(f"{output} is inside the store folder {store.folder}; export elsewhere")
+
+
 def run_export(args: argparse.Namespace, clock: Clock) -> int:
     store = open_store(args, clock, existing=True)
+    _outside_the_store(args.output, store)
     cycle_id = store.find_cycle(args.cycle).id if args.cycle else None
     if args.format == "json":
         import gc

@@ -240,6 +240,33 @@ def test_an_export_that_fails_halfway_leaves_the_old_file(demo_store: OkrStore, 
     assert export_file.read_text(encoding="utf-8") == "the previous export\n"
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["okr.json", "cycles/{cycle}.json", "cycles/new.json", "backup.json", ".", "link-into-store"],
+)
+def test_an_export_never_writes_inside_the_store_folder(
+    demo_store: OkrStore, tmp_path: Path, target: str
+) -> None:
+    """`-o STORE/okr.json --force` replaced the store's own file with the export (issue 15,
+    item 5): an export goes anywhere but into the store, even through a symlink."""
+    folder = demo_store.folder
+    (tmp_path / "link-into-store").symlink_to(folder / "okr.json")
+    output = tmp_path / "link-into-store"
+    if target != "link-into-store":
+        output = folder / target.format(cycle=demo_store.current_cycle().id)
+    before = _files(folder)
+
+    result = okr("--db", str(folder), "export", "-o", str(output), "--force", home=tmp_path / "h")
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr == (
+        f"okr: {output} is inside the store folder {folder}; export elsewhere\n"
+    )
+    assert _files(folder) == before
+    assert demo_store.teams()  # the store still opens
+
+
 def test_force_replaces_the_file_and_writes_through_a_symlink(
     demo_store: OkrStore, tmp_path: Path
 ) -> None:
