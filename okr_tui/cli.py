@@ -312,7 +312,7 @@ def run_import(args: argparse.Namespace, clock: Clock) -> int:
 
         # Opening a store creates its folder: a dry run into a new folder must not.
         folder = Path(args.db).expanduser() if args.db else default_store()
-        holds_data = folder.exists() and not open_store(args, clock).is_empty()
+        holds_data = folder.exists() and open_store(args, clock).holds_data()
         action = "replace the store with" if holds_data else "import"
         print(f"Dry run: the file is valid; would {action} {import_summary(document)}.")
         if holds_data and not args.replace:

@@ -19,6 +19,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from okr_tui.demo import build_demo
 from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.models import (
     CheckIn,
@@ -37,7 +38,7 @@ from okr_tui.exchange.json_exchange import (
     read_import,
 )
 from okr_tui.exchange.json_export import export_document, export_json, write_export
-from okr_tui.store.errors import RuleViolation
+from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.store.store import OkrStore
 
 CLOCK_AT = "2026-11-23T10:00:00Z"
@@ -410,6 +411,102 @@ def test_replace_makes_the_store_hold_exactly_the_file(rich_store: OkrStore, tmp
     assert export_json(OkrStore(other.folder, FixedClock(CLOCK_AT))) == path.read_text("utf-8")
     assert not (other.folder / "cycles" / "cycle-old.json").exists()
     assert "team-platform" not in (other.folder / "okr.json").read_text()
+
+
+def _tiny_export(tmp_path: Path) -> Path:
+    """An export of a store holding one team."""
+    tiny = OkrStore(tmp_path / "tiny", FixedClock(CLOCK_AT))
+    tiny.save_team(Team(id="team-tiny", name="Tiny"))
+    path = tmp_path / "tiny.json"
+    path.write_text(export_json(tiny), encoding="utf-8")
+    return path
+
+
+def test_a_folder_with_cycle_files_but_no_okr_json_is_not_empty(
+    demo_store: OkrStore, tmp_path: Path
+) -> None:
+    """With okr.json moved away, a plain import deleted every cycle file and exited 0 (issue 15,
+    item 2): any store file makes the folder a store that holds data."""
+    (demo_store.folder / "okr.json").rename(tmp_path / "okr.json.elsewhere")
+    before = _files(demo_store.folder)
+    assert len(list((demo_store.folder / "cycles").glob("*.json"))) == 2
+    path = _tiny_export(tmp_path)
+
+    result = okr("--db", str(demo_store.folder), "import", str(path), home=tmp_path / "home")
+
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "already holds data; use --replace" in result.stderr
+    assert _files(demo_store.folder) == before
+    dry = okr("--db", str(demo_store.folder), "import", "--dry-run", str(path), home=tmp_path / "h")
+    assert "the real import needs --replace" in dry.stdout
+    with pytest.raises(RuleViolation, match="already holds data"):
+        build_demo(OkrStore(demo_store.folder, FixedClock(CLOCK_AT)))
+    assert _files(demo_store.folder) == before
+
+
+def test_replace_keeps_the_old_files_until_the_new_ones_are_written_and_checked(
+    demo_store: OkrStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after the new files are written (here: the read-back check) puts the old
+    store back, byte for byte, and leaves no backup folder."""
+    before = _files(demo_store.folder)
+    seen: list[list[str]] = []
+
+    def fail_the_check(store: OkrStore, *args) -> None:
+        seen.append(sorted(p.name for p in store.folder.iterdir()))
+        assert (store.folder / "okr.json").exists()  # the new store was written
+        raise StoreError(store.folder / "okr.json", "does not hold the teams written to it")
+
+    monkeypatch.setattr(OkrStore, "_check_written", fail_the_check)
+    with pytest.raises(StoreError, match="could not be written .*the store is left as it was"):
+        apply_import(demo_store, read_import(_tiny_export(tmp_path)), replace=True)
+
+    assert seen and any(name.startswith(".import-backup-") for name in seen[0])
+    assert _files(demo_store.folder) == before
+    assert not list(demo_store.folder.glob(".import-backup-*"))
+    assert [team.name for team in demo_store.teams()] == ["Growth", "Sales"]
+
+
+def test_replace_that_fails_writing_a_file_puts_the_old_store_back(
+    demo_store: OkrStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okr_tui.store import storage
+
+    before = _files(demo_store.folder)
+    result_path = _tiny_export(tmp_path)
+    real_write = storage.write_atomically
+
+    def disk_full_at_the_root(path: Path, payload: bytes) -> None:
+        if path.name == "okr.json":
+            raise OSError(28, "No space left on device")
+        real_write(path, payload)
+
+    monkeypatch.setattr(storage, "write_atomically", disk_full_at_the_root)
+    with pytest.raises(StoreError, match="No space left on device.*left as it was"):
+        apply_import(demo_store, read_import(result_path), replace=True)
+
+    assert _files(demo_store.folder) == before
+    assert not list(demo_store.folder.glob(".import-backup-*"))
+
+
+def test_replace_removes_the_backup_once_the_new_store_is_checked(
+    demo_store: OkrStore, tmp_path: Path
+) -> None:
+    result = okr(
+        "--db",
+        str(demo_store.folder),
+        "import",
+        "--replace",
+        str(_tiny_export(tmp_path)),
+        home=tmp_path / "home",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in demo_store.folder.iterdir()) == [".lock", "cycles", "okr.json"]
+    assert list((demo_store.folder / "cycles").iterdir()) == []
+    reopened = OkrStore(demo_store.folder, FixedClock(CLOCK_AT))
+    assert [team.name for team in reopened.teams()] == ["Tiny"]
 
 
 @pytest.mark.parametrize("holds_data", [False, True], ids=["empty store", "store with data"])

@@ -260,7 +260,7 @@ class DocumentCheck:
 
 def apply_import(store: OkrStore, document: ExportDocument, *, replace: bool = False) -> None:
     """Write an import into the store; a store that holds data is only replaced when asked."""
-    if not replace and not store.is_empty():
+    if not replace and store.holds_data():
         raise ImportProblem(
             [
                 (

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
+import secrets
+import shutil
 from collections.abc import (
     Callable,
     Collection,
@@ -59,11 +62,18 @@ from okr_tui.domain.models import (
 )
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.store.migrations import migrate
-from okr_tui.store.storage import AtomicJSONStorage, read_json_file, remove_stale_temp_files
+from okr_tui.store.storage import (
+    AtomicJSONStorage,
+    fsync_folder,
+    read_json_file,
+    remove_stale_temp_files,
+)
 
 ROOT_FILE = "okr.json"
 CYCLES_FOLDER = "cycles"
 LOCK_FILE = ".lock"
+# Where an import keeps the files it replaces until the new ones are written and checked.
+BACKUP_PREFIX = ".import-backup-"
 LOCK_TIMEOUT_SECONDS = 15.0
 # A cycle id names its file: nothing that could climb out of the cycles folder (an import
 # file chooses the ids).
@@ -365,6 +375,17 @@ class OkrStore:
         """Hold the folder lock, catch up with other processes, then write all-or-nothing."""
         if self.read_only:
             raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
+        with self._locked():
+            for store_file in files:
+                store_file.refresh()
+            with contextlib.ExitStack() as stack:
+                for store_file in files:
+                    stack.enter_context(store_file.transaction())
+                yield
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the folder lock (every writer's), or say why it cannot be had."""
         try:
             self._lock.acquire()
         except Timeout as error:
@@ -372,12 +393,7 @@ class OkrStore:
         except OSError as error:
             raise StoreError(self.folder, f"cannot be locked ({error.strerror})") from error
         try:
-            for store_file in files:
-                store_file.refresh()
-            with contextlib.ExitStack() as stack:
-                for store_file in files:
-                    stack.enter_context(store_file.transaction())
-                yield
+            yield
         finally:
             self._lock.release()
 
@@ -419,6 +435,21 @@ class OkrStore:
 
     def is_empty(self) -> bool:
         return not self.teams() and not self.cycles()
+
+    def holds_data(self) -> bool:
+        """True when the folder holds any store file with something in it: a cycle file, or an
+        okr.json with a team or a cycle (or one that cannot be read). An import or the demo
+        takes only a folder without, so cycle files whose okr.json went missing are never
+        replaced unasked."""
+        files = _store_files(self.folder)
+        if any(relative != Path(ROOT_FILE) for relative in files):
+            return True
+        if not files:
+            return False
+        try:
+            return not self.is_empty()
+        except StoreError:
+            return True
 
     def teams(self) -> list[Team]:
         return sorted(self._read(self._root, Team), key=lambda team: (team.order, team.name))
@@ -918,19 +949,99 @@ class OkrStore:
     def replace_everything(
         self, teams: Sequence[Team], cycles: Sequence[Cycle], contents: dict[str, CycleContents]
     ) -> None:
-        """Make the store hold exactly this (import). Cycle files are written before the root
-        file lists them; files of cycles that are no longer listed are removed last."""
+        """Make the store hold exactly this (import), under the lock.
+
+        The store files it replaces are first moved aside into a backup folder inside the store
+        (`.import-backup-*`), and removed only once the new files are written and read back
+        whole; on a failure they are put back, so a failed import leaves the store as it was. A
+        broken old store can be replaced too: its files are moved, never read.
+        """
         paths = [self._cycle_path(cycle.id) for cycle in cycles]
-        with self._writing(self._root):
-            for cycle, path in zip(cycles, paths, strict=True):
-                cycle_file = _StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
-                with cycle_file.transaction():
-                    for table in CYCLE_TABLES.values():
-                        cycle_file.replace_table(table, getattr(contents[cycle.id], table))
-            self._root.replace_table("teams", teams)
-            self._root.replace_table("cycles", cycles)
+        if self.read_only:
+            raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
+        with self._locked():
+            backup = self.folder / f"{BACKUP_PREFIX}{secrets.token_hex(4)}"
+            (backup / CYCLES_FOLDER).mkdir(mode=0o700, parents=True)
+            moved = _move_store_files(self.folder, backup)
+            try:
+                for cycle, path in zip(cycles, paths, strict=True):
+                    cycle_file = _StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
+                    with cycle_file.transaction():
+                        for table in CYCLE_TABLES.values():
+                            cycle_file.replace_table(table, getattr(contents[cycle.id], table))
+                root = _StoreFile(self.folder / ROOT_FILE, "root", {}, read_only=False)
+                with root.transaction():
+                    root.replace_table("teams", teams)
+                    root.replace_table("cycles", cycles)
+                self._check_written(teams, cycles, contents)
+            except BaseException as error:
+                # The old files come back with their inodes and times: the open ones still match.
+                restored = _put_back(self.folder, backup, moved)
+                if isinstance(error, (OSError, StoreError)):
+                    kept = "left as it was" if restored else f"kept in {backup}"
+                    raise StoreError(
+                        self.folder,
+                        f"the import could not be written ({error}); the store is {kept}",
+                    ) from error
+                raise
+            shutil.rmtree(backup, ignore_errors=True)
+        self._root = _StoreFile(self.folder / ROOT_FILE, "root", {}, read_only=False)
         self._cycle_files.clear()
-        keep = {f"{cycle.id}.json" for cycle in cycles}
-        for path in (self.folder / CYCLES_FOLDER).glob("*.json"):
-            if path.name not in keep:
-                path.unlink()
+
+    def _check_written(
+        self, teams: Sequence[Team], cycles: Sequence[Cycle], contents: dict[str, CycleContents]
+    ) -> None:
+        """Read the files of an import back from disk: each parses, has its kind and version,
+        and holds exactly the records meant for it (by id, table by table)."""
+
+        def check(path: Path, kind: str, meant: dict[str, Sequence[BaseModel]]) -> None:
+            tables = migrate(path, read_json_file(path), kind)
+            for table, models in meant.items():
+                stored = [document.get("id") for document in tables.get(table, {}).values()]
+                if sorted(stored) != sorted(m.id for m in models):  # type: ignore[attr-defined]
+                    raise StoreError(path, f"does not hold the {table} written to it")
+
+        for cycle in cycles:
+            check(
+                self._cycle_path(cycle.id),
+                "cycle",
+                {table: getattr(contents[cycle.id], table) for table in CYCLE_TABLES.values()},
+            )
+        check(self.folder / ROOT_FILE, "root", {"teams": teams, "cycles": cycles})
+
+
+def _store_files(folder: Path) -> list[Path]:
+    """The store files in a folder (okr.json and cycles/*.json), relative to it; a dangling
+    symlink counts too."""
+    found = [Path(ROOT_FILE)] if os.path.lexists(folder / ROOT_FILE) else []
+    cycles = folder / CYCLES_FOLDER
+    if cycles.is_dir():
+        found += sorted(path.relative_to(folder) for path in cycles.glob("*.json"))
+    return found
+
+
+def _move_store_files(folder: Path, backup: Path) -> list[Path]:
+    """Move every store file of `folder` into `backup` (same layout); the ones moved."""
+    moved = []
+    for relative in _store_files(folder):
+        os.replace(folder / relative, backup / relative)
+        moved.append(relative)
+    fsync_folder(folder / CYCLES_FOLDER)
+    fsync_folder(folder)
+    return moved
+
+
+def _put_back(folder: Path, backup: Path, moved: list[Path]) -> bool:
+    """Undo a failed import: remove the files it wrote and move the old ones back. True when
+    the store is as it was (the backup folder is then removed)."""
+    try:
+        for relative in _store_files(folder):
+            (folder / relative).unlink()
+        for relative in moved:
+            os.replace(backup / relative, folder / relative)
+        fsync_folder(folder / CYCLES_FOLDER)
+        fsync_folder(folder)
+    except OSError:
+        return False
+    shutil.rmtree(backup, ignore_errors=True)
+    return True
