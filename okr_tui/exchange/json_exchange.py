@@ -66,7 +66,7 @@ class ExportDocument(BaseModel):
     cycles: list[CycleExport] = Field(default_factory=list)
 
 
-def _json_path(location: Iterable[str | int]) -> str:
+def json_path(location: Iterable[str | int]) -> str:
     path = "$"
     for part in location:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -148,7 +148,7 @@ def check_document(raw: Any) -> ExportDocument:
         document = ExportDocument.model_validate(raw)
     except ValidationError as error:
         raise ImportProblem(
-            [(_json_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+            [(json_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
         ) from None
     errors = reference_errors(document)
     if errors:
@@ -188,7 +188,7 @@ class DocumentCheck:
         self._add(rules.cycle_violations(cycles))
 
     def _add(self, violations: Iterable[rules.Violation]) -> None:
-        self.errors.extend((_json_path(v.where), v.message) for v in violations)
+        self.errors.extend((json_path(v.where), v.message) for v in violations)
 
     def _check_unique(self, entity_id: str, where: str) -> None:
         if entity_id in self._first_use:

@@ -296,6 +296,10 @@ class _StoreFile:
         self._models.pop(table, None)
         self._forget_groups(table)
 
+    def write_whole(self) -> None:
+        """Save the file as it is in memory, even with nothing changed (a new, empty one)."""
+        self.storage.write(self.storage.read() or {})
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """All writes inside reach disk in one atomic save, or none do."""
@@ -969,10 +973,12 @@ class OkrStore:
                     with cycle_file.transaction():
                         for table in CYCLE_TABLES.values():
                             cycle_file.replace_table(table, getattr(contents[cycle.id], table))
+                        cycle_file.write_whole()  # an empty cycle gets its file too
                 root = _StoreFile(self.folder / ROOT_FILE, "root", {}, read_only=False)
                 with root.transaction():
                     root.replace_table("teams", teams)
                     root.replace_table("cycles", cycles)
+                    root.write_whole()
                 self._check_written(teams, cycles, contents)
             except BaseException as error:
                 # The old files come back with their inodes and times: the open ones still match.
