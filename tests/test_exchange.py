@@ -453,12 +453,18 @@ def test_replace_keeps_the_old_files_until_the_new_ones_are_written_and_checked(
     before = _files(demo_store.folder)
     seen: list[list[str]] = []
 
-    def fail_the_check(store: OkrStore, *args) -> None:
-        seen.append(sorted(p.name for p in store.folder.iterdir()))
-        assert (store.folder / "okr.json").exists()  # the new store was written
-        raise StoreError(store.folder / "okr.json", "does not hold the teams written to it")
+    from okr_tui.store import store as store_module
 
-    monkeypatch.setattr(OkrStore, "_check_written", fail_the_check)
+    real_check = store_module._check_written
+
+    def fail_the_root_check(path: Path, kind: str, meant) -> None:
+        real_check(path, kind, meant)
+        if kind == "root":
+            seen.append(sorted(p.name for p in demo_store.folder.iterdir()))
+            assert json.loads(path.read_bytes())["teams"]  # the new root, with the file's team
+            raise StoreError(path, "does not hold the teams written to it")
+
+    monkeypatch.setattr(store_module, "_check_written", fail_the_root_check)
     with pytest.raises(StoreError, match="could not be written .*the store is left as it was"):
         apply_import(demo_store, read_import(_tiny_export(tmp_path)), replace=True)
 

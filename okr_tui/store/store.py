@@ -970,16 +970,19 @@ class OkrStore:
             try:
                 for cycle, path in zip(cycles, paths, strict=True):
                     cycle_file = _StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
+                    tables = {t: getattr(contents[cycle.id], t) for t in CYCLE_TABLES.values()}
                     with cycle_file.transaction():
-                        for table in CYCLE_TABLES.values():
-                            cycle_file.replace_table(table, getattr(contents[cycle.id], table))
+                        for table, models in tables.items():
+                            cycle_file.replace_table(table, models)
                         cycle_file.write_whole()  # an empty cycle gets its file too
-                root = _StoreFile(self.folder / ROOT_FILE, "root", {}, read_only=False)
+                    _check_written(path, "cycle", tables)
+                root_path = self.folder / ROOT_FILE
+                root = _StoreFile(root_path, "root", {}, read_only=False)
                 with root.transaction():
                     root.replace_table("teams", teams)
                     root.replace_table("cycles", cycles)
                     root.write_whole()
-                self._check_written(teams, cycles, contents)
+                _check_written(root_path, "root", {"teams": teams, "cycles": cycles})
             except BaseException as error:
                 # The old files come back with their inodes and times: the open ones still match.
                 restored = _put_back(self.folder, backup, moved)
@@ -994,26 +997,15 @@ class OkrStore:
         self._root = _StoreFile(self.folder / ROOT_FILE, "root", {}, read_only=False)
         self._cycle_files.clear()
 
-    def _check_written(
-        self, teams: Sequence[Team], cycles: Sequence[Cycle], contents: dict[str, CycleContents]
-    ) -> None:
-        """Read the files of an import back from disk: each parses, has its kind and version,
-        and holds exactly the records meant for it (by id, table by table)."""
 
-        def check(path: Path, kind: str, meant: dict[str, Sequence[BaseModel]]) -> None:
-            tables = migrate(path, read_json_file(path), kind)
-            for table, models in meant.items():
-                stored = [document.get("id") for document in tables.get(table, {}).values()]
-                if sorted(stored) != sorted(m.id for m in models):  # type: ignore[attr-defined]
-                    raise StoreError(path, f"does not hold the {table} written to it")
-
-        for cycle in cycles:
-            check(
-                self._cycle_path(cycle.id),
-                "cycle",
-                {table: getattr(contents[cycle.id], table) for table in CYCLE_TABLES.values()},
-            )
-        check(self.folder / ROOT_FILE, "root", {"teams": teams, "cycles": cycles})
+def _check_written(path: Path, kind: str, meant: Mapping[str, Sequence[BaseModel]]) -> None:
+    """Read a file an import wrote back from disk: it parses, has its kind and version, and
+    holds exactly the records meant for it (by id, table by table)."""
+    tables = migrate(path, read_json_file(path), kind)
+    for table, models in meant.items():
+        stored = sorted(str(document.get("id")) for document in tables.get(table, {}).values())
+        if stored != sorted(model.id for model in models):  # type: ignore[attr-defined]
+            raise StoreError(path, f"does not hold the {table} written to it")
 
 
 def _store_files(folder: Path) -> list[Path]:
