@@ -281,6 +281,7 @@ class OkrApp(App[None]):
     def action_export(self, file_format: str = "json") -> None:
         """Write an export into the exports folder and say where it went."""
         from okr_tui.exchange.files import export_to_folder
+        from okr_tui.store.errors import RuleViolation, StoreError
 
         cycle = self.cycle
         if cycle is None:
@@ -288,7 +289,8 @@ class OkrApp(App[None]):
             return
         try:
             path = export_to_folder(self.store, cycle.id, file_format)
-        except OSError as error:
+        except (OSError, StoreError, RuleViolation) as error:
+            # A store the import would refuse is not exported (exchange/export_check.py).
             self.notify(f"Export failed: {error}", severity="error", markup=False)
             return
         self.notify(f"Exported to {path}", title="Export", markup=False, timeout=8)
