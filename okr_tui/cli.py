@@ -425,8 +425,20 @@ def _complete_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+def _outside_the_store(output: str | None, store: OkrStore) -> None:
+    """An export never writes inside the store folder: `-o STORE/okr.json --force` replaced the
+    store's own file with the export and broke the store."""
+    if output is None or output == "-":
+        return
+    target = Path(os.path.realpath(Path(output).expanduser()))
+    folder = Path(os.path.realpath(store.folder))
+    if target == folder or target.is_relative_to(folder):
+        raise UserError(f"{output} is inside the store folder {store.folder}; export elsewhere")
+
+
 def run_export(args: argparse.Namespace, clock: Clock) -> int:
     store = open_store(args, clock, existing=True)
+    _outside_the_store(args.output, store)
     cycle_id = store.find_cycle(args.cycle).id if args.cycle else None
     if args.format == "json":
         import gc
@@ -470,7 +482,7 @@ def run_import(args: argparse.Namespace, clock: Clock) -> int:
 
         # Opening a store creates its folder: a dry run into a new folder must not.
         folder = Path(args.db).expanduser() if args.db else default_store()
-        holds_data = folder.exists() and not open_store(args, clock).is_empty()
+        holds_data = folder.exists() and open_store(args, clock).holds_data()
         action = "replace the store with" if holds_data else "import"
         print(f"Dry run: the file is valid; would {action} {import_summary(document)}.")
         if holds_data and not args.replace:
@@ -748,7 +760,7 @@ def run_cycle(args: argparse.Namespace, clock: Clock) -> int:
     ("2027-Q1", "FY2027-Q1") unless --start and --end give them."""
     from pydantic import ValidationError
 
-    from okr_tui.domain import cadence
+    from okr_tui.domain import cadence, rules
     from okr_tui.domain.carry_over import suggested_cycle
     from okr_tui.domain.dates import parse_date, parse_meeting_slot, parse_month
     from okr_tui.domain.models import Cadence, Cycle, CycleState
@@ -824,7 +836,7 @@ def run_cycle(args: argparse.Namespace, clock: Clock) -> int:
         message = first["msg"].removeprefix("Value error, ")
         # A rule across fields ("the cycle must end after it starts") names them itself.
         raise UserError(f"{option}: {message}" if field else message) from None
-    if (problem := cadence.skipped_date_problem(cycle)) is not None:
+    if (problem := rules.skipped_dates_problem(cycle)) is not None:
         raise UserError(f"--skip: {problem}")
     if existing is None and "state" not in changes:
         today = clock.now().in_timezone(cycle.timezone).date()

@@ -413,7 +413,7 @@ RETROSPECTIVES = {
 
 def build_demo(store: OkrStore) -> None:
     """Fill an empty store with the demo; refuse (writing nothing) if it already holds data."""
-    if not store.is_empty():
+    if store.holds_data():
         raise RuleViolation(
             f"the store at {store.folder} already holds data; demo needs an empty store"
         )

@@ -124,6 +124,35 @@ async def test_palette_lists_the_app_actions(demo_store, make_app):
         } <= titles
 
 
+async def test_the_palette_export_of_a_store_the_import_would_refuse_says_why(
+    demo_store, make_app, isolated_home
+):
+    """Two teams "Growth" and "growth " edited into okr.json: the app still opens, and its JSON
+    export says which record is at fault instead of writing a backup that cannot be imported."""
+    import json
+
+    path = demo_store.folder / "okr.json"
+    tables = json.loads(path.read_bytes())
+    sales = next(t for t in tables["teams"].values() if t["name"] == "Sales")
+    sales["name"] = "growth "
+    path.write_text(json.dumps(tables))
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export JSON", "enter")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(
+            m.startswith(f"Export failed: {path}: team ")
+            and 'there is already a team called "Growth"' in m
+            for m in messages
+        ), messages
+        assert app.return_code is None
+    assert not list(isolated_home.rglob("*.json"))
+
+
 async def test_an_open_app_shows_a_check_in_saved_by_another_process(demo_store, make_app):
     """A second store on the same folder stands in for another process (a script, a tab)."""
     from okr_tui.domain import cadence

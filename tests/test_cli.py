@@ -482,6 +482,11 @@ def test_team_creates_then_changes_the_team_of_that_name_and_teams_lists_them(
         (("Sales", "--rename", "growth"), 'there is already a team called "Growth"'),
         (("Growth", "--members", f"Amara, {'x' * 81}"), "--members:"),
         (("Growth", "--rename", " "), "--rename:"),
+        # One-line fields keep no line break, tab or C1 control (issue 15, item 7).
+        (("Line\nbreak",), "NAME: must be one line"),
+        (("Growth", "--rename", "Tab\there"), "--rename: must be one line"),
+        (("Growth", "--members", "Amara, Ben\u009b31m"), "--members:"),
+        (("Growth", "--facilitator", "Dana\u009bLee"), "--facilitator: must be one line"),
     ],
 )
 def test_a_bad_team_command_exits_2_and_changes_nothing(

@@ -19,6 +19,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from okr_tui.demo import build_demo
 from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.models import (
     CheckIn,
@@ -42,7 +43,7 @@ from okr_tui.exchange.json_export import (
     export_json,
     write_export,
 )
-from okr_tui.store.errors import RuleViolation
+from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.store.store import OkrStore
 
 CLOCK_AT = "2026-11-23T10:00:00Z"
@@ -246,6 +247,33 @@ def test_an_export_that_fails_halfway_leaves_the_old_file(demo_store: OkrStore, 
     assert export_file.read_text(encoding="utf-8") == "the previous export\n"
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["okr.json", "cycles/{cycle}.json", "cycles/new.json", "backup.json", ".", "link-into-store"],
+)
+def test_an_export_never_writes_inside_the_store_folder(
+    demo_store: OkrStore, tmp_path: Path, target: str
+) -> None:
+    """`-o STORE/okr.json --force` replaced the store's own file with the export (issue 15,
+    item 5): an export goes anywhere but into the store, even through a symlink."""
+    folder = demo_store.folder
+    (tmp_path / "link-into-store").symlink_to(folder / "okr.json")
+    output = tmp_path / "link-into-store"
+    if target != "link-into-store":
+        output = folder / target.format(cycle=demo_store.current_cycle().id)
+    before = _files(folder)
+
+    result = okr("--db", str(folder), "export", "-o", str(output), "--force", home=tmp_path / "h")
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr == (
+        f"okr: {output} is inside the store folder {folder}; export elsewhere\n"
+    )
+    assert _files(folder) == before
+    assert demo_store.teams()  # the store still opens
+
+
 def test_force_replaces_the_file_and_writes_through_a_symlink(
     demo_store: OkrStore, tmp_path: Path
 ) -> None:
@@ -391,6 +419,108 @@ def test_replace_makes_the_store_hold_exactly_the_file(rich_store: OkrStore, tmp
     assert "team-platform" not in (other.folder / "okr.json").read_text()
 
 
+def _tiny_export(tmp_path: Path) -> Path:
+    """An export of a store holding one team."""
+    tiny = OkrStore(tmp_path / "tiny", FixedClock(CLOCK_AT))
+    tiny.save_team(Team(id="team-tiny", name="Tiny"))
+    path = tmp_path / "tiny.json"
+    path.write_text(export_json(tiny), encoding="utf-8")
+    return path
+
+
+def test_a_folder_with_cycle_files_but_no_okr_json_is_not_empty(
+    demo_store: OkrStore, tmp_path: Path
+) -> None:
+    """With okr.json moved away, a plain import deleted every cycle file and exited 0 (issue 15,
+    item 2): any store file makes the folder a store that holds data."""
+    (demo_store.folder / "okr.json").rename(tmp_path / "okr.json.elsewhere")
+    before = _files(demo_store.folder)
+    assert len(list((demo_store.folder / "cycles").glob("*.json"))) == 2
+    path = _tiny_export(tmp_path)
+
+    result = okr("--db", str(demo_store.folder), "import", str(path), home=tmp_path / "home")
+
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "already holds data; use --replace" in result.stderr
+    assert _files(demo_store.folder) == before
+    dry = okr("--db", str(demo_store.folder), "import", "--dry-run", str(path), home=tmp_path / "h")
+    assert "the real import needs --replace" in dry.stdout
+    with pytest.raises(RuleViolation, match="already holds data"):
+        build_demo(OkrStore(demo_store.folder, FixedClock(CLOCK_AT)))
+    assert _files(demo_store.folder) == before
+
+
+def test_replace_keeps_the_old_files_until_the_new_ones_are_written_and_checked(
+    demo_store: OkrStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after the new files are written (here: the read-back check) puts the old
+    store back, byte for byte, and leaves no backup folder."""
+    before = _files(demo_store.folder)
+    seen: list[list[str]] = []
+
+    from okr_tui.store import store as store_module
+
+    real_check = store_module._check_written
+
+    def fail_the_root_check(path: Path, kind: str, meant) -> None:
+        real_check(path, kind, meant)
+        if kind == "root":
+            seen.append(sorted(p.name for p in demo_store.folder.iterdir()))
+            assert json.loads(path.read_bytes())["teams"]  # the new root, with the file's team
+            raise StoreError(path, "does not hold the teams written to it")
+
+    monkeypatch.setattr(store_module, "_check_written", fail_the_root_check)
+    with pytest.raises(StoreError, match="could not be written .*the store is left as it was"):
+        apply_import(demo_store, read_import(_tiny_export(tmp_path)), replace=True)
+
+    assert seen and any(name.startswith(".import-backup-") for name in seen[0])
+    assert _files(demo_store.folder) == before
+    assert not list(demo_store.folder.glob(".import-backup-*"))
+    assert [team.name for team in demo_store.teams()] == ["Growth", "Sales"]
+
+
+def test_replace_that_fails_writing_a_file_puts_the_old_store_back(
+    demo_store: OkrStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okr_tui.store import storage
+
+    before = _files(demo_store.folder)
+    result_path = _tiny_export(tmp_path)
+    real_write = storage.write_atomically
+
+    def disk_full_at_the_root(path: Path, payload: bytes) -> None:
+        if path.name == "okr.json":
+            raise OSError(28, "No space left on device")
+        real_write(path, payload)
+
+    monkeypatch.setattr(storage, "write_atomically", disk_full_at_the_root)
+    with pytest.raises(StoreError, match="No space left on device.*left as it was"):
+        apply_import(demo_store, read_import(result_path), replace=True)
+
+    assert _files(demo_store.folder) == before
+    assert not list(demo_store.folder.glob(".import-backup-*"))
+
+
+def test_replace_removes_the_backup_once_the_new_store_is_checked(
+    demo_store: OkrStore, tmp_path: Path
+) -> None:
+    result = okr(
+        "--db",
+        str(demo_store.folder),
+        "import",
+        "--replace",
+        str(_tiny_export(tmp_path)),
+        home=tmp_path / "home",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in demo_store.folder.iterdir()) == [".lock", "cycles", "okr.json"]
+    assert list((demo_store.folder / "cycles").iterdir()) == []
+    reopened = OkrStore(demo_store.folder, FixedClock(CLOCK_AT))
+    assert [team.name for team in reopened.teams()] == ["Tiny"]
+
+
 @pytest.mark.parametrize("holds_data", [False, True], ids=["empty store", "store with data"])
 def test_dry_run_checks_the_file_and_writes_nothing(
     rich_store: OkrStore, tmp_path: Path, holds_data: bool
@@ -449,6 +579,39 @@ def _escaping_cycle_id(document: dict) -> None:
     document["cycles"][1] = json.loads(text)
 
 
+def _overlapping_open_cycles(document: dict) -> None:
+    """The closed Q3 reopened and stretched into Q4: two open cycles share October."""
+    q3 = document["cycles"][0]["cycle"]
+    q3["state"] = "active"
+    q3["end"] = "2026-10-15"
+
+
+def _same_team_twice(document: dict) -> None:
+    document["teams"][1]["name"] = "growth "  # the first team is "Growth"
+
+
+def _alignment_loop(document: dict) -> None:
+    """The company objective aligned to one of the team objectives aligned to it."""
+    objectives = document["cycles"][1]["objectives"]
+    objectives[0]["parent_id"] = objectives[1]["id"]
+
+
+def _check_in_outside_its_cycle(document: dict) -> None:
+    document["cycles"][1]["check_ins"][0]["meeting_date"] = "2031-01-01"
+
+
+def _line_break_in_a_title(document: dict) -> None:
+    document["cycles"][1]["key_results"][0]["title"] = "Line\nbreak"
+
+
+def _c1_control_in_a_team_name(document: dict) -> None:
+    document["teams"][1]["name"] = "Sales\x9b31m"
+
+
+def _tab_in_a_member(document: dict) -> None:
+    document["teams"][0]["members"] = ["Amara\tBen"]
+
+
 BROKEN_DOCUMENTS = {
     "wrong format name": (_break_format, "$.format", "not an okr-tui export"),
     "unknown field": (_unknown_field, "$.teams[1].colour", "Extra inputs are not permitted"),
@@ -469,6 +632,39 @@ BROKEN_DOCUMENTS = {
         "$.cycles[1].cycle.id",
         "letters, digits",
     ),
+    # The store's rules (issue 15, item 6): what the app and the CLI refuse, import refuses.
+    "two open cycles with overlapping dates": (
+        _overlapping_open_cycles,
+        "$.cycles[1].cycle.start",
+        "the dates overlap 2026-Q3",
+    ),
+    "teams Growth and 'growth '": (
+        _same_team_twice,
+        "$.teams[1].name",
+        'there is already a team called "Growth"',
+    ),
+    "objectives aligned in a loop": (
+        _alignment_loop,
+        "$.cycles[1].objectives[0].parent_id",
+        "loop of objectives",
+    ),
+    "a check-in dated 2031 in a 2026 cycle": (
+        _check_in_outside_its_cycle,
+        "$.cycles[1].check_ins[0].meeting_date",
+        "2031-01-01 is outside 2026-Q4",
+    ),
+    # One-line fields (issue 15, item 7).
+    "a line break in a key result title": (
+        _line_break_in_a_title,
+        "$.cycles[1].key_results[0].title",
+        "must be one line",
+    ),
+    "a C1 control (U+009B) in a team name": (
+        _c1_control_in_a_team_name,
+        "$.teams[1].name",
+        "must be one line",
+    ),
+    "a tab in a member's name": (_tab_in_a_member, "$.teams[0].members[0]", "must be one line"),
 }
 
 
@@ -506,7 +702,13 @@ def _cli_import_refuses(store: OkrStore, path: Path, home: Path) -> list[str]:
 
 @pytest.mark.parametrize(
     "case",
-    ["unknown field", "duplicate id", "key result of a missing objective"],
+    [
+        "unknown field",
+        "duplicate id",
+        "key result of a missing objective",
+        "teams Growth and 'growth '",
+        "a line break in a key result title",
+    ],
 )
 def test_the_cli_refuses_a_broken_document_and_writes_nothing(
     demo_store: OkrStore, tmp_path: Path, case: str

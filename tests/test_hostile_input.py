@@ -88,7 +88,7 @@ MARKUP = (
     "50% [x]",
 )
 ANSI = ("\x1b[31m", "\x1b[0m", "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\")
-CONTROL = ("\x00", "\x07", "\x7f", "\x08", "\x1f", "\x0b", "\r")
+CONTROL = ("\x00", "\x07", "\x7f", "\x08", "\x1f", "\x0b", "\r", "\x9b", "\x85")
 EMOJI = ("👩\u200d💻", "🏳️\u200d🌈", "🇩🇪", "🇺🇦", "👍🏽", "❤️", "🙂")
 RTL = ("مرحبا بالعالم", "שלום עולם", "\u202eevil\u202c", "\u200fx", "abc \u05d0\u05d1 123")
 COMBINING = ("e\u0301", "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇", "\u0301", "ﷺ")
@@ -115,7 +115,14 @@ _STRIPPED = _WHITESPACE.translate({c: None for c in range(0x1C, 0x20)})
 
 
 def is_control(char: str) -> bool:
-    return (ord(char) < 32 and char not in "\n\t") or ord(char) == 127
+    """Refused in a free text (a note): C0 controls but line breaks and tabs, DEL, C1 controls."""
+    return (ord(char) < 32 and char not in "\n\t") or 127 <= ord(char) <= 159
+
+
+def breaks_a_line(char: str) -> bool:
+    """Refused in a one-line field (a title, a name, a unit): every control, tabs and line
+    breaks included, and the Unicode line and paragraph separators."""
+    return ord(char) < 32 or 127 <= ord(char) <= 159 or char in "\u2028\u2029"
 
 
 @dataclass(frozen=True)
@@ -128,12 +135,15 @@ class Outcome:
 
 def expected(typed: str, max_length: int, required: bool) -> Outcome:
     """The rules of issue 5, written out independently of the models: trim (the same white
-    space pydantic trims), then required, length, control characters."""
+    space pydantic trims), then required, length, control characters. Fields shorter than a
+    note (titles, names, units) are one-line fields (issue 15)."""
     trimmed = typed.strip(_STRIPPED)
     if required and not trimmed:
         return Outcome(message="required")
     if len(trimmed) > max_length:
         return Outcome(message=f"at most {max_length} characters")
+    if max_length < TEXT_MAX and any(breaks_a_line(char) for char in trimmed):
+        return Outcome(message="must be one line, without tabs or control characters")
     if any(is_control(char) for char in trimmed):
         return Outcome(message="must not contain control characters")
     return Outcome(stored=trimmed)

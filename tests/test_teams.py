@@ -148,7 +148,7 @@ async def test_a_second_team_of_the_same_name_is_refused_at_the_name(demo_store,
             f"Amara, {'x' * 81}",
             '"xxxxxxxxxxxxxxxxxxxxxxx…": a name has at most 80 characters (this has 81)',
         ),
-        ("Amara, Ben\x1b[31m", '"Ben�[31m": must not contain control characters'),
+        ("Amara, Ben\x1b[31m", '"Ben�[31m": must be one line, without tabs or control characters'),
     ],
 )
 async def test_a_bad_member_name_is_refused_at_the_members(store, make_app, members, message):

@@ -106,34 +106,6 @@ def local_time(cycle: Cycle, moment: datetime) -> pendulum.DateTime:
     return _local(cycle, moment)
 
 
-def skipped_date_problem(cycle: Cycle) -> str | None:
-    """What is wrong with the cycle's skipped dates, if anything: each must be one of its
-    meeting days, or skipping it changes nothing and hides a typo."""
-    meeting_days = set(meeting_dates(cycle.model_copy(update={"skipped_dates": []})))
-    for day in cycle.skipped_dates:
-        if day not in meeting_days:
-            where = "outside the cycle" if not cycle.contains(day) else "not a meeting day"
-            return f"{day.isoformat()} is {where}"
-    return None
-
-
-def overlapping_cycle(cycle: Cycle, cycles: Iterable[Cycle]) -> Cycle | None:
-    """Another open cycle sharing a day with this one: which cycle is current, and which
-    meetings are due, would depend on which of the two was picked, so one runs at a time. A
-    closed cycle owes nothing, so the days a quarter closed early left are free to plan."""
-    return next(
-        (
-            c
-            for c in cycles
-            if c.id != cycle.id
-            and c.state is not CycleState.CLOSED
-            and c.start <= cycle.end
-            and cycle.start <= c.end
-        ),
-        None,
-    )
-
-
 def day_text(day: date) -> str:
     """A date as the screens say it: "Mon 4 Jan"."""
     return f"{day:%a} {day.day} {day:%b}"

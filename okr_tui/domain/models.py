@@ -39,38 +39,60 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(4)}"
 
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 controls, DEL and C1 controls (U+0080-U+009F: U+009B starts an escape sequence as ESC [
+# does), plus the Unicode line and paragraph separators. A note may keep line breaks and tabs;
+# a one-line field (a title, a name, a unit) keeps none, or `okr list` and the dashboard would
+# show one key result on two lines.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKING_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_CHARACTERS_MESSAGE = "must not contain control characters"
+LINE_BREAKS_MESSAGE = "must be one line, without tabs or control characters"
 
 
 def _no_control_chars(text: str) -> str:
     """Refuse control characters (ANSI escapes, NUL) that would garble the shared screen.
 
-    A compiled search: it runs for every note of every check-in loaded, so it must be cheap.
+    One compiled search per field: it runs for every note of every check-in loaded, so it must
+    be cheap.
     """
     if _CONTROL_CHARACTERS.search(text):
-        raise ValueError("must not contain control characters")
+        raise ValueError(CONTROL_CHARACTERS_MESSAGE)
     return text
 
 
-def text_problem(text: str, limit: int = TEXT_MAX) -> str | None:
-    """What is wrong with a free text (a note, a reason) before it reaches a model, worded as
-    the fields show it; None when it is fine."""
+def _one_line(text: str) -> str:
+    """Refuse what breaks a one-line field: line breaks, tabs and every other control."""
+    if _LINE_BREAKING_CHARACTERS.search(text):
+        raise ValueError(LINE_BREAKS_MESSAGE)
+    return text
+
+
+def line_problem(text: str) -> str | None:
+    """Why `text` cannot be a one-line field (a title, a name, an id); None when it can."""
+    return LINE_BREAKS_MESSAGE if _LINE_BREAKING_CHARACTERS.search(text) else None
+
+
+def text_problem(text: str, limit: int = TEXT_MAX, *, one_line: bool = False) -> str | None:
+    """What is wrong with a free text (a note, a reason; a name with `one_line`) before it
+    reaches a model, worded as the fields show it; None when it is fine."""
     if len(text.strip()) > limit:
         return f"at most {limit} characters (this has {len(text.strip())})"
+    if one_line:
+        return line_problem(text)
     if _CONTROL_CHARACTERS.search(text):
-        return "must not contain control characters"
+        return CONTROL_CHARACTERS_MESSAGE
     return None
 
 
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX),
-    AfterValidator(_no_control_chars),
+    AfterValidator(_one_line),
 ]
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
-    AfterValidator(_no_control_chars),
+    AfterValidator(_one_line),
 ]
 Text = Annotated[
     str,
@@ -80,7 +102,7 @@ Text = Annotated[
 OptionalName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=NAME_MAX),
-    AfterValidator(_no_control_chars),
+    AfterValidator(_one_line),
 ]
 
 

@@ -23,7 +23,7 @@ def member_names(text: str) -> list[str]:
 def members_problem(names: list[str]) -> str | None:
     """What is wrong with one of the names, saying which; None when all are fine."""
     for name in names:
-        if problem := text_problem(name, NAME_MAX):
+        if problem := text_problem(name, NAME_MAX, one_line=True):
             # Never echo a control character (an ANSI escape would garble the shared screen).
             shown = "".join(char if char.isprintable() else "�" for char in name)
             shown = shown if len(shown) <= 24 else shown[:23] + "…"

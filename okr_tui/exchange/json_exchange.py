@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from okr_tui.domain import rules
 from okr_tui.domain.models import (
     Action,
     AuditEntry,
@@ -29,6 +29,7 @@ from okr_tui.domain.models import (
     ReviewDecision,
     Score,
     Team,
+    line_problem,
 )
 from okr_tui.domain.progress import counted
 from okr_tui.exchange.errors import ImportProblem
@@ -65,7 +66,7 @@ class ExportDocument(BaseModel):
     cycles: list[CycleExport] = Field(default_factory=list)
 
 
-def _json_path(location: Iterable[str | int]) -> str:
+def json_path(location: Iterable[str | int]) -> str:
     path = "$"
     for part in location:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -147,7 +148,7 @@ def check_document(raw: Any) -> ExportDocument:
         document = ExportDocument.model_validate(raw)
     except ValidationError as error:
         raise ImportProblem(
-            [(_json_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+            [(json_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
         ) from None
     errors = reference_errors(document)
     if errors:
@@ -156,39 +157,63 @@ def check_document(raw: Any) -> ExportDocument:
 
 
 def reference_errors(document: ExportDocument) -> list[tuple[str, str]]:
-    """Every dangling reference, duplicate id and entity filed under the wrong cycle."""
-    errors: list[tuple[str, str]] = []
-    first_use: dict[str, str] = {}
+    """Every dangling reference, duplicate id and entity filed under the wrong cycle, and every
+    break of the store's rules (domain/rules.py), each with its JSON path."""
+    check = DocumentCheck(document.teams, [export.cycle for export in document.cycles])
+    for index, export in enumerate(document.cycles):
+        check.cycle_entry(index, export)
+    return check.errors
 
-    def check_unique(entity_id: str, where: str) -> None:
-        if entity_id in first_use:
-            errors.append(
-                (f"{where}.id", f"id {entity_id!r} is already used at {first_use[entity_id]}")
+
+class DocumentCheck:
+    """The checks of a whole export beyond its shape, one cycle at a time: an import runs them
+    over the file, an export over the store before it writes a line (whatever an export writes,
+    an import takes). `errors` are (JSON path, message) pairs."""
+
+    def __init__(self, teams: Sequence[Team], cycles: Sequence[Cycle]) -> None:
+        self.errors: list[tuple[str, str]] = []
+        self._first_use: dict[str, str] = {}
+        self._team_ids = {team.id for team in teams}
+        for position, team in enumerate(teams):
+            self._check_unique(team.id, f"$.teams[{position}]")
+        self._add(rules.team_violations(teams))
+        for index, cycle in enumerate(cycles):
+            if not SAFE_CYCLE_ID.fullmatch(cycle.id):
+                self.errors.append(
+                    (
+                        f"$.cycles[{index}].cycle.id",
+                        "a cycle id may only hold letters, digits, '-' and '_'",
+                    )
+                )
+        self._add(rules.cycle_violations(cycles))
+
+    def _add(self, violations: Iterable[rules.Violation]) -> None:
+        self.errors.extend((json_path(v.where), v.message) for v in violations)
+
+    def _check_unique(self, entity_id: str, where: str) -> None:
+        if entity_id in self._first_use:
+            self.errors.append(
+                (f"{where}.id", f"id {entity_id!r} is already used at {self._first_use[entity_id]}")
             )
         else:
-            first_use[entity_id] = where
+            self._first_use[entity_id] = where
+        if (problem := line_problem(entity_id)) is not None:
+            self.errors.append((f"{where}.id", problem))
 
-    team_ids = {team.id for team in document.teams}
-    for position, team in enumerate(document.teams):
-        check_unique(team.id, f"$.teams[{position}]")
-    names = Counter(export.cycle.name for export in document.cycles)
-    for index, export in enumerate(document.cycles):
+    def cycle_entry(self, index: int, export: CycleExport) -> None:
+        """Check `cycles[index]` of the document (its cycle was given at the start)."""
+        errors = self.errors
+        team_ids = self._team_ids
         base = f"$.cycles[{index}]"
         cycle_id = export.cycle.id
-        check_unique(cycle_id, f"{base}.cycle")
-        if not SAFE_CYCLE_ID.fullmatch(cycle_id):
-            errors.append(
-                (f"{base}.cycle.id", "a cycle id may only hold letters, digits, '-' and '_'")
-            )
-        if names[export.cycle.name] > 1:
-            errors.append((f"{base}.cycle.name", f"cycle name {export.cycle.name!r} is used twice"))
+        self._check_unique(cycle_id, f"{base}.cycle")
         objective_ids = {o.id for o in export.objectives}
         kr_ids = {kr.id for kr in export.key_results}
         check_in_ids = {ci.id for ci in export.check_ins}
         for table in CycleContents.__dataclass_fields__:
             for position, model in enumerate(getattr(export, table)):
                 where = f"{base}.{table}[{position}]"
-                check_unique(model.id, where)
+                self._check_unique(model.id, where)
                 if model.cycle_id != cycle_id:
                     errors.append((f"{where}.cycle_id", f"belongs to cycle {cycle_id!r}"))
                 if hasattr(model, "kr_id") and model.kr_id not in kr_ids:
@@ -226,12 +251,16 @@ def reference_errors(document: ExportDocument) -> list[tuple[str, str]]:
                 errors.append(
                     (f"{base}.meetings[{position}].team_id", f"no team {meeting.team_id!r}")
                 )
-    return errors
+        self._add(
+            rules.cycle_contents_violations(
+                index, export.cycle, export.objectives, export.check_ins
+            )
+        )
 
 
 def apply_import(store: OkrStore, document: ExportDocument, *, replace: bool = False) -> None:
     """Write an import into the store; a store that holds data is only replaced when asked."""
-    if not replace and not store.is_empty():
+    if not replace and store.holds_data():
         raise ImportProblem(
             [
                 (

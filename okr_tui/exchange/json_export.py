@@ -82,9 +82,20 @@ def export_document(store: OkrStore, cycle_id: str | None = None) -> dict[str, A
 
 def write_export(store: OkrStore, out: BinaryIO, cycle_id: str | None = None) -> None:
     """Write the export as UTF-8 bytes, one cycle at a time: byte for byte the indented,
-    key-sorted dump of export_document with a newline at the end, without holding it all."""
+    key-sorted dump of export_document with a newline at the end, without holding it all.
+
+    What it writes is checked as an import checks it (shape, references, the store's rules),
+    teams and cycles before the first byte, each cycle before it is written: a store the import
+    would refuse raises a StoreError naming the file and the record, so a backup that cannot be
+    restored is never made.
+    """
+    from okr_tui.exchange.export_check import ExportCheck
+
+    teams = _teams(store)
+    cycles = _exported_cycles(store, cycle_id)
+    check = ExportCheck(store, teams, cycles)
     rest = orjson.dumps(
-        {"format": FORMAT_NAME, "teams": _teams(store), "version": FORMAT_VERSION},
+        {"format": FORMAT_NAME, "teams": teams, "version": FORMAT_VERSION},
         option=JSON_OPTIONS,
     )
     # "cycles" sorts before the other keys, so it opens the document; `rest` follows it without
@@ -92,9 +103,10 @@ def write_export(store: OkrStore, out: BinaryIO, cycle_id: str | None = None) ->
     # sit in the list (strings hold no raw newline: JSON escapes them).
     out.write(b'{\n  "cycles": [')
     separator = b"\n    "
-    cycles = _exported_cycles(store, cycle_id)
-    for cycle in cycles:
-        entry = orjson.dumps(cycle_entry(store, cycle), option=JSON_OPTIONS)
+    for index, cycle in enumerate(cycles):
+        entry = cycle_entry(store, cycle)
+        check.cycle_entry(index, entry)
+        entry = orjson.dumps(entry, option=JSON_OPTIONS)
         out.write(separator)
         out.write(entry.replace(b"\n", b"\n    "))
         separator = b",\n    "

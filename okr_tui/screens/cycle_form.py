@@ -12,7 +12,7 @@ from datetime import date, time
 from pydantic import ValidationError
 from textual.app import ComposeResult
 
-from okr_tui.domain import cadence
+from okr_tui.domain import rules
 from okr_tui.domain.carry_over import suggested_cycle
 from okr_tui.domain.dates import MONTH_NAMES, WEEKDAY_NAMES, parse_date, parse_dates, parse_time
 from okr_tui.domain.models import Cadence, Cycle, CycleState
@@ -164,10 +164,10 @@ class CycleFormScreen(FormScreen[str]):
         if errors:
             self.show_errors(errors)
             return None
-        if (problem := cadence.skipped_date_problem(cycle)) is not None:
+        if (problem := rules.skipped_dates_problem(cycle)) is not None:
             self.show_errors({"skipped_dates": problem})
             return None
-        if (other := cadence.overlapping_cycle(cycle, store.cycles())) is not None:
+        if (other := rules.overlapping_cycle(cycle, store.cycles())) is not None:
             span = f"{other.name} ({other.start.isoformat()} to {other.end.isoformat()})"
             if other.contains(cycle.start):
                 problem = {"start": f"falls within {span}: start after {other.end.isoformat()}"}

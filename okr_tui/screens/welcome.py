@@ -84,6 +84,7 @@ class WelcomeScreen(OkrScreen):
     def import_file(self, event: Input.Submitted) -> None:
         from okr_tui.exchange.files import not_an_import_file
         from okr_tui.exchange.json_exchange import ImportProblem, apply_import, read_import
+        from okr_tui.store.errors import RuleViolation, StoreError
 
         error_label = self.query_one("#import-error", Label)
         path = Path(event.value.strip()).expanduser()
@@ -96,6 +97,9 @@ class WelcomeScreen(OkrScreen):
             first_path, message = problem.errors[0]
             more = f" (and {len(problem.errors) - 1} more)" if len(problem.errors) > 1 else ""
             error_label.update(Content(f"{first_path}: {message}{more}"))
+            return
+        except (StoreError, RuleViolation) as error:  # locked, or the disk refused the write
+            error_label.update(Content(str(error)))
             return
         self.okr_app.cycle_id = None
         self.okr_app.open_dashboard()

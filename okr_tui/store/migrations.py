@@ -7,6 +7,7 @@ a newer okr-tui is refused, never rewritten.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,62 @@ def _key_results_know_when_they_were_added(tables: Tables) -> Tables:
     return tables
 
 
-def _cycles_know_their_fiscal_year(tables: Tables) -> Tables:
-    """2 -> 3: cycles gained `fiscal_start_month`. Nothing to rewrite (none means a fiscal year
-    that starts in January); the version makes an older okr-tui ask for an upgrade."""
+# The one-line fields of each table (titles, names, units; lists of names), and the free texts.
+ONE_LINE_FIELDS: dict[str, tuple[str, ...]] = {
+    "teams": ("name", "members", "facilitator"),
+    "cycles": ("name",),
+    "objectives": ("title", "owner"),
+    "key_results": ("title", "owner", "unit"),
+    "check_ins": ("author",),
+    "actions": ("text", "owner"),
+    "meetings": ("facilitator", "attendees"),
+    "review_decisions": ("author",),
+    "audit": ("author",),
+}
+FREE_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "objectives": ("description", "retired_reason"),
+    "key_results": ("retired_reason",),
+    "check_ins": ("note", "blockers"),
+    "meetings": ("decisions", "parked_topics", "notes"),
+    "review_decisions": ("reason",),
+    "scores": ("reason",),
+    "retrospectives": ("keep_doing", "stop_doing", "start_doing"),
+    "audit": ("reason",),
+}
+_BREAKS_A_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_C1_CONTROLS = re.compile(r"[\x80-\x9f]+")
+
+
+def _clean(document: dict[str, Any], fields: tuple[str, ...], pattern: re.Pattern[str]) -> None:
+    for name in fields:
+        value = document.get(name)
+        if isinstance(value, str):
+            if pattern.search(value):
+                document[name] = pattern.sub(" ", value)
+        elif isinstance(value, list):
+            document[name] = [
+                pattern.sub(" ", item) if isinstance(item, str) else item for item in value
+            ]
+
+
+def _one_line_fields_hold_one_line(tables: Tables) -> Tables:
+    """2 -> 3: one-line fields (titles, names, units) refuse line breaks, tabs and C1 controls,
+    and free texts C1 controls, which earlier versions let in: each run of them becomes a space,
+    so a store written before still opens. (Cycles also gained `fiscal_start_month` in 3, which
+    needs no rewrite: none means a fiscal year that starts in January.)"""
+    for table, fields in ONE_LINE_FIELDS.items():
+        for document in tables.get(table, {}).values():
+            _clean(document, fields, _BREAKS_A_LINE)
+    for table, fields in FREE_TEXT_FIELDS.items():
+        for document in tables.get(table, {}).values():
+            _clean(document, fields, _C1_CONTROLS)
     return tables
 
 
 # version N -> function that turns a version-N file into a version-(N+1) file.
 UPGRADES: dict[int, Callable[[Tables], Tables]] = {
     1: _key_results_know_when_they_were_added,
-    2: _cycles_know_their_fiscal_year,
+    2: _one_line_fields_hold_one_line,
 }
 
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
+import secrets
+import shutil
 from collections.abc import (
     Callable,
     Collection,
@@ -38,6 +41,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
+from okr_tui.domain import rules
 from okr_tui.domain.clock import Clock
 from okr_tui.domain.models import (
     Action,
@@ -61,6 +65,7 @@ from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate
 from okr_tui.store.storage import (
     AtomicJSONStorage,
     file_signature,
+    fsync_folder,
     read_json_file,
     remove_stale_temp_files,
 )
@@ -68,6 +73,8 @@ from okr_tui.store.storage import (
 ROOT_FILE = "okr.json"
 CYCLES_FOLDER = "cycles"
 LOCK_FILE = ".lock"
+# Where an import keeps the files it replaces until the new ones are written and checked.
+BACKUP_PREFIX = ".import-backup-"
 LOCK_TIMEOUT_SECONDS = 15.0
 # A cycle id names its file: nothing that could climb out of the cycles folder (an import
 # file chooses the ids).
@@ -345,6 +352,10 @@ class _StoreFile:
         self._models.pop(table, None)
         self._forget_groups(table)
 
+    def write_whole(self) -> None:
+        """Save the file as it is in memory, even with nothing changed (a new, empty one)."""
+        self.storage.write(self.storage.read() or {})
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """All writes inside reach disk in one atomic save, or none do."""
@@ -455,13 +466,7 @@ class OkrStore:
         """Hold the folder lock, catch up with other processes, then write all-or-nothing."""
         if self.read_only:
             raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
-        try:
-            self._lock.acquire()
-        except Timeout as error:
-            raise StoreError(self.folder, "is locked by another okr process; try again") from error
-        except OSError as error:
-            raise StoreError(self.folder, f"cannot be locked ({error.strerror})") from error
-        try:
+        with self._locked():
             for store_file in files:
                 store_file.refresh()
             self._give_every_cycle_a_file()
@@ -469,6 +474,18 @@ class OkrStore:
                 for store_file in files:
                     stack.enter_context(store_file.transaction())
                 yield
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the folder lock (every writer's), or say why it cannot be had."""
+        try:
+            self._lock.acquire()
+        except Timeout as error:
+            raise StoreError(self.folder, "is locked by another okr process; try again") from error
+        except OSError as error:
+            raise StoreError(self.folder, f"cannot be locked ({error.strerror})") from error
+        try:
+            yield
         finally:
             self._lock.release()
 
@@ -476,14 +493,9 @@ class OkrStore:
     def exclusive(self) -> Iterator[None]:
         """Hold the folder lock for work on the files outside the store's own saves (a git
         sync replacing them): no okr process saves meanwhile. `refresh()` afterwards."""
-        try:
-            self._lock.acquire()
-        except Timeout as error:
-            raise StoreError(self.folder, "is locked by another okr process; try again") from error
-        try:
+        with self._locked():
             yield
-        finally:
-            self._lock.release()
+
     def _give_every_cycle_a_file(self) -> None:
         """Once, in a store written before the mark (under the lock): make the file of each
         cycle that has none yet, then mark the root file, so a missing file is an error."""
@@ -557,6 +569,21 @@ class OkrStore:
     def is_empty(self) -> bool:
         return not self.teams() and not self.cycles()
 
+    def holds_data(self) -> bool:
+        """True when the folder holds any store file with something in it: a cycle file, or an
+        okr.json with a team or a cycle (or one that cannot be read). An import or the demo
+        takes only a folder without, so cycle files whose okr.json went missing are never
+        replaced unasked."""
+        files = _store_files(self.folder)
+        if any(relative != Path(ROOT_FILE) for relative in files):
+            return True
+        if not files:
+            return False
+        try:
+            return not self.is_empty()
+        except StoreError:
+            return True
+
     def teams(self) -> list[Team]:
         return sorted(self._read(self._root, Team), key=lambda team: (team.order, team.name))
 
@@ -586,10 +613,8 @@ class OkrStore:
                     "this team was changed elsewhere since you opened it (another okr window "
                     "or the command line); nothing saved: leave with escape and open it again"
                 )
-            name = team.name.strip().casefold()
-            for other in teams:
-                if other.name.strip().casefold() == name and other.id != team.id:
-                    raise RuleViolation(f'there is already a team called "{other.name}"')
+            if (other := rules.same_name_team(team, teams)) is not None:
+                raise RuleViolation(rules.team_name_message(other))
             return self._root.put(team, "teams")
 
     def cycles(self) -> list[Cycle]:
@@ -609,22 +634,28 @@ class OkrStore:
         raise RuleViolation(f"no cycle called {id_or_name!r}")
 
     def save_cycle(self, cycle: Cycle) -> Cycle:
-        """Create or edit a cycle; a closed cycle stays as it was closed."""
-        from okr_tui.domain.cadence import overlapping_cycle
-
+        """Create or edit a cycle; a closed cycle stays as it was closed. The rules (a unique
+        name, no overlap with another open cycle, new dates that keep the check-ins recorded
+        inside them) are checked on the files as they are under the lock."""
         self._cycle_path(cycle.id)
-        existing = {c.id: c for c in self.cycles()}.get(cycle.id)
-        if existing is not None and existing.state is CycleState.CLOSED:
-            raise RuleViolation(f"cycle {existing.name} is closed and can no longer change")
-        others = [c for c in self.cycles() if c.id != cycle.id]
-        if any(c.name == cycle.name for c in others):
-            raise RuleViolation(f"a cycle called {cycle.name!r} already exists")
-        if (overlapped := overlapping_cycle(cycle, others)) is not None:
-            raise RuleViolation(
-                f"the dates overlap {overlapped.name} ({overlapped.start.isoformat()} to "
-                f"{overlapped.end.isoformat()}): a cycle starts after the one before it ends"
-            )
-        with self._writing(self._root):
+        known = any(c.id == cycle.id for c in self.cycles())
+        files = (self._root, self._cycle_file(cycle.id)) if known else (self._root,)
+        with self._writing(*files):
+            cycles = self._root.models(Cycle, "cycles")
+            existing = next((c for c in cycles if c.id == cycle.id), None)
+            if existing is not None and existing.state is CycleState.CLOSED:
+                raise RuleViolation(f"cycle {existing.name} is closed and can no longer change")
+            others = [c for c in cycles if c.id != cycle.id]
+            if any(c.name == cycle.name for c in others):
+                raise RuleViolation(f"a cycle called {cycle.name!r} already exists")
+            if (overlapped := rules.overlapping_cycle(cycle, others)) is not None:
+                raise RuleViolation(rules.overlap_message(overlapped))
+            if (problem := rules.skipped_dates_problem(cycle)) is not None:
+                raise RuleViolation(problem)
+            if existing is not None and len(files) > 1:
+                check_ins = files[1].models(CheckIn, "check_ins")
+                if (problem := rules.dates_problem(cycle, check_ins)) is not None:
+                    raise RuleViolation(problem)
             if existing is None:  # its file first: a cycle the root file lists has one
                 self._create_cycle_file(cycle.id)
             return self._root.put(cycle, "cycles")
@@ -713,27 +744,18 @@ class OkrStore:
         """Create or change an objective. `expected`: the objective as the editor read it; if
         it has changed on disk since (another okr, the CLI), nothing is saved."""
         cycle_file = self._writable_cycle_file(objective.cycle_id)
-        if objective.parent_id is not None:
-            self._check_parent(objective)
-        if objective.team_id is not None:
-            self.team(objective.team_id)
-        with self._writing(cycle_file):
+        with self._writing(self._root, cycle_file):
+            if objective.team_id is not None and not any(
+                t.id == objective.team_id for t in self._root.models(Team, "teams")
+            ):
+                raise RuleViolation(f"no team with id {objective.team_id!r}")
+            if objective.parent_id is not None:
+                objectives = cycle_file.models(Objective, "objectives")
+                if (problem := rules.alignment_problem(objective, objectives)) is not None:
+                    raise RuleViolation(problem)
             self._check_unchanged(cycle_file, expected)
             self._audit_change(cycle_file, objective, author, reason)
             return cycle_file.put(objective, "objectives")
-
-    def _check_parent(self, objective: Objective) -> None:
-        parents = {o.id: o for o in self.objectives(objective.cycle_id)}
-        seen = {objective.id}
-        parent_id = objective.parent_id
-        while parent_id is not None:
-            if parent_id in seen:
-                raise RuleViolation("that alignment would make a loop of objectives")
-            parent = parents.get(parent_id)
-            if parent is None:
-                raise RuleViolation(f"no objective with id {parent_id!r} to align to in this cycle")
-            seen.add(parent_id)
-            parent_id = parent.parent_id
 
     def save_key_result(
         self,
@@ -1073,20 +1095,96 @@ class OkrStore:
     def replace_everything(
         self, teams: Sequence[Team], cycles: Sequence[Cycle], contents: dict[str, CycleContents]
     ) -> None:
-        """Make the store hold exactly this (import). Cycle files are written before the root
-        file lists them; files of cycles that are no longer listed are removed last."""
+        """Make the store hold exactly this (import), under the lock.
+
+        The store files it replaces are first moved aside into a backup folder inside the store
+        (`.import-backup-*`), and removed only once the new files are written and read back
+        whole; on a failure they are put back, so a failed import leaves the store as it was. A
+        broken old store can be replaced too: its files are moved, never read.
+        """
         paths = [self._cycle_path(cycle.id) for cycle in cycles]
-        with self._writing(self._root):
-            for cycle, path in zip(cycles, paths, strict=True):
-                cycle_file = _StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
-                with cycle_file.transaction():
-                    for table in CYCLE_TABLES.values():
-                        cycle_file.replace_table(table, getattr(contents[cycle.id], table))
-                    cycle_file.storage.write(cycle_file.storage.read() or {})  # even if empty
-            self._root.replace_table("teams", teams)
-            self._root.replace_table("cycles", cycles)
+        if self.read_only:
+            raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
+        with self._locked():
+            backup = self.folder / f"{BACKUP_PREFIX}{secrets.token_hex(4)}"
+            (backup / CYCLES_FOLDER).mkdir(mode=0o700, parents=True)
+            moved = _move_store_files(self.folder, backup)
+            try:
+                for cycle, path in zip(cycles, paths, strict=True):
+                    cycle_file = _StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
+                    tables = {t: getattr(contents[cycle.id], t) for t in CYCLE_TABLES.values()}
+                    with cycle_file.transaction():
+                        for table, models in tables.items():
+                            cycle_file.replace_table(table, models)
+                        cycle_file.write_whole()  # an empty cycle gets its file too
+                    _check_written(path, "cycle", tables)
+                root_path = self.folder / ROOT_FILE
+                marked = {EVERY_CYCLE_HAS_A_FILE: True}
+                root = _StoreFile(root_path, "root", marked, read_only=False)
+                with root.transaction():
+                    root.replace_table("teams", teams)
+                    root.replace_table("cycles", cycles)
+                    root.write_whole()
+                _check_written(root_path, "root", {"teams": teams, "cycles": cycles})
+            except BaseException as error:
+                # The old files come back with their inodes and times: the open ones still match.
+                restored = _put_back(self.folder, backup, moved)
+                if isinstance(error, (OSError, StoreError)):
+                    kept = "left as it was" if restored else f"kept in {backup}"
+                    raise StoreError(
+                        self.folder,
+                        f"the import could not be written ({error}); the store is {kept}",
+                    ) from error
+                raise
+            shutil.rmtree(backup, ignore_errors=True)
+        self._root = _StoreFile(
+            self.folder / ROOT_FILE, "root", {EVERY_CYCLE_HAS_A_FILE: True}, read_only=False
+        )
         self._cycle_files.clear()
-        keep = {f"{cycle.id}.json" for cycle in cycles}
-        for path in (self.folder / CYCLES_FOLDER).glob("*.json"):
-            if path.name not in keep:
-                path.unlink()
+
+
+def _check_written(path: Path, kind: str, meant: Mapping[str, Sequence[BaseModel]]) -> None:
+    """Read a file an import wrote back from disk: it parses, has its kind and version, and
+    holds exactly the records meant for it (by id, table by table)."""
+    tables = migrate(path, read_json_file(path), kind)
+    for table, models in meant.items():
+        stored = sorted(str(document.get("id")) for document in tables.get(table, {}).values())
+        if stored != sorted(model.id for model in models):  # type: ignore[attr-defined]
+            raise StoreError(path, f"does not hold the {table} written to it")
+
+
+def _store_files(folder: Path) -> list[Path]:
+    """The store files in a folder (okr.json and cycles/*.json), relative to it; a dangling
+    symlink counts too."""
+    found = [Path(ROOT_FILE)] if os.path.lexists(folder / ROOT_FILE) else []
+    cycles = folder / CYCLES_FOLDER
+    if cycles.is_dir():
+        found += sorted(path.relative_to(folder) for path in cycles.glob("*.json"))
+    return found
+
+
+def _move_store_files(folder: Path, backup: Path) -> list[Path]:
+    """Move every store file of `folder` into `backup` (same layout); the ones moved."""
+    moved = []
+    for relative in _store_files(folder):
+        os.replace(folder / relative, backup / relative)
+        moved.append(relative)
+    fsync_folder(folder / CYCLES_FOLDER)
+    fsync_folder(folder)
+    return moved
+
+
+def _put_back(folder: Path, backup: Path, moved: list[Path]) -> bool:
+    """Undo a failed import: remove the files it wrote and move the old ones back. True when
+    the store is as it was (the backup folder is then removed)."""
+    try:
+        for relative in _store_files(folder):
+            (folder / relative).unlink()
+        for relative in moved:
+            os.replace(backup / relative, folder / relative)
+        fsync_folder(folder / CYCLES_FOLDER)
+        fsync_folder(folder)
+    except OSError:
+        return False
+    shutil.rmtree(backup, ignore_errors=True)
+    return True
