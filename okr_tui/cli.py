@@ -320,95 +320,23 @@ def _current_cycle_or_fail(store: OkrStore):
 
 
 def due_report(store: OkrStore) -> dict:
-    """What is due now, per team, as plain data (the JSON of `okr due --json`)."""
-    from okr_tui.domain import cadence
+    """What is due now, per team, as plain data (the JSON of `okr due --json`): the domain's
+    list, which the dashboard shows too."""
+    from okr_tui.domain.due import due_report as report
 
     cycle = _current_cycle_or_fail(store)
-    now = store.clock.now()
-    teams = {team.id: team.name for team in store.teams()}
-    objectives = store.objectives(cycle.id)
-    key_results = store.key_results(cycle.id)
-    team_ids: list[str | None] = list(teams)
-    if any(o.team_id is None for o in objectives):
-        team_ids.insert(0, None)
-    statuses = cadence.team_status(
+    return report(
         cycle,
-        team_ids,
-        objectives,
-        key_results,
+        {team.id: team.name for team in store.teams()},
+        store.objectives(cycle.id),
+        store.key_results(cycle.id),
         store.check_ins(cycle.id),
         store.reviews(cycle.id),
         store.scores(cycle.id),
         store.retrospectives(cycle.id),
-        now,
+        store.actions(cycle.id),
+        store.clock.now(),
     )
-    titles = {kr.id: kr.title for kr in key_results}
-    # Actions past their due date and not done, by team: followed up at the team's meeting.
-    today = cadence.local_time(cycle, now).date()
-    team_of_objective = {o.id: o.team_id for o in objectives}
-    team_of_kr = {  # a retired key result's actions are no longer followed up
-        kr.id: team_of_objective.get(kr.objective_id) for kr in key_results if kr.is_active
-    }
-    overdue_actions: dict[str | None, list[dict]] = {}
-    for action in store.actions(cycle.id):
-        if action.done or action.due is None or action.due >= today:
-            continue
-        if action.kr_id not in team_of_kr:
-            continue
-        overdue_actions.setdefault(team_of_kr[action.kr_id], []).append(
-            {
-                "action_id": action.id,
-                "kr_id": action.kr_id,
-                "kr_title": titles[action.kr_id],
-                "text": action.text,
-                "owner": action.owner,
-                "due": action.due.isoformat(),
-            }
-        )
-    upcoming = cadence.next_meeting(cycle, now)
-    week, weeks = cadence.week_of_cycle(cycle, now)
-    return {
-        "now": now.isoformat(),
-        "cycle": {
-            "id": cycle.id,
-            "name": cycle.name,
-            "start": cycle.start.isoformat(),
-            "week": week,
-            "weeks": weeks,
-            "days_left": cadence.days_left(cycle, now),
-            "starts_in_days": cadence.days_to_start(cycle, now),
-            "timezone": cycle.timezone,
-            "next_meeting": upcoming.isoformat() if upcoming else None,
-        },
-        "teams": [
-            {
-                "team_id": status.team_id,
-                "team": teams.get(status.team_id, "Company") if status.team_id else "Company",
-                "current_meeting": status.current_meeting.isoformat()
-                if status.current_meeting
-                else None,
-                "due": [
-                    {"kr_id": d.kr_id, "title": titles[d.kr_id]}
-                    for d in status.key_results
-                    if d.due
-                ],
-                "overdue": [
-                    {
-                        "kr_id": d.kr_id,
-                        "title": titles[d.kr_id],
-                        "missed": [day.isoformat() for day in d.overdue],
-                    }
-                    for d in status.key_results
-                    if d.overdue
-                ],
-                "review_due": status.review_due,
-                "scoring_due": status.scoring_due,
-                "retrospective_due": status.retrospective_due,
-                "overdue_actions": overdue_actions.get(status.team_id, []),
-            }
-            for status in statuses
-        ],
-    }
 
 
 def run_due(args: argparse.Namespace, clock: Clock) -> int:
