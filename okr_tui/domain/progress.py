@@ -86,7 +86,9 @@ def progress(kr: KeyResult, value: float) -> float:
         ratio = (value / 2 - kr.baseline / 2) / (kr.target / 2 - kr.baseline / 2)
     else:
         ratio = (value - kr.baseline) / span
-    return min(max(ratio, 0.0), 1.0)
+    # + 0.0 turns -0.0 into 0.0: a decreasing key result at its baseline divides 0 by a
+    # negative span, and read "progress -0%".
+    return min(max(ratio, 0.0), 1.0) + 0.0
 
 
 def _cycle_bounds(cycle: Cycle) -> tuple[datetime, datetime]:

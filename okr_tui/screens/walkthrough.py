@@ -538,12 +538,15 @@ class WalkthroughScreen(OkrScreen):
             show(preview, Content(""))
             return
         delta = value - facts.last_value
+        if facts.last is not None:
+            change = f"{delta_text(line.kr, delta)} since last meeting"
+        elif delta:  # the first check-in: there is no last meeting to compare with
+            change = f"first check-in, {delta_text(line.kr, delta)} from the baseline"
+        else:
+            change = "first check-in, at the baseline"
         show(
             preview,
-            Content.styled(
-                f"{value_text(line.kr, value)} ({delta_text(line.kr, delta)} since last meeting)",
-                "$text-muted",
-            ),
+            Content.styled(f"{value_text(line.kr, value)} ({change})", "$text-muted"),
         )
 
     def _show_extras(self) -> None:
