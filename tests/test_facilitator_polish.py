@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Select
+from textual.widgets._footer import FooterKey
 
 from okr_tui.domain.models import KrType
 from okr_tui.screens.key_result_form import KeyResultFormScreen
-from tests.test_planning import choose, fill, open_key_result_form, paying_customers_kr
+from okr_tui.widgets.key_footer import KeyFooter
+from okr_tui.widgets.plan_check import NOTHING_PLANNED
+from tests.screen_reading import screen_text
+from tests.test_planning import (
+    choose,
+    fill,
+    open_key_result_form,
+    open_planning,
+    paying_customers_kr,
+    plan_check_text,
+    planned,
+)
 
 # --- forms ----------------------------------------------------------------------------------
 
@@ -29,3 +42,27 @@ async def test_enter_on_a_forms_type_select_saves_as_the_form_says(demo_store, m
         saved = demo_store.key_result(cycle_id, kr.id)
         assert (saved.title, saved.kr_type) == ("Reach 480 paying customers", KrType.STAY_ABOVE)
         assert not isinstance(app.screen, KeyResultFormScreen)
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+async def test_an_empty_plan_is_not_praised_as_focused(store, make_app):
+    """With no objective at all, the plan check said "✓ the plan looks focused"."""
+    planned(store)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_planning(pilot)
+        assert plan_check_text(screen) == NOTHING_PLANNED
+        assert "focused" not in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_planning_footer_offers_t_for_a_new_team(demo_store, make_app, size):
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await open_planning(pilot)
+        await pilot.pause()
+        keys = {key.key for key in app.screen.query_one(KeyFooter).query(FooterKey)}
+        assert "t" in keys
+        assert "t New team" in screen_text(app).splitlines()[-1]
