@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
-from textual.widgets import Select
+from textual import events
+from textual.containers import VerticalScroll
+from textual.widgets import Select, Static
 from textual.widgets._footer import FooterKey
 
 from okr_tui.domain.models import KrType
+from okr_tui.exchange.errors import ImportProblem
+from okr_tui.exchange.json_exchange import read_import
+from okr_tui.exchange.json_export import write_export
 from okr_tui.screens.key_result_form import KeyResultFormScreen
+from okr_tui.screens.welcome import SHOWN_PROBLEMS, WelcomeScreen
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.plan_check import NOTHING_PLANNED
 from tests.screen_reading import screen_text
@@ -66,3 +75,53 @@ async def test_the_planning_footer_offers_t_for_a_new_team(demo_store, make_app,
         keys = {key.key for key in app.screen.query_one(KeyFooter).query(FooterKey)}
         assert "t" in keys
         assert "t New team" in screen_text(app).splitlines()[-1]
+
+
+# --- welcome: import ------------------------------------------------------------------------
+
+
+def broken_export(demo_store, folder: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """The demo's export without key results: every check-in, action and score points at a
+    key result that is not there."""
+    with (folder / "export.json").open("wb") as out:
+        write_export(demo_store, out)
+    document = json.loads((folder / "export.json").read_text())
+    for cycle in document["cycles"]:
+        cycle["key_results"] = []
+    path = folder / "broken.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(ImportProblem) as refused:
+        read_import(path)
+    return path, refused.value.errors
+
+
+async def test_a_refused_import_lists_every_problem_in_a_box_that_scrolls(
+    demo_store, store, make_app, tmp_path
+):
+    """The welcome screen showed the first problem only, cut off at the box's edge."""
+    path, errors = broken_export(demo_store, tmp_path)
+    assert len(errors) > SHOWN_PROBLEMS
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("i")
+        app.post_message(events.Paste(str(path)))  # typed into the path field
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = str(app.screen.query_one("#import-error", Static).content).splitlines()
+        assert lines[0] == f"Nothing imported: {len(errors)} problems in the file."
+        assert lines[1 : SHOWN_PROBLEMS + 1] == [f"{w}: {m}" for w, m in errors[:SHOWN_PROBLEMS]]
+        assert lines[-1].startswith(f"… and {len(errors) - SHOWN_PROBLEMS} more")
+        shown = screen_text(app)  # the first problem on screen, wrapped, not cut off
+        assert f"{errors[0][0]}: no key result" in shown
+        assert f"'{errors[0][1].split(chr(39))[1]}' in this cycle" in shown
+        box = app.screen.query_one("#import-problems", VerticalScroll)
+        assert box.max_scroll_y > 0
+        assert box.has_focus
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
+        assert f"… and {len(errors) - SHOWN_PROBLEMS} more" in screen_text(app)
+    assert store.is_empty()
