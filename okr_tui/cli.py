@@ -92,8 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     checkin.add_argument(
         "--confidence", metavar="C", help="on track / at risk / off track, or 0-10"
     )
-    checkin.add_argument("--note", default="", metavar="TEXT")
-    checkin.add_argument("--blockers", default="", metavar="TEXT")
+    checkin.add_argument(
+        "--note", metavar="TEXT", help="a correction keeps the earlier note unless given"
+    )
+    checkin.add_argument(
+        "--blockers", metavar="TEXT", help="a correction keeps the earlier blockers unless given"
+    )
     checkin.add_argument("--author", default="", metavar="NAME")
     checkin.add_argument(
         "--meeting", metavar="DATE", help="a past meeting's date (default: the current meeting)"
@@ -470,6 +474,7 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain import cadence
     from okr_tui.domain.clock import to_utc
     from okr_tui.domain.models import CheckIn
+    from okr_tui.domain.progress import effective_check_ins
     from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
 
     store = open_store(args, clock, existing=True)
@@ -505,6 +510,26 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
         meeting = cadence.current_meeting(cycle, clock.now())
         if meeting is None:
             raise UserError(f"{cycle.name} has no meetings")
+    # A correction without --note or --blockers keeps what the earlier check-in said: a
+    # script fixing a value must not wipe what the meeting wrote down.
+    earlier = next(
+        (
+            c
+            for c in reversed(effective_check_ins(store.check_ins(cycle.id, kr.id)))
+            if c.meeting_date == meeting.date()
+        ),
+        None,
+    )
+    kept = []
+    note, blockers = args.note, args.blockers
+    if note is None:
+        note = earlier.note if earlier else ""
+        if note:
+            kept.append("note")
+    if blockers is None:
+        blockers = earlier.blockers if earlier else ""
+        if blockers:
+            kept.append("blockers")
     try:
         check_in = CheckIn(
             cycle_id=cycle.id,
@@ -513,8 +538,8 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
             value=value,
             confidence=confidence,
             confidence_score=score,
-            note=args.note,
-            blockers=args.blockers,
+            note=note,
+            blockers=blockers,
             author=args.author,
             recorded_at=clock.now(),
         )
@@ -523,6 +548,10 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     stored = store.add_check_in(check_in)
     verb = "Corrected the check-in" if stored.supersedes else "Checked in"
     print(f"{verb} for {kr.title!r} at the {meeting.date().isoformat()} meeting of {cycle.name}")
+    if kept:
+        flags = " and ".join(f"--{name}" for name in kept)
+        replace = "replace them" if len(kept) > 1 else "replaces it"
+        print(f'Kept the earlier {" and ".join(kept)} ({flags} {replace}; "" clears)')
     return 0
 
 
