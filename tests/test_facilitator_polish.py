@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.containers import VerticalScroll
-from textual.widgets import Select, Static
+from textual.widgets import Input, Select, Static
 from textual.widgets._footer import FooterKey
 
 from okr_tui.domain.models import KrType
 from okr_tui.exchange.errors import ImportProblem
 from okr_tui.exchange.json_exchange import read_import
 from okr_tui.exchange.json_export import write_export
+from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
 from okr_tui.screens.key_result_form import KeyResultFormScreen
+from okr_tui.screens.review import ReviewScreen
 from okr_tui.screens.welcome import SHOWN_PROBLEMS, WelcomeScreen
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.plan_check import NOTHING_PLANNED
@@ -29,6 +31,9 @@ from tests.test_planning import (
     plan_check_text,
     planned,
 )
+from tests.test_review import highlighted as review_highlighted
+from tests.test_review import kr_by_title, open_review, q4
+from tests.test_review import table as review_table
 
 # --- forms ----------------------------------------------------------------------------------
 
@@ -125,3 +130,76 @@ async def test_a_refused_import_lists_every_problem_in_a_box_that_scrolls(
         assert box.scroll_y == box.max_scroll_y
         assert f"… and {len(errors) - SHOWN_PROBLEMS} more" in screen_text(app)
     assert store.is_empty()
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+async def test_a_decision_moves_the_cursor_to_the_next_undecided_key_result(demo_store, make_app):
+    """The cursor stayed on the key result just decided: k k k kept the same one three times."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, app)
+        rows = [row.value for row in review_table(app).rows]
+        await pilot.press("down", "down")  # the third key result
+        await pilot.pause()
+        assert review_highlighted(app) == rows[2]
+        await pilot.press("k")
+        await pilot.pause()
+        assert review_highlighted(app) == rows[3]
+        await pilot.press("up", "k")  # the third again: decided already, so on to the fourth
+        await pilot.pause()
+        assert review_highlighted(app) == rows[3]
+        for _ in range(len(rows) - 3):  # keep the rest: the cursor wraps to the first two
+            await pilot.press("k")
+            await pilot.pause()
+        assert review_highlighted(app) == rows[0]
+        await pilot.press("k", "k")
+        await pilot.pause()
+        cycle_id = q4(demo_store).id
+        assert {d.kr_id for d in demo_store.review_decisions(cycle_id)} == set(rows)
+        assert review_highlighted(app) == rows[1]  # all decided: it stays on the last one
+
+
+async def test_adjusting_a_target_offers_the_title_that_goes_with_it(demo_store, make_app):
+    """ "Reach 500 paying customers" with target 480 read as a stale title."""
+    kr = kr_by_title(demo_store, "Reach 500 paying customers")
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app, "Reach 500 paying customers")
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AdjustTargetModal)
+        await pilot.press(*"480")
+        await pilot.pause()
+        assert dialog.query_one("#title", Input).value == "Reach 480 paying customers"
+        await pilot.press("enter", *"Two deals slipped", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    cycle_id = q4(demo_store).id
+    saved = demo_store.key_result(cycle_id, kr.id)
+    assert (saved.target, saved.title) == (480, "Reach 480 paying customers")
+    (entry,) = [e for e in demo_store.audit(cycle_id, kr.id) if e.field == "title"]
+    assert (entry.old, entry.new, entry.reason) == (
+        "Reach 500 paying customers",
+        "Reach 480 paying customers",
+        "Two deals slipped",
+    )
+
+
+async def test_a_title_edited_in_the_adjust_dialog_is_kept_as_typed(demo_store, make_app):
+    kr = kr_by_title(demo_store, "Reach 500 paying customers")
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app, "Reach 500 paying customers")
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        title = dialog.query_one("#title", Input)
+        title.value = "Win 480 [b]paying[/] customers"
+        dialog.query_one("#target", Input).focus()
+        await pilot.press(*"480", "enter", *"Slipped", "enter")
+        await pilot.pause()
+    saved = demo_store.key_result(q4(demo_store).id, kr.id)
+    assert (saved.target, saved.title) == (480, "Win 480 [b]paying[/] customers")
