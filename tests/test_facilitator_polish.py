@@ -16,6 +16,7 @@ from okr_tui.exchange.errors import ImportProblem
 from okr_tui.exchange.json_exchange import read_import
 from okr_tui.exchange.json_export import write_export
 from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
+from okr_tui.screens.close_cycle import CloseCycleScreen
 from okr_tui.screens.key_result_form import KeyResultFormScreen
 from okr_tui.screens.review import ReviewScreen
 from okr_tui.screens.welcome import SHOWN_PROBLEMS, WelcomeScreen
@@ -34,6 +35,7 @@ from tests.test_planning import (
 from tests.test_review import highlighted as review_highlighted
 from tests.test_review import kr_by_title, open_review, q4
 from tests.test_review import table as review_table
+from tests.test_scoring import open_scoring
 
 # --- forms ----------------------------------------------------------------------------------
 
@@ -203,3 +205,21 @@ async def test_a_title_edited_in_the_adjust_dialog_is_kept_as_typed(demo_store, 
         await pilot.pause()
     saved = demo_store.key_result(q4(demo_store).id, kr.id)
     assert (saved.target, saved.title) == (480, "Win 480 [b]paying[/] customers")
+
+
+# --- closing the cycle ----------------------------------------------------------------------
+
+
+async def test_the_close_cycle_dialog_says_which_keys_tick_and_save(demo_store, make_app):
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_scoring(pilot, app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CloseCycleScreen)
+        keys = str(app.screen.query_one("#close-keys", Static).content)
+        assert keys == (
+            "space ticks or unticks the highlighted line · ctrl+s closes the cycle and carries "
+            "what is ticked · escape keeps it open"
+        )
+        assert "ctrl+s closes the cycle" in screen_text(app).replace("\n", " ")
