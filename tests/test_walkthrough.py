@@ -857,9 +857,16 @@ async def test_walking_a_closed_meeting_again_adds_to_its_record(demo_store, mak
         assert record.parked_topics == ["Partner pricing", "Hiring plan"]
         assert record.closed_at == first.closed_at
 
-        # Walked again and closed: the same record, with this walk's people too.
+        # Walked again and closed: the same record, with this walk's people too (the set-up
+        # starts from the people of the record: the one who was not there arrives now).
         demo_store.clock.advance(hours=2)
-        await keys("c", "enter")
+        await keys("c")
+        present_list = app.screen.query_one("#setup-present", SelectionList)
+        assert absent not in present_list.selected
+        present_list.focus()
+        await keys("home", "space")
+        app.screen.query_one("#setup-facilitator", Input).focus()
+        await keys("enter")
         assert app.screen.parked_topics == ["Partner pricing", "Hiring plan"]
         await keys("ctrl+f")
         summary = app.screen
