@@ -114,7 +114,7 @@ def test_two_exports_of_the_same_store_are_byte_identical(rich_store: OkrStore) 
 
     assert first == second == from_disk
     document = json.loads(first)
-    assert (document["format"], document["version"]) == ("okr-tui", 2)
+    assert (document["format"], document["version"]) == ("okr-tui", 3)
     assert [c["cycle"]["name"] for c in document["cycles"]] == ["2026-Q3", "2026-Q4"]
 
 
@@ -182,7 +182,7 @@ def test_a_version_1_export_without_added_dates_still_imports(rich_store, tmp_pa
     """Format 2 added `created_at` to key results; an export made before it still imports,
     its key results read as planned with their cycle."""
     document = json.loads(export_json(rich_store))
-    assert document["version"] == 2
+    assert document["version"] == 3
     document["version"] = 1
     for cycle in document["cycles"]:
         for kr in cycle["key_results"]:
@@ -535,7 +535,7 @@ def test_an_escaping_cycle_id_writes_nothing_outside_the_store(
         (b"", "$", "not valid JSON"),
         (b"[" * 100_000 + b"]" * 100_000, "$", "not valid JSON"),
         (b'{"format": "okr-tui", "version": NaN}', "$", "not valid JSON"),
-        (b'{"format": "okr-tui", "version": 3}', "$.version", "version 3 is not supported"),
+        (b'{"format": "okr-tui", "version": 4}', "$.version", "version 4 is not supported"),
         (b'["okr-tui"]', "$.format", "not an okr-tui export"),
     ],
     ids=["truncated", "empty", "nested 100000 deep", "NaN", "newer version", "a list"],

@@ -754,8 +754,9 @@ def test_a_schema_bump_runs_the_registered_upgrade(
     assert cycle_file["meta"]["1"]["schema_version"] == today + 1
 
 
-def test_a_version_1_store_opens_and_is_saved_as_version_2(planned: OkrStore) -> None:
-    """Key results gained `created_at` in schema 2; a version-1 file needs no rewrite."""
+def test_a_version_1_store_opens_and_is_saved_as_the_current_version(planned: OkrStore) -> None:
+    """Key results gained `created_at` in schema 2, actions `done_at` in schema 3; a version-1
+    file needs no rewrite."""
     path = planned.folder / "cycles" / "cycle-q4.json"
     tables = json.loads(path.read_bytes())
     tables["meta"]["1"]["schema_version"] = 1
@@ -763,7 +764,7 @@ def test_a_version_1_store_opens_and_is_saved_as_version_2(planned: OkrStore) ->
     store = _reopen(planned)
     assert store.key_result("cycle-q4", "kr-signups").created_at is not None
     store.add_check_in(_check_in())
-    assert json.loads(path.read_bytes())["meta"]["1"]["schema_version"] == 2
+    assert json.loads(path.read_bytes())["meta"]["1"]["schema_version"] == 3
 
 
 def test_an_old_file_without_an_upgrade_path_is_refused(tmp_path: Path) -> None:

@@ -1211,7 +1211,7 @@ async def test_the_summary_lists_the_actions_still_open_from_earlier(
         await keys("ctrl+f")
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
-        section = shown(summary, "#summary-section-6")
+        section = shown(summary, "#summary-section-7")
         assert section.startswith("Still open from earlier (")
         assert "Reach 500 paying customers: Ask [b]Legal[/] for the template" in section
         assert "New actions  none" in shown(summary, "#summary-section-5")  # not a new one

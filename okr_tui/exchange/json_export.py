@@ -19,9 +19,10 @@ from okr_tui.domain.models import Cycle
 from okr_tui.store.store import OkrStore
 
 FORMAT_NAME = "okr-tui"
-# 2: key results carry `created_at`. Version 1 exports (without it) still import.
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# 2: key results carry `created_at`; 3: actions carry `done_at`. Earlier exports (without them)
+# still import.
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 # Deterministic, and over ten times faster than json's indenting encoder, which is pure Python.
 JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 

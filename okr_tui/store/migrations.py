@@ -13,7 +13,7 @@ from typing import Any
 
 from okr_tui.store.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "meta"
 META_DOC_ID = "1"
 
@@ -27,8 +27,18 @@ def _key_results_know_when_they_were_added(tables: Tables) -> Tables:
     return tables
 
 
+def _actions_know_when_they_were_done(tables: Tables) -> Tables:
+    """2 -> 3: actions gained `done_at`, so a meeting's summary lists those ticked off in it.
+    Nothing to rewrite: an action done before has no moment (none means "done, when unknown");
+    the version tells an older okr-tui, which refuses the field, to ask for an upgrade."""
+    return tables
+
+
 # version N -> function that turns a version-N file into a version-(N+1) file.
-UPGRADES: dict[int, Callable[[Tables], Tables]] = {1: _key_results_know_when_they_were_added}
+UPGRADES: dict[int, Callable[[Tables], Tables]] = {
+    1: _key_results_know_when_they_were_added,
+    2: _actions_know_when_they_were_done,
+}
 
 
 def read_meta(path: Path, tables: Tables) -> dict[str, Any]:
