@@ -656,7 +656,7 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
         assert "Call Acme" in shown(summary, "#summary-section-5")
-        assert "Partner pricing" in shown(summary, "#summary-section-7")
+        assert "Partner pricing" in shown(summary, "#summary-section-8")
         await keys("enter")
 
     [action] = demo_store.actions(cycle.id, kr_id)[-1:]
