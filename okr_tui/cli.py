@@ -94,8 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     checkin.add_argument(
         "--confidence", metavar="C", help="on track / at risk / off track, or 0-10"
     )
-    checkin.add_argument("--note", default="", metavar="TEXT")
-    checkin.add_argument("--blockers", default="", metavar="TEXT")
+    checkin.add_argument(
+        "--note", metavar="TEXT", help="a correction keeps the earlier note unless given"
+    )
+    checkin.add_argument(
+        "--blockers", metavar="TEXT", help="a correction keeps the earlier blockers unless given"
+    )
     checkin.add_argument("--author", default="", metavar="NAME")
     checkin.add_argument(
         "--meeting", metavar="DATE", help="a past meeting's date (default: the current meeting)"
@@ -502,95 +506,23 @@ def _current_cycle_or_fail(store: OkrStore):
 
 
 def due_report(store: OkrStore) -> dict:
-    """What is due now, per team, as plain data (the JSON of `okr due --json`)."""
-    from okr_tui.domain import cadence
+    """What is due now, per team, as plain data (the JSON of `okr due --json`): the domain's
+    list, which the dashboard shows too."""
+    from okr_tui.domain.due import due_report as report
 
     cycle = _current_cycle_or_fail(store)
-    now = store.clock.now()
-    teams = {team.id: team.name for team in store.teams()}
-    objectives = store.objectives(cycle.id)
-    key_results = store.key_results(cycle.id)
-    team_ids: list[str | None] = list(teams)
-    if any(o.team_id is None for o in objectives):
-        team_ids.insert(0, None)
-    statuses = cadence.team_status(
+    return report(
         cycle,
-        team_ids,
-        objectives,
-        key_results,
+        {team.id: team.name for team in store.teams()},
+        store.objectives(cycle.id),
+        store.key_results(cycle.id),
         store.check_ins(cycle.id),
         store.reviews(cycle.id),
         store.scores(cycle.id),
         store.retrospectives(cycle.id),
-        now,
+        store.actions(cycle.id),
+        store.clock.now(),
     )
-    titles = {kr.id: kr.title for kr in key_results}
-    # Actions past their due date and not done, by team: followed up at the team's meeting.
-    today = cadence.local_time(cycle, now).date()
-    team_of_objective = {o.id: o.team_id for o in objectives}
-    team_of_kr = {  # a retired key result's actions are no longer followed up
-        kr.id: team_of_objective.get(kr.objective_id) for kr in key_results if kr.is_active
-    }
-    overdue_actions: dict[str | None, list[dict]] = {}
-    for action in store.actions(cycle.id):
-        if action.done or action.due is None or action.due >= today:
-            continue
-        if action.kr_id not in team_of_kr:
-            continue
-        overdue_actions.setdefault(team_of_kr[action.kr_id], []).append(
-            {
-                "action_id": action.id,
-                "kr_id": action.kr_id,
-                "kr_title": titles[action.kr_id],
-                "text": action.text,
-                "owner": action.owner,
-                "due": action.due.isoformat(),
-            }
-        )
-    upcoming = cadence.next_meeting(cycle, now)
-    week, weeks = cadence.week_of_cycle(cycle, now)
-    return {
-        "now": now.isoformat(),
-        "cycle": {
-            "id": cycle.id,
-            "name": cycle.name,
-            "start": cycle.start.isoformat(),
-            "week": week,
-            "weeks": weeks,
-            "days_left": cadence.days_left(cycle, now),
-            "starts_in_days": cadence.days_to_start(cycle, now),
-            "timezone": cycle.timezone,
-            "next_meeting": upcoming.isoformat() if upcoming else None,
-        },
-        "teams": [
-            {
-                "team_id": status.team_id,
-                "team": teams.get(status.team_id, "Company") if status.team_id else "Company",
-                "current_meeting": status.current_meeting.isoformat()
-                if status.current_meeting
-                else None,
-                "due": [
-                    {"kr_id": d.kr_id, "title": titles[d.kr_id]}
-                    for d in status.key_results
-                    if d.due
-                ],
-                "overdue": [
-                    {
-                        "kr_id": d.kr_id,
-                        "title": titles[d.kr_id],
-                        "missed": [day.isoformat() for day in d.overdue],
-                    }
-                    for d in status.key_results
-                    if d.overdue
-                ],
-                "review_due": status.review_due,
-                "scoring_due": status.scoring_due,
-                "retrospective_due": status.retrospective_due,
-                "overdue_actions": overdue_actions.get(status.team_id, []),
-            }
-            for status in statuses
-        ],
-    }
 
 
 def run_due(args: argparse.Namespace, clock: Clock) -> int:
@@ -856,6 +788,7 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain import cadence
     from okr_tui.domain.clock import MomentOutOfRange, typed_moment
     from okr_tui.domain.models import CheckIn
+    from okr_tui.domain.progress import effective_check_ins
     from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
 
     store = open_store(args, clock, existing=True)
@@ -901,6 +834,26 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
         meeting = cadence.update_meeting(cycle, clock.now())
         if meeting is None:
             raise UserError(f"{cycle.name} has no meetings")
+    # A correction without --note or --blockers keeps what the earlier check-in said: a
+    # script fixing a value must not wipe what the meeting wrote down.
+    earlier = next(
+        (
+            c
+            for c in reversed(effective_check_ins(store.check_ins(cycle.id, kr.id)))
+            if c.meeting_date == meeting.date()
+        ),
+        None,
+    )
+    kept = []
+    note, blockers = args.note, args.blockers
+    if note is None:
+        note = earlier.note if earlier else ""
+        if note:
+            kept.append("note")
+    if blockers is None:
+        blockers = earlier.blockers if earlier else ""
+        if blockers:
+            kept.append("blockers")
     try:
         check_in = CheckIn(
             cycle_id=cycle.id,
@@ -909,8 +862,8 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
             value=value,
             confidence=confidence,
             confidence_score=score,
-            note=args.note,
-            blockers=args.blockers,
+            note=note,
+            blockers=blockers,
             author=args.author,
             recorded_at=clock.now(),
         )
@@ -919,6 +872,10 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     stored = store.add_check_in(check_in)
     verb = "Corrected the check-in" if stored.supersedes else "Checked in"
     print(f"{verb} for {kr.title!r} at the {meeting.date().isoformat()} meeting of {cycle.name}")
+    if kept:
+        flags = " and ".join(f"--{name}" for name in kept)
+        replace = "replace them" if len(kept) > 1 else "replaces it"
+        print(f'Kept the earlier {" and ".join(kept)} ({flags} {replace}; "" clears)')
     return 0
 
 

@@ -271,10 +271,12 @@ def test_checkin_for_a_past_meeting_names_that_meeting(home: Path) -> None:
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr
-    # The demo has a check-in for every past meeting, so this one corrects it.
+    # The demo has a check-in for every past meeting, so this one corrects it (and keeps the
+    # note written at that meeting).
     assert result.stdout == (
         "Corrected the check-in for 'Reduce the average sales cycle from 42 days to 30 days' "
         "at the 2026-11-16 meeting of 2026-Q4\n"
+        'Kept the earlier note (--note replaces it; "" clears)\n'
     )
     store = _store(home)
     latest = store.check_ins(store.current_cycle().id, kr_id)

@@ -691,7 +691,8 @@ NUMBERS: list[tuple[str, float | str]] = [
     ("1.2 M", "type the number in full (1200000)"),
     ("-0", 0.0),
     ("45%", 45.0),
-    ("$1,200", 1200.0),
+    ("$1,200", "not money: type the number without '$'"),  # the key result counts %
+    ("1,200", 1200.0),
 ]
 
 
@@ -748,7 +749,8 @@ NUMBER_PAIRS = [
     ("1e309", "nan"),
     ("inf", "1,5"),
     ("-0", "45%"),
-    ("45%", "$1,200"),
+    ("45%", "1,200"),
+    ("$1,200", "abc"),  # no unit: a currency sign is refused
     ("-10", "-0"),
 ]
 

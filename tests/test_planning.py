@@ -53,13 +53,14 @@ async def fill(pilot, field_id: str, text: str, *, typed: bool = False) -> None:
 
 
 async def choose(pilot, select_id: str, value: object) -> None:
-    """Open a Select and move to the option with this value, then pick it."""
+    """Open a Select (space: Enter saves the form), move to the option with this value, then
+    pick it with Enter."""
     select = pilot.app.screen.query_one(f"#{select_id}", Select)
     values = [v for _, v in select._options]
     steps = values.index(value) - values.index(select.value)
     select.focus()
     await pilot.pause()
-    await pilot.press("enter")
+    await pilot.press("space")
     await pilot.pause()
     if steps:
         await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps))
@@ -926,7 +927,7 @@ async def test_a_key_result_added_mid_cycle_owes_only_the_meetings_since(store, 
     krs = {kr.title: kr for kr in store.key_results(cycle.id)}
     assert krs["Added at the meeting"].created_at == clock.now().subtract(days=1)
     assert krs["Added the day after"].created_at == clock.now()
-    assert "8 due" in board_line_after(shown, "Planned with the quarter")
+    assert "1 due · 7 missed" in board_line_after(shown, "Planned with the quarter")
     assert "1 due" in board_line_after(shown, "Added at the meeting")
     assert "new: due next meeting" in board_line_after(shown, "Added the day after")
 

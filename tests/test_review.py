@@ -189,7 +189,11 @@ async def test_retiring_needs_a_reason_and_retires_the_key_result(demo_store, ma
         assert isinstance(app.screen, ReviewScreen)
         # Still listed as this review's decision, though no longer active.
         assert "retired" in cell(app, kr.id, "decision")
-        # A retired key result takes no further decision.
+        # A retired key result takes no further decision (the cursor went on to the next
+        # key result: back to it).
+        assert highlighted(app) != kr.id
+        await pilot.press("up")
+        assert highlighted(app) == kr.id
         await pilot.press("k")
         await pilot.pause()
 

@@ -764,7 +764,8 @@ def test_a_schema_bump_runs_the_registered_upgrade(
 
 
 def test_a_version_1_store_opens_and_is_saved_at_the_current_version(planned: OkrStore) -> None:
-    """Key results gained `created_at` in schema 2; a version-1 file needs no rewrite."""
+    """Key results gained `created_at` in schema 2, actions `done_at` in schema 3; a version-1
+    file needs no rewrite."""
     path = planned.folder / "cycles" / "cycle-q4.json"
     tables = json.loads(path.read_bytes())
     tables["meta"]["1"]["schema_version"] = 1

@@ -648,7 +648,7 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
         assert "Call Acme" in shown(summary, "#summary-section-5")
-        assert "Partner pricing" in shown(summary, "#summary-section-7")
+        assert "Partner pricing" in shown(summary, "#summary-section-8")
         await keys("enter")
 
     [action] = demo_store.actions(cycle.id, kr_id)[-1:]
@@ -849,9 +849,16 @@ async def test_walking_a_closed_meeting_again_adds_to_its_record(demo_store, mak
         assert record.parked_topics == ["Partner pricing", "Hiring plan"]
         assert record.closed_at == first.closed_at
 
-        # Walked again and closed: the same record, with this walk's people too.
+        # Walked again and closed: the same record, with this walk's people too (the set-up
+        # starts from the people of the record: the one who was not there arrives now).
         demo_store.clock.advance(hours=2)
-        await keys("c", "enter")
+        await keys("c")
+        present_list = app.screen.query_one("#setup-present", SelectionList)
+        assert absent not in present_list.selected
+        present_list.focus()
+        await keys("home", "space")
+        app.screen.query_one("#setup-facilitator", Input).focus()
+        await keys("enter")
         assert app.screen.parked_topics == ["Partner pricing", "Hiring plan"]
         await keys("ctrl+f")
         summary = app.screen
@@ -1200,7 +1207,7 @@ async def test_the_summary_lists_the_actions_still_open_from_earlier(
         await keys("ctrl+f")
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
-        section = shown(summary, "#summary-section-6")
+        section = shown(summary, "#summary-section-7")
         assert section.startswith("Still open from earlier (")
         assert "Reach 500 paying customers: Ask [b]Legal[/] for the template" in section
         assert "New actions  none" in shown(summary, "#summary-section-5")  # not a new one

@@ -382,6 +382,9 @@ class Action(Model):
     owner: OptionalName = ""
     due: date | None = None
     done: bool = False
+    done_at: Moment | None = Field(
+        default=None, description="When it was ticked off (none for one done before schema 3)"
+    )
     created_at: Moment
     meeting_date: date | None = None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -102,7 +103,9 @@ def progress(kr: KeyResult, value: float) -> float:
         ratio = (value / 2 - kr.baseline / 2) / (kr.target / 2 - kr.baseline / 2)
     else:
         ratio = (value - kr.baseline) / span
-    return min(max(ratio, 0.0), 1.0)
+    # + 0.0 turns -0.0 into 0.0: a decreasing key result at its baseline divides 0 by a
+    # negative span, and read "progress -0%".
+    return min(max(ratio, 0.0), 1.0) + 0.0
 
 
 def _cycle_bounds(cycle: Cycle) -> tuple[datetime, datetime]:
@@ -378,6 +381,19 @@ def format_value(value: float, unit: str) -> str:
     if unit in _PREFIX_UNITS:
         return f"{sign}{unit}{number}"
     return f"{sign}{number} {unit}"
+
+
+def retitled(title: str, old_target: float, new_target: float) -> str:
+    """The title with the old target's number changed to the new one ("Reach 500 paying
+    customers" -> "Reach 480 paying customers"); unchanged when the number is not in it, or
+    is in it more than once (which one is the target is then a guess)."""
+    new = format_value(new_target, "")
+    for old in dict.fromkeys((format_value(old_target, ""), format(old_target, "g"))):
+        found = list(re.finditer(rf"(?<![\d.,]){re.escape(old)}(?![\d]|[.,]\d)", title))
+        if len(found) == 1:
+            start, end = found[0].span()
+            return title[:start] + new + title[end:]
+    return title
 
 
 def value_text(kr: KeyResult, value: float) -> str:

@@ -2,7 +2,9 @@
 
 One interpretation, used by the CLI and every screen, so "45%", "$1,200" and "done" mean the same
 everywhere:
-- A unit or currency sign around the number is dropped ("45%", "$1,200", "30 days").
+- A unit or currency sign around the number is dropped ("45%", "$1,200", "30 days"). A
+  currency sign is refused on a key result whose unit is not money ("$1,200" leads): dropped,
+  it would hide a value typed for another key result.
 - A comma followed by exactly three digits groups thousands ("1,200"); any other comma is refused
   ("1,5" could mean 1.5 or 15: type "1.5"), and so is an underscore ("1_5", "1_500").
 - A multiplier ("5k", "1.2M", "3 bn", "2 million") is refused with the number in full: dropped
@@ -32,6 +34,11 @@ _MULTIPLIERS = {
     "bn": 1e9,
     "billion": 1e9,
 }
+_CURRENCY_SIGNS = "$€£¥"
+_CURRENCY_WORDS = {
+    "usd", "eur", "gbp", "jpy", "chf", "cad", "aud",
+    "dollar", "dollars", "euro", "euros", "pound", "pounds", "yen",
+}  # fmt: skip
 _DONE = {"done", "yes", "y", "1", "true", "x", "✔"}
 _NOT_DONE = {"not done", "no", "n", "0", "false", "-", ""}
 
@@ -40,12 +47,26 @@ class ValueInputError(ValueError):
     """What the person typed is not a value; the message says why, for display at the field."""
 
 
+def is_currency(unit: str) -> bool:
+    """True for a unit of money: "$", "€k", "USD", "euros"."""
+    words = unit.strip().lower().split()
+    return any(sign in unit for sign in _CURRENCY_SIGNS) or bool(
+        words and words[0] in _CURRENCY_WORDS
+    )
+
+
 def parse_number(text: str, unit: str = "") -> float:
     """The number in `text`; `unit` is the key result's unit, a suffix never read as a
-    multiplier."""
+    multiplier. A currency sign is refused unless the unit is money."""
     raw = text.strip()
     if not raw:
         raise ValueInputError("enter a number")
+    sign = next((char for char in raw if char in _CURRENCY_SIGNS), None)
+    if sign is not None and not is_currency(unit):
+        what = f"is counted in {unit.strip()!r}" if unit.strip() else "has no unit"
+        raise ValueInputError(
+            f"{raw!r}: this key result {what}, not money: type the number without {sign!r}"
+        )
     match = _AROUND.match(raw)
     number = match.group("number").strip() if match else raw
     lowered = number.lower()

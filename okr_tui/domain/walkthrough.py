@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from okr_tui.domain import progress
+from okr_tui.domain import cadence, progress
 from okr_tui.domain.board import KeyResultLine
-from okr_tui.domain.models import Action, CheckIn, Confidence, KeyResult, KrType
+from okr_tui.domain.models import Action, CheckIn, Confidence, Cycle, KeyResult, KrType
 
 
 class WalkOrder(StrEnum):
@@ -165,6 +165,8 @@ class MeetingSummary:
     parked_topics: tuple[str, ...] = field(default=())
     still_open: tuple[tuple[KeyResult, Action], ...] = field(default=())
     """Actions of earlier meetings not done yet: followed up until they are."""
+    done: tuple[tuple[KeyResult, Action], ...] = field(default=())
+    """Actions ticked off in this meeting (their `done_at` falls in it)."""
 
     @property
     def check_in_ids(self) -> list[str]:
@@ -185,8 +187,12 @@ def meeting_summary(
     facilitator: str = "",
     attendees: Sequence[str] = (),
     parked_topics: Sequence[str] = (),
+    cycle: Cycle | None = None,
 ) -> MeetingSummary:
-    """The summary of a walk over `walked` (in walk order) for the meeting on `meeting_day`."""
+    """The summary of a walk over `walked` (in walk order) for the meeting on `meeting_day`.
+
+    With `cycle`, the actions ticked off in this meeting are listed too: those whose `done_at`
+    falls in its window (from its day to the next meeting's)."""
     check_ins = list(check_ins)
     checked: list[CheckIn] = []
     moved: list[Moved] = []
@@ -220,6 +226,16 @@ def meeting_summary(
         for action in sorted(actions, key=lambda a: a.created_at)
         if action.kr_id in by_id and action.meeting_date != meeting_day and not action.done
     ]
+    done = [
+        (by_id[action.kr_id], action)
+        for action in sorted(actions, key=lambda a: a.done_at or a.created_at)
+        if action.kr_id in by_id
+        and action.done
+        and action.done_at is not None
+        and cycle is not None
+        and (meeting := cadence.current_meeting(cycle, action.done_at)) is not None
+        and meeting.date() == meeting_day
+    ]
     return MeetingSummary(
         meeting_date=meeting_day,
         team_name=team_name,
@@ -235,6 +251,7 @@ def meeting_summary(
         actions=tuple(new_actions),
         parked_topics=tuple(parked_topics),
         still_open=tuple(still_open),
+        done=tuple(done),
     )
 
 
@@ -276,6 +293,7 @@ def summary_markdown(summary: MeetingSummary) -> str:
     section("Not checked in", [kr.title for kr in summary.missing])
     section("Blockers", [f"{kr.title}: {text}" for kr, text in summary.blockers])
     section("New actions", [f"{kr.title}: {action_text(a)}" for kr, a in summary.actions])
+    section("Done this meeting", [f"{kr.title}: {action_text(a)}" for kr, a in summary.done])
     section(
         "Still open from earlier", [f"{kr.title}: {action_text(a)}" for kr, a in summary.still_open]
     )

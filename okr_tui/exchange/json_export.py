@@ -19,8 +19,8 @@ from okr_tui.domain.models import Cycle
 from okr_tui.store.store import OkrStore
 
 FORMAT_NAME = "okr-tui"
-# 2: key results carry `created_at`; 3: cycles carry `fiscal_start_month`. Older exports
-# (without them) still import.
+# 2: key results carry `created_at`; 3: cycles carry `fiscal_start_month` and actions `done_at`.
+# Earlier exports (without them) still import.
 FORMAT_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 # Deterministic, and over ten times faster than json's indenting encoder, which is pure Python.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -11,18 +12,25 @@ from okr_tui.domain.models import (
     KeyResult,
     text_problem,
 )
-from okr_tui.domain.progress import format_value
+from okr_tui.domain.progress import format_value, retitled
 from okr_tui.domain.values import ValueInputError, parse_number
 from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import FormModal, dialog_buttons, error_line
 
 
 class AdjustTargetModal(FormModal):
-    """A new target and why; dismisses with (new_target, reason) or None."""
+    """A new target, why, and the title to go with it; dismisses with (new_target, reason,
+    title) or None.
+
+    A title that states the target ("Reach 500 paying customers") goes stale when the target
+    changes: the title field follows the typed target ("Reach 480 paying customers") until the
+    facilitator edits it. Enter in the reason saves, as it did before the title was offered.
+    """
 
     def __init__(self, kr: KeyResult) -> None:
         super().__init__()
         self._kr = kr
+        self._suggested = kr.title  # what the title field holds while it follows the target
 
     def compose(self) -> ComposeResult:
         kr = self._kr
@@ -43,7 +51,29 @@ class AdjustTargetModal(FormModal):
             yield Label("Reason (required)")
             yield Input(id="reason", placeholder="Why change it?")
             yield error_line("reason")
+            yield Label("Title (follows the new target; edit it to say it your way)")
+            yield Input(kr.title, id="title")
+            yield error_line("title")
             yield dialog_buttons("Adjust")
+
+    @on(Input.Changed, "#target")
+    def _follow_target(self, event: Input.Changed) -> None:
+        title = self.query_one("#title", Input)
+        if title.value != self._suggested:
+            return  # edited by hand: left as typed
+        try:
+            target = parse_number(event.value, self._kr.unit)
+        except ValueInputError:
+            target = self._kr.target
+        self._suggested = retitled(self._kr.title, self._kr.target, target)
+        title.value = self._suggested
+
+    async def action_field_done(self) -> None:
+        """Enter in the reason saves (the title after it is pre-filled); elsewhere as usual."""
+        if self.focused is self.query_one("#reason", Input):
+            await self.action_save_typed()
+            return
+        await super().action_field_done()
 
     def action_submit(self) -> None:
         self.clear_errors()
@@ -72,8 +102,15 @@ class AdjustTargetModal(FormModal):
         elif problem := text_problem(reason):
             self.show_error("reason", f"The reason: {problem}.")
             valid = False
+        title = self.query_one("#title", Input).value.strip()
+        if target is not None and title != kr.title:
+            try:
+                KeyResult.model_validate({**kr.model_dump(), "title": title})
+            except ValueError as error:
+                self.show_error("title", f"The title: {validation_message(error)}.")
+                valid = False
         if valid:
-            self.dismiss((target, reason))
+            self.dismiss((target, reason, title))
 
 
 # --- the screen ---------------------------------------------------------------------------

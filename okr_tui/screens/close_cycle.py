@@ -113,9 +113,16 @@ class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
                 yield SelectionList[str](*self._selections(), id="carry")
             else:
                 yield Static(Content("Nothing unfinished to carry over."), classes="dialog-label")
+            yield Static(Content.from_markup(self._keys_text()), id="close-keys")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Close cycle", id="confirm", variant="error")
+
+    def _keys_text(self) -> str:
+        """Which keys tick and which save: the dialog had no footer to say it."""
+        ticks = "[b]space[/b] ticks or unticks the highlighted line · " if self._unfinished else ""
+        carry = " and carries what is ticked" if self._unfinished else ""
+        return f"{ticks}[b]ctrl+s[/b] closes the cycle{carry} · [b]escape[/b] keeps it open"
 
     def _selections(self) -> list[Selection[str]]:
         selections = []

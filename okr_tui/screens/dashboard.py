@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from okr_tui.domain import board
+from okr_tui.domain import board, due
+from okr_tui.domain.models import Cycle
 from okr_tui.domain.progress import latest_given_scores
 from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.objective_board import ObjectiveBoard, TeamSection
+from okr_tui.widgets.updates import show
 
 
 class DashboardScreen(OkrScreen):
@@ -63,6 +67,7 @@ class DashboardScreen(OkrScreen):
 
     def compose(self) -> ComposeResult:
         yield CycleHeader()
+        yield Static(id="due")
         yield Static(id="empty")
         yield ObjectiveBoard(id="board")
         yield KeyFooter()
@@ -77,6 +82,7 @@ class DashboardScreen(OkrScreen):
         self.query_one(CycleHeader).show(
             cycle, team.name if team else None, now, self.store.read_only
         )
+        self._show_due(cycle, now)
         objective_board = self.query_one(ObjectiveBoard)
         sections: list[TeamSection] = []
         parents = {}
@@ -112,6 +118,29 @@ class DashboardScreen(OkrScreen):
         empty.display = not sections
         objective_board.display = bool(sections)
         objective_board.focus()
+
+    def _show_due(self, cycle: Cycle | None, now: datetime) -> None:
+        """What the teams on screen owe besides check-ins (review, scoring, retrospective,
+        overdue actions), from the same list as `okr due`; hidden when nothing is."""
+        text = ""
+        if cycle is not None:
+            report = due.due_report(
+                cycle,
+                {t.id: t.name for t in self.store.teams()},
+                self.store.objectives(cycle.id),
+                self.store.key_results(cycle.id),
+                self.store.check_ins(cycle.id),
+                self.store.reviews(cycle.id),
+                self.store.scores(cycle.id),
+                self.store.retrospectives(cycle.id),
+                self.store.actions(cycle.id),
+                now,
+            )
+            shown = None if self.team_id is None else [None, self.team_id]
+            text = due.due_beyond_check_ins(report, shown)
+        line = self.query_one("#due", Static)
+        show(line, Content.assemble(("Due now: ", "bold"), text) if text else Content(""))
+        line.display = bool(text)
 
     @on(ObjectiveBoard.Opened)
     def open_key_result(self, event: ObjectiveBoard.Opened) -> None:

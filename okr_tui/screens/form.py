@@ -2,7 +2,8 @@
 
 A form saves nothing until every field is valid: `submit()` either returns the result to dismiss
 with, or shows messages at the fields (from pydantic's `loc`, value parsing or store rules) and
-returns None. Enter in a text field or ctrl+s saves; escape leaves without saving.
+returns None. Enter in a text field or on a Select, or ctrl+s, saves; escape leaves without
+saving.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ class FormScreen(ModalScreen[ResultType]):
             show=False,
             priority=True,
             id="form.enter",
-            tooltip="In a text field: save when every field is valid",
+            tooltip="In a text field or on a Select: save when every field is valid",
         ),
     ]
 
@@ -332,8 +333,10 @@ class FormScreen(ModalScreen[ResultType]):
             self.dismiss(result)
 
     async def action_field_done(self) -> None:
-        """Enter in a text field saves; elsewhere (a Select, a button) it does what it does."""
-        if not isinstance(self.focused, Input):
+        """Enter in a text field or on a closed Select saves, as the form's hint says; in an
+        open Select's list it picks the option (the list has the focus), and on a button it
+        presses it. Space or the arrow keys open a Select."""
+        if not isinstance(self.focused, Input | Select):
             raise SkipAction()
         await self.action_save()
 

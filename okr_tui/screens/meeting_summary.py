@@ -51,6 +51,7 @@ SECTION_TITLES = (
     "Not checked in",
     "Blockers",
     "New actions",
+    "Done this meeting",
     "Still open from earlier",
     "Parked topics",
 )
@@ -87,12 +88,16 @@ def summary_content(summary: MeetingSummary) -> list[Content]:
         Content.assemble(kr.title, (": ", "$text-muted"), action_text(action))
         for kr, action in summary.actions
     ]
+    done = [
+        Content.assemble(("✓ ", "$success"), kr.title, (": ", "$text-muted"), action_text(action))
+        for kr, action in summary.done
+    ]
     still_open = [
         Content.assemble(kr.title, (": ", "$text-muted"), action_text(action))
         for kr, action in summary.still_open
     ]
     parked = [Content(topic) for topic in summary.parked_topics]
-    sections = (moved, off_track, at_risk, missing, blockers, actions, still_open, parked)
+    sections = (moved, off_track, at_risk, missing, blockers, actions, done, still_open, parked)
     return [_section(title, items) for title, items in zip(SECTION_TITLES, sections, strict=True)]
 
 
@@ -178,6 +183,7 @@ class MeetingSummaryScreen(OkrScreen):
             facilitator=self.settings.facilitator,
             attendees=self._attendees(cycle.id),
             parked_topics=self.parked_topics,
+            cycle=cycle,
         )
         self.summary = summary
         self.query_one("#summary-title", Static).update(

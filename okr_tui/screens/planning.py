@@ -175,13 +175,10 @@ class PlanningScreen(OkrScreen):
             id="planning.retire",
             tooltip="Retire the highlighted objective or key result, with a reason",
         ),
-        # Not in the footer, which 100 columns already cut: a team is added once in a while,
-        # and the plan says "t adds one" while there is none (? help and the palette list it).
         Binding(
             "t",
             "add_team",
             "New team",
-            show=False,
             id="planning.add_team",
             tooltip="Add a team: its name, its people and who facilitates its check-in",
         ),
@@ -251,7 +248,7 @@ class PlanningScreen(OkrScreen):
             next_step = "" if self.store.read_only else " Press n to create one."
             note.update(Content(f"No cycle yet.{next_step}"))
             note.set_class(False, "-closed")
-            self.query_one(PlanCheck).show([], {})
+            self.query_one(PlanCheck).show([], {}, planned=False)
             return
         if cycle.state is CycleState.CLOSED:
             next_step = "" if self.store.read_only else " Press n to plan a new cycle."
@@ -311,7 +308,9 @@ class PlanningScreen(OkrScreen):
         shown_ids = {o.id for o in shown}
         shown_krs = [kr for kr in key_results if kr.objective_id in shown_ids]
         team_names = {"company": "Company", **{t.id: t.name for t in teams}}
-        self.query_one(PlanCheck).show(lint.check_plan(shown, shown_krs), team_names)
+        self.query_one(PlanCheck).show(
+            lint.check_plan(shown, shown_krs), team_names, planned=bool(shown)
+        )
         self.call_after_refresh(self._restore_cursor)
 
     def _restore_cursor(self, attempts: int = 3) -> None:

@@ -116,6 +116,7 @@ class ReviewScreen(OkrScreen):
         self._pending: dict[str, list[ReviewDecision]] = {}
         self._read_only = False
         self._finish_asked = False  # f pressed once with key results still undecided
+        self._cursor_to: str | None = None  # where the cursor goes at the next reload
 
     def compose(self) -> ComposeResult:
         yield CycleHeader()
@@ -132,7 +133,9 @@ class ReviewScreen(OkrScreen):
         now = self.okr_app.clock.now()
         self.query_one(CycleHeader).show(cycle, team.name if team else None, now)
         table = self.query_one("#review-table", DataTable)
-        previous_key = self._highlighted_kr_id()
+        # After a decision the cursor moves on to the next undecided key result.
+        previous_key = self._cursor_to or self._highlighted_kr_id()
+        self._cursor_to = None
         table.clear(columns=True)
         self._lines, self._pending = {}, {}
         intro = self.query_one("#review-intro", Static)
@@ -322,7 +325,10 @@ class ReviewScreen(OkrScreen):
         kind: ReviewDecisionKind,
         reason: str = "",
         new_target: float | None = None,
+        new_title: str | None = None,
     ) -> None:
+        """Record the decision; `new_title` retitles the key result too, with the same reason
+        in its audit history."""
         cycle = self.cycle
         if cycle is None:
             return
@@ -336,12 +342,32 @@ class ReviewScreen(OkrScreen):
                 decided_at=self.okr_app.clock.now(),
                 author=decision_author(self),
             )
-            self.store.record_review_decision(decision)
+            decided = self.store.record_review_decision(decision)
+            if new_title and new_title != decided.title:
+                self.store.save_key_result(
+                    decided.model_copy(update={"title": new_title}),
+                    author=decision.author,
+                    reason=reason,
+                    expected=decided,
+                )
         except (RuleViolation, StoreError, ValueError) as error:
             self.notify(validation_message(error), severity="error", markup=False)
             return
         self._finish_asked = False
+        self._cursor_to = self._next_undecided(kr.id)
         self.reload()
+
+    def _next_undecided(self, kr_id: str) -> str:
+        """The key result to decide next: the first undecided one below `kr_id`, else above
+        it; `kr_id` itself when every other one is decided."""
+        order = list(self._lines)
+        if kr_id not in order:
+            return kr_id
+        start = order.index(kr_id)
+        for other in order[start + 1 :] + order[:start]:
+            if other not in self._pending and self._lines[other].kr.is_active:
+                return other
+        return kr_id
 
     def action_keep(self) -> None:
         kr = self._target_kr()
@@ -356,10 +382,10 @@ class ReviewScreen(OkrScreen):
             self.notify("A milestone is done or not done; it has no target to adjust.")
             return
 
-        def adjusted(result: tuple[float, str] | None) -> None:
+        def adjusted(result: tuple[float, str, str] | None) -> None:
             if result is not None:
-                target, reason = result
-                self._record(kr, ReviewDecisionKind.ADJUST, reason, target)
+                target, reason, title = result
+                self._record(kr, ReviewDecisionKind.ADJUST, reason, target, title)
 
         await self.app.push_screen(AdjustTargetModal(kr), adjusted)
 

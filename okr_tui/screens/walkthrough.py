@@ -219,6 +219,7 @@ class WalkthroughScreen(OkrScreen):
         self.settings = settings
         self.order: list[str] = []  # key result ids, fixed when the walk starts
         self.index = 0
+        self._correcting = False  # every key result was checked in when the walk started
         self.parked_topics: list[str] = []
         self._value_error_for: str | None = None  # the value text the error shown is about
         self.meeting_day: date | None = None
@@ -362,6 +363,7 @@ class WalkthroughScreen(OkrScreen):
         if first_time:
             self.order = [line.kr.id for line in lines]
             self.index = start_index([line.checked_in_this_meeting for line in lines])
+            self._correcting = all(line.checked_in_this_meeting for line in lines)
         else:
             current = self.current_kr_id
             self.order = [kr_id for kr_id in self.order if kr_id in self._lines]
@@ -533,12 +535,15 @@ class WalkthroughScreen(OkrScreen):
             show(preview, Content(""))
             return
         delta = value - facts.last_value
+        if facts.last is not None:
+            change = f"{delta_text(line.kr, delta)} since last meeting"
+        elif delta:  # the first check-in: there is no last meeting to compare with
+            change = f"first check-in, {delta_text(line.kr, delta)} from the baseline"
+        else:
+            change = "first check-in, at the baseline"
         show(
             preview,
-            Content.styled(
-                f"{value_text(line.kr, value)} ({delta_text(line.kr, delta)} since last meeting)",
-                "$text-muted",
-            ),
+            Content.styled(f"{value_text(line.kr, value)} ({change})", "$text-muted"),
         )
 
     def _show_extras(self) -> None:
@@ -704,11 +709,25 @@ class WalkthroughScreen(OkrScreen):
             form_error.update(Content(str(problem)))
             self.notify(str(problem), severity="error", markup=False)
             return
-        await self._go(self.index + 1)
+        await self._go(self.index + 1, open_only=True)
 
-    async def _go(self, index: int) -> None:
-        """Open the step at `index`; past the last one the walk ends in the summary."""
+    async def _go(self, index: int, open_only: bool = False) -> None:
+        """Open the step at `index`; past the last one the walk ends in the summary.
+
+        `open_only` (after a save): on to the first key result from `index` on that has no
+        check-in for this meeting yet, so a resumed walk does not revisit the ones checked in
+        before; with none left, the summary. A correction pass (every key result was checked
+        in when the walk started) goes step by step."""
         self._load()
+        if open_only and not self._correcting:
+            index = next(
+                (
+                    i
+                    for i in range(index, len(self.order))
+                    if not self._lines[self.order[i]].checked_in_this_meeting
+                ),
+                len(self.order),
+            )
         if index >= len(self.order):
             await self._open_summary()
             return

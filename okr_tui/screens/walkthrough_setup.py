@@ -25,7 +25,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from okr_tui.domain import board, cadence
-from okr_tui.domain.models import CycleState, Team
+from okr_tui.domain.models import CycleState, Meeting, Team
 from okr_tui.domain.progress import counted
 from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, walk_lines
 from okr_tui.screens.base import OkrScreen
@@ -217,7 +217,9 @@ class WalkthroughSetupScreen(OkrScreen):
         return self._teams[index - 1]
 
     def _fill_people(self) -> None:
-        """Everyone of the chosen team (all teams: everyone) is present unless unticked."""
+        """The people of the chosen team (all teams: everyone), ticked as present at its last
+        meeting and with that meeting's facilitator; everyone present and the team's own
+        facilitator when it has not met yet. A guest of that meeting is listed too."""
         team = self._chosen_team()
         if team is not None:
             members = list(team.members)
@@ -225,10 +227,30 @@ class WalkthroughSetupScreen(OkrScreen):
         else:
             members = list(dict.fromkeys(name for t in self._teams for name in t.members))
             facilitator = ""
+        present_names = set(members)
+        last = self._last_meeting(team.id if team else None)
+        if last is not None:
+            members += [name for name in last.attendees if name not in members]
+            present_names = set(last.attendees) or present_names
+            facilitator = last.facilitator or facilitator
         present = self.query_one("#setup-present", SelectionList)
         present.clear_options()
-        present.add_options([Selection(Content(name), name, True) for name in members])
+        present.add_options(
+            [Selection(Content(name), name, name in present_names) for name in members]
+        )
         self.query_one("#setup-facilitator", Input).value = facilitator
+
+    def _last_meeting(self, team_id: str | None) -> Meeting | None:
+        """The team's latest meeting record of this cycle that says who was there."""
+        cycle = self.cycle
+        if cycle is None:
+            return None
+        records = [
+            m
+            for m in self.store.meetings(cycle.id)
+            if m.team_id == team_id and (m.attendees or m.facilitator)
+        ]
+        return max(records, key=lambda m: m.meeting_date, default=None)
 
     @on(RadioSet.Changed, "#setup-team")
     def _team_changed(self) -> None:

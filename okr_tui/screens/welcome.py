@@ -7,17 +7,34 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.key_footer import KeyFooter
+
+# Import problems listed on screen; a file with more says how many are left out (`okr import
+# FILE --dry-run` prints them all).
+SHOWN_PROBLEMS = 50
 
 WELCOME = (
     "Run your weekly OKR check-in from this screen.\n"
     "The store is empty. How would you like to start?"
 )
+
+
+def import_problem_lines(errors: list[tuple[str, str]]) -> list[str]:
+    """What the welcome screen says about a refused import: how many problems, then each one
+    (where in the file, what is wrong), the first SHOWN_PROBLEMS and a count of the rest."""
+    count = len(errors)
+    lines = [f"Nothing imported: {count} problem{'s' if count != 1 else ''} in the file."]
+    lines += [f"{where}: {message}" for where, message in errors[:SHOWN_PROBLEMS]]
+    if count > SHOWN_PROBLEMS:
+        lines.append(
+            f"… and {count - SHOWN_PROBLEMS} more (okr import FILE --dry-run lists them all)"
+        )
+    return lines
 
 
 class WelcomeScreen(OkrScreen):
@@ -46,11 +63,13 @@ class WelcomeScreen(OkrScreen):
             yield Button("Load the demo data  (d)", id="demo")
             yield Button("Import a JSON export  (i)", id="import")
             yield Input(placeholder="Path to an okr-tui JSON export, then Enter", id="import-path")
-            yield Label("", id="import-error")
+            with VerticalScroll(id="import-problems"):
+                yield Static(Content(""), id="import-error")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-path").display = False
+        self.query_one("#import-problems").display = False
         self.query_one("#new-cycle").focus()
 
     @on(Button.Pressed, "#new-cycle")
@@ -86,24 +105,34 @@ class WelcomeScreen(OkrScreen):
         from okr_tui.exchange.json_exchange import ImportProblem, apply_import, read_import
         from okr_tui.store.errors import RuleViolation, StoreError
 
-        error_label = self.query_one("#import-error", Label)
         path = Path(event.value.strip()).expanduser()
         if (problem := not_an_import_file(path)) is not None:
-            error_label.update(Content(f"{path}: {problem}"))
+            self._show_problems(f"{path}: {problem}")
             return
         try:
             apply_import(self.store, read_import(path))
         except ImportProblem as problem:
-            first_path, message = problem.errors[0]
-            more = f" (and {len(problem.errors) - 1} more)" if len(problem.errors) > 1 else ""
-            error_label.update(Content(f"{first_path}: {message}{more}"))
+            self._show_problems(*import_problem_lines(problem.errors))
             return
         except (StoreError, RuleViolation) as error:  # locked, or the disk refused the write
-            error_label.update(Content(str(error)))
+            self._show_problems(str(error))
             return
         self.okr_app.cycle_id = None
         self.okr_app.open_dashboard()
         self.notify(f"Imported {path.name}.", markup=False)
+
+    def _show_problems(self, *lines: str) -> None:
+        """Every problem on its own line, wrapped, in a box that scrolls (the arrows, or the
+        mouse wheel): one line showed the first problem, cut off."""
+        box = self.query_one("#import-problems", VerticalScroll)
+        self.query_one("#import-error", Static).update(Content("\n".join(lines)))
+        box.display = True
+        box.scroll_home(animate=False)
+        # A list of problems takes the focus, so the arrows scroll it (shift+tab goes back to
+        # the path); the screen keeps to its end, where it is, on a short terminal.
+        if len(lines) > 1:
+            box.focus(scroll_visible=False)
+        self.anchor()
 
     def action_back(self) -> None:
         """Nothing lies behind the welcome screen; escape leaves the app from here."""

@@ -69,8 +69,10 @@ def _clean(document: dict[str, Any], fields: tuple[str, ...], pattern: re.Patter
 def _one_line_fields_hold_one_line(tables: Tables) -> Tables:
     """2 -> 3: one-line fields (titles, names, units) refuse line breaks, tabs and C1 controls,
     and free texts C1 controls, which earlier versions let in: each run of them becomes a space,
-    so a store written before still opens. (Cycles also gained `fiscal_start_month` in 3, which
-    needs no rewrite: none means a fiscal year that starts in January.)"""
+    so a store written before still opens. Schema 3 also gave cycles `fiscal_start_month` and
+    actions `done_at`, which need no rewrite (none means a January fiscal year, and "done, when
+    unknown"); the version tells an older okr-tui, which refuses the fields, to ask for an
+    upgrade."""
     for table, fields in ONE_LINE_FIELDS.items():
         for document in tables.get(table, {}).values():
             _clean(document, fields, _BREAKS_A_LINE)

@@ -957,7 +957,9 @@ class OkrStore:
         cycle_file = self._writable_cycle_file(cycle_id)
         with self._writing(cycle_file):
             return [
-                cycle_file.put(action.model_copy(update={"done": True}), "actions")
+                cycle_file.put(
+                    action.model_copy(update={"done": True, "done_at": self._now()}), "actions"
+                )
                 for action in cycle_file.models(Action, "actions")
                 if action.id in action_ids and not action.done
             ]

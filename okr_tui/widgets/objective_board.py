@@ -51,17 +51,23 @@ def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
         figures = value_text(kr, line.value)  # "done" / "not done", not "0 / 1"
     else:
         figures = f"{format_value(line.value, kr.unit)} / {format_value(kr.target, kr.unit)}"
-    due = line.due_count
+    # "due" is this meeting's check-in; earlier meetings without one are "missed", as
+    # `okr due` says: a key result checked in today read "6 due" for six missed meetings.
+    missed = Content.styled(f"{line.missed_meetings} missed", "$warning")
     if not line.meeting_open:  # a closed cycle: no check-in is owed or done
         due_text = Content("")
-    elif due:
-        due_text = Content.styled(f"{due} due", "$warning")
+    elif line.owes_this_meeting and not line.checked_in_this_meeting:
+        due_text = Content.styled("1 due", "$warning")
+        if line.missed_meetings:
+            due_text = Content.assemble(due_text, " · ", missed)
     elif not line.owes_this_meeting and not line.checked_in_this_meeting:
         # Added after this meeting: the next one is its first, unless this was the last.
         owes = "due next meeting" if line.meeting_follows else "no meeting left this cycle"
         due_text = Content.styled(f"new: {owes}", "$text-muted")
     else:
         due_text = Content.styled("✓ done", "$success")
+        if line.missed_meetings:
+            due_text = Content.assemble(due_text, " · ", missed)
     return Content.assemble(
         "   ",
         Content(kr.title),

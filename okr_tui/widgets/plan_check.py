@@ -17,10 +17,18 @@ from okr_tui.domain.lint import Advice, Severity
 
 SEVERITY_STYLE = {Severity.WARNING: ("⚠", "$warning"), Severity.INFO: ("ℹ", "$accent")}
 ALL_CLEAR = "✓ No advice: the plan looks focused and measurable."
+NOTHING_PLANNED = "Nothing to check yet: no objectives are planned."
 
 
-def advice_text(advice: Sequence[Advice], team_names: Mapping[str, str]) -> Content:
-    """One paragraph per piece of advice; team-wide advice is prefixed with the team's name."""
+def advice_text(
+    advice: Sequence[Advice], team_names: Mapping[str, str], planned: bool = True
+) -> Content:
+    """One paragraph per piece of advice; team-wide advice is prefixed with the team's name.
+
+    An empty plan (`planned` False) gets no advice and no praise: it is not focused, it is
+    not there yet."""
+    if not planned:
+        return Content.styled(NOTHING_PLANNED, "$text-muted")
     if not advice:
         return Content.styled(ALL_CLEAR, "$success")
     paragraphs = []
@@ -60,9 +68,14 @@ class PlanCheck(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="plan-check-body")
 
-    def show(self, advice: Sequence[Advice], team_names: Mapping[str, str]) -> None:
-        """`team_names` maps a team id (and "company") to the name shown before team advice."""
+    def show(
+        self, advice: Sequence[Advice], team_names: Mapping[str, str], planned: bool = True
+    ) -> None:
+        """`team_names` maps a team id (and "company") to the name shown before team advice;
+        `planned` is False when the plan on screen has no objective."""
         self.advice = tuple(advice)
         count = len(self.advice)
         self.border_title = f"Plan check ({count})" if count else "Plan check"
-        self.query_one("#plan-check-body", Static).update(advice_text(self.advice, team_names))
+        self.query_one("#plan-check-body", Static).update(
+            advice_text(self.advice, team_names, planned)
+        )
