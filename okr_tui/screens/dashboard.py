@@ -17,7 +17,7 @@ from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.objective_board import ObjectiveBoard, TeamSection
-from okr_tui.widgets.updates import show
+from okr_tui.widgets.textual_compat import show
 
 
 class DashboardScreen(OkrScreen):
