@@ -59,6 +59,10 @@ class Settings(BaseModel):
     keymap: Annotated[dict[str, str], AfterValidator(_keymap)] = Field(
         default_factory=dict, description="Binding id -> keys, e.g. 'dashboard.check_in' = 'i'"
     )
+    digest_webhook: str | None = Field(
+        default=None,
+        description="Slack or Teams incoming-webhook URL that `okr digest --post` sends to",
+    )
 
 
 def default_settings() -> Settings:
