@@ -14,10 +14,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
 from okr_tui.config import default_settings
 from okr_tui.domain.models import Cycle, Team
 from okr_tui.messages import ContextChanged, StoreChanged
+from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 from okr_tui.store.store import OkrStore
 
 STORE_POLL_SECONDS = 2.0
@@ -34,14 +36,15 @@ class OkrApp(App[None]):
         Binding(
             "f1", "help", "Help", show=False, id="app.help_f1", tooltip="Every key of this screen"
         ),
-        Binding(
+        # The pickers take the keys typed after the key that opens them ("ctrl+t ↓↓ ⏎ c").
+        typed_keys_binding(
             "ctrl+t",
             "switch_team",
             "Team",
             id="app.switch_team",
             tooltip="Show one team, or all teams",
         ),
-        Binding(
+        typed_keys_binding(
             "ctrl+y",
             "switch_cycle",
             "Cycle",
@@ -196,19 +199,20 @@ class OkrApp(App[None]):
             return
         self.push_screen(HelpScreen(self.screen))
 
-    def action_switch_team(self) -> None:
+    @after_typed_keys
+    def action_switch_team(self) -> AwaitMount:
         from okr_tui.screens.picker import PickerScreen
 
         choices: list[tuple[str | None, str]] = [(None, "All teams")]
         choices += [(team.id, team.name) for team in self.store.teams()]
 
-        def chosen(team_id: str | None | bool) -> None:
-            if team_id is not False:
-                self.team_id = team_id  # type: ignore[assignment]
+        def chosen(team_id: object) -> None:
+            self.team_id = team_id  # type: ignore[assignment]
 
-        self.push_screen(PickerScreen("Show which team?", choices, self.team_id), chosen)
+        return self.push_screen(PickerScreen("Show which team?", choices, self.team_id, chosen))
 
-    def action_switch_cycle(self) -> None:
+    @after_typed_keys
+    def action_switch_cycle(self) -> AwaitMount:
         from okr_tui.screens.picker import PickerScreen
 
         choices = [
@@ -216,17 +220,17 @@ class OkrApp(App[None]):
             for cycle in reversed(self.store.cycles())
         ]
 
-        def chosen(cycle_id: str | None | bool) -> None:
-            if cycle_id:
-                self.cycle_id = cycle_id  # type: ignore[assignment]
+        def chosen(cycle_id: object) -> None:
+            self.cycle_id = cycle_id  # type: ignore[assignment]
 
-        self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id), chosen)
+        return self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id, chosen))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "check_in" and self.store.read_only:
             return None  # shown, but greyed out: a viewer cannot record check-ins
         return True
 
+    @after_typed_keys
     async def action_check_in(self) -> None:
         if not self._needs_cycle():
             return
