@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from textual import events
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -20,6 +22,7 @@ from okr_tui.config import default_settings
 from okr_tui.domain.models import Cycle, Team
 from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.screens.base import after_typed_keys, typed_keys_binding
+from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.store import OkrStore
 
 STORE_POLL_SECONDS = 2.0
@@ -190,6 +193,39 @@ class OkrApp(App[None]):
         if self.store.refresh():
             self.screen.post_message(StoreChanged(external=True))
 
+    # --- keys typed ahead ------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """A text field's own editing keys (backspace, arrows, ctrl+w...) act in the order
+        typed. Textual runs a widget's bindings only once the key has gone up to the app again,
+        behind every key typed after it: "42⌫3⏎g" in one burst saved 423. Here such a key
+        waits for the field to apply the keys before it, then acts, before the next is routed.
+        Bindings with priority (a screen's Enter, ctrl+s) keep their precedence. Only on the
+        screens that ask for it (the walk): the forms' fields have not been checked with it."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and not event.is_printable
+            and await self._run_text_field_binding(event.key)
+        ):
+            return
+        await super().on_event(event)
+
+    async def _run_text_field_binding(self, key: str) -> bool:
+        field = self.focused
+        if field is None or not getattr(self.screen, "EDITING_KEYS_IN_ORDER", False):
+            return False
+        # By class name: importing TextArea here would load it at the first key.
+        if not {"Input", "TextArea"} & {cls.__name__ for cls in type(field).__mro__}:
+            return False
+        active = self.screen.active_bindings.get(key)
+        if active is None or active.node is not field or active.binding.priority:
+            return False
+        await keys_applied(field)
+        if not active.enabled:
+            return True  # as Textual does with a disabled binding: the key does nothing
+        return await self.run_action(active.binding.action, field)
+
     # --- actions (keys and palette) -------------------------------------------------------
 
     def action_help(self) -> None:
@@ -213,7 +249,12 @@ class OkrApp(App[None]):
 
     @after_typed_keys
     def action_switch_cycle(self) -> AwaitMount:
+        from textual.widgets import TextArea
+
         from okr_tui.screens.picker import PickerScreen
+
+        if isinstance(self.focused, TextArea):
+            raise SkipAction()  # ctrl+y there is the text's redo
 
         choices = [
             (cycle.id, f"{cycle.name}  ({cycle.state.value})")

@@ -202,6 +202,21 @@ async def test_enter_waits_for_a_value_field_held_up_longer_than_a_second(store,
         assert value.value == "0"  # the next step's suggestion, nothing typed into it
 
 
+async def test_a_correction_typed_in_one_burst_is_in_the_value_before_enter(store, make_app):
+    """ "42⌫3⏎g" at once saves 43: backspace, an Input binding, acted only after going up to
+    the app again, behind the keys typed after it, and the walk saved 423."""
+    cycle = build_team(store, objectives=1, per_objective=2)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_walk(Keys(pilot))
+        first = screen.current_kr_id
+        burst(app, "4", "2", "backspace", "3", "left", "left", "1", "enter", "g")
+        for _ in range(3):
+            await pilot.pause()
+        saved = [(c.kr_id, c.value) for c in meeting_check_ins(store, cycle.id)]
+        assert saved == [(first, 143.0)]
+
+
 # --- pickers take the keys typed after them (issue 14.4) ------------------------------------
 
 

@@ -74,6 +74,8 @@ class WalkthroughScreen(OkrScreen):
         "Value, Enter, confidence (1/g, 2/y, 3/r or Enter to keep), Enter saves and moves on."
     )
     CSS_PATH = "walkthrough.tcss"
+    # Backspace, the arrows and ctrl+w in a field act in the order typed (OkrApp.on_event).
+    EDITING_KEYS_IN_ORDER = True
     # Screen.focused repaints the whole screen on every change; each step moves the focus
     # twice (value -> confidence -> next value), and the widgets that gain and lose it repaint
     # themselves. Without the screen repaint a step redraws its ~10 changed lines, not 40.
