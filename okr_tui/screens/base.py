@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.binding import Binding
@@ -79,6 +79,9 @@ class OkrScreen(Screen[None]):
             "escape", "back", "Back", id="screen.back", tooltip="Return to the previous screen"
         ),
     ]
+    EDITING_KEYS_IN_ORDER: ClassVar[bool] = False
+    """True: a text field's own editing keys (backspace, arrows) act in the order typed, before
+    the keys after them are routed (OkrApp.on_event); the walk has it."""
 
     @property
     def okr_app(self) -> OkrApp:
