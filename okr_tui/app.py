@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from textual import events
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from okr_tui.config import default_settings
 from okr_tui.domain.models import CheckIn, Cycle, KeyResult, Objective, Score, Team
 from okr_tui.messages import ContextChanged, StoreChanged
+from okr_tui.screens.base import after_typed_keys, typed_keys_binding
+from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
 
@@ -42,14 +47,15 @@ class OkrApp(App[None]):
         Binding(
             "f1", "help", "Help", show=False, id="app.help_f1", tooltip="Every key of this screen"
         ),
-        Binding(
+        # The pickers take the keys typed after the key that opens them ("ctrl+t ↓↓ ⏎ c").
+        typed_keys_binding(
             "ctrl+t",
             "switch_team",
             "Team",
             id="app.switch_team",
             tooltip="Show one team, or all teams",
         ),
-        Binding(
+        typed_keys_binding(
             "ctrl+y",
             "switch_cycle",
             "Cycle",
@@ -245,6 +251,38 @@ class OkrApp(App[None]):
             Segments(self.console.render(traceback, self.console.options))
         )
         self._close_messages_no_wait()
+    # --- keys typed ahead ------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """A text field's own editing keys (backspace, arrows, ctrl+w...) act in the order
+        typed. Textual runs a widget's bindings only once the key has gone up to the app again,
+        behind every key typed after it: "42⌫3⏎g" in one burst saved 423. Here such a key
+        waits for the field to apply the keys before it, then acts, before the next is routed.
+        Bindings with priority (a screen's Enter, ctrl+s) keep their precedence. Only on the
+        screens that ask for it (the walk): the forms' fields have not been checked with it."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and not event.is_printable
+            and await self._run_text_field_binding(event.key)
+        ):
+            return
+        await super().on_event(event)
+
+    async def _run_text_field_binding(self, key: str) -> bool:
+        field = self.focused
+        if field is None or not getattr(self.screen, "EDITING_KEYS_IN_ORDER", False):
+            return False
+        # By class name: importing TextArea here would load it at the first key.
+        if not {"Input", "TextArea"} & {cls.__name__ for cls in type(field).__mro__}:
+            return False
+        active = self.screen.active_bindings.get(key)
+        if active is None or active.node is not field or active.binding.priority:
+            return False
+        await keys_applied(field)
+        if not active.enabled:
+            return True  # as Textual does with a disabled binding: the key does nothing
+        return await self.run_action(active.binding.action, field)
 
     # --- actions (keys and palette) -------------------------------------------------------
 
@@ -255,20 +293,26 @@ class OkrApp(App[None]):
             return
         self.push_screen(HelpScreen(self.screen))
 
-    def action_switch_team(self) -> None:
+    @after_typed_keys
+    def action_switch_team(self) -> AwaitMount:
         from okr_tui.screens.picker import PickerScreen
 
         choices: list[tuple[str | None, str]] = [(None, "All teams")]
         choices += [(team.id, team.name) for team in self.store.teams()]
 
-        def chosen(team_id: str | None | bool) -> None:
-            if team_id is not False:
-                self.team_id = team_id  # type: ignore[assignment]
+        def chosen(team_id: object) -> None:
+            self.team_id = team_id  # type: ignore[assignment]
 
-        self.push_screen(PickerScreen("Show which team?", choices, self.team_id), chosen)
+        return self.push_screen(PickerScreen("Show which team?", choices, self.team_id, chosen))
 
-    def action_switch_cycle(self) -> None:
+    @after_typed_keys
+    def action_switch_cycle(self) -> AwaitMount:
+        from textual.widgets import TextArea
+
         from okr_tui.screens.picker import PickerScreen
+
+        if isinstance(self.focused, TextArea):
+            raise SkipAction()  # ctrl+y there is the text's redo
 
         choices = [
             (cycle.id, f"{cycle.name}  ({cycle.state.value})")
@@ -291,13 +335,14 @@ class OkrApp(App[None]):
                 return
             self.cycle_id = cycle_id  # type: ignore[assignment]
 
-        self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id), chosen)
+        return self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id, chosen))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "check_in" and self.store.read_only:
             return None  # shown, but greyed out: a viewer cannot record check-ins
         return True
 
+    @after_typed_keys
     async def action_check_in(self) -> None:
         if not self._needs_cycle():
             return

@@ -9,7 +9,6 @@ from pydantic import ValidationError
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -17,8 +16,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from okr_tui.domain.models import Action
+from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import located_error_message
-from okr_tui.screens.typed_keys import keys_applied
 
 
 class ActionDialog(ModalScreen[Action | None]):
@@ -38,28 +37,25 @@ class ActionDialog(ModalScreen[Action | None]):
     # Priority: each key acts before the keys after it are routed (see typed_keys.py), so in a
     # burst the letters after it neither land in a field nor get lost.
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "escape",
             "cancel",
             "Cancel",
-            priority=True,
             id="action_dialog.cancel",
             tooltip="Add nothing",
         ),
-        Binding(
+        typed_keys_binding(
             "ctrl+s",
             "save",
             "Add",
-            priority=True,
             id="action_dialog.save",
             tooltip="Add this action",
         ),
-        Binding(
+        typed_keys_binding(
             "enter",
             "next_field",
             "Next",
             show=False,
-            priority=True,
             id="action_dialog.next",
             tooltip="On to the next field; on Due, add the action",
         ),
@@ -109,20 +105,20 @@ class ActionDialog(ModalScreen[Action | None]):
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#action-text", Input))
 
+    @after_typed_keys
     async def action_next_field(self) -> None:
         """Enter: on to the next field; on the last one (Due), add the action."""
         fields = list(self.query(Input))
         if self.focused not in fields:
             raise SkipAction()
-        await keys_applied(*fields)
         index = fields.index(self.focused)
         if index == len(fields) - 1:
             self._add()
         else:
             self.set_focus(fields[index + 1])
 
+    @after_typed_keys
     async def action_save(self) -> None:
-        await keys_applied(*self.query(Input))
         self._add()
 
     def _add(self) -> None:
@@ -169,5 +165,6 @@ class ActionDialog(ModalScreen[Action | None]):
             self._refused = None
             self.query_one("#action-error", Static).update(Content(""))
 
+    @after_typed_keys
     def action_cancel(self) -> None:
         self.dismiss(None)

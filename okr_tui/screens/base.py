@@ -2,22 +2,69 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input
 
 from okr_tui.domain.models import CycleState
 from okr_tui.messages import ContextChanged, StoreChanged
+from okr_tui.screens.typed_keys import keys_applied
 
 if TYPE_CHECKING:
     from okr_tui.app import OkrApp
     from okr_tui.domain.models import Cycle, KeyResult
     from okr_tui.store.store import OkrStore
+
+
+Action = TypeVar("Action", bound=Callable[..., Any])
+
+AFTER_TYPED_KEYS = "_okr_after_typed_keys"
+"""Marks an action made with `after_typed_keys` (tests/test_typed_keys.py checks every binding)."""
+
+
+def typed_keys_binding(
+    key: str,
+    action: str,
+    description: str,
+    *,
+    id: str,
+    tooltip: str,
+    show: bool = True,
+) -> Binding:
+    """A key that acts on what was typed before it (save, move on, open a dialog).
+
+    Bound the usual way, such a key reaches the screen only after the focused field has applied
+    the keys typed after it ("42 ctrl+s 37" saved 4237). This binding has priority: the app
+    runs its action as the key arrives, before it routes the next key. Its action must be made
+    with `after_typed_keys`, which first lets the fields apply the keys typed before it."""
+    return Binding(key, action, description, show=show, priority=True, id=id, tooltip=tooltip)
+
+
+def after_typed_keys(action: Action) -> Action:
+    """Run the action of a `typed_keys_binding` once the screen's text fields have applied the
+    keys typed before its key; a dialog or screen it opens (returned or awaited inside) is
+    mounted and focused before the keys typed after it are routed, so they reach its field."""
+
+    @functools.wraps(action)
+    async def run_after_typed_keys(self: DOMNode, *args: Any) -> None:
+        screen = self if isinstance(self, Screen) else self.screen
+        # The keys typed before this one wait in the queue of the widget that had the focus
+        # when they were routed: a text field, or the focused list or button.
+        fields = [*screen.query("Input, TextArea"), screen.focused]
+        await keys_applied(*(field for field in dict.fromkeys(fields) if field is not None))
+        result = action(self, *args)
+        if inspect.isawaitable(result):
+            await result
+
+    setattr(run_after_typed_keys, AFTER_TYPED_KEYS, True)
+    return run_after_typed_keys  # type: ignore[return-value]
 
 
 class OkrScreen(Screen[None]):
@@ -32,6 +79,9 @@ class OkrScreen(Screen[None]):
             "escape", "back", "Back", id="screen.back", tooltip="Return to the previous screen"
         ),
     ]
+    EDITING_KEYS_IN_ORDER: ClassVar[bool] = False
+    """True: a text field's own editing keys (backspace, arrows) act in the order typed, before
+    the keys after them are routed (OkrApp.on_event); the walk has it."""
 
     @property
     def okr_app(self) -> OkrApp:

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from okr_tui.domain import board, due
 from okr_tui.domain.models import Cycle
 from okr_tui.domain.progress import latest_given_scores
-from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.base import OkrScreen, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.objective_board import ObjectiveBoard, TeamSection
@@ -25,11 +25,10 @@ class DashboardScreen(OkrScreen):
     HELP_SUMMARY = "Objectives by team; up/down moves between key results, Enter opens one."
     CSS_PATH = "dashboard.tcss"
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "c",
             "app.check_in",
             "Check-in",
-            priority=True,  # acts before the keys typed after it are routed (typed_keys.py)
             id="dashboard.check_in",
             tooltip="Start the weekly check-in walkthrough",
         ),

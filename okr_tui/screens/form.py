@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from okr_tui.screens.typed_keys import keys_applied
+from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -147,21 +147,19 @@ class FormScreen(ModalScreen[ResultType]):
     # them are applied, before the keys after them are routed into a field (typed_keys.py).
     # Escape is not: it must still close an open Select first.
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "ctrl+s",
             "save",
             "Save",
-            priority=True,
             id="form.save",
             tooltip="Save when every field is valid",
         ),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        Binding(
+        typed_keys_binding(
             "enter",
             "field_done",
             "Save",
             show=False,
-            priority=True,
             id="form.enter",
             tooltip="In a text field or on a Select: save when every field is valid",
         ),
@@ -325,13 +323,14 @@ class FormScreen(ModalScreen[ResultType]):
             self.show_errors(validation_errors(error, fields, fallback="form"))
         return None
 
+    @after_typed_keys
     async def action_save(self) -> None:
-        await keys_applied(*self.query(Input))
         self.clear_errors()
         result = self.submit()
         if result is not None:
             self.dismiss(result)
 
+    @after_typed_keys
     async def action_field_done(self) -> None:
         """Enter in a text field or on a closed Select saves, as the form's hint says; in an
         open Select's list it picks the option (the list has the focus), and on a button it

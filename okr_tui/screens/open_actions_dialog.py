@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -20,6 +19,7 @@ from textual.widgets.selection_list import Selection
 
 from okr_tui.domain.cadence import day_text
 from okr_tui.domain.models import Action
+from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 
 
 def action_label(action: Action, today: date | None) -> Content:
@@ -49,19 +49,17 @@ class OpenActionsDialog(ModalScreen[list[str] | None]):
     """
     # Priority, as in the walk's other dialogs: each acts after the keys typed before it.
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "enter,ctrl+s",
             "save",
             "Mark done",
-            priority=True,
             id="open_actions.save",
             tooltip="Mark the ticked actions done",
         ),
-        Binding(
+        typed_keys_binding(
             "escape",
             "cancel",
             "Cancel",
-            priority=True,
             id="open_actions.cancel",
             tooltip="Change nothing",
         ),
@@ -97,6 +95,7 @@ class OpenActionsDialog(ModalScreen[list[str] | None]):
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
 
+    @after_typed_keys
     def action_save(self) -> None:
         """The ticked actions; with none ticked, the highlighted one (ctrl+l, Enter closes the
         key result's only open action)."""
@@ -106,5 +105,6 @@ class OpenActionsDialog(ModalScreen[list[str] | None]):
             chosen = [actions.get_option_at_index(actions.highlighted).value]
         self.dismiss(chosen)
 
+    @after_typed_keys
     def action_cancel(self) -> None:
         self.dismiss(None)

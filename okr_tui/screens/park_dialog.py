@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter, ValidationError
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from okr_tui.domain.models import Text
+from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import error_message
-from okr_tui.screens.typed_keys import keys_applied
 
 _TOPIC = TypeAdapter(Text)  # a parked topic is stored as the meeting's Text
 
@@ -32,20 +31,18 @@ class ParkDialog(ModalScreen[str | None]):
     # Priority: each key acts before the keys after it are routed (see typed_keys.py). Through
     # the Input's Submitted message, "topic⏎42" in one burst put the 42 in the topic.
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "escape",
             "cancel",
             "Cancel",
-            priority=True,
             id="park_dialog.cancel",
             tooltip="Park nothing",
         ),
-        Binding(
+        typed_keys_binding(
             "enter",
             "park",
             "Park",
             show=False,
-            priority=True,
             id="park_dialog.park",
             tooltip="Park the topic typed",
         ),
@@ -61,9 +58,9 @@ class ParkDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.set_focus(self.query_one(Input))
 
+    @after_typed_keys
     async def action_park(self) -> None:
         topic = self.query_one(Input)
-        await keys_applied(topic)
         text = " ".join(topic.value.split())
         error = self.query_one("#park-error", Static)
         if not text:
@@ -76,5 +73,6 @@ class ParkDialog(ModalScreen[str | None]):
             return
         self.dismiss(text)
 
+    @after_typed_keys
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -10,9 +13,15 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 
-class PickerScreen(ModalScreen[object]):
-    """Dismisses with the chosen value, or False when left with escape."""
+
+class PickerScreen(ModalScreen[None]):
+    """Calls `chosen` with the picked value, then closes; escape closes without a choice.
+
+    The choice takes effect before the keys typed after Enter are routed: "ctrl+t ↓↓↓ ⏎ c"
+    typed at once starts the check-in of the team picked. (A result callback of the screen
+    runs only once the app has no key left to route, after the "c".)"""
 
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
@@ -22,13 +31,49 @@ class PickerScreen(ModalScreen[object]):
     }
     PickerScreen OptionList { height: auto; max-height: 20; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Keep as is")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Keep as is"),
+        typed_keys_binding(
+            "enter",
+            "pick",
+            "Choose",
+            id="picker.choose",
+            tooltip="Show the highlighted one",
+        ),
+        # The list's own arrow keys act only once they have gone up to the app and back (after
+        # every key typed with them), so "↓↓⏎" picked the first choice: here they act at once.
+        *(
+            typed_keys_binding(
+                key,
+                f"move('{move}')",
+                description,
+                show=False,
+                id=f"picker.{move}",
+                tooltip=description,
+            )
+            for key, move, description in (
+                ("down", "cursor_down", "Next choice"),
+                ("up", "cursor_up", "Previous choice"),
+                ("home", "first", "First choice"),
+                ("end", "last", "Last choice"),
+                ("pagedown", "page_down", "A page down"),
+                ("pageup", "page_up", "A page up"),
+            )
+        ),
+    ]
 
-    def __init__(self, question: str, choices: list[tuple[object, str]], current: object) -> None:
+    def __init__(
+        self,
+        question: str,
+        choices: list[tuple[object, str]],
+        current: object,
+        chosen: Callable[[object], object],
+    ) -> None:
         super().__init__()
         self._question = question
         self._choices = choices
         self._current = current
+        self._chosen = chosen
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -42,10 +87,29 @@ class PickerScreen(ModalScreen[object]):
         for index, (value, _) in enumerate(self._choices):
             if value == self._current:
                 options.highlighted = index
-        options.focus()
+        self.set_focus(options)  # at once: the keys typed after the key that opened it
+
+    @after_typed_keys
+    def action_move(self, move: str) -> None:
+        getattr(self.query_one(OptionList), f"action_{move}")()
+
+    @after_typed_keys
+    async def action_pick(self) -> None:
+        """Enter, once the list has moved by the arrows typed before it."""
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None:
+            await self._pick(highlighted)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self._choices[int(event.option.id or 0)][0])
+        """A click on a choice (not awaited: this runs in the picker's own loop)."""
+        self._pick(int(event.option.id or 0))
+
+    def _pick(self, index: int) -> AwaitComplete:
+        """Off the stack first, so the screen below is on top when the choice makes it
+        re-read; the picker's removal is what the caller may await."""
+        removed = self.app.pop_screen()
+        self._chosen(self._choices[index][0])
+        return removed
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.app.pop_screen()

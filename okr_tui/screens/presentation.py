@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult, RenderResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
@@ -21,7 +20,7 @@ from textual.widgets import Digits, Static
 from okr_tui.domain import board
 from okr_tui.domain.models import KrType, Objective
 from okr_tui.domain.progress import format_value, latest_given_scores
-from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.widgets.badges import confidence_badge, pace_badge, score_badge
 
 LARGE_WIDTH = 120  # from this size on, bars and percentages grow
@@ -117,36 +116,32 @@ class PresentationScreen(OkrScreen):
     HELP_SUMMARY = "One objective at a time for the shared screen; left/right move, Esc leaves."
     CSS_PATH = "presentation.tcss"
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "right,pagedown,space",
             "next",
             "Next objective",
-            priority=True,
             id="presentation.next",
             tooltip="Show the next objective",
         ),
-        Binding(
+        typed_keys_binding(
             "left,pageup,shift+space",
             "previous",
             "Previous objective",
-            priority=True,
             id="presentation.previous",
             tooltip="Show the previous objective",
         ),
-        Binding(
+        typed_keys_binding(
             "home",
             "first",
             "First objective",
-            priority=True,
             show=False,
             id="presentation.first",
             tooltip="Back to the first objective",
         ),
-        Binding(
+        typed_keys_binding(
             "end",
             "last",
             "Last objective",
-            priority=True,
             show=False,
             id="presentation.last",
             tooltip="Jump to the last objective",
@@ -282,14 +277,18 @@ class PresentationScreen(OkrScreen):
         if self.slides:
             self.index = min(max(index, 0), len(self.slides) - 1)
 
+    @after_typed_keys
     def action_next(self) -> None:
         self._go(self.index + 1)
 
+    @after_typed_keys
     def action_previous(self) -> None:
         self._go(self.index - 1)
 
+    @after_typed_keys
     def action_first(self) -> None:
         self._go(0)
 
+    @after_typed_keys
     def action_last(self) -> None:
         self._go(len(self.slides) - 1)

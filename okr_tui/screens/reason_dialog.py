@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from okr_tui.domain.models import (
     text_problem,
 )
-from okr_tui.screens.typed_keys import keys_applied
+from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 
 
 class FormModal(ModalScreen):
@@ -37,20 +37,18 @@ class FormModal(ModalScreen):
     # them are applied, before the keys after them are routed into a field (typed_keys.py).
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        Binding(
+        typed_keys_binding(
             "ctrl+s",
             "save_typed",
             "Save",
-            priority=True,
             id="form.save",
             tooltip="Save this form",
         ),
-        Binding(
+        typed_keys_binding(
             "enter",
             "field_done",
             "Next",
             show=False,
-            priority=True,
             id="form.enter",
             tooltip="On to the next field; in the last one, save",
         ),
@@ -79,17 +77,17 @@ class FormModal(ModalScreen):
     def action_submit(self) -> None:
         raise NotImplementedError
 
+    @after_typed_keys
     async def action_save_typed(self) -> None:
-        await keys_applied(*self.query(Input))
         self.action_submit()
 
+    @after_typed_keys
     async def action_field_done(self) -> None:
         """Enter in a text field: on to the next one; in the last, save. Elsewhere (a button)
         Enter does what it does."""
         fields = list(self.query(Input))
         if self.focused not in fields:
             raise SkipAction()
-        await keys_applied(*fields)
         if self.focused is fields[-1]:
             self.action_submit()
         else:

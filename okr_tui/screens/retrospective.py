@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, Static, TextArea
 
 from okr_tui.domain.models import Retrospective
-from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import validation_message
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -39,13 +38,21 @@ class RetrospectiveScreen(OkrScreen):
         "saves, and so does leaving with escape."
     )
     CSS_PATH = "retrospective.tcss"
+    # Both save what was typed: they act once the text typed before them is in.
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "ctrl+s",
             "save",
             "Save",
             id="retrospective.save",
             tooltip="Save the retrospective of this cycle",
+        ),
+        typed_keys_binding(
+            "escape",
+            "back",
+            "Back",
+            id="retrospective.back",
+            tooltip="Save what was typed and go back",
         ),
     ]
 
@@ -117,6 +124,7 @@ class RetrospectiveScreen(OkrScreen):
     def _typed(self) -> dict[str, list[str]]:
         return {field: items(self.query_one(f"#{field}", TextArea).text) for field, _, _ in COLUMNS}
 
+    @after_typed_keys
     def action_back(self) -> None:
         """Esc keeps what was typed: leaving with changed items saves them first (Esc threw a
         retrospective written in the meeting away). A save refused stays here with its error,
@@ -137,6 +145,7 @@ class RetrospectiveScreen(OkrScreen):
     def _typing(self) -> None:
         self._refused = False
 
+    @after_typed_keys
     def action_save(self) -> None:
         if self._save():
             super().action_back()

@@ -26,7 +26,7 @@ from okr_tui.domain.models import (
 )
 from okr_tui.domain.progress import Pace, format_value
 from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
-from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.store.errors import RuleViolation, StoreError
@@ -85,19 +85,17 @@ class ReviewScreen(OkrScreen):
         Binding("k", "keep", "Keep", id="review.keep", tooltip="Keep this key result as it is"),
         # a and x act as they arrive and wait for their dialog (typed_keys.py): "a105%⏎" typed
         # at once puts 105% in the dialog, not into the table before the dialog is up.
-        Binding(
+        typed_keys_binding(
             "a",
             "adjust",
             "Adjust target",
-            priority=True,
             id="review.adjust",
             tooltip="Give this key result a new target, with a reason",
         ),
-        Binding(
+        typed_keys_binding(
             "x",
             "retire",
             "Retire",
-            priority=True,
             id="review.retire",
             tooltip="Retire this key result, with a reason",
         ),
@@ -374,6 +372,7 @@ class ReviewScreen(OkrScreen):
         if kr is not None:
             self._record(kr, ReviewDecisionKind.KEEP)
 
+    @after_typed_keys
     async def action_adjust(self) -> None:
         kr = self._target_kr()
         if kr is None:
@@ -389,6 +388,7 @@ class ReviewScreen(OkrScreen):
 
         await self.app.push_screen(AdjustTargetModal(kr), adjusted)
 
+    @after_typed_keys
     async def action_retire(self) -> None:
         kr = self._target_kr()
         if kr is None:

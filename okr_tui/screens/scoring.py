@@ -23,7 +23,7 @@ from okr_tui.domain.models import (
     Score,
     Status,
 )
-from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.review import decision_author, one_line, theme_style
@@ -62,27 +62,24 @@ class ScoringScreen(OkrScreen):
     )
     CSS_PATH = "scoring.tcss"
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "right,plus,equals_sign",
             "step(1)",
             "+0.1",
-            priority=True,
             id="scoring.raise",
             tooltip="Raise the given score of this key result by 0.1",
         ),
-        Binding(
+        typed_keys_binding(
             "left,minus",
             "step(-1)",
             "-0.1",
-            priority=True,
             id="scoring.lower",
             tooltip="Lower the given score of this key result by 0.1",
         ),
-        Binding(
+        typed_keys_binding(
             "enter",
             "save_score",
             "Save score",
-            priority=True,
             id="scoring.save",
             tooltip="Save the given score of this key result (asks why if it differs)",
         ),
@@ -303,6 +300,7 @@ class ScoringScreen(OkrScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (self._read_only and action in READ_ONLY_HIDDEN)
 
+    @after_typed_keys
     def action_step(self, direction: int) -> None:
         kr = self._highlighted_kr()
         if kr is None or self._read_only:
@@ -317,6 +315,7 @@ class ScoringScreen(OkrScreen):
             self._pending[kr.id] = new
         self._refresh_row(kr.id)
 
+    @after_typed_keys
     def action_save_score(self) -> None:
         kr = self._highlighted_kr()
         if kr is None or self._read_only:

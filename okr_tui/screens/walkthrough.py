@@ -43,11 +43,10 @@ from okr_tui.domain.walkthrough import (
     walk_lines,
 )
 from okr_tui.screens.action_dialog import ActionDialog
-from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import located_error_message
 from okr_tui.screens.open_actions_dialog import action_label
 from okr_tui.screens.park_dialog import ParkDialog
-from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge
 from okr_tui.widgets.confidence_picker import ConfidencePicker
@@ -74,6 +73,8 @@ class WalkthroughScreen(OkrScreen):
         "Value, Enter, confidence (1/g, 2/y, 3/r or Enter to keep), Enter saves and moves on."
     )
     CSS_PATH = "walkthrough.tcss"
+    # Backspace, the arrows and ctrl+w in a field act in the order typed (OkrApp.on_event).
+    EDITING_KEYS_IN_ORDER = True
     # Screen.focused repaints the whole screen on every change; each step moves the focus
     # twice (value -> confidence -> next value), and the widgets that gain and lose it repaint
     # themselves. Without the screen repaint a step redraws its ~10 changed lines, not 40.
@@ -82,91 +83,81 @@ class WalkthroughScreen(OkrScreen):
     # the fields have applied the keys typed before it and before the keys after it are routed
     # (typed_keys.py). Bound the usual way, "42 ctrl+s 37" in one burst saved 4237.
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "ctrl+s",
             "save",
             "Save",
             id="walkthrough.save",
             tooltip="Save this check-in and go to the next key result",
-            priority=True,
         ),
-        Binding(
+        typed_keys_binding(
             "ctrl+n",
             "skip",
             "Skip",
             id="walkthrough.skip",
             tooltip="Go to the next key result without saving",
-            priority=True,
         ),
-        Binding(
+        typed_keys_binding(
             "ctrl+b",
             "previous",
             "Back",
             id="walkthrough.previous",
             tooltip="Go back to the previous key result",
-            priority=True,
         ),
         # Bound apart from ctrl+n/ctrl+b and hidden: a priority binding takes the footer place
         # of the scroll binding it overrides, so together they showed "pgdn Skip" first.
-        Binding(
+        typed_keys_binding(
             "pagedown",
             "skip",
             "Skip",
             show=False,
             id="walkthrough.skip_page",
             tooltip="Go to the next key result without saving",
-            priority=True,
         ),
-        Binding(
+        typed_keys_binding(
             "pageup",
             "previous",
             "Back",
             show=False,
             id="walkthrough.previous_page",
             tooltip="Go back to the previous key result",
-            priority=True,
         ),
-        Binding(
+        typed_keys_binding(
             "ctrl+o",
             "add_action",
             "Action",
             id="walkthrough.action",
             tooltip="Add a next action with an owner to this key result",
-            priority=True,
         ),
         # Not in the footer: the step lists the key result's open actions with this key.
-        Binding(
+        typed_keys_binding(
             "ctrl+l",
             "follow_up",
             "Actions done",
             show=False,
             id="walkthrough.follow_up",
             tooltip="Tick off the key result's open actions that are done",
-            priority=True,
         ),
-        Binding(
+        typed_keys_binding(
             "ctrl+r",
             "park_topic",
             "Park",
             id="walkthrough.park",
             tooltip="Park a topic to talk about after the walk",
-            priority=True,
         ),
-        Binding(
+        typed_keys_binding(
             "ctrl+f",
             "finish",
             "Finish",
             id="walkthrough.finish",
             tooltip="End the walk here and open the meeting summary",
-            priority=True,
         ),
-        Binding(
+        typed_keys_binding(
             "escape",
             "back",
             "Leave",
             id="walkthrough.leave",
             tooltip="Leave the walk; saved check-ins stay, starting again resumes",
-            priority=True,
         ),
         # Help as F1, shown whichever field has the focus: "?" types a question mark into the
         # value, note and blockers, so the app's "? Help" was in the footer only while the
@@ -184,31 +175,28 @@ class WalkthroughScreen(OkrScreen):
         ),
         # Tab reached the app's focus binding only after the field had taken the keys behind
         # it: "42⇥Pricing" typed at once left the note empty.
-        Binding(
+        typed_keys_binding(
             "tab",
             "move_focus(1)",
             "Next field",
             show=False,
-            priority=True,
             id="walkthrough.next_field",
             tooltip="From the value to the note, the blockers, the confidence",
         ),
-        Binding(
+        typed_keys_binding(
             "shift+tab",
             "move_focus(-1)",
             "Previous field",
             show=False,
-            priority=True,
             id="walkthrough.previous_field",
             tooltip="Back from the confidence to the blockers, the note, the value",
         ),
         # Through the Input's own Submitted message, a fast "42⏎g" put "g" in the value field.
-        Binding(
+        typed_keys_binding(
             "enter",
             "field_done",
             "Next field",
             show=False,
-            priority=True,
             id="walkthrough.field_done",
             tooltip="From the value, note or blockers: on to the confidence",
         ),
@@ -226,6 +214,8 @@ class WalkthroughScreen(OkrScreen):
         self._lines: dict[str, KeyResultLine] = {}
         self._check_ins: list[CheckIn] = []
         self._facts: StepFacts | None = None
+        # The key result whose step the fields were filled for: what is typed belongs to it.
+        self._step_kr_id: str | None = None
         self._seconds_left = 0
         self._timer: Timer | None = None
 
@@ -278,6 +268,15 @@ class WalkthroughScreen(OkrScreen):
             return
         if first_time:
             self._resume_meeting_record()
+            self._enter_step()
+        elif self.current_kr_id != self._step_kr_id:
+            # The key result on screen was removed or retired elsewhere: what was typed for it
+            # must not be saved onto the next one, so that one starts afresh.
+            self.notify(
+                "The key result on screen was retired or removed elsewhere: this is the next one.",
+                severity="warning",
+                timeout=5,
+            )
             self._enter_step()
         else:
             self._show_step()
@@ -401,6 +400,7 @@ class WalkthroughScreen(OkrScreen):
             return
         facts = step_facts(line.kr, self._check_ins, self.meeting_day)
         self._facts = facts
+        self._step_kr_id = line.kr.id
         value_input = self.query_one("#walk-value", Input)
         text = field_text(facts.suggested_value, line.kr)
         value_input.value = text
@@ -627,56 +627,54 @@ class WalkthroughScreen(OkrScreen):
         except ValueInputError as problem:
             self.query_one("#walk-value-error", Static).update(Content(str(problem)))
             self._value_error_for = value_input.value
-            value_input.focus()
+            self.set_focus(value_input)  # at once: the keys after it go to the value
             return None
 
-    async def _fields_caught_up(self) -> None:
-        """Enter and the confidence keys act as they arrive (priority bindings), so first let
-        the fields apply the keys typed before them: "42⏎g" in one burst must read 42."""
-        await keys_applied(*(self.query_one(f"#{field_id}", Input) for field_id in STEP_FIELDS))
-
+    @after_typed_keys
     async def action_move_focus(self, step: int) -> None:
-        await self._fields_caught_up()
         if step > 0:
             self.focus_next()  # set_focus underneath: immediate
         else:
             self.focus_previous()
 
+    @after_typed_keys
     async def action_field_done(self) -> None:
         """Enter in any field: the value must read, then the confidence step saves."""
         if self.focused is None or self.focused.id not in STEP_FIELDS:
             raise SkipAction()
-        await self._fields_caught_up()
         if self._parsed_value() is not None:
             # set_focus, not focus(): focus() is deferred, so a key already on its way would
             # still land in the field.
             self.set_focus(self.query_one(ConfidencePicker))
 
+    @after_typed_keys
     async def action_confidence(self, value: str) -> None:
         """A confidence key (bound in the confidence row): choose it and save."""
         picker = self.query_one(ConfidencePicker)
         if self.focused is not picker:
             raise SkipAction()
-        await self._fields_caught_up()
         picker.set(Confidence(value))
         await self._save()
 
+    @after_typed_keys
     async def action_keep_confidence(self) -> None:
         """Enter in the confidence row: save with the confidence shown."""
         if self.focused is not self.query_one(ConfidencePicker):
             raise SkipAction()
-        await self._fields_caught_up()
         await self._save()
 
     # --- actions ------------------------------------------------------------------------
 
+    @after_typed_keys
     async def action_save(self) -> None:
-        await self._fields_caught_up()
         await self._save()
 
     async def _save(self) -> None:
         line, cycle = self.line, self.cycle
         if line is None or cycle is None or self.meeting_day is None:
+            return
+        if line.kr.id != self._step_kr_id:  # typed for a step that is no longer on screen
+            self._enter_step()
             return
         value = self._parsed_value()
         if value is None:
@@ -686,7 +684,7 @@ class WalkthroughScreen(OkrScreen):
             self.query_one("#walk-form-error", Static).update(
                 Content("Choose a confidence: 1 on track, 2 at risk, 3 off track.")
             )
-            picker.focus()
+            self.set_focus(picker)
             return
         form_error = self.query_one("#walk-form-error", Static)
         try:
@@ -709,21 +707,26 @@ class WalkthroughScreen(OkrScreen):
             form_error.update(Content(str(problem)))
             self.notify(str(problem), severity="error", markup=False)
             return
-        await self._go(self.index + 1, open_only=True)
+        await self._go(1, open_only=True)
 
-    async def _go(self, index: int, open_only: bool = False) -> None:
-        """Open the step at `index`; past the last one the walk ends in the summary.
+    async def _go(self, step: int, open_only: bool = False) -> None:
+        """Open the step `step` away from the one on screen (counted in the walk as it is now,
+        with key results retired meanwhile left out); past the last one the walk ends in the
+        summary.
 
-        `open_only` (after a save): on to the first key result from `index` on that has no
-        check-in for this meeting yet, so a resumed walk does not revisit the ones checked in
-        before; with none left, the summary. A correction pass (every key result was checked
-        in when the walk started) goes step by step."""
+        `open_only` (after a save): on to the first key result from there that has no check-in
+        for this meeting yet, so a resumed walk does not revisit the ones checked in before;
+        with none left, the summary. A correction pass (every key result was checked in when
+        the walk started) goes step by step."""
+        shown = self._step_kr_id
         self._load()
+        # When it is gone, `index` is already on the key result that followed it.
+        index = self.order.index(shown) + step if shown in self.order else self.index + min(step, 0)
         if open_only and not self._correcting:
             index = next(
                 (
                     i
-                    for i in range(index, len(self.order))
+                    for i in range(max(index, 0), len(self.order))
                     if not self._lines[self.order[i]].checked_in_this_meeting
                 ),
                 len(self.order),
@@ -734,17 +737,17 @@ class WalkthroughScreen(OkrScreen):
         self.index = max(index, 0)
         self._enter_step()
 
+    @after_typed_keys
     async def action_skip(self) -> None:
-        await self._fields_caught_up()
-        await self._go(self.index + 1)
+        await self._go(1)
 
+    @after_typed_keys
     async def action_previous(self) -> None:
-        await self._fields_caught_up()
         if self.index > 0:
-            await self._go(self.index - 1)
+            await self._go(-1)
 
+    @after_typed_keys
     async def action_add_action(self) -> None:
-        await self._fields_caught_up()
         line, cycle = self.line, self.cycle
         if line is None or cycle is None:
             return
@@ -778,9 +781,9 @@ class WalkthroughScreen(OkrScreen):
             ActionDialog(line.kr.title, make, tuple(p for p in people if p), today), added
         )
 
+    @after_typed_keys
     async def action_follow_up(self) -> None:
         """ctrl+l: tick off the key result's open actions that are done."""
-        await self._fields_caught_up()
         line, cycle = self.line, self.cycle
         if line is None or cycle is None:
             return
@@ -788,8 +791,8 @@ class WalkthroughScreen(OkrScreen):
         if (pushed := self.tick_off_actions(cycle, line.kr, self._show_extras)) is not None:
             await pushed
 
+    @after_typed_keys
     async def action_park_topic(self) -> None:
-        await self._fields_caught_up()
 
         def parked(topic: str | None) -> None:
             if topic:
@@ -799,8 +802,8 @@ class WalkthroughScreen(OkrScreen):
 
         await self.app.push_screen(ParkDialog(), parked)
 
+    @after_typed_keys
     async def action_finish(self) -> None:
-        await self._fields_caught_up()
         await self._open_summary()
 
     async def _open_summary(self) -> None:
@@ -813,9 +816,9 @@ class WalkthroughScreen(OkrScreen):
             MeetingSummaryScreen(self.settings, self.meeting_day, self.order, self.parked_topics)
         )
 
+    @after_typed_keys
     async def action_back(self) -> None:
         """Leave: what was saved stays; starting again resumes at the first open key result."""
-        await self._fields_caught_up()
         saved = sum(1 for line in self._lines.values() if line.checked_in_this_meeting)
         if self.order:
             self.notify(

@@ -28,8 +28,7 @@ from okr_tui.domain import board, cadence
 from okr_tui.domain.models import CycleState, Meeting, Team
 from okr_tui.domain.progress import counted
 from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, walk_lines
-from okr_tui.screens.base import OkrScreen
-from okr_tui.screens.typed_keys import keys_applied
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -55,20 +54,18 @@ class WalkthroughSetupScreen(OkrScreen):
     # keys after them wait for its first step (typed_keys.py): "c⏎42⏎g" typed at once from the
     # dashboard checks the first key result in.
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "ctrl+s",
             "start",
             "Start",
-            priority=True,
             id="walkthrough_setup.start",
             tooltip="Start the walk with these settings",
         ),
-        Binding(
+        typed_keys_binding(
             "enter",
             "enter_starts",
             "Start",
             show=False,
-            priority=True,
             id="walkthrough_setup.enter",
             tooltip="On the Start button or a field: start the walk",
         ),
@@ -257,6 +254,7 @@ class WalkthroughSetupScreen(OkrScreen):
         self._fill_people()
         self.reload()
 
+    @after_typed_keys
     async def action_enter_starts(self) -> None:
         """Enter on the Start button or in a field starts; in a list it ticks or picks."""
         if not isinstance(self.focused, Button | Input):
@@ -289,10 +287,10 @@ class WalkthroughSetupScreen(OkrScreen):
             timebox_minutes=minutes,
         )
 
+    @after_typed_keys
     async def action_start(self) -> None:
         if self.query_one("#setup-start", Button).disabled:
             return
-        await keys_applied(*self.query(Input))
         settings = self.settings()
         if settings is None:
             self.query_one("#setup-timebox", Input).focus()

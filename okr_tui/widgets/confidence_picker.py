@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from okr_tui.domain.models import Confidence
+from okr_tui.screens.base import typed_keys_binding
 from okr_tui.widgets.badges import CONFIDENCE_STYLE
 from okr_tui.widgets.textual_compat import show
 
@@ -39,39 +40,35 @@ class ConfidencePicker(Static, can_focus=True):
     # change rebuilt and laid out the footer: it jumped on the shared screen, and cost more CPU
     # than the step's save and redraw together.
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "1,g",
             "screen.confidence('on_track')",
             "On track",
             show=False,
-            priority=True,
             id="walkthrough.on_track",
             tooltip="Confidence: on track (green)",
         ),
-        Binding(
+        typed_keys_binding(
             "2,y",
             "screen.confidence('at_risk')",
             "At risk",
             show=False,
-            priority=True,
             id="walkthrough.at_risk",
             tooltip="Confidence: at risk (yellow)",
         ),
-        Binding(
+        typed_keys_binding(
             "3,r",
             "screen.confidence('off_track')",
             "Off track",
             show=False,
-            priority=True,
             id="walkthrough.off_track",
             tooltip="Confidence: off track (red)",
         ),
-        Binding(
+        typed_keys_binding(
             "enter",
             "screen.keep_confidence",
             "Keep",
             show=False,
-            priority=True,
             id="walkthrough.keep_confidence",
             tooltip="Keep the confidence shown (last week's) and save",
         ),
@@ -91,7 +88,7 @@ class ConfidencePicker(Static, can_focus=True):
             id="walkthrough.confidence_right",
             tooltip="Highlight the next confidence level",
         ),
-        Binding(
+        typed_keys_binding(
             "a",
             "screen.add_action",
             "Action",
@@ -99,7 +96,7 @@ class ConfidencePicker(Static, can_focus=True):
             id="walkthrough.action_key",
             tooltip="Add a next action with an owner to this key result",
         ),
-        Binding(
+        typed_keys_binding(
             "t",
             "screen.park_topic",
             "Park topic",
