@@ -100,8 +100,8 @@ async def test_question_mark_lists_the_keys_of_the_screen(demo_store, make_app):
         assert "Check-in" in rows and "Plan" in rows
         # A long reason wraps inside the dialog rather than running past its edge.
         shown = screen_text(app)
-        assert "Presentation mode: one objective at a time, for the" in shown
-        assert "shared meeting screen" in shown
+        assert "Presentation mode: one objective at a time, for" in shown
+        assert "the shared meeting screen" in shown
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
@@ -301,7 +301,7 @@ async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, 
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)  # no check-in set-up
-        assert app.check_action("check_in", ()) is None  # greyed out in the footer
+        assert app.check_action("check_in", ()) is None  # off: not in the footer
 
         await pilot.press("p")
         await pilot.pause()

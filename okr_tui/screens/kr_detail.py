@@ -122,8 +122,11 @@ class KeyResultDetailScreen(OkrScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up" and self.store.read_only:
-            return None  # shown, but greyed out: a viewer changes nothing
+            return None  # off (out of the footer; the key says why): a viewer changes nothing
         return True
+
+    def refusal(self, action: str) -> str:
+        return "this okr only views the store" if self.store.read_only else ""
 
     def action_follow_up(self) -> None:
         """d: tick off the key result's open actions, as ctrl+l does in the walk."""

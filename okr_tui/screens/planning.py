@@ -375,10 +375,17 @@ class PlanningScreen(OkrScreen):
         if action == "add_team":  # teams belong to the store, not to the cycle on screen
             return None if self.store.read_only else True
         if action in WRITE_ACTIONS and not self.writable:
-            return None  # shown, but greyed out: a closed cycle (or none) cannot change
+            return None  # off (out of the footer; the key says why): a closed cycle or none
         if action == "new_cycle" and self.store.read_only:
             return None  # a closed cycle still leads to a new one; a viewer makes none
         return True
+
+    def refusal(self, action: str) -> str:
+        if self.store.read_only:
+            return "this okr only views the store"
+        if self.cycle is None:
+            return "there is no cycle yet: press n to create one"
+        return self.read_only_reason()
 
     def _can_write(self) -> bool:
         cycle = self.cycle

@@ -305,7 +305,8 @@ class ScoringScreen(OkrScreen):
     # --- scoring ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self._read_only and action in READ_ONLY_HIDDEN)
+        # None: off, out of the footer, and the key says why (OkrApp._on_key).
+        return None if self._read_only and action in READ_ONLY_HIDDEN else True
 
     def action_step(self, direction: int) -> None:
         kr = self._highlighted_kr()

@@ -67,7 +67,8 @@ class KeyFooter(Footer):
         active = self.screen.active_bindings
         by_action: defaultdict[str, list[ShownKey]] = defaultdict(list)
         for _, binding, enabled, tooltip in active.values():
-            if binding.show:
+            # A key that is off now is left out (pressed, it says why: OkrApp._on_key).
+            if binding.show and enabled:
                 by_action[binding.action].append((binding, enabled, tooltip))
         entries: list[Entry] = []
         for group, grouped in groupby(by_action.values(), lambda shown: shown[0][0].group):
