@@ -77,7 +77,7 @@ async def test_key_results_show_value_target_confidence_and_pace(demo_store, mak
         # The company objective: "Reach 500 paying customers" in customers.
         assert any("/ 500 customers" in text for text in figures)
         assert all(("on track" in t or "at risk" in t or "off track" in t) for t in figures)
-        assert all(("ahead" in t or "behind" in t or "■ on track" in t) for t in figures)
+        assert all(("of pace" in t or "behind pace" in t or "■ on pace" in t) for t in figures)
         digits = app.screen.query_one("#present-digits", Digits)
         assert digits.value.endswith("%")
 
