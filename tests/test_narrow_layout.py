@@ -3,6 +3,7 @@ without "…", or scrolling sideways."""
 
 from __future__ import annotations
 
+import pytest
 from screen_reading import screen_text
 from textual.widgets import Button
 
@@ -87,3 +88,25 @@ async def test_the_scoring_footer_keeps_retrospective_and_close_at_80_columns(de
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
         assert "t Retro" in footer and "c Close" in footer and "? Help" in footer
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_kr_detail_tables_never_scroll_sideways(demo_store, make_app, size):
+    """At 100-120 columns the check-ins table scrolled sideways: Blockers, Author and
+    Recorded were cut or off-screen."""
+    from textual.widgets import DataTable
+
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        check_ins = app.screen.query_one("#check-ins", DataTable)
+        audit = app.screen.query_one("#audit", DataTable)
+        assert check_ins.row_count and audit.row_count
+        for table in (check_ins, audit):
+            assert table.max_scroll_x == 0, table.id
+            assert table.region.right <= size[0]
+        labels = [str(column.label) for column in check_ins.columns.values()]
+        assert "Blockers" in labels and "Author" in labels
+        assert "Recorded" in labels or size[0] < 100
