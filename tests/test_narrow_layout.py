@@ -110,3 +110,18 @@ async def test_the_kr_detail_tables_never_scroll_sideways(demo_store, make_app, 
         labels = [str(column.label) for column in check_ins.columns.values()]
         assert "Blockers" in labels and "Author" in labels
         assert "Recorded" in labels or size[0] < 100
+
+
+async def test_planning_lines_end_in_an_ellipsis_at_80_columns(demo_store, make_app):
+    """Planning lines were cut at the edge without "…", and the tree scrolled sideways."""
+    from textual.widgets import Tree
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.query_one(Tree).max_scroll_x == 0
+        rows = screen_text(app).splitlines()
+        aha = next(row for row in rows if "'aha moment'" in row)
+        assert aha.rstrip().endswith("…")
