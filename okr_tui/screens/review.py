@@ -32,6 +32,7 @@ from okr_tui.screens.base import OkrScreen
 from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.store.errors import RuleViolation, StoreError
+from okr_tui.widgets.badges import PACE_WORDS
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -242,10 +243,10 @@ class ReviewScreen(OkrScreen):
             versus.append(f" vs {pace.expected * 100:.0f}%", style="dim")
         versus.append("\n")
         # Worded as in the walkthrough and the KR detail: "▼ 23 pts behind", not "-23 pts".
-        # Within the tolerance the verdict is "on track", as there: "■ 7 pts ahead" read as
+        # Within the tolerance the verdict is "on pace", as there: "■ 7 pts ahead" read as
         # ahead beside the on-track symbol (the figures above give the gap).
         if kr.kr_type.has_line and pace.pace is Pace.ON_TRACK:
-            verdict = f"{symbol} {pace.pace.label}"
+            verdict = f"{symbol} {PACE_WORDS[pace.pace]}"
         else:
             verdict = f"{symbol} {progress_math.pace_words(kr, pace)}"
         versus.append(verdict, style=theme_style(self.app, PACE_COLOUR[pace.pace]))
