@@ -71,28 +71,38 @@ CONFIDENCE_THEME_VARIABLE = {
 def fitted_widths(room: int, columns, rows: list[list[Text]]) -> list[int]:
     """Column widths that fit `room`, so the table never scrolls sideways (at 100-120 columns
     Blockers, Author and Recorded were cut or off-screen): the short columns as wide as their
-    cells, the free-text ones sharing the rest; when that is too little, the short ones wrap
-    down to their least width first. Cells wrap (rows take the lines they need)."""
+    cells while free text keeps some room, else they wrap down to their least width (never
+    under their label), widest first; free text shares the rest by weight. Rows take the lines
+    their cells need."""
     room -= 2 * len(columns)  # a cell of padding either side
     natural = [
         max([len(label), *(max(map(len, row[i].plain.split("\n"))) for row in rows)])
         for i, (label, _, _, _) in enumerate(columns)
     ]
-    widths = [
-        nat if flex == 0 else least
-        for nat, (_, _, least, flex) in zip(natural, columns, strict=True)
-    ]
-    for i in sorted(range(len(columns)), key=lambda i: -widths[i]):
-        if sum(widths) <= room:
+    fixed = [i for i, column in enumerate(columns) if not column[3]]
+    free = [i for i, column in enumerate(columns) if column[3]]
+    widths = list(natural)
+    wanted = sum(min(natural[i], 2 * columns[i][2] + 4) for i in free)
+    for i in sorted(fixed, key=lambda i: -natural[i]):
+        excess = sum(widths[j] for j in fixed) + wanted - room
+        if excess <= 0:
             break
-        least = columns[i][2]
-        widths[i] = max(least, widths[i] - (sum(widths) - room))
-    spare = room - sum(widths)
-    flexible = [i for i, column in enumerate(columns) if column[3]]
-    shares = sum(columns[i][3] for i in flexible)
-    for i in flexible:
-        extra = max(0, spare) * columns[i][3] // shares
-        widths[i] = min(max(widths[i], natural[i]), widths[i] + extra)
+        least = max(columns[i][2], len(columns[i][0]))
+        widths[i] = max(least, widths[i] - excess)
+    rest = room - sum(widths[i] for i in fixed)
+    open_columns = list(free)
+    while open_columns:
+        shares = sum(columns[i][3] for i in open_columns)
+        share = {i: max(columns[i][2], rest * columns[i][3] // shares) for i in open_columns}
+        capped = [i for i in open_columns if natural[i] <= share[i]]
+        if not capped:
+            for i in open_columns:
+                widths[i] = share[i]
+            break
+        for i in capped:
+            widths[i] = natural[i]
+            rest -= natural[i]
+            open_columns.remove(i)
     return widths
 
 
