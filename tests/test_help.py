@@ -76,3 +76,16 @@ async def test_a_remapped_key_is_listed_with_its_id_on_the_first_page(demo_store
         await open_help(app, pilot, ())
         first_page = screen_text(app)
         assert "c, ^k" in first_page and "id dashboard.check_in" in first_page
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_end_shows_the_last_key(demo_store, make_app, size):
+    """The table's own End stopped short when rows took several lines."""
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        help_screen = await open_help(app, pilot, ())
+        last = help_screen.help_rows()[-1]
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.pause()
+        assert f"  {', '.join(last.keys)}  " in screen_text(app)

@@ -70,6 +70,15 @@ class HelpScreen(ModalScreen[None]):
         Binding(
             "escape,q,question_mark,f1", "dismiss", "Close", id="help.close", tooltip="Close help"
         ),
+        Binding(
+            "end",
+            "last_key",
+            "Last key",
+            show=False,
+            priority=True,  # the table's own End stopped short of rows of several lines
+            id="help.end",
+            tooltip="Scroll to the last key",
+        ),
     ]
 
     def __init__(self, described: Screen) -> None:
@@ -120,9 +129,13 @@ class HelpScreen(ModalScreen[None]):
             place = (id(namespace), binding.action)
             display = self.app.get_key_display(binding)
             if place in by_action:
-                row = by_action[place][1]
+                rank, row = by_action[place]
                 if display not in row.keys:
                     row.keys.append(display)
+                if binding.id and not row.binding_id:  # k beside Textual's own up: ours names it
+                    row.binding_id, row.why = binding.id, binding.tooltip or row.why
+                    rank = (self._rank(namespace, binding), declared_order(namespace, binding))
+                    by_action[place] = (rank, row)
                 continue
             refused = ""
             if not active.enabled:
@@ -163,6 +176,12 @@ class HelpScreen(ModalScreen[None]):
             return None, room - does
         does = max(MIN_DOES_WIDTH, room * 2 // 5)
         return does, max(MIN_WHY_WIDTH, room - does)
+
+    def action_last_key(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1, animate=False)
+            table.call_after_refresh(table.scroll_end, animate=False)
 
     def action_dismiss(self) -> None:
         self.dismiss()
