@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from textual import events
+from textual._dispatch_key import dispatch_key
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -339,8 +340,40 @@ class OkrApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "check_in" and self.store.read_only:
-            return None  # shown, but greyed out: a viewer cannot record check-ins
+            return None  # off: the footer leaves it out, and the key says why (refusal)
         return True
+
+    def refusal(self, action: str) -> str:
+        """Why an app action is off now, for the key that asks for it and for help."""
+        if action == "check_in" and self.store.read_only:
+            return "this okr only views the store; check-ins are recorded where it is open"
+        return ""
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Textual's own handling (bindings, then `key_` methods), except that a key bound to
+        an action that is off now says why instead of doing nothing: the footer leaves such
+        keys out, and a facilitator who presses one anyway learns the reason. Follows
+        `App._on_key` of the pinned Textual version."""
+        event.prevent_default()  # in place of App._on_key, which would run the bindings again
+        if await self._check_bindings(event.key):
+            return
+        if not self.explain_refused_key(event.key):
+            await dispatch_key(self, event)
+
+    def explain_refused_key(self, key: str) -> bool:
+        """Notify why `key`'s action is off (its `check_action` said None); True if it did."""
+        for namespace, bindings in self.screen._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                if self._check_action_state(binding.action, namespace) is not None:
+                    continue
+                target, name, _ = self._parse_action(binding.action, namespace)
+                refusal = getattr(target, "refusal", None)
+                reason = refusal(name) if refusal is not None else ""
+                if reason:
+                    what = binding.description or key
+                    self.notify(f"{what}: not now, {reason}.", severity="warning", markup=False)
+                    return True
+        return False
 
     @after_typed_keys
     async def action_check_in(self) -> None:

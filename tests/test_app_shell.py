@@ -101,8 +101,8 @@ async def test_question_mark_lists_the_keys_of_the_screen(demo_store, make_app):
         assert "Check-in" in rows and "Plan" in rows
         # A long reason wraps inside the dialog rather than running past its edge.
         shown = screen_text(app)
-        assert "Presentation mode: one objective at a time, for the" in shown
-        assert "shared meeting screen" in shown
+        assert "Presentation mode: one objective at a time, for" in shown
+        assert "the shared meeting screen" in shown
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
@@ -396,7 +396,7 @@ async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, 
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)  # no check-in set-up
-        assert app.check_action("check_in", ()) is None  # greyed out in the footer
+        assert app.check_action("check_in", ()) is None  # off: not in the footer
 
         await pilot.press("p")
         await pilot.pause()
@@ -425,3 +425,20 @@ async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, 
         assert "scores are read-only: this okr only views the store" in str(
             app.screen.query_one("#scoring-intro", Static).content
         )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_header_keeps_the_team_and_badges_at_80_columns(demo_store, make_app, size):
+    """At 80x24 the dashboard header lost the team name and the read-only badge off its end:
+    the least needed parts (app name, next check-in) give way first."""
+    from okr_tui.store.store import OkrStore
+
+    viewer = OkrStore(demo_store.folder, demo_store.clock, read_only=True)
+    app = make_app(viewer)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+t", "down", "down", "enter")  # Sales
+        await pilot.pause()
+        header = screen_text(app).splitlines()[0].rstrip()
+        assert "2026-Q4  read-only  week 8 of 14" in header
+        assert header.endswith("│  Sales")

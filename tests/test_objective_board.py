@@ -34,3 +34,16 @@ async def test_lines_off_screen_are_built_only_when_scrolled_to(demo_store, make
         assert board.highlighted_kr_id == last_kr.kr.id
         assert last._build is None
         assert last_kr.kr.title in screen_text(app)
+
+
+def test_pace_and_confidence_read_differently_in_words():
+    """ "● on track" (confidence) beside "■ on track" (pace): a reader could not tell which
+    was which. Pace now says "pace" in every state."""
+    from okr_tui.domain.models import Confidence
+    from okr_tui.domain.progress import Pace
+    from okr_tui.widgets.badges import confidence_badge, pace_badge
+
+    confidence_words = {confidence_badge(c).plain[2:] for c in Confidence}
+    pace_words = [pace_badge(p).plain[2:] for p in Pace]
+    assert pace_words == ["ahead of pace", "on pace", "behind pace"]
+    assert not confidence_words & set(pace_words)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Digits, Footer, Static
 
 from okr_tui.domain.models import Objective
@@ -76,7 +77,7 @@ async def test_key_results_show_value_target_confidence_and_pace(demo_store, mak
         # The company objective: "Reach 500 paying customers" in customers.
         assert any("/ 500 customers" in text for text in figures)
         assert all(("on track" in t or "at risk" in t or "off track" in t) for t in figures)
-        assert all(("ahead" in t or "behind" in t or "■ on track" in t) for t in figures)
+        assert all(("of pace" in t or "behind pace" in t or "■ on pace" in t) for t in figures)
         digits = app.screen.query_one("#present-digits", Digits)
         assert digits.value.endswith("%")
 
@@ -242,3 +243,49 @@ async def test_large_screens_get_big_digits_per_key_result(demo_store, make_app)
         await pilot.pause()
         assert not small.screen.has_class("-large")
         assert not any(d.display for d in small.screen.query(".kr-digits"))
+
+
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
+async def test_every_bar_of_a_slide_is_on_one_scale(demo_store, make_app, size):
+    """At 100x30 a 53% bar filled 18 of 34 cells and looked shorter than a 41% bar filling 21
+    of 52: each bar filled what its figures left. Now every bar of a slide has one width, so
+    the larger percentage always has more filled cells."""
+    from okr_tui.screens.presentation import Bar
+
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        for _ in range(len(screen.slides)):
+            bars = list(screen.query(Bar))
+            assert len({bar.size.width for bar in bars}) == 1, screen.index
+            krs = [bar for bar in bars if bar.has_class("kr-bar")]
+            pairs = [(a, b) for a in krs for b in krs if a.fraction > b.fraction + 0.02]
+            for larger, smaller in pairs:
+                filled = round(larger.fraction * larger.size.width)
+                assert filled > round(smaller.fraction * smaller.size.width)
+            await pilot.press("right")
+            await pilot.pause()
+
+
+async def test_a_larger_percentage_fills_more_cells_at_100_columns(demo_store, make_app):
+    """The company slide: 45% "Reach 500 paying customers" beside 35% "net revenue
+    retention", whose figures are shorter, so its bar was the longer one."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        rows = screen_text(app).splitlines()
+        by_percent = {}
+        for row in rows:
+            for percent in ("35%", "45%"):
+                if f" {percent} " in row and "█" in row:
+                    bar = row.strip().split(" ")[0]
+                    by_percent[percent] = (bar.count("█"), len(bar))
+        assert by_percent["45%"][0] > by_percent["35%"][0]
+        assert by_percent["45%"][1] == by_percent["35%"][1]

@@ -86,7 +86,7 @@ async def test_review_lists_active_key_results_with_pace_and_confidence_trend(de
         # Within the ±10 points the verdict is on track, as the walkthrough and KR detail say;
         # "■ 7 pts ahead" read as ahead beside the on-track symbol.
         activation = cell(app, kr_by_title(demo_store, "Increase activation rate").id, "pace")
-        assert activation.split("\n") == ["65% vs 58%", "■ on track"]
+        assert activation.split("\n") == ["65% vs 58%", "■ on pace"]
         checklist = kr_by_title(demo_store, "Self-serve onboarding checklist")
         assert "not done · milestone" in cell(app, checklist.id, "kr")  # was "0 / 1"
         trend = cell(app, trial.id, "confidence").split("\n")[0]

@@ -109,6 +109,11 @@ class OkrScreen(Screen[None]):
             return "this okr only views the store"
         return ""
 
+    def refusal(self, action: str) -> str:
+        """Why `action` is off now (its `check_action` said None), which the key says when
+        pressed and help lists; the footer leaves the key out. Screens refine it."""
+        return self.read_only_reason()
+
     def shows_team(self, team_id: str | None) -> bool:
         """The team filter: one team's objectives, and company objectives stay in view."""
         return self.team_id is None or team_id in (None, self.team_id)

@@ -45,23 +45,65 @@ from okr_tui.widgets.confidence_history import ConfidenceHistory, ConfidencePoin
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
+# Label, key, the width a cell may wrap down to, and the share of the room left over that a
+# column of free text takes (0: as wide as its widest cell, while the room allows).
 CHECK_IN_COLUMNS = (
-    ("Meeting", "meeting", None),
-    ("Value", "value", None),
-    ("Δ prev", "delta", None),
-    ("Confidence", "confidence", None),
-    ("Note", "note", 30),
-    ("Blockers", "blockers", 22),
-    ("Author", "author", None),
-    ("Recorded", "recorded", None),
+    ("Meeting", "meeting", 10, 0),
+    ("Value", "value", 6, 0),
+    ("Δ prev", "delta", 5, 0),
+    ("Confidence", "confidence", 9, 0),
+    ("Note", "note", 10, 3),
+    ("Blockers", "blockers", 8, 2),
+    ("Author", "author", 6, 0),
+    ("Recorded", "recorded", 10, 0),
 )
 AUDIT_COLUMNS = (
-    ("At", "at", None),
-    ("Field", "field", None),
-    ("Old → new", "change", 40),
-    ("Reason", "reason", 24),
-    ("Author", "author", None),
+    ("At", "at", 10, 0),
+    ("Field", "field", 6, 0),
+    ("Old → new", "change", 12, 3),
+    ("Reason", "reason", 10, 2),
+    ("Author", "author", 6, 0),
 )
+# Columns the detail's frame takes from a table: its padding, its scrollbar, the table's own.
+TABLE_FRAME = 2 + 2 + 2
+
+
+def fitted_widths(room: int, columns, rows: list[list[Text]]) -> list[int]:
+    """Column widths that fit `room`, so the table never scrolls sideways (at 100-120 columns
+    Blockers, Author and Recorded were cut or off-screen): the short columns as wide as their
+    cells while free text keeps some room, else they wrap down to their least width (never
+    under their label), widest first; free text shares the rest by weight. Rows take the lines
+    their cells need."""
+    room -= 2 * len(columns)  # a cell of padding either side
+    natural = [
+        max([len(label), *(max(map(len, row[i].plain.split("\n"))) for row in rows)])
+        for i, (label, _, _, _) in enumerate(columns)
+    ]
+    fixed = [i for i, column in enumerate(columns) if not column[3]]
+    free = [i for i, column in enumerate(columns) if column[3]]
+    widths = list(natural)
+    wanted = sum(min(natural[i], 2 * columns[i][2] + 4) for i in free)
+    for i in sorted(fixed, key=lambda i: -natural[i]):
+        excess = sum(widths[j] for j in fixed) + wanted - room
+        if excess <= 0:
+            break
+        least = max(columns[i][2], len(columns[i][0]))
+        widths[i] = max(least, widths[i] - excess)
+    rest = room - sum(widths[i] for i in fixed)
+    open_columns = list(free)
+    while open_columns:
+        shares = sum(columns[i][3] for i in open_columns)
+        share = {i: max(columns[i][2], rest * columns[i][3] // shares) for i in open_columns}
+        capped = [i for i in open_columns if natural[i] <= share[i]]
+        if not capped:
+            for i in open_columns:
+                widths[i] = share[i]
+            break
+        for i in capped:
+            widths[i] = natural[i]
+            rest -= natural[i]
+            open_columns.remove(i)
+    return widths
 
 
 def _local(moment, timezone: str) -> str:
@@ -112,18 +154,17 @@ class KeyResultDetailScreen(OkrScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        for table_id, columns in (("#check-ins", CHECK_IN_COLUMNS), ("#audit", AUDIT_COLUMNS)):
-            table = self.query_one(table_id, DataTable)
-            for label, key, width in columns:
-                table.add_column(label, key=key, width=width)
         self.query_one("#detail", VerticalScroll).focus()
         # Table cells are rich Text with colours read from the theme: re-read on a new theme.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up" and self.store.read_only:
-            return None  # shown, but greyed out: a viewer changes nothing
+            return None  # off (out of the footer; the key says why): a viewer changes nothing
         return True
+
+    def refusal(self, action: str) -> str:
+        return "this okr only views the store" if self.store.read_only else ""
 
     def action_follow_up(self) -> None:
         """d: tick off the key result's open actions, as ctrl+l does in the walk."""
@@ -254,7 +295,7 @@ class KeyResultDetailScreen(OkrScreen):
     def _fill_check_ins(self, kr: KeyResult, cycle: Cycle, check_ins: list[CheckIn]) -> None:
         """Newest first; a correction is marked, the check-in it replaced is struck through."""
         table = self.query_one("#check-ins", DataTable)
-        table.clear()
+        rows: list[tuple[str, list[Text]]] = []
         before = previous_values(check_ins)
         superseded = {c.supersedes for c in check_ins if c.supersedes}
         for check_in in reversed(check_ins):
@@ -278,7 +319,30 @@ class KeyResultDetailScreen(OkrScreen):
             if check_in.id in superseded:
                 for cell in cells:
                     cell.stylize("dim strike")
-            table.add_row(*cells, key=check_in.id, height=None)
+            rows.append((check_in.id, cells))
+        columns = CHECK_IN_COLUMNS
+        room = self.app.size.width - TABLE_FRAME - 2 * len(columns)
+        if sum(least for _, _, least, _ in columns) > room:
+            # At 80 columns: the time recorded goes under the author, in one column.
+            columns = (*CHECK_IN_COLUMNS[:-2], ("Author", "author", 10, 0))
+            for _, cells in rows:
+                recorded = cells.pop()
+                cells[-1] = Text("\n").join([cells[-1], recorded])
+        self._fill_table(table, columns, rows)
+
+    def _fill_table(self, table: DataTable, columns, rows: list[tuple[str, list[Text]]]) -> None:
+        """The rows, under columns fitted to the screen's width."""
+        table.clear(columns=True)
+        room = self.app.size.width - TABLE_FRAME
+        widths = fitted_widths(room, columns, [cells for _, cells in rows])
+        for (label, key, _, _), width in zip(columns, widths, strict=True):
+            table.add_column(label, key=key, width=width)
+        for row_key, cells in rows:
+            table.add_row(*cells, key=row_key, height=None)
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.call_later(self._reload)
 
     def _fill_actions(self, kr: KeyResult) -> None:
         actions = self.store.actions(kr.cycle_id, kr.id)
@@ -302,16 +366,15 @@ class KeyResultDetailScreen(OkrScreen):
         self.query_one("#actions", Static).update(Content("\n").join(lines))
 
     def _fill_audit(self, cycle: Cycle, entries: list[AuditEntry]) -> None:
-        table = self.query_one("#audit", DataTable)
-        table.clear()
+        rows: list[tuple[str, list[Text]]] = []
         for entry in reversed(entries):
             change = f"{_audit_value(entry.old)} → {_audit_value(entry.new)}"
-            table.add_row(
+            cells = [
                 Text(_local(entry.at, cycle.timezone)),
                 Text(entry.field),
                 Text(change),
                 Text(entry.reason),
                 Text(entry.author),
-                key=entry.id,
-                height=None,
-            )
+            ]
+            rows.append((entry.id, cells))
+        self._fill_table(self.query_one("#audit", DataTable), AUDIT_COLUMNS, rows)

@@ -8,6 +8,7 @@ read-only.
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -93,7 +94,10 @@ def cycle_summary(cycle: Cycle) -> Content:
 
 
 class PlanTree(Tree[NodeData]):
-    """The plan as a tree; Enter edits the highlighted objective or key result."""
+    """The plan as a tree; Enter edits the highlighted objective or key result.
+
+    A line longer than the tree is wide ends in "…" (it was cut at the edge, and the tree
+    scrolled sideways); the forms show titles whole."""
 
     BINDINGS = [
         Binding(
@@ -104,6 +108,24 @@ class PlanTree(Tree[NodeData]):
             tooltip="Edit the highlighted team, objective or key result (space folds a team)",
         ),
     ]
+
+    def _label_room(self, node: TreeNode[NodeData]) -> int:
+        """Columns left for the node's label beside its guides."""
+        depth = 0
+        while node.parent is not None:
+            depth, node = depth + 1, node.parent
+        guides = max(0, depth - (0 if self.show_root else 1)) * self.guide_depth
+        return max(1, self.scrollable_content_region.width - guides)
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        room = self._label_room(node)
+        if self.scrollable_content_region.width and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def on_resize(self) -> None:
+        self._invalidate()
 
 
 class RetireScreen(FormScreen[str]):
@@ -382,10 +404,17 @@ class PlanningScreen(OkrScreen):
         if action == "add_team":  # teams belong to the store, not to the cycle on screen
             return None if self.store.read_only else True
         if action in WRITE_ACTIONS and not self.writable:
-            return None  # shown, but greyed out: a closed cycle (or none) cannot change
+            return None  # off (out of the footer; the key says why): a closed cycle or none
         if action == "new_cycle" and self.store.read_only:
             return None  # a closed cycle still leads to a new one; a viewer makes none
         return True
+
+    def refusal(self, action: str) -> str:
+        if self.store.read_only:
+            return "this okr only views the store"
+        if self.cycle is None:
+            return "there is no cycle yet: press n to create one"
+        return self.read_only_reason()
 
     def _can_write(self) -> bool:
         cycle = self.cycle

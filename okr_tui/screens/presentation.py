@@ -25,6 +25,15 @@ from okr_tui.widgets.badges import confidence_badge, pace_badge, score_badge
 
 LARGE_WIDTH = 120  # from this size on, bars and percentages grow
 LARGE_HEIGHT = 40
+# Columns beside the bars (presentation.tcss): the body's padding either side (small, large),
+# the key results' scrollbar, the big digits of "100%" with their margin, the small
+# percentage, and the margin before the figures on the bar's line.
+BODY_PADDING = {False: 2, True: 4}
+SCROLLBAR = 1
+DIGITS_WIDTH = 10 + 2
+PERCENT_WIDTH = 6
+FIGURES_MARGIN = 2
+MIN_BAR_WIDTH = 20  # narrower, the figures go under the bar
 
 
 class Bar(Widget):
@@ -170,6 +179,38 @@ class PresentationScreen(OkrScreen):
     def on_resize(self, event: Resize) -> None:
         large = event.size.width >= LARGE_WIDTH and event.size.height >= LARGE_HEIGHT
         self.set_class(large, "-large")
+        self._fit_bars()
+
+    def _fit_bars(self) -> None:
+        """Give every bar of the slide the same width, so equal percentages have equal lengths
+        (each bar filled what its figures left, and a 53% bar looked shorter than a 41% one).
+        The figures go under the bars when beside them the bars would be too short."""
+        width, height = self.app.size
+        large = width >= LARGE_WIDTH and height >= LARGE_HEIGHT
+        content = width - 2 * BODY_PADDING[large]
+        figures = 0
+        if self.slides:
+            slide = self.slides[self.index]
+            figures = max(
+                (
+                    figures_text(line, slide.scores.get(line.kr.id)).cell_length
+                    for line in slide.block.lines
+                ),
+                default=0,
+            )
+        beside = content - SCROLLBAR - PERCENT_WIDTH - FIGURES_MARGIN - figures
+        stacked = large or beside < MIN_BAR_WIDTH
+        for view in self.query(".kr"):
+            view.set_class(stacked and not large, "-stacked")
+        if large:
+            bar = content - SCROLLBAR - DIGITS_WIDTH
+        elif stacked:
+            bar = content - SCROLLBAR - PERCENT_WIDTH
+        else:
+            bar = beside
+        bar = max(1, min(bar, content - DIGITS_WIDTH))  # the objective's bar beside its digits
+        for widget in self.query(Bar):
+            widget.styles.width = bar
 
     # --- data ------------------------------------------------------------------------------
 
@@ -249,6 +290,7 @@ class PresentationScreen(OkrScreen):
         if not views:
             views = [Static(Content("No key results yet."), classes="kr-empty")]
         await krs.mount_all(views)
+        self._fit_bars()
         krs.scroll_home(animate=False)
 
     def _meta(self, slide: Slide) -> Content:

@@ -119,7 +119,7 @@ class RetrospectiveScreen(OkrScreen):
         self.query_one(f"#{COLUMNS[0][0]}", TextArea).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "save" and self._read_only)
+        return None if action == "save" and self._read_only else True
 
     def _typed(self) -> dict[str, list[str]]:
         return {field: items(self.query_one(f"#{field}", TextArea).text) for field, _, _ in COLUMNS}

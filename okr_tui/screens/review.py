@@ -30,11 +30,12 @@ from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.widgets.badges import CONFIDENCE_COLOUR, CONFIDENCE_SYMBOL
+from okr_tui.widgets.badges import CONFIDENCE_COLOUR, CONFIDENCE_SYMBOL, PACE_WORDS
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
 TREND_LENGTH = 5
+MAX_DECISION_WIDTH = 34
 PACE_COLOUR = {Pace.AHEAD: "success", Pace.ON_TRACK: "", Pace.BEHIND: "error"}
 _FALLBACK_COLOURS = {"success": "green", "warning": "yellow", "error": "red", "accent": "cyan"}
 
@@ -63,6 +64,30 @@ def title_cell(title: str, detail: str) -> Text:
     text.append("\n")
     text.append(detail, style="dim")
     return text
+
+
+def cell_width(cell: Text) -> int:
+    return max((len(line) for line in cell.plain.split("\n")), default=0)
+
+
+def review_widths(width: int, rows: list[list[Text]]) -> tuple[int, int, int, int]:
+    """Widths of the review's columns: progress, confidence and decision take what their cells
+    need ("▼ not done, late in the cycle" was cut at 20), and the title takes the rest (it got
+    33 columns at 100 while the Decision column stood empty). When the title would get less
+    than two fifths, the decision and the progress give way, cut with "…"."""
+    room = width - 2 * 4 - 4  # a cell of padding either side of 4 columns, margins, scrollbar
+    needs = [
+        max([len("Progress"), *(cell_width(row[1]) for row in rows)]),
+        max([len("Confidence"), len("no check-in"), *(cell_width(row[2]) for row in rows)]),
+        max([len("Decision"), *(cell_width(row[3]) for row in rows)]),
+    ]
+    pace, confidence, decision = needs[0], needs[1], min(needs[2], MAX_DECISION_WIDTH)
+    least_title = room * 2 // 5
+    if room - pace - confidence - decision < least_title:
+        decision = max(len("– undecided"), room - least_title - pace - confidence)
+    if room - pace - confidence - decision < least_title:
+        pace = max(len("■ on track"), room - least_title - confidence - decision)
+    return max(20, room - pace - confidence - decision), pace, confidence, decision
 
 
 def decision_author(screen: OkrScreen) -> str:
@@ -181,16 +206,14 @@ class ReviewScreen(OkrScreen):
     def _fill(
         self, table: DataTable, lines: list[board.KeyResultLine], check_ins: progress_math.Histories
     ) -> None:
-        width = max(self.size.width or self.app.size.width, 60)
-        fixed = {"Progress vs expected": 20, "Confidence": 11, "Decision": 24}  # "no check-in"
-        title_width = max(20, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 4)
-        table.add_column("Key result", width=title_width, key="kr")
-        for (label, column_width), key in zip(
-            fixed.items(), ("pace", "confidence", "decision"), strict=True
-        ):
+        rows = [self._cells(line, check_ins) for line in lines]
+        widths = review_widths(max(self.size.width or self.app.size.width, 60), rows)
+        labels = ("Key result", "Progress", "Confidence", "Decision")
+        keys = ("kr", "pace", "confidence", "decision")
+        for label, key, column_width in zip(labels, keys, widths, strict=True):
             table.add_column(label, width=column_width, key=key)
-        for line in lines:
-            table.add_row(*self._cells(line, check_ins), height=2, key=line.kr.id)
+        for line, cells in zip(lines, rows, strict=True):
+            table.add_row(*cells, height=2, key=line.kr.id)
         if not lines:
             self.query_one("#review-summary", Static).update(
                 Content("No active key results to review.")
@@ -207,16 +230,16 @@ class ReviewScreen(OkrScreen):
             detail += f" · {kr.owner}"
         pace = line.pace
         symbol = {Pace.AHEAD: "▲", Pace.ON_TRACK: "■", Pace.BEHIND: "▼"}[pace.pace]
-        versus = Text(no_wrap=True, end="")
+        versus = Text(no_wrap=True, overflow="ellipsis", end="")
         versus.append(f"{line.progress * 100:.0f}%", style="bold")
         if kr.kr_type.has_line:  # else no straight line to compare with (progress.pace_words)
             versus.append(f" vs {pace.expected * 100:.0f}%", style="dim")
         versus.append("\n")
         # Worded as in the walkthrough and the KR detail: "▼ 23 pts behind", not "-23 pts".
-        # Within the tolerance the verdict is "on track", as there: "■ 7 pts ahead" read as
+        # Within the tolerance the verdict is "on pace", as there: "■ 7 pts ahead" read as
         # ahead beside the on-track symbol (the figures above give the gap).
         if kr.kr_type.has_line and pace.pace is Pace.ON_TRACK:
-            verdict = f"{symbol} {pace.pace.label}"
+            verdict = f"{symbol} {PACE_WORDS[pace.pace]}"
         else:
             verdict = f"{symbol} {progress_math.pace_words(kr, pace)}"
         versus.append(verdict, style=theme_style(self.app, PACE_COLOUR[pace.pace]))
@@ -253,9 +276,12 @@ class ReviewScreen(OkrScreen):
         if decision.decision is ReviewDecisionKind.KEEP:
             text.append("✔ keep", style=theme_style(self.app, "success", "bold"))
         elif decision.decision is ReviewDecisionKind.ADJUST:
-            old = "?" if decision.old_target is None else format_value(decision.old_target, kr.unit)
+            # "✎ 500 → 480 customers": a word unit once, so the new target fits the column
+            # ("110% → 105%" and "$1,200 → $1,500" keep their signs).
+            unit = "" if " " in format_value(1, kr.unit) else kr.unit
+            old = "?" if decision.old_target is None else format_value(decision.old_target, unit)
             new = format_value(decision.new_target or 0.0, kr.unit)
-            text.append(f"✎ target {old} → {new}", style=theme_style(self.app, "accent", "bold"))
+            text.append(f"✎ {old} → {new}", style=theme_style(self.app, "accent", "bold"))
         else:
             text.append("✖ retired", style=theme_style(self.app, "error", "bold"))
         text.append("\n")

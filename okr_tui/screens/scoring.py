@@ -61,6 +61,8 @@ class ScoringScreen(OkrScreen):
         "objectives: 0.7 is success. Committed objectives: anything under 1.0 is a miss."
     )
     CSS_PATH = "scoring.tcss"
+    # Short descriptions, so that every key fits the footer at 80 columns (t and c were left
+    # out there); the tooltips, shown in help, say the rest.
     BINDINGS = [
         typed_keys_binding(
             "right,plus,equals_sign",
@@ -79,7 +81,7 @@ class ScoringScreen(OkrScreen):
         typed_keys_binding(
             "enter",
             "save_score",
-            "Save score",
+            "Save",
             id="scoring.save",
             tooltip="Save the given score of this key result (asks why if it differs)",
         ),
@@ -93,14 +95,14 @@ class ScoringScreen(OkrScreen):
         Binding(
             "t",
             "retrospective",
-            "Retrospective",
+            "Retro",
             id="scoring.retrospective",
             tooltip="Continue / stop / start notes for this cycle",
         ),
         Binding(
             "c",
             "close_cycle",
-            "Close cycle",
+            "Close",
             id="scoring.close_cycle",
             tooltip="Close the cycle and carry unfinished work into the next one",
         ),
@@ -195,7 +197,9 @@ class ScoringScreen(OkrScreen):
 
     def _fill(self, table: DataTable) -> None:
         width = max(self.size.width or self.app.size.width, 60)
-        fixed = {"Suggested": 9, "Given": 5, "Band": 10, "Saved": 22}
+        # "● unsaved: Enter saves" and "objective (weighted)" are the widest Saved cells; a
+        # saved reason ends in "…". The title takes the rest.
+        fixed = {"Suggested": 9, "Given": 5, "Band": 9, "Saved": 20}
         title_width = max(20, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 4)
         table.add_column("Objective / key result", width=title_width, key="title")
         for label, column_width in fixed.items():
@@ -235,7 +239,7 @@ class ScoringScreen(OkrScreen):
         title.append(one_line(kr.title))
         status = Text(no_wrap=True, overflow="ellipsis", end="")
         if kr.id in self._pending and (saved is None or saved.given != given):
-            status.append("● unsaved: Enter saves", style=theme_style(self.app, "warning"))
+            status.append("● unsaved: Enter", style=theme_style(self.app, "warning"))
         elif saved is not None:
             status.append("✔ saved", style=theme_style(self.app, "success"))
             if saved.reason:
@@ -298,7 +302,8 @@ class ScoringScreen(OkrScreen):
     # --- scoring ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self._read_only and action in READ_ONLY_HIDDEN)
+        # None: off, out of the footer, and the key says why (OkrApp._on_key).
+        return None if self._read_only and action in READ_ONLY_HIDDEN else True
 
     @after_typed_keys
     def action_step(self, direction: int) -> None:

@@ -10,7 +10,7 @@ from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import (
@@ -33,6 +33,10 @@ from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
 MAX_TIMEBOX_MINUTES = 120
+# Lines the set-up takes besides its three columns (header, title, the column labels, the two
+# fields, status, the Start button, footer): the columns get what is left, so Start stays on
+# screen at 80x24.
+SETUP_FIXED_LINES = 17
 
 
 def parse_timebox(text: str) -> int:
@@ -86,7 +90,7 @@ class WalkthroughSetupScreen(OkrScreen):
         self._teams = self.store.teams()
         team_id = self.okr_app.team_id
         yield CycleHeader()
-        with Vertical(id="setup"):
+        with VerticalScroll(id="setup"):
             yield Static(id="setup-title")
             with Horizontal(id="setup-columns"):
                 with Vertical(classes="setup-column"):
@@ -117,7 +121,7 @@ class WalkthroughSetupScreen(OkrScreen):
                     max_length=3,
                 )
                 yield Static(
-                    Content("0 = none; otherwise a quiet countdown per step"),
+                    Content("0 = none; else a quiet countdown per step"),
                     classes="muted setup-hint",
                 )
             yield Static("", id="setup-timebox-error", classes="field-error")
@@ -126,6 +130,12 @@ class WalkthroughSetupScreen(OkrScreen):
                 Content("Start the check-in  (Enter)"), id="setup-start", variant="primary"
             )
         yield KeyFooter()
+
+    def on_resize(self) -> None:
+        """The columns take the lines the rest leaves; the attendees list scrolls."""
+        room = self.app.size.height - SETUP_FIXED_LINES
+        self.query_one("#setup-columns").styles.max_height = max(5, min(14, room))
+        self.query_one("#setup-present").styles.max_height = max(4, min(12, room - 1))
 
     async def on_mount(self) -> None:
         await super().on_mount()

@@ -53,6 +53,14 @@ class WelcomeScreen(OkrScreen):
             tooltip="Fill the store with a realistic example",
         ),
         Binding("i", "import_file", "Import", id="welcome.import", tooltip="Load a JSON export"),
+        Binding("q", "app.quit", "Quit", id="welcome.quit", tooltip="Leave okr-tui"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="screen.back",
+            tooltip="Close the import path (nothing lies behind the welcome screen)",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -98,6 +106,7 @@ class WelcomeScreen(OkrScreen):
         path_input = self.query_one("#import-path", Input)
         path_input.display = True
         path_input.focus()
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#import-path")
     def import_file(self, event: Input.Submitted) -> None:
@@ -134,6 +143,28 @@ class WelcomeScreen(OkrScreen):
             box.focus(scroll_visible=False)
         self.anchor()
 
+    def _importing(self) -> bool:
+        """The import path is open (asked before the screen is composed, too)."""
+        shown = self.query("#import-path")
+        return bool(shown) and bool(shown.first().display)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" and not self._importing():
+            return None  # off: the footer does not offer it, and escape says why
+        return True
+
+    def refusal(self, action: str) -> str:
+        if action == "back":
+            return "nothing lies behind the welcome screen (q quits)"
+        return super().refusal(action)
+
     def action_back(self) -> None:
-        """Nothing lies behind the welcome screen; escape leaves the app from here."""
-        self.app.exit()
+        """Escape closes the import path; it never quits (the footer offered "esc Back" and
+        escape left the app without asking)."""
+        if not self._importing():
+            return
+        self.query_one("#import-path", Input).display = False
+        self.query_one("#import-error", Static).update(Content(""))
+        self.query_one("#import-problems").display = False
+        self.query_one("#import").focus()
+        self.refresh_bindings()

@@ -30,6 +30,9 @@ PACE_STYLE = {
     Pace.ON_TRACK: ("■", "$foreground"),
     Pace.BEHIND: ("▼", "$error"),
 }
+# Pace in words that cannot be read as a confidence: "■ on track" beside "● on track" left the
+# room guessing which was which.
+PACE_WORDS = {Pace.AHEAD: "ahead of pace", Pace.ON_TRACK: "on pace", Pace.BEHIND: "behind pace"}
 
 
 def confidence_badge(confidence: Confidence | None) -> Content:
@@ -50,7 +53,7 @@ def confidence_trend(change: int) -> Content:
 
 def pace_badge(pace: Pace) -> Content:
     symbol, style = PACE_STYLE[pace]
-    return Content.styled(f"{symbol} {pace.label}", style)
+    return Content.styled(f"{symbol} {PACE_WORDS[pace]}", style)
 
 
 def score_badge(score: float | None, kind: ObjectiveKind) -> Content:

@@ -14,17 +14,40 @@ from okr_tui.widgets.textual_compat import show
 
 
 def header_text(
-    cycle: Cycle | None, team_name: str | None, now: datetime, read_only: bool = False
+    cycle: Cycle | None,
+    team_name: str | None,
+    now: datetime,
+    read_only: bool = False,
+    width: int | None = None,
 ) -> Content:
-    """The header as Content; cycle and team names are user text, shown as typed."""
+    """The header as Content; cycle and team names are user text, shown as typed.
+
+    In `width` columns it drops the least needed parts first (the app's name, the time of the
+    next check-in, then the next check-in), so the team and the badges stay in view at 80
+    columns; what still does not fit ends in "…" (CycleHeader's style)."""
+    variants = [(True, True, True), (False, True, True), (False, True, False)]
+    variants.append((False, False, False))
+    for brand, upcoming, time in variants:
+        text = _header(cycle, team_name, now, read_only, brand, upcoming, time)
+        if width is None or text.cell_length <= width:
+            break
+    return text
+
+
+def _header(
+    cycle: Cycle | None,
+    team_name: str | None,
+    now: datetime,
+    read_only: bool,
+    brand: bool,
+    upcoming_shown: bool,
+    time: bool,
+) -> Content:
     if cycle is None:
         return Content.assemble(("okr-tui", "bold"), "  no cycle yet")
     week, weeks = cadence.week_of_cycle(cycle, now)
-    parts: list[Content | str | tuple[str, str]] = [
-        ("okr-tui", "bold"),
-        "  ",
-        (cycle.name, "bold $accent"),
-    ]
+    parts: list[Content | str | tuple[str, str]] = [("okr-tui", "bold"), "  "] if brand else []
+    parts.append((cycle.name, "bold $accent"))
     if read_only:  # early in the line: at 80 columns its end is cut
         parts.append(("  read-only", "bold $warning"))
     to_start = cadence.days_to_start(cycle, now)
@@ -36,8 +59,9 @@ def header_text(
     upcoming = cadence.next_meeting(cycle, now)
     if cycle.state.value == "closed":
         parts.append(" · closed")
-    elif upcoming is not None:
-        parts.append(f" · next check-in {upcoming.format('ddd D MMM HH:mm')}")
+    elif upcoming is not None and upcoming_shown:
+        shown = upcoming.format("ddd D MMM HH:mm" if time else "ddd D MMM")
+        parts.append(f" · next check-in {shown}")
     parts.append("  │  ")
     parts.append((team_name, "bold") if team_name else "all teams")
     return Content.assemble(*parts)
@@ -50,6 +74,7 @@ class CycleHeader(Static):
     CycleHeader {
         dock: top; height: 1; padding: 0 1;
         background: $panel; color: $foreground;
+        text-wrap: nowrap; text-overflow: ellipsis;
     }
     """
 
@@ -60,4 +85,10 @@ class CycleHeader(Static):
         so on every screen (the review, scoring and walk headers did not)."""
         store = getattr(self.app, "store", None)
         read_only = read_only or bool(getattr(store, "read_only", False))
-        show(self, header_text(cycle, team_name, now, read_only))
+        self._shown_with = (cycle, team_name, now, read_only)
+        width = (self.size.width or self.app.size.width) - 2  # its padding
+        show(self, header_text(cycle, team_name, now, read_only, width))
+
+    def on_resize(self) -> None:
+        if shown_with := getattr(self, "_shown_with", None):
+            self.show(*shown_with)

@@ -10,7 +10,8 @@ columns the dashboard showed "? Help  ^▏^p palette"). This one shows every key
 all: when they do not fit it goes compact (one space less per key), and when they still do not
 fit it hides keys from the end of the row, the app's keys and then the screen's (Textual lists
 the focused widget's keys first), except the help key: `?` lists every key of the screen and
-`ctrl+p` every action, so a key left out is one keystroke away.
+`ctrl+p` every action, so a key left out is one keystroke away. A key whose action is off now
+(read-only, a closed cycle) is left out too: pressed, it says why (OkrApp._on_key).
 """
 
 from __future__ import annotations
@@ -72,7 +73,10 @@ class KeyFooter(Footer):
         for widget in super().compose():
             composed.append(widget)  # in order, a group's keys after the group
             yield widget
-        compact, hidden = self._fit(composed, self.size.width or self.app.size.width)
+        off = self._off(composed)
+        shown = [widget for widget in composed if widget not in off]
+        compact, hidden = self._fit(shown, self.size.width or self.app.size.width)
+        hidden |= off
         self.set_reactive(Footer.compact, compact)  # the keys take it when they are mounted
         self.set_class(compact, "-compact")
         for widget in composed:
@@ -87,12 +91,25 @@ class KeyFooter(Footer):
             widgets.append(child)
             if isinstance(child, KeyGroup):
                 widgets.extend(child.children)
-        compact, hidden = self._fit(widgets, event.size.width)
+        off = self._off(widgets)
+        compact, hidden = self._fit([w for w in widgets if w not in off], event.size.width)
+        hidden |= off
         self.compact = compact
         for widget in widgets:
             shown = widget not in hidden
             if widget.display != shown and not widget.has_class("-grouped"):
                 widget.display = shown
+
+    @staticmethod
+    def _off(widgets: list[Widget]) -> set[Widget]:
+        """The keys whose action is off now (Footer shows them dimmed): left out."""
+        return {
+            widget
+            for widget in widgets
+            if isinstance(widget, FooterKey)
+            and widget.has_class("-disabled")
+            and not widget.has_class("-command-palette")
+        }
 
     def _fit(self, widgets: list[Widget], width: int) -> tuple[bool, set[Widget]]:
         """Compact or not, and the widgets to hide, for every key to show whole in `width`
