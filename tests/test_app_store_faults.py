@@ -225,7 +225,7 @@ async def test_a_crash_report_never_shows_local_variables(demo_store, make_app):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 async def test_the_welcome_import_says_a_fifo_is_a_fifo(store, make_app, tmp_path):
     """It said "No file at ..." of a named pipe, as `okr import` said "no such file"."""
-    from textual.widgets import Label
+    from textual.widgets import Static
 
     fifo = tmp_path / "backup.json"
     os.mkfifo(fifo)
@@ -235,6 +235,6 @@ async def test_the_welcome_import_says_a_fifo_is_a_fifo(store, make_app, tmp_pat
         await pilot.press("i", *str(fifo), "enter")
         await pilot.pause()
 
-        shown = str(app.screen.query_one("#import-error", Label).content)
+        shown = str(app.screen.query_one("#import-error", Static).content)
         assert shown == f"{fifo}: is a named pipe (FIFO), not an export file"
         assert store.is_empty()

@@ -14,6 +14,8 @@ from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from okr_tui.screens.base import after_typed_keys
+
 DIALOG_WIDTH = 90
 MIN_WHY_WIDTH = 20
 MIN_DOES_WIDTH = 12
@@ -177,6 +179,7 @@ class HelpScreen(ModalScreen[None]):
         does = max(MIN_DOES_WIDTH, room * 2 // 5)
         return does, max(MIN_WHY_WIDTH, room - does)
 
+    @after_typed_keys
     def action_last_key(self) -> None:
         table = self.query_one(DataTable)
         if table.row_count:
