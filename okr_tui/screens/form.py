@@ -232,7 +232,9 @@ class FormScreen(ModalScreen[ResultType]):
                 text_input.cursor_blink = False
         first = next(iter(self.query(".field-body > Input, .field-body > Select")), None)
         if first is not None:
-            first.focus()
+            # At once (not `focus()`, which waits a turn): keys typed right after the key that
+            # opened the form (a burst, a paste) reach its first field.
+            self.set_focus(first)
 
     # --- reading and reporting ------------------------------------------------------------
 

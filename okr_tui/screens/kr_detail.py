@@ -7,11 +7,11 @@ by id in every cycle (the one on screen first), so it stays on screen if the con
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
@@ -32,7 +32,7 @@ from okr_tui.exchange.reports import (
     previous_values,
     value_text,
 )
-from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.widgets.badges import (
     CONFIDENCE_COLOUR,
     confidence_badge,
@@ -126,7 +126,7 @@ class KeyResultDetailScreen(OkrScreen):
     )
     CSS_PATH = "kr_detail.tcss"
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "d",
             "follow_up",
             "Actions done",
@@ -166,11 +166,14 @@ class KeyResultDetailScreen(OkrScreen):
     def refusal(self, action: str) -> str:
         return "this okr only views the store" if self.store.read_only else ""
 
-    def action_follow_up(self) -> None:
-        """d: tick off the key result's open actions, as ctrl+l does in the walk."""
+    @after_typed_keys
+    def action_follow_up(self) -> Awaitable[object] | None:
+        """d: tick off the key result's open actions, as ctrl+l does in the walk; the keys
+        typed after d reach the dialog."""
         found = self._find()
-        if found is not None:
-            self.tick_off_actions(*found, self.reload)
+        if found is None:
+            return None
+        return self.tick_off_actions(*found, self.reload)
 
     def _theme_changed(self, _theme) -> None:
         if self.is_mounted:

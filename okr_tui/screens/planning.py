@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.widget import AwaitMount
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -30,7 +31,7 @@ from okr_tui.domain.models import (
     Team,
 )
 from okr_tui.domain.progress import format_value
-from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import FormScreen
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -169,14 +170,14 @@ class PlanningScreen(OkrScreen):
     )
     CSS_PATH = "planning.tcss"
     BINDINGS = [
-        Binding(
+        typed_keys_binding(
             "o",
             "add_objective",
             "Objective",
             id="planning.add_objective",
             tooltip="Add an objective (to the highlighted team)",
         ),
-        Binding(
+        typed_keys_binding(
             "k",
             "add_key_result",
             "Key result",
@@ -190,28 +191,28 @@ class PlanningScreen(OkrScreen):
             id="planning.edit",
             tooltip="Edit the highlighted team, objective or key result",
         ),
-        Binding(
+        typed_keys_binding(
             "x",
             "retire",
             "Retire",
             id="planning.retire",
             tooltip="Retire the highlighted objective or key result, with a reason",
         ),
-        Binding(
+        typed_keys_binding(
             "t",
             "add_team",
             "New team",
             id="planning.add_team",
             tooltip="Add a team: its name, its people and who facilitates its check-in",
         ),
-        Binding(
+        typed_keys_binding(
             "e",
             "edit_cycle",
             "Cycle",
             id="planning.edit_cycle",
             tooltip="Dates, timezone and meeting rhythm of this cycle",
         ),
-        Binding(
+        typed_keys_binding(
             "n",
             "new_cycle",
             "New cycle",
@@ -436,7 +437,8 @@ class PlanningScreen(OkrScreen):
 
         return done
 
-    def action_add_objective(self) -> None:
+    @after_typed_keys
+    def action_add_objective(self) -> AwaitMount | None:
         if not self._can_write():
             return
         from okr_tui.screens.objective_form import ObjectiveFormScreen
@@ -448,11 +450,12 @@ class PlanningScreen(OkrScreen):
         elif (objective := self._highlighted_objective()) is not None:
             team_id = objective.team_id
         cycle_id = self.cycle.id  # type: ignore[union-attr]
-        self.app.push_screen(
+        return self.app.push_screen(
             ObjectiveFormScreen(cycle_id, team_id=team_id), self._saved("objective")
         )
 
-    def action_add_key_result(self) -> None:
+    @after_typed_keys
+    def action_add_key_result(self) -> AwaitMount | None:
         if not self._can_write():
             return
         from okr_tui.screens.key_result_form import KeyResultFormScreen
@@ -464,7 +467,7 @@ class PlanningScreen(OkrScreen):
         if objective.status is Status.RETIRED:
             self.notify("That objective is retired; it takes no new key results.")
             return
-        self.app.push_screen(KeyResultFormScreen(objective), self._saved("kr"))
+        return self.app.push_screen(KeyResultFormScreen(objective), self._saved("kr"))
 
     def action_edit(self) -> None:
         data = self.highlighted()
@@ -504,7 +507,8 @@ class PlanningScreen(OkrScreen):
         event.stop()
         self.action_edit()
 
-    def action_retire(self) -> None:
+    @after_typed_keys
+    def action_retire(self) -> AwaitMount | None:
         if not self._can_write():
             return
         data = self.highlighted()
@@ -527,7 +531,7 @@ class PlanningScreen(OkrScreen):
                 return
             self._retire(target, reason)
 
-        self.app.push_screen(RetireScreen(what, target.title), retire)
+        return self.app.push_screen(RetireScreen(what, target.title), retire)
 
     def _retire(self, target: Objective | KeyResult, reason: str) -> None:
         changes = {
@@ -562,16 +566,19 @@ class PlanningScreen(OkrScreen):
             return False
         return True
 
-    def action_add_team(self) -> None:
+    @after_typed_keys
+    def action_add_team(self) -> AwaitMount | None:
         if self._can_edit_teams():
-            self._open_team_form(None)
+            return self._open_team_form(None)
+        return None
 
-    def _open_team_form(self, team: Team | None) -> None:
+    def _open_team_form(self, team: Team | None) -> AwaitMount:
         from okr_tui.screens.team_form import TeamFormScreen
 
-        self.app.push_screen(TeamFormScreen(team), self._saved("team"))
+        return self.app.push_screen(TeamFormScreen(team), self._saved("team"))
 
-    def action_edit_cycle(self) -> None:
+    @after_typed_keys
+    def action_edit_cycle(self) -> AwaitMount | None:
         if not self._can_write():
             return
         from okr_tui.screens.cycle_form import CycleFormScreen
@@ -580,9 +587,10 @@ class PlanningScreen(OkrScreen):
             if cycle_id:
                 self.reload()
 
-        self.app.push_screen(CycleFormScreen(self.cycle), saved)
+        return self.app.push_screen(CycleFormScreen(self.cycle), saved)
 
-    def action_new_cycle(self) -> None:
+    @after_typed_keys
+    def action_new_cycle(self) -> AwaitMount | None:
         from okr_tui.screens.cycle_form import CycleFormScreen
 
         if self.store.read_only:  # the welcome screen's n, or the palette
@@ -601,4 +609,4 @@ class PlanningScreen(OkrScreen):
                 )
                 self.notify(f"Created {name}; add {then}.", markup=False)
 
-        self.app.push_screen(CycleFormScreen(), created)
+        return self.app.push_screen(CycleFormScreen(), created)

@@ -116,7 +116,7 @@ class RetrospectiveScreen(OkrScreen):
                     *parts, ("\nNo retrospective was written for ", "$text-muted"), who
                 )
             )
-        self.query_one(f"#{COLUMNS[0][0]}", TextArea).focus()
+        self.set_focus(self.query_one(f"#{COLUMNS[0][0]}", TextArea))  # at once: keys may follow
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return None if action == "save" and self._read_only else True

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.widget import AwaitMount
 from textual.widgets import DataTable, Static
 
 from okr_tui.domain import cadence, carry_over, progress
@@ -92,14 +93,14 @@ class ScoringScreen(OkrScreen):
             id="scoring.accept",
             tooltip="Save the suggested score for every key result not scored yet",
         ),
-        Binding(
+        typed_keys_binding(
             "t",
             "retrospective",
             "Retro",
             id="scoring.retrospective",
             tooltip="Continue / stop / start notes for this cycle",
         ),
-        Binding(
+        typed_keys_binding(
             "c",
             "close_cycle",
             "Close",
@@ -387,17 +388,19 @@ class ScoringScreen(OkrScreen):
 
     # --- retrospective and closing ------------------------------------------------------
 
-    def action_retrospective(self) -> None:
+    @after_typed_keys
+    def action_retrospective(self) -> AwaitMount | None:
         if self.cycle is None:
-            return
+            return None
         from okr_tui.screens.retrospective import RetrospectiveScreen
 
-        self.app.push_screen(RetrospectiveScreen())
+        return self.app.push_screen(RetrospectiveScreen())
 
-    def action_close_cycle(self) -> None:
+    @after_typed_keys
+    def action_close_cycle(self) -> AwaitMount | None:
         cycle = self.cycle
         if cycle is None or self._read_only:
-            return
+            return None
         from okr_tui.screens.close_cycle import CloseCycleScreen
 
         objectives = self.store.objectives(cycle.id)
@@ -444,7 +447,7 @@ class ScoringScreen(OkrScreen):
                 timeout=8,
             )
 
-        self.app.push_screen(
+        return self.app.push_screen(
             CloseCycleScreen(
                 cycle,
                 target,
