@@ -248,3 +248,29 @@ def test_the_digest_warns_where_the_trend_and_the_owner_disagree(demo_store):
     said = f"{leads.title}: the trend says 0.0, {owner} says on track: talk"
     assert ("Forecast warnings", [said]) in digest.digest_sections(built)
     assert f"## Forecast warnings\n\n- {said}\n" in digest.digest_markdown(built)
+
+
+async def test_d_on_the_meeting_summary_saves_the_digest_page(demo_store, make_app, isolated_home):
+    from test_walkthrough import Keys, start_walk
+
+    from okr_tui.screens.meeting_summary import MeetingSummaryScreen
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await start_walk(keys)
+        await keys.type("107")
+        await keys("enter", "g", "ctrl+f")
+        assert isinstance(app.screen, MeetingSummaryScreen)
+        summary = app.screen.summary
+        await keys("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        page = isolated_home / "data" / "exports" / "digest-2026-11-23.html"
+        assert f"Digest saved to {page}" in [n.message for n in app._notifications]
+    read = _Text()
+    read.feed(page.read_text(encoding="utf-8"))
+    assert read.loads == [] and "script" not in read.tags
+    moved = summary.moved[0]
+    assert any(item.startswith(f"{moved.kr.title}: ") for item in read.text)  # what moved
+    assert f"Check-in 2026-11-23 · {summary.team_name} · 2026-Q4" in read.text

@@ -121,6 +121,14 @@ class MeetingSummaryScreen(OkrScreen):
             tooltip="Save this summary as Markdown meeting notes in the exports folder",
         ),
         Binding(
+            "d",
+            "save_digest",
+            "Digest",
+            id="meeting_summary.digest",
+            tooltip="Save the meeting's digest for people not in the room: one HTML page, "
+            "in the exports folder (okr digest --post sends it to chat)",
+        ),
+        Binding(
             "escape",
             "back",
             "Back to the walk",
@@ -260,3 +268,27 @@ class MeetingSummaryScreen(OkrScreen):
             return f"Meeting notes saved to {path}"
 
         self.okr_app.run_slow_work("Meeting notes", save)
+
+    def action_save_digest(self) -> None:
+        """The digest of this meeting as one self-contained HTML page (the board and what the
+        summary reads out, with the forecast's warnings) in the exports folder, written off the
+        UI thread; `okr digest --post` sends it to a chat."""
+        import dataclasses
+
+        from okr_tui.exchange.digest import build_digest, digest_html
+
+        cycle = self.cycle
+        if self.summary is None or cycle is None:
+            return
+        team = self.store.team_or_none(self.settings.team_id) if self.settings.team_id else None
+        built = dataclasses.replace(
+            build_digest(self.store, cycle, team, self.meeting_day), summary=self.summary
+        )
+        page = digest_html(built)
+        stem = f"digest-{self.meeting_day.isoformat()}"
+
+        def save() -> str:
+            path = create_in_folder(ready_exports_folder(), stem, "html", page)
+            return f"Digest saved to {path}"
+
+        self.okr_app.run_slow_work("Digest", save)
