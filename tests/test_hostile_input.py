@@ -59,6 +59,7 @@ from okr_tui.screens.meeting_summary import MeetingSummaryScreen
 from okr_tui.screens.objective_form import ObjectiveFormScreen
 from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.planning import PlanningScreen
+from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.screens.walkthrough import WalkthroughScreen
 from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
 from okr_tui.widgets.confidence_picker import ConfidencePicker
@@ -316,6 +317,7 @@ async def type_into(pilot: Pilot, field: Input, text: str) -> None:
     await press(pilot, "end", "ctrl+u")  # bindings: they run after the keys the field takes
     send_keys(pilot.app, text)
     await pilot.pause()  # the focused field takes the keys before focus moves on
+    await keys_applied(field)  # and on a busy machine, every one of them (no fixed wait)
 
 
 def paste_into(field: Input, text: str) -> None:
@@ -340,6 +342,7 @@ async def fill(pilot: Pilot, screen: Screen, texts: dict[str, str], keys: bool, 
             paste_into(field, text)
             held[name] = after_paste(text)
     await pilot.pause()
+    await keys_applied(*screen.query(Input))
     for name, text in held.items():
         assert screen.query_one(f"#{prefix}{name}", Input).value == text, (
             f"the {name} field changed what was typed"
