@@ -84,9 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     due = command("due", "what check-ins, reviews and scoring are due now, per team")
     due.add_argument("--json", action="store_true", help="machine-readable output")
+    due.add_argument(
+        "--owner", metavar="NAME", help="what this person still owes the coming meeting"
+    )
 
     listing = command("list", "the key results of the current cycle with their ids")
     listing.add_argument("--cycle", metavar="ID", help="another cycle (id or name)")
+    listing.add_argument("--owner", metavar="NAME", help="only the key results this person owns")
 
     checkin = command("checkin", "record a check-in for one key result")
     checkin.add_argument("--kr", required=True, metavar="ID", help="key result id (or prefix)")
@@ -525,7 +529,66 @@ def due_report(store: OkrStore) -> dict:
     )
 
 
+def run_owner_due(args: argparse.Namespace, clock: Clock) -> int:
+    """`okr due --owner NAME`: one person's reminder, for a cron job or a chat bot."""
+    from okr_tui.domain.people import same_person
+    from okr_tui.domain.prep import owed_by
+
+    store = open_store(args, clock, existing=True)
+    cycle = _current_cycle_or_fail(store)
+    key_results = store.key_results(cycle.id)
+    owners = sorted({kr.owner for kr in key_results if kr.owner and kr.is_active})
+    name = next((owner for owner in owners if same_person(owner, args.owner)), None)
+    if name is None:
+        # A typo in a cron job's name would otherwise remind nobody, silently.
+        raise UserError(
+            f"--owner: no key result of {cycle.name} is owned by {args.owner!r} "
+            f"(owners: {', '.join(owners) or 'none yet'})"
+        )
+    owed = owed_by(
+        name,
+        cycle,
+        key_results,
+        store.check_ins(cycle.id),
+        store.actions(cycle.id),
+        clock.now(),
+    )
+    titles = {kr.id: kr.title for kr in key_results}
+    day = owed.meeting.isoformat() if owed.meeting else None
+    if args.json:
+        data = {
+            "owner": name,
+            "cycle": cycle.name,
+            "meeting": day,
+            "key_results": [{"kr_id": kr.id, "title": kr.title} for kr in owed.key_results],
+            "overdue_actions": [
+                {
+                    "text": a.text,
+                    "due": a.due.isoformat() if a.due else None,
+                    "kr_id": a.kr_id,
+                    "kr_title": titles.get(a.kr_id, ""),
+                }
+                for a in owed.actions
+            ],
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    who = name
+    if not owed.key_results and not owed.actions:
+        print(f"{who} owes nothing for the {day} meeting of {cycle.name}.")
+        return 0
+    print(f"{who} owes the {day} meeting of {cycle.name}:")
+    for kr in owed.key_results:
+        print(f"  check-in  {kr.id}  {kr.title}")
+    for action in owed.actions:
+        due = action.due.isoformat() if action.due else ""
+        print(f"  action    {action.text} (was due {due}) · {titles.get(action.kr_id, '')}")
+    return 0
+
+
 def run_due(args: argparse.Namespace, clock: Clock) -> int:
+    if args.owner is not None:
+        return run_owner_due(args, clock)
     report = due_report(open_store(args, clock, existing=True))
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -572,6 +635,7 @@ def run_due(args: argparse.Namespace, clock: Clock) -> int:
 
 def run_list(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain.models import KrType
+    from okr_tui.domain.people import same_person
     from okr_tui.domain.progress import current_value, histories, value_text
 
     store = open_store(args, clock, existing=True)
@@ -580,9 +644,14 @@ def run_list(args: argparse.Namespace, clock: Clock) -> int:
     check_ins = histories(store.check_ins(cycle.id))  # sorted once, not once per key result
     by_objective: dict[str, list] = {}
     for kr in store.key_results(cycle.id):
-        by_objective.setdefault(kr.objective_id, []).append(kr)
+        if args.owner is None or same_person(kr.owner, args.owner):
+            by_objective.setdefault(kr.objective_id, []).append(kr)
     print(f"{cycle.name} ({cycle.state.value})")
+    if args.owner is not None and not by_objective:
+        print(f"No key result of {cycle.name} is owned by {args.owner.strip()!r}.")
     for objective in store.objectives(cycle.id):
+        if args.owner is not None and objective.id not in by_objective:
+            continue  # only the objectives holding the person's key results
         team = teams.get(objective.team_id, "Company") if objective.team_id else "Company"
         print(f"\n{team}: {objective.title} [{objective.kind.value}]")
         for kr in by_objective.get(objective.id, []):
@@ -985,8 +1054,11 @@ def run_digest(args: argparse.Namespace, clock: Clock) -> int:
         digest.post(url.strip(), payload)
     except digest.DigestPostError as error:
         raise UserError(f"the digest was not posted: {error}") from None
-    print(f"Posted the {built.summary.meeting_date.isoformat()} digest of "
-          f"{built.summary.team_name} ({args.format})", file=sys.stderr)
+    print(
+        f"Posted the {built.summary.meeting_date.isoformat()} digest of "
+        f"{built.summary.team_name} ({args.format})",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -1099,9 +1171,7 @@ def run_prep(args: argparse.Namespace, clock: Clock) -> int:
         if team is None:
             names = ", ".join(t.name for t in store.teams()) or "none yet"
             raise UserError(f"--team: no team called {args.team!r} (teams: {names})")
-    objectives = [
-        o for o in store.objectives(cycle.id) if team is None or o.team_id == team.id
-    ]
+    objectives = [o for o in store.objectives(cycle.id) if team is None or o.team_id == team.id]
     lane = prep_lane(
         cycle,
         objectives,

@@ -114,3 +114,62 @@ def test_okr_prep_prints_the_lane_and_json(demo_store, tmp_path):
     assert titles[0] == "Not updated yet" and titles[-1] == "Forecast and owner disagree"
     refused = okr("prep", "--team", "Legal")
     assert refused.returncode == 2 and "no team called 'Legal'" in refused.stderr
+
+
+def _okr(demo_store, tmp_path, *args):
+    env = {**os.environ, "OKR_HOME": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-m", "okr_tui", "--at", FRIDAY, "--db", str(demo_store.folder), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_okr_due_owner_lists_what_one_person_owes_the_coming_meeting(demo_store, tmp_path):
+    from okr_tui.domain.people import same_person
+
+    store = OkrStore(demo_store.folder, FixedClock(FRIDAY))
+    cycle = store.current_cycle()
+    dana = [kr for kr in store.key_results(cycle.id) if kr.is_active and kr.owner == "Dana"]
+    assert len(dana) >= 2
+    # Dana updates one of hers on Friday: it no longer shows as owed for Monday.
+    store.add_check_in(
+        CheckIn(
+            cycle_id=cycle.id,
+            kr_id=dana[0].id,
+            meeting_date=COMING,
+            value=dana[0].baseline,
+            confidence=Confidence.AT_RISK,
+            author="Dana",
+            recorded_at=store.clock.now(),
+        )
+    )
+    result = _okr(demo_store, tmp_path, "due", "--owner", " dana ", "--json")
+    assert result.returncode == 0, result.stderr
+    owed = json.loads(result.stdout)
+    assert owed["owner"] == "Dana" and owed["meeting"] == "2026-11-30"
+    assert [item["kr_id"] for item in owed["key_results"]] == [kr.id for kr in dana[1:]]
+    overdue = [
+        a
+        for a in store.actions(cycle.id)
+        if same_person(a.owner, "Dana") and not a.done and a.due and a.due < date(2026, 11, 27)
+    ]
+    assert [a["text"] for a in owed["overdue_actions"]] == [a.text for a in overdue]
+    text = _okr(demo_store, tmp_path, "due", "--owner", "Dana")
+    assert text.stdout.startswith("Dana owes the 2026-11-30 meeting of 2026-Q4:\n")
+    typo = _okr(demo_store, tmp_path, "due", "--owner", "Dnaa")
+    assert typo.returncode == 2 and "no key result of 2026-Q4 is owned by 'Dnaa'" in typo.stderr
+
+
+def test_okr_list_owner_shows_only_that_person_s_key_results(demo_store, tmp_path):
+    store = OkrStore(demo_store.folder, FixedClock(FRIDAY))
+    cycle = store.current_cycle()
+    gus = [kr for kr in store.key_results(cycle.id) if kr.owner == "Gus"]
+    listed = _okr(demo_store, tmp_path, "list", "--owner", "GUS")
+    assert listed.returncode == 0, listed.stderr
+    ids = [line.split()[0] for line in listed.stdout.splitlines() if line.startswith("  kr-")]
+    assert ids == [kr.id for kr in gus]
+    nobody = _okr(demo_store, tmp_path, "list", "--owner", "Nobody")
+    assert "No key result of 2026-Q4 is owned by 'Nobody'." in nobody.stdout

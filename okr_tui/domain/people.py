@@ -29,3 +29,8 @@ def members_problem(names: list[str]) -> str | None:
             shown = shown if len(shown) <= 24 else shown[:23] + "…"
             return f'"{shown}": {problem.replace("at most", "a name has at most")}'
     return None
+
+
+def same_person(a: str, b: str) -> bool:
+    """Owners are typed by hand: "dana " and "Dana" are the same person."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from okr_tui.domain import board, cadence, forecast
 from okr_tui.domain.models import Action, CheckIn, Cycle, KeyResult, Objective
+from okr_tui.domain.people import same_person
 from okr_tui.domain.progress import Pace, effective_check_ins
 
 STALE_DAYS = 14
@@ -124,3 +125,53 @@ def prep_lane(
     for kr, said in forecast.warnings(walked, cycle, check_ins):
         lane.forecast_disagreements.append(PrepItem(kr, said))
     return lane
+
+
+@dataclass
+class OwnerDue:
+    """What one person still owes the coming meeting: a reminder for a cron job or a chat."""
+
+    owner: str
+    meeting: date | None
+    key_results: list[KeyResult] = field(default_factory=list)
+    """Their key results without a check-in for the coming meeting (that owe it)."""
+    actions: list[Action] = field(default_factory=list)
+    """Their actions not done and past their due date (of active key results)."""
+
+
+def owed_by(
+    owner: str,
+    cycle: Cycle,
+    key_results: Sequence[KeyResult],
+    check_ins: Iterable[CheckIn],
+    actions: Iterable[Action],
+    now: datetime,
+) -> OwnerDue:
+    coming = cadence.update_meeting(cycle, now)
+    result = OwnerDue(owner, coming.date() if coming else None)
+    given = {
+        c.kr_id
+        for c in effective_check_ins(check_ins)
+        if coming and c.meeting_date == result.meeting
+    }
+    active = {kr.id: kr for kr in key_results if kr.is_active}
+    for kr in active.values():
+        owes = result.meeting is not None and cadence.owes_meeting(
+            result.meeting, cadence.first_day_owed(cycle, kr)
+        )
+        if same_person(kr.owner, owner) and owes and kr.id not in given:
+            result.key_results.append(kr)
+    today = cadence.local_time(cycle, now).date()
+    result.actions = sorted(
+        (
+            a
+            for a in actions
+            if same_person(a.owner, owner)
+            and a.kr_id in active
+            and not a.done
+            and a.due is not None
+            and a.due < today
+        ),
+        key=lambda a: (a.due, a.created_at),
+    )
+    return result
