@@ -173,3 +173,49 @@ def test_okr_list_owner_shows_only_that_person_s_key_results(demo_store, tmp_pat
     assert ids == [kr.id for kr in gus]
     nobody = _okr(demo_store, tmp_path, "list", "--owner", "Nobody")
     assert "No key result of 2026-Q4 is owned by 'Nobody'." in nobody.stdout
+
+
+def test_needs_talk_first_walks_what_the_prep_lane_names_most_first(demo_store):
+    from okr_tui.domain import board
+    from okr_tui.domain.walkthrough import WalkOrder, walk_lines
+
+    cycle = demo_store.current_cycle()
+    lines = board.key_result_lines(
+        cycle,
+        demo_store.objectives(cycle.id),
+        demo_store.key_results(cycle.id),
+        demo_store.check_ins(cycle.id),
+        demo_store.clock.now(),
+    )
+    plain = walk_lines(lines, None, WalkOrder.NEEDS_TALK)
+    last = plain[-1].kr.id  # the one the pace and confidence alone put last
+    ordered = walk_lines(lines, None, WalkOrder.NEEDS_TALK, talk_first={last: 3})
+    assert ordered[0].kr.id == last
+    assert [line.kr.id for line in ordered[1:]] == [line.kr.id for line in plain[:-1]]
+
+
+async def test_the_walk_set_up_shows_the_prep_lane(demo_store, make_app):
+    from screen_reading import screen_text
+
+    from okr_tui.domain import board
+    from okr_tui.domain.progress import Pace
+    from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+
+    cycle = demo_store.current_cycle()
+    lines = board.key_result_lines(
+        cycle,
+        demo_store.objectives(cycle.id),
+        demo_store.key_results(cycle.id),
+        demo_store.check_ins(cycle.id),
+        demo_store.clock.now(),
+    )
+    behind = sum(1 for line in lines if line.pace.pace is Pace.BEHIND)
+    assert behind  # the demo has key results behind pace in week 8
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughSetupScreen)
+        shown = screen_text(app)
+        assert "Prep lane: " in shown
+        assert f"behind pace {behind}" in shown

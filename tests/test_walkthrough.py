@@ -887,8 +887,20 @@ async def test_needs_talk_first_opens_at_the_key_result_most_in_trouble(demo_sto
         assert isinstance(screen, WalkthroughScreen)
         assert screen.settings.order is WalkOrder.NEEDS_TALK
         lines = {line.kr.id: line for line in lines_of(demo_store, cycle)}
-        scores = [lines[kr_id].needs_talk_score for kr_id in screen.order]
-        assert scores == sorted(scores, reverse=True)
+        # First what the prep lane names most (its agenda), then the largest drop or gap.
+        from okr_tui.domain.prep import prep_lane
+
+        lane = prep_lane(
+            cycle,
+            demo_store.objectives(cycle.id),
+            demo_store.key_results(cycle.id),
+            demo_store.check_ins(cycle.id),
+            demo_store.actions(cycle.id),
+            demo_store.clock.now(),
+        )
+        named = lane.talk_scores()
+        ranks = [(named.get(kr_id, 0), lines[kr_id].needs_talk_score) for kr_id in screen.order]
+        assert ranks == sorted(ranks, reverse=True)
         first = lines[screen.order[0]]
         assert first.pace.pace.value == "behind" or first.confidence is Confidence.OFF_TRACK
         assert screen.order != [line.kr.id for line in lines_of(demo_store, cycle)]

@@ -6,7 +6,7 @@ Pure: the caller passes the records and the meeting date, so a walk can be repla
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -43,6 +43,7 @@ def walk_lines(
     team_id: str | None,
     order: WalkOrder = WalkOrder.TEAM,
     team_order: Sequence[str] = (),
+    talk_first: Mapping[str, int] | None = None,
 ) -> list[KeyResultLine]:
     """The key results a walk steps through, in the chosen order.
 
@@ -50,8 +51,9 @@ def walk_lines(
     it: company objectives first, then each team's in `team_order` (team ids), each in
     objective order. (In plain objective order, an objective added later to the first team was
     walked after the last team's.) `lines` come from `board.key_result_lines` (objective
-    order, active only). "Needs talk first" puts the largest confidence drop / gap behind pace
-    first; ties keep the team order.
+    order, active only). "Needs talk first" puts first the key results the prep lane names most
+    often (`talk_first`: key result id -> sections of the lane naming it, domain/prep.py), then
+    the largest confidence drop / gap behind pace; ties keep the team order.
     """
     chosen = [line for line in lines if team_id is None or line.objective.team_id == team_id]
     if team_id is None and team_order:
@@ -64,7 +66,8 @@ def walk_lines(
             )
         )
     if order is WalkOrder.NEEDS_TALK:
-        chosen.sort(key=lambda line: -line.needs_talk_score)
+        named = talk_first or {}
+        chosen.sort(key=lambda line: (-named.get(line.kr.id, 0), -line.needs_talk_score))
     return chosen
 
 

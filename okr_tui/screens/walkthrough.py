@@ -36,6 +36,7 @@ from okr_tui.domain.progress import counted, delta_text, pace_words, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
     StepFacts,
+    WalkOrder,
     WalkSettings,
     field_text,
     start_index,
@@ -351,11 +352,26 @@ class WalkthroughScreen(OkrScreen):
         key_results = self.store.key_results(cycle.id, objective_ids=walked)
         kr_ids = {kr.id for kr in key_results}
         self._check_ins = self.store.check_ins(cycle.id, kr_ids=kr_ids)
+        talk_first = None
+        if not self.order and self.settings.order is WalkOrder.NEEDS_TALK:
+            # The prep lane is the agenda: what it names most is walked first.
+            from okr_tui.domain.prep import prep_lane
+
+            lane = prep_lane(
+                cycle,
+                [o for o in objectives if o.id in walked],
+                key_results,
+                self._check_ins,
+                self.store.actions(cycle.id),
+                now,
+            )
+            talk_first = lane.talk_scores()
         lines = walk_lines(
             board.key_result_lines(cycle, objectives, key_results, self._check_ins, now),
             self.settings.team_id,
             self.settings.order,
             [team.id for team in self.store.teams()],
+            talk_first,
         )
         self._lines = {line.kr.id: line for line in lines}
         first_time = not self.order

@@ -201,6 +201,7 @@ class WalkthroughSetupScreen(OkrScreen):
                 f"{len(lines)} key results, all checked in for this meeting: the walk opens "
                 "at the first one (a new check-in corrects the earlier one)."
             )
+        text += self._prep_summary(cycle, team, lines, now)
         record = self.store.meeting_record(cycle.id, team.id if team else None, meeting.date())
         if record is not None and record.closed_at is not None:
             text += (
@@ -208,6 +209,28 @@ class WalkthroughSetupScreen(OkrScreen):
                 "what this walk adds joins its record."
             )
         status.update(Content(text))
+
+    def _prep_summary(self, cycle, team: Team | None, lines, now) -> str:
+        """One line of the prep lane (domain/prep.py), the agenda "needs talk first" follows:
+        how many key results each of its sections names; `okr prep` lists them."""
+        from okr_tui.domain.prep import prep_lane
+
+        walked = {line.kr.id for line in lines}
+        objectives = {line.objective.id: line.objective for line in lines}
+        lane = prep_lane(
+            cycle,
+            list(objectives.values()),
+            [line.kr for line in lines],
+            [c for c in self.store.check_ins(cycle.id) if c.kr_id in walked],
+            self.store.actions(cycle.id),
+            now,
+        )
+        named = [
+            f"{title[0].lower()}{title[1:]} {len(items)}"
+            for title, items in lane.sections()[1:]  # not "not updated": the walk is for that
+            if items
+        ]
+        return f"\nPrep lane: {' · '.join(named)}." if named else "\nPrep lane: nothing to raise."
 
     def _chosen_team(self) -> Team | None:
         # The buttons' own values, not RadioSet.pressed_index (nor a check that this screen is
