@@ -104,3 +104,30 @@ def test_the_trend_and_the_owner_disagreeing_is_worth_a_talk():
     assert warnings([kr, other], CYCLE, [*stuck, *_history(other, 60, 61)]) == [
         (kr, "the trend says 0.2, Dana says on track: talk")
     ]
+
+
+async def test_the_kr_detail_shows_the_forecast_and_none_for_a_milestone(demo_store, make_app):
+    from screen_reading import screen_text
+
+    from okr_tui.domain.progress import value_text
+    from okr_tui.screens.kr_detail import KeyResultDetailScreen
+
+    cycle = demo_store.current_cycle()
+    krs = demo_store.key_results(cycle.id)
+    retention = next(kr for kr in krs if kr.title.startswith("Increase net revenue retention"))
+    milestone = next(kr for kr in krs if kr.kr_type is KrType.MILESTONE)
+    expected = forecast(retention, cycle, demo_store.check_ins(cycle.id, retention.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.push_screen(KeyResultDetailScreen(retention.id))
+        await pilot.pause()
+        shown = screen_text(app)
+        assert (
+            f"forecast {value_text(retention, expected.value)} by 31 Dec · score "
+            f"{expected.score:.1f}" in shown
+        )
+        app.pop_screen()
+        await app.push_screen(KeyResultDetailScreen(milestone.id))
+        await pilot.pause()
+        assert "forecast " not in screen_text(app)

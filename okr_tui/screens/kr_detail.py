@@ -8,6 +8,7 @@ by id in every cycle (the one on screen first), so it stays on screen if the con
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from okr_tui.domain import board, progress
+from okr_tui.domain import board, forecast, progress
 from okr_tui.domain.models import (
     AuditEntry,
     CheckIn,
@@ -221,7 +222,10 @@ class KeyResultDetailScreen(OkrScreen):
                 cycle, [objective], [kr], check_ins, now, include_retired=True
             )
             line = lines[0] if lines else None
-        self.query_one("#kr-header", Static).update(self._header(kr, objective, line))
+        projection = forecast.forecast(kr, cycle, check_ins)
+        self.query_one("#kr-header", Static).update(
+            self._header(kr, objective, line, projection, cycle.end)
+        )
         data = chart_data(kr, cycle, check_ins, now)
         self.query_one(BurnUpChart).show(data)
         effective = {c.meeting_date: c for c in progress.history(kr.id, check_ins)}
@@ -240,7 +244,12 @@ class KeyResultDetailScreen(OkrScreen):
         self._fill_audit(cycle, self.store.audit(cycle.id, kr.id))
 
     def _header(
-        self, kr: KeyResult, objective: Objective | None, line: board.KeyResultLine | None
+        self,
+        kr: KeyResult,
+        objective: Objective | None,
+        line: board.KeyResultLine | None,
+        projection: forecast.Forecast | None = None,
+        cycle_end: date | None = None,
     ) -> Content:
         team_name = COMPANY
         if objective is not None and objective.team_id is not None:
@@ -288,6 +297,17 @@ class KeyResultDetailScreen(OkrScreen):
                     "$text-muted",
                 ),
             ]
+        if projection is not None and cycle_end is not None:
+            # The trend of the last meetings read at the cycle's end (domain/forecast.py).
+            parts += [
+                ("\nforecast ", "$text-muted"),
+                Content(value_text(kr, projection.value)),
+                (f" by {cycle_end.strftime('%d %b')} · score ", "$text-muted"),
+                f"{projection.score:.1f}",
+                (f" · trend of the last {len(projection.points)} meetings", "$text-muted"),
+            ]
+            if (said := forecast.disagreement(projection, line.latest if line else None)):
+                parts += ["  ", Content.styled(said, "$warning")]
         return Content.assemble(*parts)
 
     def _confidence_cell(self, check_in: CheckIn) -> Text:
