@@ -995,6 +995,20 @@ def run_serve(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def _team_option(store: OkrStore, name: str | None):
+    """The team `--team NAME` names (any case, as the store compares names), or None for all
+    teams; an unknown name is one line listing the teams there are."""
+    if not name:
+        return None
+    from okr_tui.domain.rules import team_key
+
+    team = next((t for t in store.teams() if team_key(t.name) == team_key(name)), None)
+    if team is None:
+        names = ", ".join(t.name for t in store.teams()) or "none yet"
+        raise UserError(f"--team: no team called {name!r} (teams: {names})")
+    return team
+
+
 def _meeting_day(store: OkrStore, cycle, team, at: str | None, clock: Clock):
     """The meeting `--meeting` names (a past or the current one), else the latest one held."""
     from okr_tui.domain import cadence
@@ -1028,13 +1042,7 @@ def run_digest(args: argparse.Namespace, clock: Clock) -> int:
 
     store = open_store(args, clock, existing=True)
     cycle = store.find_cycle(args.cycle) if args.cycle else _current_cycle_or_fail(store)
-    team = None
-    if args.team:
-        wanted = args.team.strip().casefold()
-        team = next((t for t in store.teams() if t.name.strip().casefold() == wanted), None)
-        if team is None:
-            names = ", ".join(t.name for t in store.teams()) or "none yet"
-            raise UserError(f"--team: no team called {args.team!r} (teams: {names})")
+    team = _team_option(store, args.team)
     day = _meeting_day(store, cycle, team, args.meeting, clock)
     built = digest.build_digest(store, cycle, team, day)
     if args.post is None:
@@ -1164,13 +1172,7 @@ def run_prep(args: argparse.Namespace, clock: Clock) -> int:
 
     store = open_store(args, clock, existing=True)
     cycle = _current_cycle_or_fail(store)
-    team = None
-    if args.team:
-        wanted = args.team.strip().casefold()
-        team = next((t for t in store.teams() if t.name.strip().casefold() == wanted), None)
-        if team is None:
-            names = ", ".join(t.name for t in store.teams()) or "none yet"
-            raise UserError(f"--team: no team called {args.team!r} (teams: {names})")
+    team = _team_option(store, args.team)
     objectives = [o for o in store.objectives(cycle.id) if team is None or o.team_id == team.id]
     lane = prep_lane(
         cycle,
