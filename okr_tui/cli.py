@@ -512,21 +512,9 @@ def _current_cycle_or_fail(store: OkrStore):
 def due_report(store: OkrStore) -> dict:
     """What is due now, per team, as plain data (the JSON of `okr due --json`): the domain's
     list, which the dashboard shows too."""
-    from okr_tui.domain.due import due_report as report
+    from okr_tui.domain.due import due_report_of
 
-    cycle = _current_cycle_or_fail(store)
-    return report(
-        cycle,
-        {team.id: team.name for team in store.teams()},
-        store.objectives(cycle.id),
-        store.key_results(cycle.id),
-        store.check_ins(cycle.id),
-        store.reviews(cycle.id),
-        store.scores(cycle.id),
-        store.retrospectives(cycle.id),
-        store.actions(cycle.id),
-        store.clock.now(),
-    )
+    return due_report_of(store, _current_cycle_or_fail(store), store.clock.now())
 
 
 def run_owner_due(args: argparse.Namespace, clock: Clock) -> int:

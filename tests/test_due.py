@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from okr_tui.domain import board
 from okr_tui.domain.clock import FixedClock
-from okr_tui.domain.due import due_beyond_check_ins, due_report
+from okr_tui.domain.due import due_beyond_check_ins, due_report_of
 from okr_tui.domain.models import CheckIn, Confidence, Review
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.objective_board import ObjectiveBoard
@@ -20,18 +20,7 @@ LAST_WEEK = "2026-12-28T10:00:00+01:00"  # Monday of week 13 of 14: scoring is d
 def report_of(store: OkrStore) -> dict:
     cycle = store.current_cycle()
     assert cycle is not None
-    return due_report(
-        cycle,
-        {t.id: t.name for t in store.teams()},
-        store.objectives(cycle.id),
-        store.key_results(cycle.id),
-        store.check_ins(cycle.id),
-        store.reviews(cycle.id),
-        store.scores(cycle.id),
-        store.retrospectives(cycle.id),
-        store.actions(cycle.id),
-        store.clock.now(),
-    )
+    return due_report_of(store, cycle, store.clock.now())
 
 
 def in_last_week(demo_store: OkrStore) -> OkrStore:

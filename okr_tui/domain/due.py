@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from okr_tui.domain import cadence
 from okr_tui.domain.models import (
@@ -19,11 +20,42 @@ from okr_tui.domain.models import (
     Retrospective,
     Review,
     Score,
+    Team,
 )
 from okr_tui.domain.progress import counted
 
 # What a team owes besides check-ins, in the order a cycle reaches them.
 DUE_EXTRAS = ("review", "scoring", "retrospective")
+
+
+class CycleRecords(Protocol):
+    """What `due_report_of` reads (the store offers it; the domain does not import the store)."""
+
+    def teams(self) -> list[Team]: ...
+    def objectives(self, cycle_id: str) -> list[Objective]: ...
+    def key_results(self, cycle_id: str) -> list[KeyResult]: ...
+    def check_ins(self, cycle_id: str) -> list[CheckIn]: ...
+    def reviews(self, cycle_id: str) -> list[Review]: ...
+    def scores(self, cycle_id: str) -> list[Score]: ...
+    def retrospectives(self, cycle_id: str) -> list[Retrospective]: ...
+    def actions(self, cycle_id: str) -> list[Action]: ...
+
+
+def due_report_of(records: CycleRecords, cycle: Cycle, now: datetime) -> dict:
+    """`due_report` over everything `records` holds for `cycle`: what `okr due` and the
+    dashboard read, gathered in one place."""
+    return due_report(
+        cycle,
+        {team.id: team.name for team in records.teams()},
+        records.objectives(cycle.id),
+        records.key_results(cycle.id),
+        records.check_ins(cycle.id),
+        records.reviews(cycle.id),
+        records.scores(cycle.id),
+        records.retrospectives(cycle.id),
+        records.actions(cycle.id),
+        now,
+    )
 
 
 def due_report(

@@ -123,18 +123,7 @@ class DashboardScreen(OkrScreen):
         overdue actions), from the same list as `okr due`; hidden when nothing is."""
         text = ""
         if cycle is not None:
-            report = due.due_report(
-                cycle,
-                {t.id: t.name for t in self.store.teams()},
-                self.store.objectives(cycle.id),
-                self.store.key_results(cycle.id),
-                self.store.check_ins(cycle.id),
-                self.store.reviews(cycle.id),
-                self.store.scores(cycle.id),
-                self.store.retrospectives(cycle.id),
-                self.store.actions(cycle.id),
-                now,
-            )
+            report = due.due_report_of(self.store, cycle, now)
             shown = None if self.team_id is None else [None, self.team_id]
             text = due.due_beyond_check_ins(report, shown)
         line = self.query_one("#due", Static)
