@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from textual import events
-from textual._dispatch_key import dispatch_key
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
+from okr_tui.widgets.textual_compat import dispatch_key
 
 STORE_POLL_SECONDS = 2.0
 SLOW_WORK = "slow-work"

@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from textual._context import active_message_pump
 from textual.widget import Widget
+
+from okr_tui.widgets.textual_compat import active_message_pump
 
 ALIVE_CHECK_SECONDS = 0.5
 """How often a wait asks whether its field still runs. Never a deadline: where a busy CPU

@@ -20,6 +20,10 @@ the walk row of benchmarks/run.py, then move `CHECKED_TEXTUAL_VERSION` on.
    - without `StillInput`, one walk of 11 key results lays the screen out 32 times instead of
      22 (one layout more per key result); its CPU time is within the noise (+2.1, +0.8 and
      -0.8 ms per key result in three runs, against about 30 ms).
+3. `dispatch_key` (textual._dispatch_key) is what `App._on_key` runs after the bindings:
+   OkrApp._on_key calls it so that a key whose action is off says why instead of doing nothing
+   (tests/test_refusals.py). `active_message_pump` (textual._context) tells the typed-keys wait
+   which widget is running it, so a widget never waits on its own queue (tests/test_typed_keys.py).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len
+from textual._context import active_message_pump as active_message_pump
+from textual._dispatch_key import dispatch_key as dispatch_key
 from textual.content import Content
 from textual.css.scalar import Unit
 from textual.css.styles import RenderStyles
