@@ -178,6 +178,24 @@ def test_what_the_driver_cannot_decide_stops_the_sync_and_loses_nothing(demo_sto
         sync.sync(b)
 
 
+def test_a_merge_that_would_break_a_store_rule_stops_the_sync(demo_store, tmp_path):
+    """Two machines each add a team called Design: the merged root file would hold two teams
+    of one name, which the store refuses on every other way in, so the sync stops."""
+    from okr_tui.domain.models import Team
+
+    a, b = _clones(demo_store, tmp_path)
+    a.save_team(Team(name="Design", order=10))
+    b.save_team(Team(name="design", order=10))
+    sync.sync(a)
+    with pytest.raises(sync.SyncError) as stopped:
+        sync.sync(b)
+    message = str(stopped.value).casefold()
+    assert 'the merge would break a rule: there is already a team called "design"' in message
+    assert [t.name for t in OkrStore(b.folder).teams() if t.name.casefold() == "design"] == [
+        "design"
+    ]
+
+
 def test_a_diff_of_the_store_reads_as_records(demo_store, tmp_path):
     a, _ = _clones(demo_store, tmp_path)
     _check_in(a, _key_results(a)[0], 432, "Ana")

@@ -150,17 +150,25 @@ def cycle_contents_violations(
 ) -> list[Violation]:
     """Alignment loops and check-ins dated outside the cycle, in `cycles[index]`. (A missing
     parent is a dangling reference, which the import reports with the others.)"""
-    violations = []
-    parents = {o.id: o.parent_id for o in objectives}
-    for position, objective in enumerate(objectives):
-        if _on_a_loop(objective.id, parents):
-            where = ("cycles", index, "objectives", position, "parent_id")
-            violations.append(Violation(where, ALIGNMENT_LOOP))
+    violations = [
+        Violation(("cycles", index, *violation.where), violation.message)
+        for violation in alignment_loop_violations(objectives)
+    ]
     for position, check_in in enumerate(check_ins):
         if (problem := check_in_date_problem(cycle, check_in)) is not None:
             where = ("cycles", index, "check_ins", position, "meeting_date")
             violations.append(Violation(where, problem))
     return violations
+
+
+def alignment_loop_violations(objectives: Sequence[Objective]) -> list[Violation]:
+    """Objectives aligned to each other in a loop, at ("objectives", position, "parent_id")."""
+    parents = {o.id: o.parent_id for o in objectives}
+    return [
+        Violation(("objectives", position, "parent_id"), ALIGNMENT_LOOP)
+        for position, objective in enumerate(objectives)
+        if _on_a_loop(objective.id, parents)
+    ]
 
 
 def _on_a_loop(objective_id: str, parents: dict[str, str | None]) -> bool:

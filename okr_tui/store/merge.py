@@ -240,20 +240,37 @@ def _chain_corrections(check_ins: dict[str, Document]) -> None:
 
 
 def _validate(label: str, kind: str, tables: Tables) -> None:
-    """Every record of the merged file as the store would read it, or a MergeConflict."""
+    """Every record of the merged file as the store would read it, and the store's rules
+    (domain/rules.py) over them, or a MergeConflict: two teams called "Design" made on two
+    machines, overlapping cycles or an alignment loop are refused as the app refuses them."""
+    from okr_tui.domain.models import Cycle, Objective, Team
+    from okr_tui.domain.rules import (
+        alignment_loop_violations,
+        cycle_violations,
+        team_violations,
+    )
     from okr_tui.store.store import CYCLE_TABLES, ROOT_TABLES
 
     models = ROOT_TABLES if kind == "root" else CYCLE_TABLES
     problems = []
+    read: dict[type, list] = {}
     for cls, table in models.items():
         documents = list(tables.get(table, {}).values())
         try:
-            TypeAdapter(list[cls]).validate_python(documents)
+            read[cls] = TypeAdapter(list[cls]).validate_python(documents)
         except ValidationError as error:
             first = error.errors(include_url=False)[0]
             problems.append(f"{label}: the merged {table} would not be valid: {first['msg']}")
     if problems:
         raise MergeConflict(problems)
+    if kind == "root":
+        violations = team_violations(read[Team]) + cycle_violations(read[Cycle])
+    else:
+        violations = alignment_loop_violations(read[Objective])
+    if violations:
+        raise MergeConflict(
+            [f"{label}: the merge would break a rule: {v.message}" for v in violations]
+        )
 
 
 def _kind(tables: Tables) -> str:
