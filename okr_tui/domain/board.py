@@ -20,6 +20,7 @@ from okr_tui.domain.models import (
     Objective,
     Status,
 )
+from okr_tui.domain.progress import PaceStatus
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class KeyResultLine:
     objective: Objective
     value: float
     progress: float
-    pace: progress.PaceStatus
+    pace: PaceStatus
     latest: CheckIn | None
     previous: CheckIn | None
     checked_in_this_meeting: bool

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from okr_tui.domain import board, cadence, forecast
 from okr_tui.domain.models import Action, CheckIn, Cycle, KeyResult, Objective
@@ -111,7 +111,7 @@ def prep_lane(
                 lane.new_blockers.append(PrepItem(kr, for_coming[-1].blockers))
         recorded = latest.recorded_at if latest else None
         quiet_since = cadence.local_time(cycle, recorded).date() if recorded else cycle.start
-        if (today - quiet_since) >= timedelta(days=STALE_DAYS) and today > cycle.start:
+        if today.toordinal() - quiet_since.toordinal() >= STALE_DAYS and today > cycle.start:
             lane.stale.append(
                 PrepItem(kr, f"last check-in {quiet_since.isoformat()}" if latest else "none yet")
             )

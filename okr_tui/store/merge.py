@@ -66,7 +66,7 @@ def _records(table: dict[str, Document] | None) -> dict[str, Document]:
     return {document["id"]: document for document in (table or {}).values() if "id" in document}
 
 
-def _joined(ours: list, theirs: list) -> list:
+def _joined(ours: list[Any], theirs: list[Any]) -> list[Any]:
     return ours + [item for item in theirs if item not in ours]
 
 
@@ -253,11 +253,11 @@ def _validate(label: str, kind: str, tables: Tables) -> None:
 
     models = ROOT_TABLES if kind == "root" else CYCLE_TABLES
     problems = []
-    read: dict[type, list] = {}
+    read: dict[type, list[Any]] = {}
     for cls, table in models.items():
         documents = list(tables.get(table, {}).values())
         try:
-            read[cls] = TypeAdapter(list[cls]).validate_python(documents)
+            read[cls] = TypeAdapter(list[cls]).validate_python(documents)  # type: ignore[valid-type]
         except ValidationError as error:
             first = error.errors(include_url=False)[0]
             problems.append(f"{label}: the merged {table} would not be valid: {first['msg']}")

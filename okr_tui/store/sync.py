@@ -168,7 +168,8 @@ def _tables_at_head(folder: Path, relative: str) -> dict[str, Any]:
     if shown.returncode != 0:
         return {}
     try:
-        return orjson.loads(shown.stdout)
+        tables: dict[str, Any] = orjson.loads(shown.stdout)
+        return tables
     except orjson.JSONDecodeError:
         return {}
 
@@ -198,7 +199,7 @@ def describe_changes(folder: Path) -> str:
             for record_id, document in new.items():
                 if table == "check_ins" and record_id not in old:
                     kr = key_results.get(document["kr_id"], {})
-                    team_id = objectives.get(kr.get("objective_id"), {}).get("team_id")
+                    team_id = objectives.get(kr.get("objective_id", ""), {}).get("team_id")
                     team = team_names.get(team_id, "Company") if team_id else "Company"
                     check_ins[(team, document["meeting_date"])] += 1
                 elif record_id not in old:
