@@ -459,9 +459,9 @@ def test_replace_keeps_the_old_files_until_the_new_ones_are_written_and_checked(
     before = _files(demo_store.folder)
     seen: list[list[str]] = []
 
-    from okr_tui.store import store as store_module
+    from okr_tui.store import replacing as store_module
 
-    real_check = store_module._check_written
+    real_check = store_module.check_written
 
     def fail_the_root_check(path: Path, kind: str, meant) -> None:
         real_check(path, kind, meant)
@@ -470,7 +470,7 @@ def test_replace_keeps_the_old_files_until_the_new_ones_are_written_and_checked(
             assert json.loads(path.read_bytes())["teams"]  # the new root, with the file's team
             raise StoreError(path, "does not hold the teams written to it")
 
-    monkeypatch.setattr(store_module, "_check_written", fail_the_root_check)
+    monkeypatch.setattr(store_module, "check_written", fail_the_root_check)
     with pytest.raises(StoreError, match="could not be written .*the store is left as it was"):
         apply_import(demo_store, read_import(_tiny_export(tmp_path)), replace=True)
 

@@ -17,7 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 from okr_tui.domain.models import Cycle, Team
 from okr_tui.exchange.json_exchange import CycleExport, DocumentCheck, json_path
 from okr_tui.store.errors import StoreError
-from okr_tui.store.store import CYCLES_FOLDER, ROOT_FILE, OkrStore
+from okr_tui.store.layout import CYCLES_FOLDER, ROOT_FILE
+from okr_tui.store.store import OkrStore
 
 _TEAMS = re.compile(r"\$\.teams\[(\d+)\]\.?(.*)")
 _CYCLE = re.compile(r"\$\.cycles\[(\d+)\]\.cycle\.?(.*)")

@@ -34,7 +34,8 @@ from okr_tui.domain.models import (
 from okr_tui.domain.progress import counted
 from okr_tui.exchange.errors import ImportProblem
 from okr_tui.exchange.json_export import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
-from okr_tui.store.store import SAFE_CYCLE_ID, CycleContents, OkrStore
+from okr_tui.store.layout import SAFE_CYCLE_ID
+from okr_tui.store.store import CycleContents, OkrStore
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 

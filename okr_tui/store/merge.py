@@ -249,7 +249,7 @@ def _validate(label: str, kind: str, tables: Tables) -> None:
         cycle_violations,
         team_violations,
     )
-    from okr_tui.store.store import CYCLE_TABLES, ROOT_TABLES
+    from okr_tui.store.layout import CYCLE_TABLES, ROOT_TABLES
 
     models = ROOT_TABLES if kind == "root" else CYCLE_TABLES
     problems = []

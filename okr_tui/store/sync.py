@@ -24,7 +24,8 @@ from typing import Any
 
 import orjson
 
-from okr_tui.store.store import CYCLES_FOLDER, ROOT_FILE, OkrStore
+from okr_tui.store.layout import CYCLES_FOLDER, ROOT_FILE
+from okr_tui.store.store import OkrStore
 
 ATTRIBUTES = "*.json merge=okr diff=okr"
 IGNORED = (".lock", ".*.tmp-*")
