@@ -22,7 +22,6 @@ from typing import Any
 from okr_tui.domain import cadence, progress
 from okr_tui.domain.models import (
     CheckIn,
-    Confidence,
     Cycle,
     KeyResult,
     Objective,
@@ -82,7 +81,6 @@ class CycleStats:
         return total
 
 
-CONFIDENCE_POINTS = {Confidence.ON_TRACK: 2, Confidence.AT_RISK: 1, Confidence.OFF_TRACK: 0}
 
 
 def cycle_stats(
@@ -127,7 +125,7 @@ def cycle_stats(
         for day in held:
             held_at = at_meeting.get(day)
             if held_at is not None:
-                trend[day].append(CONFIDENCE_POINTS[held_at.confidence])
+                trend[day].append(held_at.confidence.rank)
             if not cadence.owes_meeting(day, first_day):
                 continue
             given_at = held_at is not None

@@ -33,6 +33,7 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from okr_tui.domain.models import AuditEntry
+from okr_tui.domain.validation import first_problem
 from okr_tui.store.errors import StoreError
 from okr_tui.store.migrations import META_TABLE, migrate
 
@@ -259,8 +260,8 @@ def _validate(label: str, kind: str, tables: Tables) -> None:
         try:
             read[cls] = TypeAdapter(list[cls]).validate_python(documents)  # type: ignore[valid-type]
         except ValidationError as error:
-            first = error.errors(include_url=False)[0]
-            problems.append(f"{label}: the merged {table} would not be valid: {first['msg']}")
+            _, message, _ = first_problem(error)
+            problems.append(f"{label}: the merged {table} would not be valid: {message}")
     if problems:
         raise MergeConflict(problems)
     if kind == "root":

@@ -310,6 +310,11 @@ class OkrStore:
             raise RuleViolation(f"no team with id {team_id!r}")
         return team
 
+    def team_named(self, name: str) -> Team | None:
+        """The team called `name` as people type it (any case, outer spaces), or None."""
+        wanted = rules.team_key(name)
+        return next((team for team in self.teams() if rules.team_key(team.name) == wanted), None)
+
     def team_or_none(self, team_id: str | None) -> Team | None:
         """The team with `team_id`, or None: no id, or a team removed since the id was read."""
         if team_id is None:

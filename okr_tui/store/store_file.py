@@ -15,6 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
+from okr_tui.domain.validation import first_problem
 from okr_tui.store.errors import StoreError
 from okr_tui.store.storage import AtomicJSONStorage, file_signature
 
@@ -85,12 +86,11 @@ def _validated(path: Path, storage: AtomicJSONStorage, cls: type[M], table: str)
         return _list_adapter(cls).validate_python(documents)
     except ValidationError as error:
         # One line a person can act on, not pydantic's multi-line report.
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"][1:]) or "entry"
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise StoreError(
-            path, f"holds an invalid {table} entry: {where}: {first['msg']}{more}"
-        ) from error
+        loc, message, others = first_problem(error)
+        where = ".".join(str(part) for part in loc[1:]) or "entry"
+        more = f" (and {others} more)" if others else ""
+        problem = f"holds an invalid {table} entry: {where}: {message}{more}"
+        raise StoreError(path, problem) from error
 
 
 class StoreFile:
