@@ -310,9 +310,7 @@ def browser(tmp_path_factory):
 @pytest.fixture
 async def devtools(browser):
     async with aiohttp.ClientSession() as session:
-        websocket = await asyncio.wait_for(
-            session.ws_connect(browser.url, max_msg_size=0), WAIT
-        )
+        websocket = await asyncio.wait_for(session.ws_connect(browser.url, max_msg_size=0), WAIT)
         client = DevTools(websocket)
         try:
             yield client
@@ -320,17 +318,25 @@ async def devtools(browser):
             await client.close()
 
 
-@pytest.fixture
-def served(tmp_path):
-    """`okr serve --edit` on a free loopback port, over a demo store made by the CLI, both on
-    the fixed clock AT; yields the share (its links printed) and the store folder."""
-    folder = tmp_path / "store"
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo store, made once by the CLI on the fixed clock; each test serves a copy."""
+    folder = tmp_path_factory.mktemp("served") / "store"
     subprocess.run(
         [sys.executable, "-m", "okr_tui", "--db", str(folder), "demo", "--at", AT],
         check=True,
         capture_output=True,
         timeout=60,
     )
+    return folder
+
+
+@pytest.fixture
+def served(tmp_path, demo_template):
+    """`okr serve --edit --at AT` on a free loopback port, over a copy of the demo store;
+    yields the share (its links printed) and the store folder."""
+    folder = tmp_path / "store"
+    shutil.copytree(demo_template, folder)
     share = Share(folder, tmp_path / "home", "--at", AT, "--edit")
     try:
         share.links()
@@ -374,3 +380,109 @@ async def test_a_viewer_sees_the_dashboard_and_its_cursor_moves_with_the_keys(se
         lambda s: "Increase activation rate from 30% to 45%" in _highlighted(s)
     )
     assert "Reach 500 paying customers" not in _highlighted(moved_on), moved
+
+
+FIRST_KR = "Increase net revenue retention from 98% to 110%"  # the walk's first step, at 102.2%
+# The keys that record this meeting's check-in of FIRST_KR at 104.5, on track, in the walk:
+# c opens its set-up, Enter starts it, the value is typed over last week's, Enter, 1 saves.
+CHECK_IN_KEYS = ["c", "Enter", "104.5", "Enter", "1"]
+
+
+def _new_check_ins(folder: Path, before: list) -> list:
+    known = {check_in.id for check_in in before}
+    return [check_in for check_in in _check_ins(folder) if check_in.id not in known]
+
+
+async def test_a_viewer_cannot_save_a_check_in(served, devtools):
+    """The viewer types the editor's keys (CHECK_IN_KEYS): the walkthrough is refused at its
+    door with the read-only reason, Enter opens the key result instead, and the value and
+    confidence keys land on a screen that saves nothing. Escape back to the dashboard is the
+    barrier: once it shows, every key before it has been handled."""
+    share, folder = served
+    before = _check_ins(folder)
+    tab = await _dashboard(devtools, f"{share.root}/?token={share.links()['view']}")
+
+    await tab.press(CHECK_IN_KEYS[0])
+    refused = await tab.wait_for("Check-in: not now, this okr only views the")
+    assert "check-ins are recorded where it is open" in refused
+    await tab.press(CHECK_IN_KEYS[1])
+    detail = await tab.wait_for("esc Back")  # the key result's own screen, not the walk
+    assert "KR 1 of 9" not in detail
+    await tab.press(*CHECK_IN_KEYS[2:], "Escape")
+    dashboard = await tab.wait_for("Due now: review")
+
+    assert _new_check_ins(folder, before) == []
+    assert len(_check_ins(folder)) == len(before)
+    lines = dashboard.splitlines()
+    due = lines[next(n for n, line in enumerate(lines) if FIRST_KR in line) + 1]
+    assert "102.2% / 110%" in due and "1 due" in due  # the dashboard says nothing changed
+
+
+async def test_an_editor_saves_a_check_in_with_the_same_keys(served, devtools):
+    share, folder = served
+    before = _check_ins(folder)
+    tab = await _dashboard(devtools, f"{share.root}/?token={share.links()['edit']}")
+    assert "read-only" not in (await tab.text()).splitlines()[0]
+
+    await tab.press(CHECK_IN_KEYS[0])
+    await tab.wait_for("Start the check-in")
+    await tab.press(CHECK_IN_KEYS[1])
+    await tab.wait_for("KR 1 of 9")
+    await tab.press(CHECK_IN_KEYS[2])
+    await tab.wait_for("104.5")
+    await tab.press(*CHECK_IN_KEYS[3:])
+    walked = await tab.wait_for("1 of 9 checked in")
+    assert "KR 2 of 9" in walked and "Reach 500 paying customers" in walked
+
+    saved = _new_check_ins(folder, before)
+    assert [(c.value, c.confidence.value, str(c.meeting_date)) for c in saved] == [
+        (104.5, "on_track", "2026-11-23")
+    ]
+    first_kr = next(
+        kr for kr in OkrStore(folder).key_results(saved[0].cycle_id) if kr.title == FIRST_KR
+    )
+    assert saved[0].kr_id == first_kr.id
+
+
+# Run in the refused page: what its own requests get without a token (it has no cookie either).
+PROBE_WITHOUT_TOKEN = """(async () => {
+  const ws = await new Promise((resolve) => {
+    const socket = new WebSocket(`ws://${location.host}/ws`);
+    socket.onopen = () => { socket.close(); resolve("opened"); };
+    socket.onclose = () => resolve("closed without opening");
+    setTimeout(() => resolve("no answer"), 10000);
+  });
+  const page = (await fetch("/")).status;
+  const upgrade = (await fetch("/ws")).status;
+  const script = (await fetch("/static/js/textual.js")).status;
+  return {ws, page, upgrade, script, cookie: document.cookie};
+})()"""
+
+
+async def test_the_browser_without_the_token_is_refused(served, devtools):
+    """The address without `?token=` in a browser of its own: the page is the 403 refusal, and
+    from that page neither the app's websocket nor its files answer. (tests/test_serve.py
+    asks the same over plain HTTP.)"""
+    share, folder = served
+    before = _check_ins(folder)
+    tab = await Tab.open(devtools, f"{share.root}/")
+    deadline = time.monotonic() + WAIT
+    while tab.document_status() is None or await tab.evaluate("document.readyState") != (
+        "complete"
+    ):
+        assert time.monotonic() < deadline, "the page never loaded"
+        await asyncio.sleep(0.2)
+
+    assert tab.document_status() == 403
+    shown = await tab.evaluate("document.body.innerText")
+    assert "needs the link with its token" in shown
+    assert await tab.evaluate("typeof window.__okrTerminal") == "undefined"
+    probe = await tab.evaluate(PROBE_WITHOUT_TOKEN)
+    assert probe == {
+        "ws": "closed without opening",
+        "page": 403,
+        "upgrade": 403,
+        "script": 403,
+        "cookie": "",
+    }
+    assert len(_check_ins(folder)) == len(before)
