@@ -6,13 +6,14 @@ Ubuntu: `sudo apt-get install chromium` (the test looks for `chromium` on PATH, 
 /usr/bin/chromium; `OKR_TEST_CHROMIUM=/path/to/chrome` names another Chromium or Chrome).
 
 How it reads the screen: textual-serve's page draws the terminal with xterm.js on a WebGL or
-canvas surface, so the text is not in the DOM. The page keeps its xterm `Terminal` in a local
-object (textual.js: `new w(element)`, with `.terminal`, `.fitAddon` and `.websocket_url`),
-never on `window`. CDP's `Runtime.queryObjects` lists every object on the page's heap whose
-prototype chain holds `Object.prototype`; the test picks the one with those three fields and
-reads `terminal.buffer.active.getLine(row).translateToString()` for the text, and the cells'
-background colours for the highlighted row. Keys go in as real key events
-(`Input.dispatchKeyEvent`) to xterm's focused textarea, as a person's would.
+(here, with --disable-gpu) canvas surface: the page's DOM holds a `canvas.xterm-text-layer`
+and none of the dashboard's text (`document.body.innerText` has no key result). The page keeps
+its xterm `Terminal` in a local object (textual.js: `new w(element)`, with `.terminal`,
+`.fitAddon` and `.websocket_url`), never on `window`. CDP's `Runtime.queryObjects` lists every
+object on the page's heap whose prototype chain holds `Object.prototype`; the test picks the one
+with those three fields and reads `terminal.buffer.active.getLine(row).translateToString()` for
+the text, and the cells' background colours for the highlighted row. Keys go in as real key
+events (`Input.dispatchKeyEvent`) to xterm's focused textarea, as a person's would.
 
 No third-party CDP client: the browser's websocket is spoken with aiohttp, which textual-serve
 already depends on. Every wait is bounded (`WAIT` seconds) and fails with what it saw.
@@ -123,11 +124,14 @@ class DevTools:
         return await asyncio.wait_for(future, WAIT)
 
     async def close(self) -> None:
-        """Close every tab this client opened (their websockets end, and so do their `okr`s)."""
-        for context in self.contexts:
-            await self.send("Target.disposeBrowserContext", browserContextId=context)
-        self.reader.cancel()
-        await self.websocket.close()
+        """Close every tab this client opened (their websockets end, and so do their `okr`s);
+        after a failure, as much of that as the browser still answers."""
+        try:
+            for context in self.contexts:
+                await self.send("Target.disposeBrowserContext", browserContextId=context)
+        finally:
+            self.reader.cancel()
+            await self.websocket.close()
 
 
 class Tab:
@@ -199,7 +203,10 @@ class Tab:
                     await self.evaluate("window.__okrTerminal.focus()")
                     return
             if time.monotonic() > deadline:
-                raise AssertionError("the page never made its xterm Terminal")
+                raise AssertionError(
+                    "no object with .terminal, .fitAddon and .websocket_url on the page: did "
+                    "textual-serve's static/js/textual.js change? (see this module's docstring)"
+                )
             await asyncio.sleep(0.2)
 
     async def screen(self) -> list[tuple[str, str | None]]:
@@ -342,7 +349,11 @@ def served(tmp_path, demo_template):
         share.links()
         yield share, folder
     finally:
-        share.stop()
+        try:
+            share.stop()
+        except subprocess.TimeoutExpired:  # a tab left open holds the server up (about 20 s)
+            share.process.kill()
+            share.process.wait(timeout=10)
 
 
 def _check_ins(folder: Path) -> list:
