@@ -12,7 +12,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -754,11 +753,9 @@ def test_a_file_that_is_not_an_export_is_refused(
     path = tmp_path / "broken.json"
     path.write_bytes(content)
 
-    started = time.perf_counter()
     with pytest.raises(ImportProblem) as raised:
         read_import(path)
 
-    assert time.perf_counter() - started < 5
     assert len(raised.value.errors) == 1
     where, text = raised.value.errors[0]
     assert where == json_path
@@ -814,9 +811,7 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(
         ("$", f"{path} is 100 MiB; imports are limited to 64 MiB"),
     ]
 
-    started = time.perf_counter()
     lines = _cli_import_refuses(demo_store, path, tmp_path / "home")
-    assert time.perf_counter() - started < 10
     assert lines == [f"okr: {path} is 100 MiB; imports are limited to 64 MiB"]
 
 
