@@ -323,7 +323,7 @@ class _GuardedStream:
 @contextlib.contextmanager
 def _guarded_stdout() -> Iterator[None]:
     original = sys.stdout
-    sys.stdout = _GuardedStream(original)  # type: ignore[assignment]
+    sys.stdout = _GuardedStream(original)
     try:
         yield
     finally:
