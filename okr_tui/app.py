@@ -61,6 +61,7 @@ class OkrApp(App[None]):
             "switch_owner",
             "Owner",
             id="app.switch_owner",
+            show=False,  # as ctrl+y: in help and the palette; the header says when it is on
             tooltip="My key results: show one owner's key results, or everyone's",
         ),
         typed_keys_binding(

@@ -244,3 +244,41 @@ def test_okr_serve_passes_the_owner_to_every_tab(demo_store, monkeypatch):
         command.endswith(("--owner Dana --read-only", "--owner Dana"))
         for command in started.values()
     )
+
+
+def test_snapshot_dashboard_filtered_to_one_owner(snap_compare, demo_store, make_app):
+    assert snap_compare(make_app(demo_store), press=list(PICK_DANA), terminal_size=(100, 30))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+def test_snapshot_okr_owner_opens_on_the_walk(snap_compare, demo_store, make_app, size):
+    app = make_app(friday_store(demo_store), owner="Dana")
+    assert snap_compare(app, terminal_size=size)
+
+
+async def test_a_remembered_owner_without_key_results_says_so(demo_store, make_app):
+    from okr_tui import config
+
+    config.update_settings({"owner": "Zed"})
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Owner: Zed" in text.splitlines()[0]
+        assert "No key result of Zed in this cycle. ctrl+g shows everyone's." in text
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert "Zed" in screen_text(app)  # still a choice, to be changed from
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        assert len(app.screen.query_one(ObjectiveBoard).lines) == 9
+
+
+def test_the_config_refuses_an_owner_that_is_not_a_name(isolated_home):
+    from okr_tui import config
+
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text('owner = "a\\u001b[2Jb"\n', encoding="utf-8")
+    settings, problems = config.load_settings()
+    assert settings.owner is None
+    assert problems and "owner" in problems[0]
