@@ -278,6 +278,8 @@ class WalkthroughSetupScreen(OkrScreen):
             members += [name for name in last.attendees if name not in members]
             present_names = set(last.attendees) or present_names
             facilitator = last.facilitator or facilitator
+        if owner := self.owner_filter():
+            facilitator = owner  # an owner's walk: the updates are theirs (WalkSettings)
         present = self.query_one("#setup-present", SelectionList)
         present.clear_options()
         present.add_options(
