@@ -282,3 +282,37 @@ def test_the_config_refuses_an_owner_that_is_not_a_name(isolated_home):
     settings, problems = config.load_settings()
     assert settings.owner is None
     assert problems and "owner" in problems[0]
+
+
+async def test_an_owner_name_that_looks_like_markup_is_shown_as_typed(demo_store, make_app):
+    from okr_tui import config
+
+    name = "[red]Zed[/] [@click=app.quit]x[/]"
+    config.update_settings({"owner": name})
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert f"Owner: {name}" in screen_text(app).splitlines()[0]
+        await pilot.press("m")
+        await pilot.pause()
+        assert f"Owner: {name}" in screen_text(app).splitlines()[0]
+        await pilot.press("escape", "ctrl+g")
+        await pilot.pause()
+        assert name in screen_text(app)
+        assert app.return_code is None
+
+
+async def test_a_read_only_tab_opened_on_an_owner_shows_their_board(demo_store, make_app):
+    """`okr serve --owner NAME`'s view link: the filtered board, no walk, nothing written."""
+    from okr_tui.screens.dashboard import DashboardScreen
+
+    viewer = OkrStore(demo_store.folder, demo_store.clock, read_only=True)
+    app = make_app(viewer, owner="Dana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert set(app.screen.query_one(ObjectiveBoard).lines) == dana_kr_ids(demo_store)
+        await pilot.press(*PICK_DANA[:1], "home", "enter")  # everyone's, not remembered
+        await pilot.pause()
+        assert app.owner is None
+    assert not paths.config_file().exists()
