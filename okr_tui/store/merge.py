@@ -46,6 +46,7 @@ JOINED_LISTS = {
     ("meetings", "action_ids"),
     ("meetings", "decisions"),
     ("meetings", "parked_topics"),
+    ("meetings", "reviewed_kr_ids"),
     ("teams", "members"),
     ("cycles", "skipped_dates"),
 }
