@@ -385,7 +385,7 @@ def summary_markdown(summary: MeetingSummary) -> str:
 
 def update_source(check_in: CheckIn) -> str:
     """Where a check-in came from, as the walk and the summary say it."""
-    return "typed in the meeting" if check_in.in_meeting else "update given before the meeting"
+    return "typed in the meeting" if check_in.in_meeting else "given before the meeting"
 
 
 def updated_text(updated: UpdatedBefore) -> str:

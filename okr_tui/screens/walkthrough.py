@@ -524,33 +524,28 @@ class WalkthroughScreen(OkrScreen):
         self._show_extras()
 
     def _update_text(self, facts: StepFacts, update: CheckIn) -> Content:
-        """The update given before the meeting, as the step shows it under last week's: value
-        and its change, confidence, note, blockers, who, when, where from; and what Enter does."""
+        """The update given before the meeting, in two short rows under last week's: value,
+        its change and confidence; who, when and where from. Its note and blockers fill the
+        fields below, and what Enter does is said beside the value (`_show_preview`)."""
         kr = facts.kr
         parts: list[Content | str | tuple[str, str]] = [
             ("This meeting's update: ", "$text-muted"),
             (value_text(kr, update.value), "bold"),
         ]
-        delta = update.value - facts.last_value
         if facts.last is not None:
-            parts.append((f" ({delta_text(kr, delta)})", "$text-muted"))
+            change = delta_text(kr, update.value - facts.last_value)
+            parts.append((f" ({change} since last meeting)", "$text-muted"))
         parts += ["  ", confidence_badge(update.confidence)]
-        if update.note:
-            parts += ["  ", Content.styled(_short(update.note, 80), "italic")]
-        if update.blockers:
-            parts += ["\n", ("Blockers: ", "$warning"), _short(update.blockers, 80)]
-        when = cadence.local_time(self.cycle, update.recorded_at) if self.cycle else None
-        said = [update_source(update)]
-        if update.author:
-            said.insert(0, f"by {update.author}")
-        if when is not None:
-            moment = f"{cadence.day_text(when.date())} {when:%H:%M}"
-            said.insert(1 if update.author else 0, moment)
-        parts += ["\n", (" · ".join(said), "$text-muted")]
         if facts.kr.id in self._reviewed:
-            parts += ["   ", ("✓ accepted in this meeting", "$success")]
-        else:
-            parts += ["   ", ("Enter accepts it; type a value to correct it", "$accent")]
+            parts += ["  ", ("✓ accepted", "$success")]
+        said = []
+        if update.author:
+            said.append(f"by {_short(update.author, 24)}")
+        if self.cycle is not None:
+            when = cadence.local_time(self.cycle, update.recorded_at)
+            said.append(f"{cadence.day_text(when.date())} {when:%H:%M}")
+        said.append(update_source(update))
+        parts += ["\n", (" · ".join(said), "$text-muted")]
         return Content.assemble(*parts)
 
     def _last_text(self, facts: StepFacts) -> Content:
@@ -589,6 +584,11 @@ class WalkthroughScreen(OkrScreen):
         preview = self.query_one("#walk-preview", Static)
         if line is None or facts is None:
             show(preview, Content(""))
+            return
+        if facts.this_meeting is not None and self._untouched():
+            accepts = facts.update_before is not None and line.kr.id not in self._reviewed
+            hint = "Enter accepts" if accepts else "Enter keeps it"
+            show(preview, Content.styled(f"{hint} · typing corrects", "$accent"))
             return
         try:
             value = parse_value(

@@ -27,7 +27,7 @@ from textual.widgets.selection_list import Selection
 from okr_tui.domain import board, cadence
 from okr_tui.domain.models import CycleState, Meeting, Team
 from okr_tui.domain.progress import counted
-from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, walk_lines
+from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, reviewed_in_meeting, walk_lines
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
@@ -173,17 +173,29 @@ class WalkthroughSetupScreen(OkrScreen):
             )
             start.disabled = True
             return
+        check_ins = self.store.check_ins(cycle.id)
         lines = walk_lines(
             board.key_result_lines(
                 cycle,
                 self.store.objectives(cycle.id),
                 self.store.key_results(cycle.id),
-                self.store.check_ins(cycle.id),
+                check_ins,
                 now,
             ),
             team.id if team else None,
         )
-        todo = sum(1 for line in lines if not line.checked_in_this_meeting)
+        record = self.store.meeting_record(cycle.id, team.id if team else None, meeting.date())
+        reviewed = reviewed_in_meeting(
+            [line.kr.id for line in lines],
+            check_ins,
+            meeting.date(),
+            record.reviewed_kr_ids if record is not None else (),
+        )
+        todo = len(lines) - len(reviewed)
+        # Updated before the meeting and not reviewed yet: the walk shows each, Enter accepts.
+        updated = sum(
+            1 for line in lines if line.checked_in_this_meeting and line.kr.id not in reviewed
+        )
         if not lines:
             status.update(Content.styled("No active key results to walk for this team.", "$error"))
             start.disabled = True
@@ -193,16 +205,20 @@ class WalkthroughSetupScreen(OkrScreen):
             text = f"{counted(len(lines), 'key result')} to check in for this meeting."
         elif todo:
             text = (
-                f"{len(lines)} key results, {todo} still without a check-in for this meeting: "
+                f"{len(lines)} key results, {todo} not yet reviewed in this meeting: "
                 "the walk resumes at the first of them."
             )
         else:
             text = (
-                f"{len(lines)} key results, all checked in for this meeting: the walk opens "
+                f"{len(lines)} key results, all reviewed in this meeting: the walk opens "
                 "at the first one (a new check-in corrects the earlier one)."
             )
+        if updated:
+            text += (
+                f"\n{updated} updated before the meeting: Enter accepts an update, "
+                "typing a value corrects it."
+            )
         text += self._prep_summary(cycle, team, lines, now)
-        record = self.store.meeting_record(cycle.id, team.id if team else None, meeting.date())
         if record is not None and record.closed_at is not None:
             text += (
                 f"\nThis meeting was closed on {cadence.closed_at_text(cycle, record.closed_at)}: "
