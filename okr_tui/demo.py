@@ -566,6 +566,7 @@ def _check_in(
         blockers=blocker,
         author=spec.owner,
         recorded_at=moment.in_timezone("UTC"),
+        in_meeting=True,  # said in the meeting, at its time
     )
 
 

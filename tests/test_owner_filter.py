@@ -179,6 +179,8 @@ async def test_okr_owner_opens_on_the_walk_of_that_persons_key_results(demo_stor
     assert {c.kr_id for c in added} == dana_kr_ids(store)
     assert {c.meeting_date for c in added} == {date(2026, 11, 30)}
     assert {c.author for c in added} == {"Dana"}
+    assert not any(c.in_meeting for c in added)  # given before the meeting, for it to review
+    assert not any(m.reviewed_kr_ids for m in store.meetings(cycle.id))
     assert next(c for c in added if c.kr_id == first).value == 430
     assert not any(m.closed_at for m in store.meetings(cycle.id) if m.meeting_date.day == 30)
     # --owner is for this run: the config remembers only a choice made in the app.

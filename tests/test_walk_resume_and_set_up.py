@@ -15,7 +15,9 @@ from tests.test_walkthrough import MEETING, Keys, build_team, meeting_check_ins,
 LAST_WEEK = date(2026, 11, 16)
 
 
-def check_in(store, cycle, kr_id: str, day: date = MEETING) -> None:
+def check_in(store, cycle, kr_id: str, day: date = MEETING, *, in_meeting: bool = True) -> None:
+    """A check-in typed in a walk of the meeting (another okr, a walk left earlier); with
+    `in_meeting=False`, an update given before the meeting, which the walk still reviews."""
     store.add_check_in(
         CheckIn(
             cycle_id=cycle.id,
@@ -25,12 +27,13 @@ def check_in(store, cycle, kr_id: str, day: date = MEETING) -> None:
             confidence=Confidence.AT_RISK,
             note="checked in before",
             recorded_at=store.clock.now(),
+            in_meeting=in_meeting,
         )
     )
 
 
 async def test_a_resumed_walk_skips_the_key_results_already_checked_in(store, make_app):
-    """Checked in from elsewhere (a script, another okr) before the walk resumed, KR 1.3 came
+    """Checked in from elsewhere (another okr's walk) before the walk resumed, KR 1.3 came
     up again after KR 1.2 was saved, and saving it again made a correction."""
     cycle = build_team(store, objectives=1, per_objective=5)
     krs = sorted(store.key_results(cycle.id), key=lambda kr: kr.order)

@@ -32,7 +32,7 @@ from okr_tui.domain.walkthrough import (
 )
 from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.meeting_summary import MeetingSummaryScreen
+from okr_tui.screens.meeting_summary import SECTION_TITLES, MeetingSummaryScreen
 from okr_tui.screens.open_actions_dialog import OpenActionsDialog
 from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.walkthrough import WalkthroughScreen
@@ -69,6 +69,11 @@ class Keys:
 def shown(screen, selector: str) -> str:
     """The plain text a Static shows."""
     return str(screen.query_one(selector).content)
+
+
+def section(title: str) -> str:
+    """The selector of the summary's section of that title."""
+    return f"#summary-section-{SECTION_TITLES.index(title)}"
 
 
 def meeting_check_ins(store, cycle_id: str) -> list[CheckIn]:
@@ -270,7 +275,7 @@ def test_summary_and_markdown_notes(demo_store, clock):
     assert "+7 leads" in notes
     assert "Book a second demo · owner: Gus" in notes
     assert "- Pricing for partners" in notes
-    assert "## Not checked in\n\n- " + third.title in notes
+    assert "## No update\n\n- " + third.title in notes
 
 
 def test_values_read_as_people_write_them(demo_store):
@@ -335,7 +340,7 @@ async def test_a_complete_walk_of_the_sales_team_saves_every_key_result(demo_sto
         assert isinstance(app.screen, MeetingSummaryScreen)
         summary = app.screen.summary
         assert len(summary.checked_in) == 3 and not summary.missing
-        assert "Blockers (1)" in shown(app.screen, "#summary-section-4")
+        assert "Blockers (1)" in shown(app.screen, section("Blockers"))
         await keys("enter")
         assert isinstance(app.screen, DashboardScreen)
 
@@ -413,10 +418,12 @@ async def test_leaving_halfway_keeps_what_was_saved_and_starting_again_resumes(
         screen = await start_walk(keys)
         assert screen.current_kr_id == walked[3]
         assert "KR 4 of 9" in shown(screen, "#walk-position")
-        assert "3 of 9 checked in" in shown(screen, "#walk-position")
+        assert "3 of 9 reviewed" in shown(screen, "#walk-position")
 
 
 async def test_a_walk_where_everything_is_checked_in_opens_at_the_first(store, make_app, clock):
+    """Every key result checked in in this meeting already (a walk finished before): the walk
+    opens at the first, and saving a change corrects it."""
     cycle = build_team(store, objectives=1, per_objective=2)
     for kr in store.key_results(cycle.id):
         store.add_check_in(
@@ -427,6 +434,7 @@ async def test_a_walk_where_everything_is_checked_in_opens_at_the_first(store, m
                 value=5,
                 confidence=Confidence.AT_RISK,
                 recorded_at=clock.now(),
+                in_meeting=True,
             )
         )
     app = make_app(store)
@@ -647,8 +655,8 @@ async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo
         await keys("ctrl+f")
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
-        assert "Call Acme" in shown(summary, "#summary-section-5")
-        assert "Partner pricing" in shown(summary, "#summary-section-8")
+        assert "Call Acme" in shown(summary, section("New actions"))
+        assert "Partner pricing" in shown(summary, section("Parked topics"))
         await keys("enter")
 
     [action] = demo_store.actions(cycle.id, kr_id)[-1:]
@@ -918,7 +926,7 @@ async def test_titles_with_markup_show_as_typed_on_a_step(store, make_app):
         await keys("ctrl+o")
         assert NASTY_KR in shown(app.screen, ".dialog-title")
         await keys("escape", "ctrl+f")
-        assert NASTY_KR in shown(app.screen, "#summary-section-3")
+        assert NASTY_KR in shown(app.screen, section("No update"))
         assert app.is_running
 
 
@@ -955,7 +963,7 @@ async def test_summary_saves_meeting_notes_without_overwriting(demo_store, make_
     assert names == ["meeting-2026-11-23-2.md", "meeting-2026-11-23.md"]
     notes = (folder / "meeting-2026-11-23.md").read_text(encoding="utf-8")
     assert "Increase net revenue retention from 98% to 110%" in notes
-    assert "## Not checked in" in notes
+    assert "## No update" in notes
     # Notes hold the meeting's blockers: readable by their owner only, as the store's files.
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
@@ -1219,10 +1227,10 @@ async def test_the_summary_lists_the_actions_still_open_from_earlier(
         await keys("ctrl+f")
         summary = app.screen
         assert isinstance(summary, MeetingSummaryScreen)
-        section = shown(summary, "#summary-section-7")
-        assert section.startswith("Still open from earlier (")
-        assert "Reach 500 paying customers: Ask [b]Legal[/] for the template" in section
-        assert "New actions  none" in shown(summary, "#summary-section-5")  # not a new one
+        still_open = shown(summary, section("Still open from earlier"))
+        assert still_open.startswith("Still open from earlier (")
+        assert "Reach 500 paying customers: Ask [b]Legal[/] for the template" in still_open
+        assert "New actions  none" in shown(summary, section("New actions"))  # not a new one
         await keys("m")  # the Markdown notes say it too
         await app.workers.wait_for_complete()
     [notes] = (isolated_home / "data" / "exports").glob("meeting-*.md")

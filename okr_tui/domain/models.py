@@ -376,6 +376,11 @@ class CheckIn(Model):
     author: OptionalName = ""
     recorded_at: Moment
     supersedes: str | None = None
+    in_meeting: bool = Field(
+        default=False,
+        description="Typed in the meeting's walk (a correction or a first check-in given in the "
+        "room), not an update given before the meeting",
+    )
 
 
 class Action(Model):
@@ -412,6 +417,11 @@ class Meeting(Model):
     parked_topics: list[Text] = Field(default_factory=list)
     notes: Text = ""
     closed_at: Moment | None = None
+    reviewed_kr_ids: list[str] = Field(
+        default_factory=list,
+        description="Key results whose update given before the meeting was accepted in it, "
+        "unchanged (no new check-in)",
+    )
 
     @property
     def is_closed(self) -> bool:

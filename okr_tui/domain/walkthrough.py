@@ -6,7 +6,7 @@ Pure: the caller passes the records and the meeting date, so a walk can be repla
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -104,10 +104,33 @@ def checked_in_for(
     ]
 
 
-def start_index(checked_in: Sequence[bool]) -> int:
-    """Where a walk starts (and resumes): the first key result without a check-in for this
-    meeting; the first one when all are done."""
-    return next((index for index, done in enumerate(checked_in) if not done), 0)
+def start_index(reviewed: Sequence[bool]) -> int:
+    """Where a walk starts (and resumes): the first key result not yet reviewed in this meeting
+    (`is_reviewed`); the first one when all are."""
+    return next((index for index, done in enumerate(reviewed) if not done), 0)
+
+
+def is_reviewed(kr_id: str, this_meeting: CheckIn | None, reviewed_kr_ids: Collection[str]) -> bool:
+    """Reviewed in this meeting: its update accepted as it was (the meeting record's
+    `reviewed_kr_ids`), or a check-in typed in the meeting. An update given before the meeting
+    is not: the walk shows it and one key accepts it."""
+    return kr_id in reviewed_kr_ids or (this_meeting is not None and this_meeting.in_meeting)
+
+
+def reviewed_in_meeting(
+    kr_ids: Iterable[str],
+    check_ins: Iterable[CheckIn],
+    meeting_day: date,
+    accepted: Collection[str],
+) -> set[str]:
+    """Which of `kr_ids` this meeting has reviewed (`is_reviewed`); `accepted`: the meeting
+    record's `reviewed_kr_ids`."""
+    this = {
+        c.kr_id: c
+        for c in progress.effective_check_ins(check_ins)
+        if c.meeting_date == meeting_day
+    }
+    return {kr_id for kr_id in kr_ids if is_reviewed(kr_id, this.get(kr_id), accepted)}
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,25 @@ class StepFacts:
         if self.last is None or self.before_last is None:
             return 0
         return self.last.confidence.rank - self.before_last.confidence.rank
+
+    @property
+    def update_before(self) -> CheckIn | None:
+        """The update given for this meeting before it (okr checkin), which the walk shows
+        beside last week's and Enter accepts; None when there is none, or the meeting has
+        changed it already."""
+        now = self.this_meeting
+        return now if now is not None and not now.in_meeting else None
+
+    def untouched(self, value_text: str, note: str, blockers: str) -> bool:
+        """The step's fields still say what this meeting's check-in says: Enter accepts it
+        rather than recording the same thing again."""
+        now = self.this_meeting
+        return (
+            now is not None
+            and value_text.strip() == field_text(now.value, self.kr)
+            and note == now.note
+            and blockers == now.blockers
+        )
 
     @property
     def suggested_value(self) -> float:
@@ -183,6 +225,26 @@ class Moved:
 
 
 @dataclass(frozen=True)
+class UpdatedBefore:
+    """A key result updated before the meeting and not changed in it."""
+
+    kr: KeyResult
+    check_in: CheckIn
+    reviewed: bool
+    """Accepted in the meeting (one key in the walk); False when the walk passed it by."""
+
+
+@dataclass(frozen=True)
+class ChangedInMeeting:
+    """A key result whose check-in was typed in the meeting: a first one, or a correction of
+    the update given before (`corrected`)."""
+
+    kr: KeyResult
+    check_in: CheckIn
+    corrected: CheckIn | None
+
+
+@dataclass(frozen=True)
 class MeetingSummary:
     """What the facilitator reads out at the end, and what the Meeting record keeps."""
 
@@ -203,6 +265,9 @@ class MeetingSummary:
     """Actions of earlier meetings not done yet: followed up until they are."""
     done: tuple[tuple[KeyResult, Action], ...] = field(default=())
     """Actions ticked off in this meeting (their `done_at` falls in it)."""
+    updated_before: tuple[UpdatedBefore, ...] = field(default=())
+    changed: tuple[ChangedInMeeting, ...] = field(default=())
+    """Check-ins typed in the meeting; `missing` are the key results with no update at all."""
 
     @property
     def check_in_ids(self) -> list[str]:
@@ -224,12 +289,17 @@ def meeting_summary(
     attendees: Sequence[str] = (),
     parked_topics: Sequence[str] = (),
     cycle: Cycle | None = None,
+    reviewed_kr_ids: Collection[str] = (),
 ) -> MeetingSummary:
     """The summary of a walk over `walked` (in walk order) for the meeting on `meeting_day`.
 
     With `cycle`, the actions ticked off in this meeting are listed too: those whose `done_at`
-    falls in its window (from its day to the next meeting's)."""
+    falls in its window (from its day to the next meeting's). `reviewed_kr_ids` (the meeting
+    record's) says which updates given before the meeting it accepted."""
     check_ins = list(check_ins)
+    by_check_in_id = {c.id: c for c in check_ins}
+    updated_before: list[UpdatedBefore] = []
+    changed: list[ChangedInMeeting] = []
     checked: list[CheckIn] = []
     moved: list[Moved] = []
     at_risk: list[tuple[KeyResult, CheckIn]] = []
@@ -243,6 +313,11 @@ def meeting_summary(
             missing.append(kr)
             continue
         checked.append(now)
+        if now.in_meeting:
+            corrected = by_check_in_id.get(now.supersedes) if now.supersedes else None
+            changed.append(ChangedInMeeting(kr, now, corrected))
+        else:
+            updated_before.append(UpdatedBefore(kr, now, kr.id in reviewed_kr_ids))
         if now.value != facts.last_value:
             moved.append(Moved(kr, facts.last_value, now.value))
         if now.confidence is Confidence.AT_RISK:
@@ -288,6 +363,8 @@ def meeting_summary(
         parked_topics=tuple(parked_topics),
         still_open=tuple(still_open),
         done=tuple(done),
+        updated_before=tuple(updated_before),
+        changed=tuple(changed),
     )
 
 
@@ -316,6 +393,9 @@ def summary_markdown(summary: MeetingSummary) -> str:
         lines.extend(["", f"## {title}", ""])
         lines.extend(f"- {item}" for item in items or ["none"])
 
+    section("Updated before the meeting", [updated_text(u) for u in summary.updated_before])
+    section("Changed in the meeting", [changed_text(c) for c in summary.changed])
+    section("No update", [kr.title for kr in summary.missing])
     section(
         "Moved",
         [
@@ -326,7 +406,6 @@ def summary_markdown(summary: MeetingSummary) -> str:
     )
     section("Off track", [_with_note(kr, ci) for kr, ci in summary.off_track])
     section("At risk", [_with_note(kr, ci) for kr, ci in summary.at_risk])
-    section("Not checked in", [kr.title for kr in summary.missing])
     section("Blockers", [f"{kr.title}: {text}" for kr, text in summary.blockers])
     section("New actions", [f"{kr.title}: {action_text(a)}" for kr, a in summary.actions])
     section("Done this meeting", [f"{kr.title}: {action_text(a)}" for kr, a in summary.done])
@@ -335,6 +414,34 @@ def summary_markdown(summary: MeetingSummary) -> str:
     )
     section("Parked topics", list(summary.parked_topics))
     return "\n".join(lines) + "\n"
+
+
+def update_source(check_in: CheckIn) -> str:
+    """Where a check-in came from, as the walk and the summary say it."""
+    return "typed in the meeting" if check_in.in_meeting else "given before the meeting"
+
+
+def updated_text(updated: UpdatedBefore) -> str:
+    """One update given before the meeting, as the notes list it."""
+    check_in = updated.check_in
+    parts = [
+        f"{updated.kr.title}: {progress.value_text(updated.kr, check_in.value)}, "
+        f"{check_in.confidence.label}"
+    ]
+    if check_in.author:
+        parts.append(f"by {check_in.author}")
+    parts.append("accepted in the meeting" if updated.reviewed else "not reviewed")
+    return " · ".join(parts)
+
+
+def changed_text(changed: ChangedInMeeting) -> str:
+    """One check-in typed in the meeting, with the update it corrected."""
+    kr, check_in = changed.kr, changed.check_in
+    text = f"{kr.title}: {progress.value_text(kr, check_in.value)}, {check_in.confidence.label}"
+    if changed.corrected is not None:
+        was = changed.corrected
+        text += f" (the update said {progress.value_text(kr, was.value)}, {was.confidence.label})"
+    return text
 
 
 def _with_note(kr: KeyResult, check_in: CheckIn) -> str:

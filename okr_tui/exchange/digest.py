@@ -26,8 +26,10 @@ from okr_tui.domain.models import Confidence, Cycle, KeyResult, Team
 from okr_tui.domain.walkthrough import (
     MeetingSummary,
     action_text,
+    changed_text,
     meeting_summary,
     summary_markdown,
+    updated_text,
     walk_lines,
 )
 from okr_tui.store.store import OkrStore
@@ -78,6 +80,7 @@ def build_digest(store: OkrStore, cycle: Cycle, team: Team | None, meeting_day: 
         attendees += [name for name in record.attendees if name not in attendees]
         parked += record.parked_topics
         decisions += record.decisions
+    reviewed = [kr_id for record in records for kr_id in record.reviewed_kr_ids]
     summary = meeting_summary(
         [line.kr for line in lines],
         check_ins,
@@ -87,6 +90,7 @@ def build_digest(store: OkrStore, cycle: Cycle, team: Team | None, meeting_day: 
         facilitator=facilitator,
         attendees=attendees,
         parked_topics=parked,
+        reviewed_kr_ids=reviewed,
     )
     walked = [line.kr for line in lines]
     warnings = forecast.warnings(walked, cycle, check_ins)
@@ -144,7 +148,9 @@ def digest_sections(digest: Digest) -> list[tuple[str, list[str]]]:
             [f"{kr.title}: {action_text(a)}" for kr, a in summary.still_open],
         ),
         ("Parked topics", list(summary.parked_topics)),
-        ("Not checked in", [kr.title for kr in summary.missing]),
+        ("Updated before the meeting", [updated_text(u) for u in summary.updated_before]),
+        ("Changed in the meeting", [changed_text(c) for c in summary.changed]),
+        ("No update", [kr.title for kr in summary.missing]),
         ("Forecast warnings", [f"{kr.title}: {said}" for kr, said in digest.forecast_warnings]),
     ]
 

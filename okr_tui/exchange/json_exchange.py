@@ -63,7 +63,7 @@ class ExportDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", title="okr-tui export")
 
     format: Literal["okr-tui"] = FORMAT_NAME
-    version: Literal[1, 2, 3] = FORMAT_VERSION
+    version: Literal[1, 2, 3, 4] = FORMAT_VERSION
     teams: list[Team] = Field(default_factory=list)
     cycles: list[CycleExport] = Field(default_factory=list)
 
@@ -248,6 +248,13 @@ class DocumentCheck:
             for missing in sorted(set(meeting.check_in_ids) - check_in_ids):
                 errors.append(
                     (f"{base}.meetings[{position}].check_in_ids", f"no check-in {missing!r}")
+                )
+            for missing in sorted(set(meeting.reviewed_kr_ids) - kr_ids):
+                errors.append(
+                    (
+                        f"{base}.meetings[{position}].reviewed_kr_ids",
+                        f"no key result {missing!r} in this cycle",
+                    )
                 )
             if meeting.team_id is not None and meeting.team_id not in team_ids:
                 errors.append(

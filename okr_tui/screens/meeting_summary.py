@@ -1,7 +1,9 @@
 """The end of the check-in walk: what the facilitator reads out before everyone leaves.
 
-Closing stores the Meeting record (who was there, the check-ins, the actions, parked topics) and
-returns to the dashboard; `m` saves the same summary as Markdown meeting notes.
+It lists the key results in three groups first: updated before the meeting (accepted in it, or
+not reviewed), changed in the meeting, and no update. Closing stores the Meeting record (who was
+there, the check-ins, the actions, parked topics, what it accepted) and returns to the
+dashboard; `m` saves the same summary as Markdown meeting notes.
 """
 
 from __future__ import annotations
@@ -45,10 +47,12 @@ def _section(title: str, items: Sequence[Content]) -> Content:
 
 
 SECTION_TITLES = (
+    "Updated before the meeting",
+    "Changed in the meeting",
+    "No update",
     "Moved",
     "Off track",
     "At risk",
-    "Not checked in",
     "Blockers",
     "New actions",
     "Done this meeting",
@@ -59,6 +63,41 @@ SECTION_TITLES = (
 
 def summary_content(summary: MeetingSummary) -> list[Content]:
     """The summary as one Content per section; user text stays text."""
+    updated_before = []
+    for updated in summary.updated_before:
+        kr, check_in = updated.kr, updated.check_in
+        parts: list[Part] = [
+            confidence_badge(check_in.confidence),
+            "  ",
+            kr.title,
+            ("  ", ""),
+            (value_text(kr, check_in.value), "bold"),
+        ]
+        if check_in.author:
+            parts.append((f"  by {check_in.author}", "$text-muted"))
+        parts.append(
+            ("  ✓ accepted", "$success") if updated.reviewed else ("  not reviewed", "$warning")
+        )
+        updated_before.append(Content.assemble(*parts))
+    changed = []
+    for change in summary.changed:
+        kr, check_in = change.kr, change.check_in
+        parts = [
+            confidence_badge(check_in.confidence),
+            "  ",
+            kr.title,
+            ("  ", ""),
+            (value_text(kr, check_in.value), "bold"),
+        ]
+        if change.corrected is not None:
+            was = change.corrected
+            parts.append(
+                (
+                    f"  (the update said {value_text(kr, was.value)}, {was.confidence.label})",
+                    "$text-muted",
+                )
+            )
+        changed.append(Content.assemble(*parts))
     moved = [
         Content.assemble(
             m.kr.title,
@@ -97,7 +136,19 @@ def summary_content(summary: MeetingSummary) -> list[Content]:
         for kr, action in summary.still_open
     ]
     parked = [Content(topic) for topic in summary.parked_topics]
-    sections = (moved, off_track, at_risk, missing, blockers, actions, done, still_open, parked)
+    sections = (
+        updated_before,
+        changed,
+        missing,
+        moved,
+        off_track,
+        at_risk,
+        blockers,
+        actions,
+        done,
+        still_open,
+        parked,
+    )
     return [_section(title, items) for title, items in zip(SECTION_TITLES, sections, strict=True)]
 
 
@@ -182,6 +233,7 @@ class MeetingSummaryScreen(OkrScreen):
             return
         by_id = {kr.id: kr for kr in self.store.key_results(cycle.id)}
         walked = [by_id[kr_id] for kr_id in self.kr_ids if kr_id in by_id]
+        record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
         summary = meeting_summary(
             walked,
             self.store.check_ins(cycle.id),
@@ -192,6 +244,7 @@ class MeetingSummaryScreen(OkrScreen):
             attendees=self._attendees(cycle.id),
             parked_topics=self.parked_topics,
             cycle=cycle,
+            reviewed_kr_ids=record.reviewed_kr_ids if record is not None else (),
         )
         self.summary = summary
         self.query_one("#summary-title", Static).update(
@@ -241,6 +294,7 @@ class MeetingSummaryScreen(OkrScreen):
                     parked_topics=list(summary.parked_topics),
                     notes=record.notes if record else "",
                     closed_at=self.okr_app.clock.now(),
+                    reviewed_kr_ids=list(record.reviewed_kr_ids) if record else [],
                 ),
                 amend_closed=True,
             )

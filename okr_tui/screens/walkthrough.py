@@ -8,8 +8,14 @@ The optional note and blockers sit between value and confidence: Tab from the va
 Enter goes on to the confidence. (Confidence last, not before the note, is what keeps a step
 at four keys: the confidence key is also the save.)
 
-The walk starts, and resumes, at the first key result without a check-in for this meeting;
-saving one that already has a check-in records a correction.
+A key result its owner updated before the meeting (okr checkin) is walked too: the step shows
+the update (value, confidence, note, who, when) beside last week's, and Enter in the untouched
+value field accepts it as reviewed in the meeting (recorded on the meeting's record, no new
+check-in). Typing a value instead goes on to the confidence as usual and records a correction,
+marked as typed in the meeting. A save that changes nothing accepts too.
+
+The walk starts, and resumes, at the first key result not yet reviewed in this meeting (accepted,
+or checked in in it); saving one that already has a check-in records a correction.
 """
 
 from __future__ import annotations
@@ -40,8 +46,10 @@ from okr_tui.domain.walkthrough import (
     WalkSettings,
     checked_in_for,
     field_text,
+    reviewed_in_meeting,
     start_index,
     step_facts,
+    update_source,
     walk_lines,
     walk_meeting,
 )
@@ -73,7 +81,8 @@ SHORT_SCREEN_ROWS = 28  # below it the fields close up (walkthrough.tcss)
 class WalkthroughScreen(OkrScreen):
     HELP_TITLE = "Check-in walk"
     HELP_SUMMARY = (
-        "Value, Enter, confidence (1/g, 2/y, 3/r or Enter to keep), Enter saves and moves on."
+        "Value, Enter, confidence (1/g, 2/y, 3/r or Enter to keep), Enter saves and moves on. "
+        "An update given before the meeting: Enter accepts it, typing corrects it."
     )
     CSS_PATH = "walkthrough.tcss"
     FILTERS_OWNER = True
@@ -217,6 +226,8 @@ class WalkthroughScreen(OkrScreen):
         self.meeting_day: date | None = None
         self._lines: dict[str, KeyResultLine] = {}
         self._check_ins: list[CheckIn] = []
+        # The key results this meeting has reviewed: accepted, or checked in in the meeting.
+        self._reviewed: set[str] = set()
         self._facts: StepFacts | None = None
         # The key result whose step the fields were filled for: what is typed belongs to it.
         self._step_kr_id: str | None = None
@@ -381,11 +392,21 @@ class WalkthroughScreen(OkrScreen):
         if self.settings.owner:  # updates for the coming meeting, not the current one
             lines = checked_in_for(lines, self._check_ins, self.meeting_day)
         self._lines = {line.kr.id: line for line in lines}
+        if self.settings.owner:  # done: updated for the coming meeting (no review before it)
+            self._reviewed = {i for i, line in self._lines.items() if line.checked_in_this_meeting}
+        else:
+            record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
+            self._reviewed = reviewed_in_meeting(
+                self._lines,
+                self._check_ins,
+                self.meeting_day,
+                record.reviewed_kr_ids if record is not None else (),
+            )
         first_time = not self.order
         if first_time:
             self.order = [line.kr.id for line in lines]
-            self.index = start_index([line.checked_in_this_meeting for line in lines])
-            self._correcting = all(line.checked_in_this_meeting for line in lines)
+            self.index = start_index([line.kr.id in self._reviewed for line in lines])
+            self._correcting = all(line.kr.id in self._reviewed for line in lines)
         else:
             current = self.current_kr_id
             self.order = [kr_id for kr_id in self.order if kr_id in self._lines]
@@ -398,6 +419,11 @@ class WalkthroughScreen(OkrScreen):
             )
             return False
         return True
+
+    @property
+    def _done_word(self) -> str:
+        """What counts as done: reviewed in the meeting, or updated for it in an owner's walk."""
+        return "updated" if self.settings.owner else "reviewed"
 
     def owner_filter(self) -> str | None:
         """The walk's own owner, fixed when it started (the header says whose it is)."""
@@ -459,18 +485,14 @@ class WalkthroughScreen(OkrScreen):
             facts = step_facts(line.kr, self._check_ins, self.meeting_day)
         self._facts = facts
         kr, objective = line.kr, line.objective
-        done = sum(
-            1
-            for kr_id in self.order
-            if (other := self._lines.get(kr_id)) and other.checked_in_this_meeting
-        )
+        done = sum(1 for kr_id in self.order if kr_id in self._reviewed)
         show(
             self.query_one("#walk-position", Static),
             Content.assemble(
                 (self._team_name(), "bold"),
                 f" · check-in {cadence.day_text(self.meeting_day)}   ",
                 (f"KR {self.index + 1} of {len(self.order)}", "bold $accent"),
-                (f"  · {done} of {len(self.order)} checked in", "$text-muted"),
+                (f"  · {done} of {len(self.order)} {self._done_word}", "$text-muted"),
             ),
         )
         show(
@@ -506,11 +528,14 @@ class WalkthroughScreen(OkrScreen):
         show(self.query_one("#walk-kr", Static), Content.assemble(*kr_parts))
         show(self.query_one("#walk-last", Static), self._last_text(facts))
         notice = Content("")
-        if facts.this_meeting is not None:
+        if facts.update_before is not None:
+            notice = self._update_text(facts, facts.update_before)
+        elif facts.this_meeting is not None:
             notice = Content.styled(
                 "Already checked in for this meeting ("
                 + value_text(kr, facts.this_meeting.value)
-                + f", {facts.this_meeting.confidence.label}): saving again records a correction.",
+                + f", {facts.this_meeting.confidence.label}): Enter keeps it, "
+                "saving a change records a correction.",
                 "$warning",
             )
         notice_widget = self.query_one("#walk-notice", Static)
@@ -518,6 +543,31 @@ class WalkthroughScreen(OkrScreen):
         notice_widget.display = bool(notice)
         self._show_preview()
         self._show_extras()
+
+    def _update_text(self, facts: StepFacts, update: CheckIn) -> Content:
+        """The update given before the meeting, in two short rows under last week's: value,
+        its change and confidence; who, when and where from. Its note and blockers fill the
+        fields below, and what Enter does is said beside the value (`_show_preview`)."""
+        kr = facts.kr
+        parts: list[Content | str | tuple[str, str]] = [
+            ("This meeting's update: ", "$text-muted"),
+            (value_text(kr, update.value), "bold"),
+        ]
+        if facts.last is not None:
+            change = delta_text(kr, update.value - facts.last_value)
+            parts.append((f" ({change} since last meeting)", "$text-muted"))
+        parts += ["  ", confidence_badge(update.confidence)]
+        if facts.kr.id in self._reviewed:
+            parts += ["  ", ("✓ accepted", "$success")]
+        said = []
+        if update.author:
+            said.append(f"by {_short(update.author, 24)}")
+        if self.cycle is not None:
+            when = cadence.local_time(self.cycle, update.recorded_at)
+            said.append(f"{cadence.day_text(when.date())} {when:%H:%M}")
+        said.append(update_source(update))
+        parts += ["\n", (" · ".join(said), "$text-muted")]
+        return Content.assemble(*parts)
 
     def _last_text(self, facts: StepFacts) -> Content:
         kr = facts.kr
@@ -555,6 +605,15 @@ class WalkthroughScreen(OkrScreen):
         preview = self.query_one("#walk-preview", Static)
         if line is None or facts is None:
             show(preview, Content(""))
+            return
+        if facts.this_meeting is not None and self._untouched():
+            accepts = (
+                facts.update_before is not None
+                and line.kr.id not in self._reviewed
+                and not self.settings.owner
+            )
+            hint = "Enter accepts" if accepts else "Enter keeps it"
+            show(preview, Content.styled(f"{hint} · typing corrects", "$accent"))
             return
         try:
             value = parse_value(
@@ -666,11 +725,29 @@ class WalkthroughScreen(OkrScreen):
         else:
             self.focus_previous()
 
+    def _untouched(self) -> bool:
+        """The fields still say what this meeting's check-in says (nothing typed over it)."""
+        facts = self._facts
+        return (
+            facts is not None
+            and facts.kr.id == self._step_kr_id
+            and facts.untouched(
+                self.query_one("#walk-value", Input).value,
+                self.query_one("#walk-note", Input).value,
+                self.query_one("#walk-blockers", Input).value,
+            )
+        )
+
     @after_typed_keys
     async def action_field_done(self) -> None:
-        """Enter in any field: the value must read, then the confidence step saves."""
+        """Enter in any field: the value must read, then the confidence step saves. On a key
+        result already checked in for this meeting (an update given before it), Enter with
+        nothing typed over the fields accepts that check-in and moves on."""
         if self.focused is None or self.focused.id not in STEP_FIELDS:
             raise SkipAction()
+        if self._untouched():
+            await self._accept()
+            return
         if self._parsed_value() is not None:
             # set_focus, not focus(): focus() is deferred, so a key already on its way would
             # still land in the field.
@@ -716,6 +793,10 @@ class WalkthroughScreen(OkrScreen):
             self.set_focus(picker)
             return
         form_error = self.query_one("#walk-form-error", Static)
+        earlier = self._facts.this_meeting if self._facts is not None else None
+        if earlier is not None and picker.confidence is earlier.confidence and self._untouched():
+            await self._accept()  # the same again is no correction
+            return
         try:
             check_in = CheckIn(
                 cycle_id=cycle.id,
@@ -727,6 +808,7 @@ class WalkthroughScreen(OkrScreen):
                 blockers=self.query_one("#walk-blockers", Input).value,
                 author=self.settings.facilitator,
                 recorded_at=self.okr_app.clock.now(),
+                in_meeting=not self.settings.owner,  # an owner's walk updates before it
             )
             self.store.add_check_in(check_in)
         except ValidationError as problem:
@@ -738,15 +820,37 @@ class WalkthroughScreen(OkrScreen):
             return
         await self._go(1, open_only=True)
 
+    async def _accept(self) -> None:
+        """Accept this meeting's check-in of the key result on screen as it is: the meeting's
+        record notes it as reviewed (no new check-in), and the walk moves on."""
+        line, cycle = self.line, self.cycle
+        if line is None or cycle is None or self.meeting_day is None:
+            return
+        if line.kr.id not in self._reviewed and not self.settings.owner:
+            try:
+                self.store.mark_reviewed(
+                    cycle.id,
+                    self.settings.team_id,
+                    self.meeting_day,
+                    line.kr.id,
+                    facilitator=self.settings.facilitator,
+                    attendees=self.settings.attendees,
+                )
+            except (RuleViolation, StoreError, ValidationError) as problem:
+                self.query_one("#walk-form-error", Static).update(Content(str(problem)))
+                self.notify(str(problem), severity="error", markup=False)
+                return
+        await self._go(1, open_only=True)
+
     async def _go(self, step: int, open_only: bool = False) -> None:
         """Open the step `step` away from the one on screen (counted in the walk as it is now,
         with key results retired meanwhile left out); past the last one the walk ends in the
         summary.
 
-        `open_only` (after a save): on to the first key result from there that has no check-in
-        for this meeting yet, so a resumed walk does not revisit the ones checked in before;
-        with none left, the summary. A correction pass (every key result was checked in when
-        the walk started) goes step by step."""
+        `open_only` (after a save or an accept): on to the first key result from there not yet
+        reviewed in this meeting, so a resumed walk does not revisit the ones reviewed before;
+        with none left, the summary. A correction pass (every key result was reviewed when the
+        walk started) goes step by step."""
         shown = self._step_kr_id
         self._load()
         # When it is gone, `index` is already on the key result that followed it.
@@ -756,7 +860,7 @@ class WalkthroughScreen(OkrScreen):
                 (
                     i
                     for i in range(max(index, 0), len(self.order))
-                    if not self._lines[self.order[i]].checked_in_this_meeting
+                    if self.order[i] not in self._reviewed
                 ),
                 len(self.order),
             )
@@ -864,12 +968,13 @@ class WalkthroughScreen(OkrScreen):
 
     @after_typed_keys
     async def action_back(self) -> None:
-        """Leave: what was saved stays; starting again resumes at the first open key result."""
-        saved = sum(1 for line in self._lines.values() if line.checked_in_this_meeting)
+        """Leave: what was saved stays; starting again resumes at the first key result not yet
+        reviewed."""
+        saved = sum(1 for kr_id in self.order if kr_id in self._reviewed)
         if self.order:
             self.notify(
                 f"Left the check-in: {saved} of {counted(len(self.order), 'key result')} "
-                "checked in. "
+                f"{self._done_word}. "
                 "Press c to resume.",
                 timeout=4,
             )

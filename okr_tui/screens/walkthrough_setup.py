@@ -31,6 +31,7 @@ from okr_tui.domain.walkthrough import (
     WalkOrder,
     WalkSettings,
     checked_in_for,
+    reviewed_in_meeting,
     walk_lines,
     walk_meeting,
 )
@@ -183,21 +184,37 @@ class WalkthroughSetupScreen(OkrScreen):
             )
             start.disabled = True
             return
+        check_ins = self.store.check_ins(cycle.id)
         lines = walk_lines(
             board.key_result_lines(
                 cycle,
                 self.store.objectives(cycle.id),
                 self.store.key_results(cycle.id),
-                self.store.check_ins(cycle.id),
+                check_ins,
                 now,
             ),
             team.id if team else None,
             owner=owner,
         )
+        record = self.store.meeting_record(cycle.id, team.id if team else None, meeting.date())
         if owner:
-            check_ins = self.store.check_ins(cycle.id)
+            # An owner's walk updates the coming meeting: done means updated for it.
             lines = checked_in_for(lines, check_ins, meeting.date())
-        todo = sum(1 for line in lines if not line.checked_in_this_meeting)
+            reviewed = {line.kr.id for line in lines if line.checked_in_this_meeting}
+            updated = 0
+        else:
+            reviewed = reviewed_in_meeting(
+                [line.kr.id for line in lines],
+                check_ins,
+                meeting.date(),
+                record.reviewed_kr_ids if record is not None else (),
+            )
+            # Updated before the meeting and not reviewed yet: the walk shows each, Enter accepts.
+            updated = sum(
+                1 for line in lines if line.checked_in_this_meeting and line.kr.id not in reviewed
+            )
+        todo = len(lines) - len(reviewed)
+        done = "updated for this meeting" if owner else "reviewed in this meeting"
         if not lines:
             whose = "this team" if owner is None else f"{owner} in this team"
             status.update(Content.styled(f"No active key results to walk for {whose}.", "$error"))
@@ -208,16 +225,20 @@ class WalkthroughSetupScreen(OkrScreen):
             text = f"{counted(len(lines), 'key result')} to check in for this meeting."
         elif todo:
             text = (
-                f"{len(lines)} key results, {todo} still without a check-in for this meeting: "
+                f"{len(lines)} key results, {todo} not yet {done}: "
                 "the walk resumes at the first of them."
             )
         else:
             text = (
-                f"{len(lines)} key results, all checked in for this meeting: the walk opens "
+                f"{len(lines)} key results, all {done}: the walk opens "
                 "at the first one (a new check-in corrects the earlier one)."
             )
+        if updated:
+            text += (
+                f"\n{updated} updated before the meeting: Enter accepts an update, "
+                "typing a value corrects it."
+            )
         text += self._prep_summary(cycle, team, lines, now)
-        record = self.store.meeting_record(cycle.id, team.id if team else None, meeting.date())
         if record is not None and record.closed_at is not None:
             text += (
                 f"\nThis meeting was closed on {cadence.closed_at_text(cycle, record.closed_at)}: "

@@ -47,6 +47,7 @@ JOINED_LISTS = {
     ("meetings", "action_ids"),
     ("meetings", "decisions"),
     ("meetings", "parked_topics"),
+    ("meetings", "reviewed_kr_ids"),
     ("teams", "members"),
     ("cycles", "skipped_dates"),
 }

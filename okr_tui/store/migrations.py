@@ -14,7 +14,7 @@ from typing import Any
 
 from okr_tui.store.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_TABLE = "meta"
 META_DOC_ID = "1"
 
@@ -82,10 +82,19 @@ def _one_line_fields_hold_one_line(tables: Tables) -> Tables:
     return tables
 
 
+def _meetings_know_what_they_reviewed(tables: Tables) -> Tables:
+    """3 -> 4: meetings gained `reviewed_kr_ids` (the updates accepted in the meeting) and
+    check-ins `in_meeting` (typed in the walk). Nothing to rewrite: an earlier meeting accepted
+    nothing, and its check-ins read as given before it; the version tells an older okr-tui,
+    which refuses the fields, to ask for an upgrade."""
+    return tables
+
+
 # version N -> function that turns a version-N file into a version-(N+1) file.
 UPGRADES: dict[int, Callable[[Tables], Tables]] = {
     1: _key_results_know_when_they_were_added,
     2: _one_line_fields_hold_one_line,
+    3: _meetings_know_what_they_reviewed,
 }
 
 

@@ -662,6 +662,53 @@ class OkrStore:
                     raise RuleViolation("this meeting is closed; its record is kept unchanged")
             return cycle_file.put(meeting, "meetings")
 
+    def mark_reviewed(
+        self,
+        cycle_id: str,
+        team_id: str | None,
+        meeting_date: date,
+        kr_id: str,
+        *,
+        facilitator: str = "",
+        attendees: Sequence[str] = (),
+    ) -> Meeting:
+        """Record on the meeting's record (the open one, else the one closed last, else a new
+        one) that the meeting accepted `kr_id`'s update as it was: no check-in is added. Read
+        and written under the lock, so a parked topic or a close saved meanwhile is kept."""
+        from okr_tui.domain.cadence import meeting_dates
+
+        cycle = self.cycle(cycle_id)
+        cycle_file = self._writable_cycle_file(cycle.id)
+        if meeting_date not in meeting_dates(cycle):
+            raise RuleViolation(
+                f"{meeting_date.isoformat()} is not a check-in meeting of {cycle.name}"
+            )
+        with self._writing(cycle_file):
+            if not any(k.id == kr_id for k in cycle_file.models(KeyResult, "key_results")):
+                raise RuleViolation(f"no key result with id {kr_id!r} in {cycle.name}")
+            same_day = [
+                m
+                for m in cycle_file.models(Meeting, "meetings")
+                if m.team_id == team_id and m.meeting_date == meeting_date
+            ]
+            record = next((m for m in same_day if not m.is_closed), None) or max(
+                same_day, key=attrgetter("closed_at"), default=None
+            )
+            if record is None:
+                record = Meeting(
+                    cycle_id=cycle.id,
+                    team_id=team_id,
+                    meeting_date=meeting_date,
+                    facilitator=facilitator,
+                    attendees=list(attendees),
+                )
+            if kr_id in record.reviewed_kr_ids:
+                return record
+            return cycle_file.put(
+                record.model_copy(update={"reviewed_kr_ids": [*record.reviewed_kr_ids, kr_id]}),
+                "meetings",
+            )
+
     def actions(self, cycle_id: str, kr_id: str | None = None) -> list[Action]:
         actions = self._read(self._cycle_file(cycle_id), Action)
         if kr_id is not None:
