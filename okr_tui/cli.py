@@ -845,7 +845,7 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain import cadence
     from okr_tui.domain.clock import MomentOutOfRange, typed_moment
     from okr_tui.domain.models import CheckIn
-    from okr_tui.domain.progress import effective_check_ins
+    from okr_tui.domain.progress import effective_check_ins, latest_confidence
     from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
 
     store = open_store(args, clock, existing=True)
@@ -856,10 +856,10 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
         if args.confidence:
             confidence, score = parse_confidence(args.confidence)
         else:
-            latest = store.check_ins(cycle.id, kr.id)
-            if not latest:
+            given = latest_confidence(store.check_ins(cycle.id, kr.id))
+            if given is None:
                 raise ValueInputError("--confidence is needed for a first check-in")
-            confidence, score = latest[-1].confidence, None
+            confidence, score = given, None
     except ValueInputError as error:
         raise UserError(str(error)) from None
     if cadence.days_to_start(cycle, clock.now()):

@@ -86,6 +86,8 @@ class StepFacts:
     last: CheckIn | None
     before_last: CheckIn | None
     this_meeting: CheckIn | None
+    given_confidence: Confidence | None = None
+    """The confidence last given up to this meeting (a value read from a source has none)."""
 
     @property
     def last_value(self) -> float:
@@ -102,6 +104,8 @@ class StepFacts:
     def confidence_change(self) -> int:
         if self.last is None or self.before_last is None:
             return 0
+        if self.last.confidence is None or self.before_last.confidence is None:
+            return 0
         return self.last.confidence.rank - self.before_last.confidence.rank
 
     @property
@@ -112,7 +116,9 @@ class StepFacts:
     @property
     def suggested_confidence(self) -> Confidence | None:
         source = self.this_meeting or self.last
-        return source.confidence if source else None
+        if source is not None and source.confidence is not None:
+            return source.confidence
+        return self.given_confidence
 
 
 def step_facts(kr: KeyResult, check_ins: Iterable[CheckIn], meeting_day: date) -> StepFacts:
@@ -124,6 +130,7 @@ def step_facts(kr: KeyResult, check_ins: Iterable[CheckIn], meeting_day: date) -
         last=before[-1] if before else None,
         before_last=before[-2] if len(before) > 1 else None,
         this_meeting=this[-1] if this else None,
+        given_confidence=progress.latest_confidence([*before, *this]),
     )
 
 
@@ -206,7 +213,7 @@ def meeting_summary(
     for kr in walked:
         facts = step_facts(kr, check_ins, meeting_day)
         now = facts.this_meeting
-        if now is None:
+        if now is None or now.confidence is None:  # a value read from a source: not judged
             missing.append(kr)
             continue
         checked.append(now)

@@ -61,7 +61,7 @@ class ExportDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", title="okr-tui export")
 
     format: Literal["okr-tui"] = FORMAT_NAME
-    version: Literal[1, 2, 3] = FORMAT_VERSION
+    version: Literal[1, 2, 3, 4] = FORMAT_VERSION
     teams: list[Team] = Field(default_factory=list)
     cycles: list[CycleExport] = Field(default_factory=list)
 

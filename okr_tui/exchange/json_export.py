@@ -20,9 +20,10 @@ from okr_tui.store.store import OkrStore
 
 FORMAT_NAME = "okr-tui"
 # 2: key results carry `created_at`; 3: cycles carry `fiscal_start_month` and actions `done_at`.
+# 4: key results may carry a `source` (okr pull) and check-ins read from one have no confidence.
 # Earlier exports (without them) still import.
-FORMAT_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+FORMAT_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 # Deterministic, and over ten times faster than json's indenting encoder, which is pure Python.
 JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from okr_tui.store.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_TABLE = "meta"
 META_DOC_ID = "1"
 
@@ -82,10 +82,18 @@ def _one_line_fields_hold_one_line(tables: Tables) -> Tables:
     return tables
 
 
+def _key_results_may_name_a_source(tables: Tables) -> Tables:
+    """3 -> 4: a key result may name the `source` of its value, and a check-in read from one
+    has no confidence (okr pull). Nothing to rewrite; the version tells an older okr-tui, which
+    refuses both, to ask for an upgrade instead of failing on them."""
+    return tables
+
+
 # version N -> function that turns a version-N file into a version-(N+1) file.
 UPGRADES: dict[int, Callable[[Tables], Tables]] = {
     1: _key_results_know_when_they_were_added,
     2: _one_line_fields_hold_one_line,
+    3: _key_results_may_name_a_source,
 }
 
 
