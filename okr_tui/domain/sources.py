@@ -12,10 +12,11 @@ import hashlib
 import json
 import math
 import re
+import shlex
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:  # models.py imports this module: the key result holds a Source
     from okr_tui.domain.models import KrType
@@ -51,7 +52,7 @@ class CommandSource(_Source):
     argv: list[SourceText] = Field(min_length=1, max_length=100)
 
     def describe(self) -> str:
-        return "command " + " ".join(self.argv)
+        return "command " + shlex.join(self.argv)
 
 
 class HttpSource(_Source):
@@ -74,6 +75,12 @@ class CsvSource(_Source):
     column: SourceText
     key_column: SourceText | None = None
     key: SourceText | None = None
+
+    @model_validator(mode="after")
+    def _key_and_its_column(self) -> CsvSource:
+        if (self.key_column is None) != (self.key is None):
+            raise ValueError("a key and its key_column go together (or neither: the last row)")
+        return self
 
     def describe(self) -> str:
         row = f" where {self.key_column} = {self.key}" if self.key_column else " (last row)"
@@ -173,9 +180,11 @@ def walk_json(document: object, path: str) -> object:
         walked.append(part)
         if isinstance(here, dict) and part in here:
             here = here[part]
-        elif isinstance(here, list) and part.lstrip("-").isdigit() and -len(here) <= int(
-            part
-        ) < len(here):
+        elif (
+            isinstance(here, list)
+            and part.lstrip("-").isdigit()
+            and -len(here) <= int(part) < len(here)
+        ):
             here = here[int(part)]
         else:
             raise SourceValueError(f"the JSON has nothing at {'.'.join(walked)}")

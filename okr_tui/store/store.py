@@ -894,8 +894,7 @@ class OkrStore:
                 raise RuleViolation(f"check-in {check_in.id} is not of {cycle.name}")
             if check_in.meeting_date not in dates:
                 raise RuleViolation(
-                    f"{check_in.meeting_date.isoformat()} is not a check-in meeting of "
-                    f"{cycle.name}"
+                    f"{check_in.meeting_date.isoformat()} is not a check-in meeting of {cycle.name}"
                 )
         saved: list[CheckIn] = []
         with self._writing(cycle_file):
