@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--read-only", action="store_true", help="open the store for viewing only (no saving)"
     )
+    # Given by `okr serve` to each browser tab's app: it runs no source on the host.
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -390,7 +392,7 @@ def run_app(args: argparse.Namespace, clock: Clock) -> int:
     store = open_store(args, clock)
     from okr_tui.app import OkrApp
 
-    app = OkrApp(store, theme=args.theme)
+    app = OkrApp(store, theme=args.theme, served=args.served)
     app.run()
     if app.store_error is not None:  # a store file the app found unreadable while starting
         raise app.store_error
@@ -992,7 +994,14 @@ def run_serve(args: argparse.Namespace, clock: Clock) -> int:
     except ImportError:
         raise UserError("okr serve needs textual-serve: pip install 'okr-tui[serve]'") from None
     store = open_store(args, clock)  # fail now, with a clear line, if the store is broken
-    parts = [sys.executable, "-m", "okr_tui", "--db", str(store.folder or default_store())]
+    parts = [
+        sys.executable,
+        "-m",
+        "okr_tui",
+        "--served",
+        "--db",
+        str(store.folder or default_store()),
+    ]
     if args.at:
         parts += ["--at", args.at]
     if args.theme:

@@ -367,3 +367,67 @@ def test_a_dry_run_reads_and_records_nothing(demo_store: OkrStore) -> None:
     )
     assert len(result.recorded) == 1 and result.dry_run
     assert demo_store.check_ins(cycle.id) == before
+
+
+# --- in the app -----------------------------------------------------------------------------------
+
+
+async def test_the_palette_pull_runs_in_the_background_while_the_app_answers_keys(
+    demo_store: OkrStore, make_app, isolated_home: Path, tmp_path: Path
+) -> None:
+    """A source that waits for a file: while it runs, the app opens help and closes it; once
+    the file appears the value is recorded and the app says so."""
+    from okr_tui.screens.dashboard import DashboardScreen
+    from okr_tui.screens.help import HelpScreen
+
+    cycle = demo_store.current_cycle()
+    assert cycle is not None
+    kr = next(k for k in demo_store.key_results(cycle.id) if k.title.startswith("Reach 500"))
+    go = tmp_path / "go"
+    code = f"import os, time\nwhile not os.path.exists({str(go)!r}): time.sleep(0.02)\nprint(444)"
+    config = isolated_home / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    argv = json.dumps([sys.executable, "-c", code])
+    config.write_text(
+        f'source_timeout = 60\n[sources."{kr.id}"]\nkind = "command"\nargv = {argv}\n'
+    )
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Pull values from sources")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        [worker] = [w for w in app.workers if w.name == "Pull"]
+        assert worker.is_running
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)  # the app answers keys meanwhile
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen) and worker.is_running
+        go.write_text("")
+        await worker.wait()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("Recorded 1 value(s) for the ") for m in said), said
+    values = [c.value for c in demo_store.check_ins(cycle.id, kr.id) if c.author == "source"]
+    assert values == [444.0]
+
+
+async def test_a_shared_tab_runs_no_source(demo_store: OkrStore, make_app, tmp_path: Path) -> None:
+    cycle = demo_store.current_cycle()
+    assert cycle is not None
+    marker = tmp_path / "ran"
+    _with_sources(demo_store, {"Reach 500": _python(f"open({str(marker)!r}, 'w'); print(1)")})
+    trust_sources(plan(demo_store.key_results(cycle.id), {}, {}))
+    app = make_app(demo_store, served=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.action_pull()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("A shared tab runs no sources") for m in said)
+    assert not marker.exists()
