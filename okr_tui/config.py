@@ -23,7 +23,8 @@ from okr_tui.domain.sources import Source
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
-MAX_CONFIG_BYTES = 64_000
+# Room for a source per key result of a large organisation (600 take about 100 kB).
+MAX_CONFIG_BYTES = 1_000_000
 
 _THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 _BINDING_ID = re.compile(r"[A-Za-z0-9_.-]{1,80}")
