@@ -42,7 +42,7 @@ SourceText = Annotated[str, Field(min_length=1, max_length=_SOURCE_TEXT_MAX)]
 
 
 class _Source(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class CommandSource(_Source):
