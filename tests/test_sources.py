@@ -18,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from okr_tui.domain import cadence, progress
 from okr_tui.domain.board import key_result_lines
-from okr_tui.domain.models import CheckIn, Confidence, KeyResult, KrType
+from okr_tui.domain.models import CheckIn, Confidence, KeyResult, KrType, Status
 from okr_tui.domain.sources import (
     CommandSource,
     CsvSource,
@@ -431,3 +431,31 @@ async def test_a_shared_tab_runs_no_source(demo_store: OkrStore, make_app, tmp_p
         said = [n.message for n in app._notifications]
         assert any(m.startswith("A shared tab runs no sources") for m in said)
     assert not marker.exists()
+
+
+def test_many_check_ins_are_saved_all_or_none(demo_store: OkrStore) -> None:
+    from okr_tui.store.errors import RuleViolation
+
+    cycle = demo_store.current_cycle()
+    assert cycle is not None
+    first, second = demo_store.key_results(cycle.id)[:2]
+    demo_store.save_key_result(
+        second.model_copy(update={"status": Status.RETIRED, "retired_reason": "dropped"}),
+        expected=second,
+    )
+    before = demo_store.check_ins(cycle.id)
+    pulled = [
+        CheckIn(
+            cycle_id=cycle.id,
+            kr_id=kr.id,
+            meeting_date=MEETING,
+            value=1,
+            confidence=None,
+            author="source",
+            recorded_at=demo_store.clock.now(),
+        )
+        for kr in (first, second)
+    ]
+    with pytest.raises(RuleViolation, match="retired"):
+        demo_store.add_check_ins(cycle.id, pulled)
+    assert demo_store.check_ins(cycle.id) == before

@@ -906,9 +906,14 @@ class OkrStore:
                 )
         saved: list[CheckIn] = []
         with self._writing(cycle_file):
+            key_results = {kr.id: kr for kr in cycle_file.models(KeyResult, "key_results")}
             for check_in in check_ins:
                 stored = self._append_check_in(
-                    cycle_file, cycle, check_in, keep_confidence=keep_confidence
+                    cycle_file,
+                    cycle,
+                    check_in,
+                    keep_confidence=keep_confidence,
+                    key_results=key_results,
                 )
                 if stored is not None:
                     saved.append(stored)
@@ -921,12 +926,17 @@ class OkrStore:
         check_in: CheckIn,
         *,
         keep_confidence: bool = False,
+        key_results: Mapping[str, KeyResult] | None = None,
     ) -> CheckIn | None:
-        """Under the lock: append one check-in after the rules (see add_check_in)."""
-        kr = next(
-            (k for k in cycle_file.models(KeyResult, "key_results") if k.id == check_in.kr_id),
-            None,
-        )
+        """Under the lock: append one check-in after the rules (see add_check_in).
+        `key_results`: the file's, by id, when appending many."""
+        if key_results is not None:
+            kr = key_results.get(check_in.kr_id)
+        else:
+            kr = next(
+                (k for k in cycle_file.models(KeyResult, "key_results") if k.id == check_in.kr_id),
+                None,
+            )
         if kr is None:
             raise RuleViolation(f"no key result with id {check_in.kr_id!r} in {cycle.name}")
         if kr.status is Status.RETIRED:
