@@ -41,6 +41,7 @@ from okr_tui.domain.sources import (
     SourceValueError,
     SqliteSource,
     Trust,
+    printable,
     source_digest,
     trust_of,
     value_from,
@@ -457,7 +458,8 @@ class PullResult:
 
 def failure_line(reading: Reading) -> str:
     kr = reading.item.kr
-    return f"{kr.id} {kr.title!r} ({reading.item.source.describe()[:120]}): {reading.error}"
+    said = f"{kr.id} {kr.title!r} ({reading.item.source.describe()[:120]}): {reading.error}"
+    return printable(said)
 
 
 def team_key_results(

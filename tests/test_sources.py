@@ -459,3 +459,16 @@ def test_many_check_ins_are_saved_all_or_none(demo_store: OkrStore) -> None:
     with pytest.raises(RuleViolation, match="retired"):
         demo_store.add_check_ins(cycle.id, pulled)
     assert demo_store.check_ins(cycle.id) == before
+
+
+def test_no_escape_sequence_of_a_store_source_reaches_the_terminal() -> None:
+    for bad in (
+        {"kind": "command", "argv": ["echo", "\x1b[2J"]},
+        {"kind": "http", "url": "http://x.example/\x1b[31m", "path": "a"},
+        {"kind": "http", "url": "http://x.example/", "path": "a\x1b[31m"},
+        {"kind": "sqlite", "file": "a.db", "query": "select 1 -- \x9b31m"},
+    ):
+        with pytest.raises(ValidationError, match="control characters"):
+            SOURCE.validate_python(bad)
+    query = SOURCE.validate_python({"kind": "sqlite", "file": "a.db", "query": "select\n  1"})
+    assert query.describe() == "sqlite a.db: select 1"

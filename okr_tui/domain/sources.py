@@ -38,7 +38,29 @@ def _json_path(value: str) -> str:
     return value
 
 
-SourceText = Annotated[str, Field(min_length=1, max_length=_SOURCE_TEXT_MAX)]
+# Shown by okr sources and okr pull: no escape sequence of a store may reach the terminal.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _one_line(value: str) -> str:
+    if _CONTROLS.search(value):
+        raise ValueError("must be one line, without control characters")
+    return value
+
+
+def _no_controls(value: str) -> str:
+    if _CONTROLS_BUT_LINES.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+SourceText = Annotated[
+    str, Field(min_length=1, max_length=_SOURCE_TEXT_MAX), AfterValidator(_one_line)
+]
+QueryText = Annotated[
+    str, Field(min_length=1, max_length=_SOURCE_TEXT_MAX), AfterValidator(_no_controls)
+]
 
 
 class _Source(BaseModel):
@@ -59,8 +81,15 @@ class HttpSource(_Source):
     """An HTTP(S) URL answering JSON, and the path to the value in it."""
 
     kind: Literal["http"] = "http"
-    url: Annotated[str, Field(min_length=8, max_length=_SOURCE_TEXT_MAX), AfterValidator(_http_url)]
-    path: Annotated[str, Field(max_length=500), AfterValidator(_json_path)]
+    url: Annotated[
+        str,
+        Field(min_length=8, max_length=_SOURCE_TEXT_MAX),
+        AfterValidator(_one_line),
+        AfterValidator(_http_url),
+    ]
+    path: Annotated[
+        str, Field(max_length=500), AfterValidator(_one_line), AfterValidator(_json_path)
+    ]
 
     def describe(self) -> str:
         return f"http {self.url} {self.path}"
@@ -93,15 +122,20 @@ class SqliteSource(_Source):
 
     kind: Literal["sqlite"] = "sqlite"
     file: SourceText
-    query: SourceText
+    query: QueryText
 
     def describe(self) -> str:
-        return f"sqlite {self.file}: {self.query}"
+        return f"sqlite {self.file}: {' '.join(self.query.split())}"
 
 
 Source = Annotated[
     CommandSource | HttpSource | CsvSource | SqliteSource, Field(discriminator="kind")
 ]
+
+
+def printable(text: str) -> str:
+    """`text` (a command's error output, a server's reason) safe for one terminal line."""
+    return _CONTROLS.sub(" ", text)
 
 
 def source_text(source: Source) -> str:
