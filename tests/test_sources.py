@@ -395,6 +395,7 @@ async def test_the_palette_pull_runs_in_the_background_while_the_app_answers_key
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p", *"Pull values from sources")
+        await app.workers.wait_for_complete()  # the palette's search
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()

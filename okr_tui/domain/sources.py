@@ -58,7 +58,8 @@ def _no_controls(value: str) -> str:
 SourceText = Annotated[
     str, Field(min_length=1, max_length=_SOURCE_TEXT_MAX), AfterValidator(_one_line)
 ]
-QueryText = Annotated[
+# A command's arguments and a query may hold line breaks and tabs (`python3 -c` code).
+MultiLineText = Annotated[
     str, Field(min_length=1, max_length=_SOURCE_TEXT_MAX), AfterValidator(_no_controls)
 ]
 
@@ -71,10 +72,11 @@ class CommandSource(_Source):
     """A program that prints the value; `argv` is run as it is, never through a shell."""
 
     kind: Literal["command"] = "command"
-    argv: list[SourceText] = Field(min_length=1, max_length=100)
+    argv: list[MultiLineText] = Field(min_length=1, max_length=100)
 
     def describe(self) -> str:
-        return "command " + shlex.join(self.argv)
+        shown = shlex.join(self.argv)
+        return "command " + shown.replace("\n", "\\n").replace("\t", "\\t")
 
 
 class HttpSource(_Source):
@@ -122,7 +124,7 @@ class SqliteSource(_Source):
 
     kind: Literal["sqlite"] = "sqlite"
     file: SourceText
-    query: QueryText
+    query: MultiLineText
 
     def describe(self) -> str:
         return f"sqlite {self.file}: {' '.join(self.query.split())}"
