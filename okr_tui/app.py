@@ -87,12 +87,15 @@ class OkrApp(App[None]):
         theme: str | None = None,
         cursor_blink: bool = True,
         owner: str | None = None,
+        served: bool = False,
     ) -> None:
         """`owner` (`okr --owner NAME`, a name that owns a key result): open on the walk of
         that person's key results, the dashboard filtered to them beneath it."""
         super().__init__()
         self._requested_owner = owner
         self.store = store
+        # An `okr serve` browser tab: it runs no source on the host (okr pull).
+        self.served = served
         self.cursor_blink = cursor_blink
         self.clock = store.clock
         self._requested_theme = theme
@@ -605,6 +608,64 @@ class OkrApp(App[None]):
         self.notify("Syncing with git…", title="Sync", timeout=3)
         self.run_slow_work("Sync", run)
 
+    def action_pull(self) -> None:
+        """`okr pull` from the palette: read the sources that may run here, off the UI thread,
+        with progress, and record the values for the coming meeting."""
+        cycle = self.cycle
+        if cycle is None:
+            self.notify("There is no cycle to pull values into yet.", severity="warning")
+            return
+        if self.store.read_only or self.served:
+            self.notify(
+                "A shared tab runs no sources: run `okr pull` on the host.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        from okr_tui.pull import failure_line, pull
+
+        folder, clock, cycle_id, team_id = self.store.folder, self.clock, cycle.id, self.team_id
+        sources, timeout = dict(self.settings.sources), self.settings.source_timeout
+        marks: set[int] = set()
+
+        def progress(done: int, total: int) -> None:
+            quarter = done * 4 // total if total >= 8 else 0
+            if 0 < quarter < 4 and quarter not in marks:
+                marks.add(quarter)
+                self.call_from_thread(
+                    self.notify, f"Read {done} of {total} sources…", title="Pull", timeout=3
+                )
+
+        def run() -> str:
+            # A store object of its own: the screens' store may save meanwhile.
+            store = OkrStore(folder, clock)
+            result = pull(
+                store,
+                store.cycle(cycle_id),
+                sources,
+                now=clock.now(),
+                timeout=timeout,
+                team_id=team_id,
+                on_progress=progress,
+            )
+            lines = [result.summary()]
+            lines += [failure_line(reading) for reading in result.failed[:5]]
+            if len(result.failed) > 5:
+                lines.append(f"{len(result.failed) - 5} more: okr pull lists them all")
+            self.call_from_thread(
+                self.notify,
+                "\n".join(lines),
+                title="Pull",
+                severity="warning" if result.failed else "information",
+                markup=False,
+                timeout=12,
+            )
+            self.call_from_thread(self.check_store_on_disk)
+            return ""
+
+        self.notify("Pulling values from sources…", title="Pull", timeout=3)
+        self.run_slow_work("Pull", run)
+
     def run_slow_work(self, name: str, job: Callable[[], str]) -> Worker[str]:
         """Run `job` (an export, meeting notes) in a thread, so the screen keeps answering keys;
         the message it returns is shown when it is done, and a failure is reported in one place
@@ -699,6 +760,12 @@ class OkrApp(App[None]):
             "Sync with git",
             "Commit this store's changes, pull and merge the team's, push (okr sync)",
             self.action_sync,
+        )
+        yield SystemCommand(
+            "Pull values from sources",
+            "Read each key result's source and record the values for the coming meeting "
+            "(okr pull)",
+            self.action_pull,
         )
         yield SystemCommand("Help", "Every key of this screen", self.action_help)
         yield from super().get_system_commands(screen)

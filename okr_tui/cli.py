@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the app on this person's key results: the walk to update them for the "
         "coming meeting, over the dashboard filtered to them",
     )
+    # Given by `okr serve` to each browser tab's app: it runs no source on the host.
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -198,6 +200,41 @@ def build_parser() -> argparse.ArgumentParser:
     prep = command("prep", "the prep lane: what to talk about at the coming meeting")
     prep.add_argument("--team", metavar="NAME", help="one team (default: all teams)")
     prep.add_argument("--json", action="store_true", help="machine-readable output")
+
+    pulling = command("pull", "read each key result's value from its source for the next meeting")
+    pulling.add_argument("--team", metavar="NAME", help="one team (default: all teams)")
+    pulling.add_argument("--dry-run", action="store_true", help="read the sources, record nothing")
+    pulling.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sources = command("sources", "the key results' sources and whether they may run here")
+    sources.add_argument(
+        "--trust",
+        nargs="*",
+        metavar="KR_ID",
+        help="trust these key results' sources from the store on this machine, as they are "
+        "now (all the untrusted ones without ids)",
+    )
+    sources.add_argument("--json", action="store_true", help="machine-readable output")
+
+    source = command("source", "set where a key result's value is read from (kept in the store)")
+    source.add_argument("kr", metavar="KR_ID", help="key result id (or prefix)")
+    kinds = source.add_mutually_exclusive_group(required=True)
+    kinds.add_argument(
+        "--command",
+        dest="program",  # not "command": that is the subcommand's name
+        metavar="CMD",
+        help="a program and its arguments, split as a shell would but run without one, "
+        "that prints the value",
+    )
+    kinds.add_argument("--http", metavar="URL", help="an http(s) URL answering JSON (with --path)")
+    kinds.add_argument("--csv", metavar="FILE", help="a CSV file with a header row (with --column)")
+    kinds.add_argument("--sqlite", metavar="FILE", help="a SQLite file (with --query)")
+    kinds.add_argument("--clear", action="store_true", help="the key result has no source")
+    source.add_argument("--path", metavar="PATH", help="where the value is in the JSON: data.rate")
+    source.add_argument("--column", metavar="NAME", help="the CSV column holding the value")
+    source.add_argument("--key-column", metavar="NAME", help="the CSV column to match --key in")
+    source.add_argument("--key", metavar="TEXT", help="the row to read (default: the last row)")
+    source.add_argument("--query", metavar="SQL", help="a query whose first value is the value")
 
     command("schema", "print the JSON Schema of the export format")
 
@@ -389,7 +426,7 @@ def run_app(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.app import OkrApp
 
     owner = _app_owner(store, getattr(args, "app_owner", None))
-    app = OkrApp(store, theme=args.theme, owner=owner)
+    app = OkrApp(store, theme=args.theme, owner=owner, served=args.served)
     app.run()
     if app.store_error is not None:  # a store file the app found unreadable while starting
         raise app.store_error
@@ -879,7 +916,7 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain import cadence
     from okr_tui.domain.clock import MomentOutOfRange, typed_moment
     from okr_tui.domain.models import CheckIn
-    from okr_tui.domain.progress import effective_check_ins
+    from okr_tui.domain.progress import effective_check_ins, latest_confidence
     from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
 
     store = open_store(args, clock, existing=True)
@@ -890,10 +927,10 @@ def run_checkin(args: argparse.Namespace, clock: Clock) -> int:
         if args.confidence:
             confidence, score = parse_confidence(args.confidence)
         else:
-            latest = store.check_ins(cycle.id, kr.id)
-            if not latest:
+            given = latest_confidence(store.check_ins(cycle.id, kr.id))
+            if given is None:
                 raise ValueInputError("--confidence is needed for a first check-in")
-            confidence, score = latest[-1].confidence, None
+            confidence, score = given, None
     except ValueInputError as error:
         raise UserError(str(error)) from None
     if cadence.days_to_start(cycle, clock.now()):
@@ -991,7 +1028,14 @@ def run_serve(args: argparse.Namespace, clock: Clock) -> int:
     except ImportError:
         raise UserError("okr serve needs textual-serve: pip install 'okr-tui[serve]'") from None
     store = open_store(args, clock)  # fail now, with a clear line, if the store is broken
-    parts = [sys.executable, "-m", "okr_tui", "--db", str(store.folder or default_store())]
+    parts = [
+        sys.executable,
+        "-m",
+        "okr_tui",
+        "--served",
+        "--db",
+        str(store.folder or default_store()),
+    ]
     if args.at:
         parts += ["--at", args.at]
     if args.theme:
@@ -1246,6 +1290,155 @@ def run_schema(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def _settings_or_fail():
+    from okr_tui.config import load_settings
+
+    settings, problems = load_settings()
+    if problems:
+        raise UserError(problems[0])
+    return settings
+
+
+def run_pull(args: argparse.Namespace, clock: Clock) -> int:
+    """Read every source that may run here and record the values for the coming meeting;
+    status 1 when any source failed or was not run (the others are recorded)."""
+    from okr_tui.domain.progress import value_text
+    from okr_tui.pull import SourceFailure, failure_line, pull
+
+    store = open_store(args, clock, existing=True)
+    cycle = _current_cycle_or_fail(store)
+    team = _team_option(store, args.team)
+    settings = _settings_or_fail()
+    try:
+        result = pull(
+            store,
+            cycle,
+            settings.sources,
+            now=clock.now(),
+            timeout=settings.source_timeout,
+            team_id=team.id if team else None,
+            dry_run=args.dry_run,
+        )
+    except SourceFailure as error:
+        raise UserError(str(error)) from None
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        verb = "would record" if args.dry_run else "recorded"
+        for reading in result.recorded:
+            kr = reading.item.kr
+            print(f"{kr.id}  {value_text(kr, reading.value)}  {verb}  {kr.title}")
+        for reading in result.unchanged:
+            kr = reading.item.kr
+            print(f"{kr.id}  {value_text(kr, reading.value)}  unchanged  {kr.title}")
+        print(result.summary())
+    for reading in result.failed:
+        print(f"okr: pull: {failure_line(reading)}", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def _planned_sources(store: OkrStore, cycle, settings):
+    from okr_tui.pull import load_trust, plan
+
+    return plan(store.key_results(cycle.id), settings.sources, load_trust())
+
+
+def run_sources(args: argparse.Namespace, clock: Clock) -> int:
+    """List the sources with whether they may run here; --trust trusts those of the store."""
+    from okr_tui.domain.sources import source_text
+    from okr_tui.pull import trust_sources
+
+    store = open_store(args, clock, existing=True)
+    cycle = _current_cycle_or_fail(store)
+    settings = _settings_or_fail()
+    planned = _planned_sources(store, cycle, settings)
+    if args.trust is not None:
+        wanted = [store.find_key_result(kr_id).id for kr_id in args.trust]
+        for kr_id in wanted:
+            if not any(item.kr.id == kr_id for item in planned):
+                raise UserError(f"key result {kr_id} has no source")
+            if any(item.kr.id == kr_id and item.own for item in planned):
+                print(f"{kr_id}: its source is in your config, which is always trusted")
+        trusted = trust_sources(planned, wanted)
+        for item in trusted:
+            print(f"Trusted {item.kr.id} {item.kr.title}: {source_text(item.source)}")
+        if not trusted:
+            print("Nothing to trust: every source here is trusted already.")
+        return 0
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "kr_id": item.kr.id,
+                        "key_result": item.kr.title,
+                        "where": item.where,
+                        "state": item.trust.value,
+                        "source": item.source.model_dump(mode="json"),
+                    }
+                    for item in planned
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    if not planned:
+        print(f"No key result of {cycle.name} has a source.")
+    for item in planned:
+        print(f"{item.kr.id}  {item.trust.value:<9}  {item.where:<6}  {item.kr.title}")
+        print(f"    {item.source.describe()}")
+    return 0
+
+
+def run_source(args: argparse.Namespace, clock: Clock) -> int:
+    """Keep a key result's source in the store; the one who sets it here trusts it here."""
+    import shlex
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from okr_tui.domain.sources import Source, source_text
+    from okr_tui.pull import PlannedSource, trust_sources
+
+    store = open_store(args, clock, existing=True)
+    kr = store.find_key_result(args.kr)
+    definition: dict[str, object] | None
+    if args.clear:
+        definition = None
+    elif args.program is not None:
+        try:
+            definition = {"kind": "command", "argv": shlex.split(args.program)}
+        except ValueError as error:
+            raise UserError(f"--command: {error}") from None
+    elif args.http is not None:
+        definition = {"kind": "http", "url": args.http, "path": args.path}
+    elif args.csv is not None:
+        definition = {"kind": "csv", "file": args.csv, "column": args.column}
+        definition |= {"key_column": args.key_column, "key": args.key}
+    else:
+        definition = {"kind": "sqlite", "file": args.sqlite, "query": args.query}
+    source = None
+    if definition is not None:
+        try:
+            source = TypeAdapter(Source).validate_python(definition)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"][1:]) or "source"
+            flag = {"argv": "--command", "url": "--http", "file": "--csv/--sqlite"}.get(
+                where, f"--{where.replace('_', '-')}"
+            )
+            raise UserError(f"{flag}: {problem['msg'].removeprefix('Value error, ')}") from None
+    saved = store.save_key_result(kr.model_copy(update={"source": source}), expected=kr)
+    if source is None:
+        print(f"{saved.id} {saved.title}: no source")
+        return 0
+    from okr_tui.domain.sources import Trust
+
+    trust_sources([PlannedSource(saved, source, False, Trust.UNTRUSTED)])
+    print(f"{saved.id} {saved.title}: {source_text(source)} (trusted on this machine)")
+    return 0
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "demo": run_demo,
     "export": run_export,
@@ -1264,4 +1457,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Clock], int]] = {
     "digest": run_digest,
     "sync": run_sync,
     "serve": run_serve,
+    "pull": run_pull,
+    "sources": run_sources,
+    "source": run_source,
 }

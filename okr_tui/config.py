@@ -18,15 +18,18 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from okr_tui import paths
+from okr_tui.domain.sources import Source
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
-MAX_CONFIG_BYTES = 64_000
+# Room for a source per key result of a large organisation (600 take about 100 kB).
+MAX_CONFIG_BYTES = 1_000_000
 
 _THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 _BINDING_ID = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 _KEYS = re.compile(r"[^\s,]+(,[^\s,]+)*")
+_KR_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 def _theme_name(value: str) -> str:
@@ -53,6 +56,13 @@ def _keymap(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def _sources(value: dict[str, Source]) -> dict[str, Source]:
+    for kr_id in value:
+        if not _KR_ID.fullmatch(kr_id):
+            raise ValueError(f"{kr_id!r} is not a key result id (like 'kr-3f9a2c1b')")
+    return value
+
+
 class Settings(BaseModel):
     """What the config file may hold. Every field has a default, so an empty file is valid."""
 
@@ -73,6 +83,13 @@ class Settings(BaseModel):
     digest_webhook: str | None = Field(
         default=None,
         description="Slack or Teams incoming-webhook URL that `okr digest --post` sends to",
+    )
+    sources: Annotated[dict[str, Source], AfterValidator(_sources)] = Field(
+        default_factory=dict,
+        description="Key result id -> where `okr pull` reads its value (yours: always trusted)",
+    )
+    source_timeout: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds a source may take in `okr pull`"
     )
 
 
@@ -148,6 +165,8 @@ def _apply(document: TOMLDocument, changes: Mapping[str, object]) -> None:
 
     defaults = default_settings()
     for name, value in changes.items():
+        if name == "sources":  # read from the file, never written by the app
+            continue
         if name in document:
             if document[name].unwrap() == value:
                 continue

@@ -51,3 +51,10 @@ def user_themes_folder() -> Path:
 def exports_folder() -> Path:
     """Where exports made from inside the app go."""
     return data_folder() / "exports"
+
+
+def trusted_sources_file() -> Path:
+    """The sources of store key results this machine trusts (`okr sources --trust`): a
+    fingerprint of each one's exact text, by key result id. On this machine only, never in
+    the store, so a store that arrives by import or sync runs nothing."""
+    return data_folder() / "trusted-sources.json"

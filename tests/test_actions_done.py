@@ -9,7 +9,7 @@ from pathlib import Path
 from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.walkthrough import meeting_summary
 from okr_tui.exchange.json_exchange import apply_import, read_import
-from okr_tui.exchange.json_export import export_json
+from okr_tui.exchange.json_export import FORMAT_VERSION, export_json
 from okr_tui.screens.meeting_summary import SECTION_TITLES, MeetingSummaryScreen
 from okr_tui.store import migrations
 from okr_tui.store.store import OkrStore
@@ -89,14 +89,14 @@ def test_a_schema_2_store_opens_with_its_done_actions_and_is_saved_as_schema_3(
     assert old.done and old.done_at is None
     store.save_action(old.model_copy(update={"text": "Ask Legal"}))
     saved = json.loads(path.read_bytes())
-    assert saved["meta"]["1"]["schema_version"] == migrations.SCHEMA_VERSION >= 3
+    assert saved["meta"]["1"]["schema_version"] == migrations.SCHEMA_VERSION == 4
 
 
 def test_a_version_2_export_without_done_dates_still_imports(demo_store, tmp_path: Path):
     kr, action = open_action_from_last_week(demo_store)
     demo_store.mark_actions_done(kr.cycle_id, {action.id})
     document = json.loads(export_json(demo_store))
-    assert document["version"] >= 3
+    assert document["version"] == FORMAT_VERSION == 4
     document["version"] = 2
     for cycle in document["cycles"]:
         for action in cycle["actions"]:

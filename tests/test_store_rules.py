@@ -68,7 +68,7 @@ def test_a_store_written_before_keeps_opening_with_its_line_breaks_turned_into_s
     [team] = OkrStore(store.folder, FixedClock(CLOCK_AT)).teams()
 
     assert (team.name, team.members) == ("Line break", ["Amara Ben"])
-    assert migrations.SCHEMA_VERSION >= 3
+    assert migrations.SCHEMA_VERSION == 4
 
 
 def test_two_teams_whose_names_differ_only_in_case_and_spaces_are_refused(

@@ -365,3 +365,38 @@ async def test_the_palette_sync_says_how_to_set_it_up(demo_store, make_app):
         await pilot.pause()
         said = [n.message for n in app._notifications]
         assert "This store is not synced yet: run `okr sync --init REMOTE` once." in said
+
+
+def test_a_source_and_a_value_read_from_it_travel_through_a_sync(demo_store, tmp_path):
+    """One machine sets a key result's source and pulls a value (no confidence); the other
+    edits the same key result meanwhile: the merge keeps both, and the check-in stays
+    without a confidence (it runs nowhere else until trusted there: test_pull_cli)."""
+    from okr_tui.domain.sources import CommandSource
+
+    a, b = _clones(demo_store, tmp_path)
+    kr_a, kr_b = _kr(a, "Reach 500"), _kr(b, "Reach 500")
+    source = CommandSource(argv=[sys.executable, "-c", "print(420)"])
+    a.save_key_result(kr_a.model_copy(update={"source": source}), expected=kr_a)
+    [pulled] = a.add_check_ins(
+        kr_a.cycle_id,
+        [
+            CheckIn(
+                cycle_id=kr_a.cycle_id,
+                kr_id=kr_a.id,
+                meeting_date=MEETING,
+                value=420,
+                confidence=None,
+                author="source",
+                recorded_at=a.clock.now(),
+            )
+        ],
+    )
+    b.save_key_result(kr_b.model_copy(update={"owner": "Kai"}), expected=kr_b)
+    sync.sync(a)
+    sync.sync(b)
+    sync.sync(a)
+    assert _same(a, b)
+    merged = b.key_result(kr_b.cycle_id, kr_b.id)
+    assert (merged.source, merged.owner) == (source, "Kai")
+    [arrived] = [c for c in b.check_ins(kr_b.cycle_id, kr_b.id) if c.id == pulled.id]
+    assert (arrived.value, arrived.confidence, arrived.author) == (420.0, None, "source")

@@ -43,16 +43,34 @@ class KeyResultLine:
     next meeting, if the cycle has one (one may still be given now)."""
     meeting_follows: bool = True
     """False when this meeting is the cycle's last: a key result added after it owes none."""
+    judged: tuple[CheckIn, ...] | None = None
+    """The last two check-ins that carry a confidence (a value read from a source carries
+    none); None: `latest` and `previous` are those."""
+
+    def _judged(self) -> tuple[CheckIn | None, CheckIn | None]:
+        if self.judged is None:
+            return self.latest, self.previous
+        return (
+            self.judged[-1] if self.judged else None,
+            self.judged[-2] if len(self.judged) > 1 else None,
+        )
+
+    @property
+    def latest_given(self) -> CheckIn | None:
+        """The latest check-in that carries a confidence."""
+        return self._judged()[0]
 
     @property
     def confidence(self) -> Confidence | None:
-        return self.latest.confidence if self.latest else None
+        latest, _ = self._judged()
+        return latest.confidence if latest else None
 
     @property
     def confidence_change(self) -> int:
-        if self.latest is None or self.previous is None:
+        latest, previous = self._judged()
+        if latest is None or previous is None or None in (latest.confidence, previous.confidence):
             return 0
-        return self.latest.confidence.rank - self.previous.confidence.rank
+        return latest.confidence.rank - previous.confidence.rank  # type: ignore[union-attr]
 
     @property
     def value_delta(self) -> float | None:
@@ -125,7 +143,8 @@ def key_result_lines(
         latest = history[-1] if history else None
         previous = history[-2] if len(history) > 1 else None
         value = latest.value if latest else kr.baseline
-        covered = {c.meeting_date for c in history}
+        judged = progress.judged(history)
+        covered = {c.meeting_date for c in judged}
         owed_from = cadence.first_day_owed(cycle, kr)
         lines.append(
             KeyResultLine(
@@ -136,6 +155,7 @@ def key_result_lines(
                 pace=progress.pace(kr, value, cycle, now),
                 latest=latest,
                 previous=previous,
+                judged=tuple(judged[-2:]),
                 checked_in_this_meeting=current_day in covered if current_day else False,
                 missed_meetings=sum(
                     1

@@ -326,7 +326,8 @@ def check_ins_due(
     earlier = [day for day in meeting_dates(cycle) if day < current_day]
     covered: dict[str, set[date]] = {}
     for check_in in check_ins:
-        if check_in.cycle_id == cycle.id:
+        # A value read from a source (no confidence) leaves the check-in owed.
+        if check_in.cycle_id == cycle.id and check_in.confidence is not None:
             covered.setdefault(check_in.kr_id, set()).add(check_in.meeting_date)
     result = []
     for kr, objective in _active_key_results(cycle, objectives, key_results):

@@ -89,7 +89,7 @@ def forecast(kr: KeyResult, cycle: Cycle, check_ins: Iterable[CheckIn]) -> Forec
 def disagreement(found: Forecast, latest: CheckIn | None) -> str | None:
     """What the meeting should talk about when the trend and the owner's confidence point
     different ways ("the trend says 0.3, Dana says on track: talk"), else None."""
-    if latest is None:
+    if latest is None or latest.confidence is None:
         return None
     who = found.kr.owner or "the owner"
     if found.score <= LOW and latest.confidence is Confidence.ON_TRACK:
@@ -106,7 +106,9 @@ def warnings(
     by_kr: dict[str, list[CheckIn]] = {}
     for check_in in check_ins:
         by_kr.setdefault(check_in.kr_id, []).append(check_in)
-    latest = progress.latest_check_ins(c for group in by_kr.values() for c in group)
+    latest = progress.latest_check_ins(
+        progress.judged(c for group in by_kr.values() for c in group)
+    )
     found = []
     for kr in key_results:
         projection = forecast(kr, cycle, by_kr.get(kr.id, []))

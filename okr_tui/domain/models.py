@@ -13,7 +13,7 @@ import re
 import secrets
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -21,10 +21,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
+    model_serializer,
     model_validator,
 )
+
+from okr_tui.domain.sources import Source
 
 TITLE_MAX = 200
 TEXT_MAX = 2000
@@ -336,6 +340,17 @@ class KeyResult(Model):
     # on (cadence.first_day_owed), not the ones held before it existed. None: added before this
     # was recorded, read as planned with the cycle.
     created_at: Moment | None = None
+    # Where its value can be read from (okr pull). Inert data: it runs only on a machine that
+    # trusted its exact text (`okr sources --trust`). Left out of the file when there is none,
+    # so stores and exports without sources stay as they were.
+    source: Source | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_source(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        document: dict[str, Any] = handler(self)
+        if document.get("source", 0) is None:
+            del document["source"]
+        return document
 
     @model_validator(mode="after")
     def _measurable(self) -> Self:
@@ -369,7 +384,9 @@ class CheckIn(Model):
     kr_id: str
     meeting_date: date = Field(description="The scheduled local date of the meeting")
     value: Number
-    confidence: Confidence
+    # None: a value read from a source (okr pull), whose confidence the owner or the meeting
+    # gives; such a check-in does not settle the meeting's check-in (cadence.check_ins_due).
+    confidence: Confidence | None
     confidence_score: int | None = Field(default=None, ge=0, le=10)
     note: Text = ""
     blockers: Text = ""

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from okr_tui.domain import board, cadence, forecast
 from okr_tui.domain.models import Action, CheckIn, Cycle, KeyResult, Objective
 from okr_tui.domain.people import same_person
-from okr_tui.domain.progress import Pace, effective_check_ins
+from okr_tui.domain.progress import Pace, effective_check_ins, judged
 
 STALE_DAYS = 14
 
@@ -87,7 +87,7 @@ def prep_lane(
     today = cadence.local_time(cycle, now).date()
     for line in lines:
         kr = line.kr
-        history = by_kr.get(kr.id, [])
+        history = judged(by_kr.get(kr.id, []))
         for_coming = [c for c in history if lane.meeting and c.meeting_date == lane.meeting]
         earlier = [c for c in history if not lane.meeting or c.meeting_date < lane.meeting]
         owes = lane.meeting is not None and cadence.owes_meeting(
@@ -97,7 +97,13 @@ def prep_lane(
             lane.not_updated.append(PrepItem(kr, f"owner {kr.owner}" if kr.owner else "no owner"))
         latest = history[-1] if history else None
         before = history[-2] if len(history) > 1 else None
-        if latest and before and latest.confidence.rank < before.confidence.rank:
+        if (
+            latest is not None
+            and before is not None
+            and latest.confidence is not None
+            and before.confidence is not None
+            and latest.confidence.rank < before.confidence.rank
+        ):
             lane.confidence_drops.append(
                 PrepItem(kr, f"from {before.confidence.label} to {latest.confidence.label}")
             )

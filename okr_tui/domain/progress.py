@@ -80,6 +80,20 @@ def history(kr_id: str, check_ins: CheckIns) -> list[CheckIn]:
     return list(histories(check_ins).get(kr_id, ()))
 
 
+def judged(check_ins: Iterable[CheckIn]) -> list[CheckIn]:
+    """The check-ins that carry a confidence, in the order given: a value read from a source
+    (okr pull) carries none until the owner or the meeting gives it."""
+    return [check_in for check_in in check_ins if check_in.confidence is not None]
+
+
+def latest_confidence(check_ins: Iterable[CheckIn]) -> Confidence | None:
+    """The confidence last given among a key result's check-ins (oldest first), if any."""
+    for check_in in reversed(list(check_ins)):
+        if check_in.confidence is not None:
+            return check_in.confidence
+    return None
+
+
 def current_value(kr: KeyResult, check_ins: CheckIns) -> float:
     """Where the key result stands now: its latest effective value, or its baseline before any
     check-in."""
@@ -329,15 +343,17 @@ def rollup_confidence(
 ) -> Confidence | None:
     """An objective's confidence: the worst latest confidence among its active key results, so
     one key result off track is never averaged away. None before any check-in."""
-    latest = latest_check_ins(check_ins)
+    index = histories(check_ins)
     confidences = [
-        latest[kr.id].confidence for kr in key_results if kr.is_active and kr.id in latest
+        confidence
+        for kr in key_results
+        if kr.is_active and (confidence := latest_confidence(index.get(kr.id, ()))) is not None
     ]
     return min(confidences, key=lambda confidence: confidence.rank, default=None)
 
 
 def _last_two(kr_id: str, check_ins: CheckIns) -> tuple[CheckIn, CheckIn] | None:
-    kept = history(kr_id, check_ins)
+    kept = judged(history(kr_id, check_ins))
     return (kept[-2], kept[-1]) if len(kept) >= 2 else None
 
 
@@ -348,6 +364,7 @@ def confidence_change(kr_id: str, check_ins: CheckIns) -> int:
     if pair is None:
         return 0
     previous, latest = pair
+    assert latest.confidence is not None and previous.confidence is not None
     difference = latest.confidence.rank - previous.confidence.rank
     return (difference > 0) - (difference < 0)
 

@@ -118,13 +118,14 @@ def cycle_stats(
         score = given.get(kr.id, progress.suggested_score(kr, history))
         scored.append(score)
         bands[progress.band(score, objective.kind).value] += 1
-        latest = history[-1].confidence.value if history else "none"
+        given_confidence = progress.latest_confidence(history)
+        latest = given_confidence.value if given_confidence else "none"
         team.confidence[latest] = team.confidence.get(latest, 0) + 1
-        at_meeting = {c.meeting_date: c for c in history}
+        at_meeting = {c.meeting_date: c for c in progress.judged(history)}
         first_day = cadence.first_day_owed(cycle, kr)
         for day in held:
             held_at = at_meeting.get(day)
-            if held_at is not None:
+            if held_at is not None and held_at.confidence is not None:
                 trend[day].append(held_at.confidence.rank)
             if not cadence.owes_meeting(day, first_day):
                 continue

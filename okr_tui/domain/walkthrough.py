@@ -142,6 +142,8 @@ class StepFacts:
     last: CheckIn | None
     before_last: CheckIn | None
     this_meeting: CheckIn | None
+    given_confidence: Confidence | None = None
+    """The confidence last given up to this meeting (a value read from a source has none)."""
 
     @property
     def last_value(self) -> float:
@@ -158,6 +160,8 @@ class StepFacts:
     def confidence_change(self) -> int:
         if self.last is None or self.before_last is None:
             return 0
+        if self.last.confidence is None or self.before_last.confidence is None:
+            return 0
         return self.last.confidence.rank - self.before_last.confidence.rank
 
     @property
@@ -170,10 +174,12 @@ class StepFacts:
 
     def untouched(self, value_text: str, note: str, blockers: str) -> bool:
         """The step's fields still say what this meeting's check-in says: Enter accepts it
-        rather than recording the same thing again."""
+        rather than recording the same thing again. A value read from its source (okr pull)
+        has no confidence: the meeting gives one, so it is never accepted as it is."""
         now = self.this_meeting
         return (
             now is not None
+            and now.confidence is not None
             and value_text.strip() == field_text(now.value, self.kr)
             and note == now.note
             and blockers == now.blockers
@@ -187,7 +193,9 @@ class StepFacts:
     @property
     def suggested_confidence(self) -> Confidence | None:
         source = self.this_meeting or self.last
-        return source.confidence if source else None
+        if source is not None and source.confidence is not None:
+            return source.confidence
+        return self.given_confidence
 
 
 def step_facts(kr: KeyResult, check_ins: Iterable[CheckIn], meeting_day: date) -> StepFacts:
@@ -199,6 +207,7 @@ def step_facts(kr: KeyResult, check_ins: Iterable[CheckIn], meeting_day: date) -
         last=before[-1] if before else None,
         before_last=before[-2] if len(before) > 1 else None,
         this_meeting=this[-1] if this else None,
+        given_confidence=progress.latest_confidence([*before, *this]),
     )
 
 
@@ -309,7 +318,7 @@ def meeting_summary(
     for kr in walked:
         facts = step_facts(kr, check_ins, meeting_day)
         now = facts.this_meeting
-        if now is None:
+        if now is None or now.confidence is None:  # a value read from a source: not judged
             missing.append(kr)
             continue
         checked.append(now)
@@ -418,7 +427,16 @@ def summary_markdown(summary: MeetingSummary) -> str:
 
 def update_source(check_in: CheckIn) -> str:
     """Where a check-in came from, as the walk and the summary say it."""
-    return "typed in the meeting" if check_in.in_meeting else "given before the meeting"
+    if check_in.in_meeting:
+        return "typed in the meeting"
+    if check_in.confidence is None:  # okr pull: a value read from its source
+        return "read from its source before the meeting"
+    return "given before the meeting"
+
+
+def confidence_words(check_in: CheckIn) -> str:
+    """A check-in's confidence in words; a value read from a source (okr pull) has none yet."""
+    return check_in.confidence.label if check_in.confidence else "no confidence yet"
 
 
 def updated_text(updated: UpdatedBefore) -> str:
@@ -426,7 +444,7 @@ def updated_text(updated: UpdatedBefore) -> str:
     check_in = updated.check_in
     parts = [
         f"{updated.kr.title}: {progress.value_text(updated.kr, check_in.value)}, "
-        f"{check_in.confidence.label}"
+        f"{confidence_words(check_in)}"
     ]
     if check_in.author:
         parts.append(f"by {check_in.author}")
@@ -437,10 +455,11 @@ def updated_text(updated: UpdatedBefore) -> str:
 def changed_text(changed: ChangedInMeeting) -> str:
     """One check-in typed in the meeting, with the update it corrected."""
     kr, check_in = changed.kr, changed.check_in
-    text = f"{kr.title}: {progress.value_text(kr, check_in.value)}, {check_in.confidence.label}"
+    text = f"{kr.title}: {progress.value_text(kr, check_in.value)}, {confidence_words(check_in)}"
     if changed.corrected is not None:
         was = changed.corrected
-        text += f" (the update said {progress.value_text(kr, was.value)}, {was.confidence.label})"
+        said = f"{progress.value_text(kr, was.value)}, {confidence_words(was)}"
+        text += f" (the update said {said})"
     return text
 
 

@@ -115,8 +115,8 @@ def last_meeting_held(
     return max((day for day in held if day <= up_to), default=None)
 
 
-def _kr_confidence(kr: KeyResult, confidence: Confidence, note: str) -> str:
-    words = f"{kr.title}: {confidence.label}"
+def _kr_confidence(kr: KeyResult, confidence: Confidence | None, note: str) -> str:
+    words = f"{kr.title}: {confidence.label if confidence else 'no confidence yet'}"
     return f"{words} ({note})" if note else words
 
 

@@ -20,7 +20,8 @@ from okr_tui.store.store import OkrStore
 
 FORMAT_NAME = "okr-tui"
 # 2: key results carry `created_at`; 3: cycles carry `fiscal_start_month` and actions `done_at`.
-# 4: meetings carry `reviewed_kr_ids` and check-ins `in_meeting`.
+# 4: meetings carry `reviewed_kr_ids` and check-ins `in_meeting`; key results may carry a
+# `source` (okr pull) and check-ins read from one have no confidence.
 # Earlier exports (without them) still import.
 FORMAT_VERSION = 4
 READABLE_VERSIONS = (1, 2, 3, 4)

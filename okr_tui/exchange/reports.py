@@ -30,7 +30,10 @@ COMPANY = "Company"
 
 
 def confidence_text(check_in: CheckIn) -> str:
-    """ "◐ at risk", with the 0-10 score when one was given: "◐ at risk (5/10)"."""
+    """ "◐ at risk", with the 0-10 score when one was given: "◐ at risk (5/10)"; a value read
+    from a source (okr pull) has none yet."""
+    if check_in.confidence is None:
+        return "– no confidence (from its source)"
     text = f"{check_in.confidence.symbol} {check_in.confidence.label}"
     if check_in.confidence_score is not None:
         text += f" ({check_in.confidence_score}/10)"
@@ -301,7 +304,7 @@ def check_ins_csv(store: OkrStore, cycle_id: str) -> str:
             "target": _number(kr.target) if kr else "",
             "value": _number(check_in.value),
             "progress": f"{progress.progress(kr, check_in.value):.3f}" if kr else "",
-            "confidence": check_in.confidence.value,
+            "confidence": check_in.confidence.value if check_in.confidence else "",
             "confidence_score": (
                 "" if check_in.confidence_score is None else str(check_in.confidence_score)
             ),

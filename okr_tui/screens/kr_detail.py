@@ -306,11 +306,13 @@ class KeyResultDetailScreen(OkrScreen):
                 f"{projection.score:.1f}",
                 (f" · trend of the last {len(projection.points)} meetings", "$text-muted"),
             ]
-            if (said := forecast.disagreement(projection, line.latest if line else None)):
+            if (said := forecast.disagreement(projection, line.latest_given if line else None)):
                 parts += ["  ", Content.styled(said, "$warning")]
         return Content.assemble(*parts)
 
     def _confidence_cell(self, check_in: CheckIn) -> Text:
+        if check_in.confidence is None:
+            return Text(confidence_text(check_in), style="dim")
         variable = CONFIDENCE_COLOUR[check_in.confidence]
         colour = self.app.theme_variables.get(variable, "")
         return Text(confidence_text(check_in), style=colour)

@@ -23,6 +23,7 @@ from okr_tui.domain.walkthrough import (
     MeetingSummary,
     WalkSettings,
     action_text,
+    confidence_words,
     meeting_summary,
     summary_markdown,
 )
@@ -93,7 +94,7 @@ def summary_content(summary: MeetingSummary) -> list[Content]:
             was = change.corrected
             parts.append(
                 (
-                    f"  (the update said {value_text(kr, was.value)}, {was.confidence.label})",
+                    f"  (the update said {value_text(kr, was.value)}, {confidence_words(was)})",
                     "$text-muted",
                 )
             )

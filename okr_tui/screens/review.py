@@ -259,12 +259,18 @@ class ReviewScreen(OkrScreen):
             text.append("–\nno check-in", style="dim")
             return text
         for check_in in history:
+            if check_in.confidence is None:  # a value read from a source
+                text.append("·", style="dim")
+                continue
             text.append(
                 CONFIDENCE_SYMBOL[check_in.confidence],
                 style=theme_style(self.app, CONFIDENCE_COLOUR[check_in.confidence]),
             )
         text.append("\n")
-        latest = history[-1].confidence
+        latest = progress_math.latest_confidence(history)
+        if latest is None:
+            text.append("no confidence", style="dim")
+            return text
         text.append(latest.label, style=theme_style(self.app, CONFIDENCE_COLOUR[latest]))
         return text
 

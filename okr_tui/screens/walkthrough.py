@@ -45,6 +45,7 @@ from okr_tui.domain.walkthrough import (
     WalkOrder,
     WalkSettings,
     checked_in_for,
+    confidence_words,
     field_text,
     reviewed_in_meeting,
     start_index,
@@ -528,13 +529,20 @@ class WalkthroughScreen(OkrScreen):
         show(self.query_one("#walk-kr", Static), Content.assemble(*kr_parts))
         show(self.query_one("#walk-last", Static), self._last_text(facts))
         notice = Content("")
-        if facts.update_before is not None:
+        if facts.this_meeting is not None and facts.this_meeting.confidence is None:
+            notice = Content.styled(
+                "Value read from its source for this meeting ("
+                + value_text(kr, facts.this_meeting.value)
+                + "): give the confidence to check it in.",
+                "$text-muted",
+            )
+        elif facts.update_before is not None:
             notice = self._update_text(facts, facts.update_before)
         elif facts.this_meeting is not None:
             notice = Content.styled(
                 "Already checked in for this meeting ("
                 + value_text(kr, facts.this_meeting.value)
-                + f", {facts.this_meeting.confidence.label}): Enter keeps it, "
+                + f", {confidence_words(facts.this_meeting)}): Enter keeps it, "
                 "saving a change records a correction.",
                 "$warning",
             )
@@ -576,7 +584,9 @@ class WalkthroughScreen(OkrScreen):
             return Content.styled("No check-in before this meeting yet.", "$text-muted")
         parts: list[Content | str | tuple[str, str]] = [
             (f"Last meeting ({cadence.day_text(last.meeting_date)}): ", "$text-muted"),
-            confidence_badge(last.confidence),
+            confidence_badge(last.confidence)
+            if last.confidence is not None
+            else Content.styled("value from its source, no confidence given", "$text-muted"),
         ]
         if last.note:
             parts += ["  ", Content.styled(_short(last.note, 130), "italic")]
@@ -589,7 +599,7 @@ class WalkthroughScreen(OkrScreen):
         else:
             parts.append(delta_text(kr, delta))
             change = facts.confidence_change
-            if change and facts.before_last is not None:
+            if change and facts.before_last is not None and facts.before_last.confidence:
                 parts += [
                     " · confidence ",
                     confidence_trend(change),

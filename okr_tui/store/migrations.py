@@ -82,11 +82,12 @@ def _one_line_fields_hold_one_line(tables: Tables) -> Tables:
     return tables
 
 
-def _meetings_know_what_they_reviewed(tables: Tables) -> Tables:
+def _meetings_review_and_sources(tables: Tables) -> Tables:
     """3 -> 4: meetings gained `reviewed_kr_ids` (the updates accepted in the meeting) and
-    check-ins `in_meeting` (typed in the walk). Nothing to rewrite: an earlier meeting accepted
-    nothing, and its check-ins read as given before it; the version tells an older okr-tui,
-    which refuses the fields, to ask for an upgrade."""
+    check-ins `in_meeting` (typed in the walk); a key result may name the `source` of its value,
+    and a check-in read from one has no confidence (okr pull). Nothing to rewrite: an earlier
+    meeting accepted nothing, and its check-ins read as given before it; the version tells an
+    older okr-tui, which refuses the fields, to ask for an upgrade."""
     return tables
 
 
@@ -94,7 +95,7 @@ def _meetings_know_what_they_reviewed(tables: Tables) -> Tables:
 UPGRADES: dict[int, Callable[[Tables], Tables]] = {
     1: _key_results_know_when_they_were_added,
     2: _one_line_fields_hold_one_line,
-    3: _meetings_know_what_they_reviewed,
+    3: _meetings_review_and_sources,
 }
 
 

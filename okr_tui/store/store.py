@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -591,26 +591,92 @@ class OkrStore:
                 f"{check_in.meeting_date.isoformat()} is not a check-in meeting of {cycle.name}"
             )
         with self._writing(cycle_file):
+            stored = self._append_check_in(cycle_file, cycle, check_in)
+        assert stored is not None
+        return stored
+
+    def add_check_ins(
+        self, cycle_id: str, check_ins: Sequence[CheckIn], *, keep_confidence: bool = False
+    ) -> list[CheckIn]:
+        """Append many check-ins of one cycle in one save, all or none (`okr pull` records
+        hundreds at once; one save each would rewrite the cycle's file hundreds of times).
+
+        Each follows `add_check_in`'s rules. With `keep_confidence`, a check-in without a
+        confidence that corrects one for the same meeting keeps its confidence, note and
+        blockers (a value read from a source never takes away what the owner said), and one
+        whose value the live check-in already holds is not recorded again.
+        """
+        from okr_tui.domain.cadence import meeting_dates
+
+        cycle = self.cycle(cycle_id)
+        cycle_file = self._writable_cycle_file(cycle.id)
+        dates = set(meeting_dates(cycle))
+        for check_in in check_ins:
+            if check_in.cycle_id != cycle.id:
+                raise RuleViolation(f"check-in {check_in.id} is not of {cycle.name}")
+            if check_in.meeting_date not in dates:
+                raise RuleViolation(
+                    f"{check_in.meeting_date.isoformat()} is not a check-in meeting of {cycle.name}"
+                )
+        saved: list[CheckIn] = []
+        with self._writing(cycle_file):
+            key_results = {kr.id: kr for kr in cycle_file.models(KeyResult, "key_results")}
+            for check_in in check_ins:
+                stored = self._append_check_in(
+                    cycle_file,
+                    cycle,
+                    check_in,
+                    keep_confidence=keep_confidence,
+                    key_results=key_results,
+                )
+                if stored is not None:
+                    saved.append(stored)
+        return saved
+
+    def _append_check_in(
+        self,
+        cycle_file: StoreFile,
+        cycle: Cycle,
+        check_in: CheckIn,
+        *,
+        keep_confidence: bool = False,
+        key_results: Mapping[str, KeyResult] | None = None,
+    ) -> CheckIn | None:
+        """Under the lock: append one check-in after the rules (see add_check_in).
+        `key_results`: the file's, by id, when appending many."""
+        if key_results is not None:
+            kr = key_results.get(check_in.kr_id)
+        else:
             kr = next(
                 (k for k in cycle_file.models(KeyResult, "key_results") if k.id == check_in.kr_id),
                 None,
             )
-            if kr is None:
-                raise RuleViolation(f"no key result with id {check_in.kr_id!r} in {cycle.name}")
-            if kr.status is Status.RETIRED:
-                raise RuleViolation(f"key result {kr.title!r} is retired; it takes no check-ins")
-            same_meeting = [
-                ci
-                for ci in cycle_file.models_where(CheckIn, "check_ins", "kr_id", [kr.id])
-                if ci.meeting_date == check_in.meeting_date
-            ]
-            superseded = {ci.supersedes for ci in same_meeting}
-            live = [ci for ci in same_meeting if ci.id not in superseded]
-            if live:
-                check_in = check_in.model_copy(update={"supersedes": live[-1].id})
-            if any(ci.id == check_in.id for ci in same_meeting):
-                raise RuleViolation("this check-in was already saved")
-            return cycle_file.put(check_in, "check_ins", append=True)
+        if kr is None:
+            raise RuleViolation(f"no key result with id {check_in.kr_id!r} in {cycle.name}")
+        if kr.status is Status.RETIRED:
+            raise RuleViolation(f"key result {kr.title!r} is retired; it takes no check-ins")
+        same_meeting = [
+            ci
+            for ci in cycle_file.models_where(CheckIn, "check_ins", "kr_id", [kr.id])
+            if ci.meeting_date == check_in.meeting_date
+        ]
+        superseded = {ci.supersedes for ci in same_meeting}
+        live = [ci for ci in same_meeting if ci.id not in superseded]
+        if live:
+            update: dict[str, Any] = {"supersedes": live[-1].id}
+            if keep_confidence and check_in.confidence is None:
+                if live[-1].value == check_in.value:
+                    return None  # nothing new to record
+                update |= {  # what the owner said for this meeting stays
+                    "confidence": live[-1].confidence,
+                    "confidence_score": live[-1].confidence_score,
+                    "note": check_in.note or live[-1].note,
+                    "blockers": check_in.blockers or live[-1].blockers,
+                }
+            check_in = check_in.model_copy(update=update)
+        if any(ci.id == check_in.id for ci in same_meeting):
+            raise RuleViolation("this check-in was already saved")
+        return cycle_file.put(check_in, "check_ins", append=True)
 
     def meetings(self, cycle_id: str) -> list[Meeting]:
         meetings = self._read(self._cycle_file(cycle_id), Meeting)

@@ -207,7 +207,15 @@ class StoreFile:
         if append:
             self.db.table(table).insert(document)
         else:
-            self.db.table(table).upsert(document, Query().id == document["id"])
+            # Replaced whole, not merged as TinyDB's upsert does: a field a model leaves out
+            # when empty (a key result's source) must go when it is emptied.
+            def replace(stored: MutableMapping[Any, Any]) -> None:
+                stored.clear()
+                stored.update(document)
+
+            records = self.db.table(table)
+            if not records.update(replace, Query().id == document["id"]):
+                records.insert(document)
         cached = self._models.get(table)
         if cached is not None and append:
             cached.append(model)  # an append adds a record, as the file does
