@@ -14,7 +14,7 @@ Pure: check-ins and the cycle come in, numbers come out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -99,17 +99,39 @@ def disagreement(found: Forecast, latest: CheckIn | None) -> str | None:
     return None
 
 
-def warnings(
-    key_results: Iterable[KeyResult], cycle: Cycle, check_ins: Iterable[CheckIn]
-) -> list[tuple[KeyResult, str]]:
-    """Each key result whose forecast disagrees with its latest confidence, with what to say."""
-    by_kr: dict[str, list[CheckIn]] = {}
-    for check_in in check_ins:
-        by_kr.setdefault(check_in.kr_id, []).append(check_in)
-    latest = progress.latest_check_ins(c for group in by_kr.values() for c in group)
-    found = []
+def forecasts(
+    key_results: Iterable[KeyResult],
+    cycle: Cycle,
+    check_ins: Iterable[CheckIn] | progress.Histories,
+) -> dict[str, Forecast]:
+    """Each key result's forecast by id (those without one left out), the check-ins sorted
+    once for all of them: what the dashboard computes once per reload."""
+    index = progress.histories(check_ins)
+    found = {}
     for kr in key_results:
-        projection = forecast(kr, cycle, by_kr.get(kr.id, []))
-        if projection is not None and (said := disagreement(projection, latest.get(kr.id))):
-            found.append((kr, said))
+        projection = forecast(kr, cycle, index.get(kr.id, []))
+        if projection is not None:
+            found[kr.id] = projection
     return found
+
+
+def warnings(
+    key_results: Iterable[KeyResult],
+    cycle: Cycle,
+    check_ins: Iterable[CheckIn] | progress.Histories,
+    found: Mapping[str, Forecast] | None = None,
+) -> list[tuple[KeyResult, str]]:
+    """Each key result whose forecast disagrees with its latest confidence, with what to say
+    (`found`: the forecasts already computed by `forecasts`, to reuse)."""
+    key_results = list(key_results)
+    index = progress.histories(check_ins)
+    if found is None:
+        found = forecasts(key_results, cycle, index)
+    said_for = []
+    for kr in key_results:
+        projection = found.get(kr.id)
+        history = index.get(kr.id)
+        latest = history[-1] if history else None
+        if projection is not None and (said := disagreement(projection, latest)):
+            said_for.append((kr, said))
+    return said_for

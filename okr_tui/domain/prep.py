@@ -13,14 +13,14 @@ Pure: the records, the cycle and "now" come in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from okr_tui.domain import board, cadence, forecast
 from okr_tui.domain.models import Action, CheckIn, Cycle, KeyResult, Objective
 from okr_tui.domain.people import same_person
-from okr_tui.domain.progress import Pace, effective_check_ins
+from okr_tui.domain.progress import Histories, Pace, effective_check_ins, histories
 
 STALE_DAYS = 14
 
@@ -54,6 +54,10 @@ class PrepLane:
             ("Forecast and owner disagree", self.forecast_disagreements),
         ]
 
+    def counts(self) -> list[tuple[str, int]]:
+        """Each section that names something, with how many: the lane in one line."""
+        return [(heading, len(items)) for heading, items in self.sections() if items]
+
     def talk_scores(self) -> dict[str, int]:
         """How many lane sections name each key result: "needs talk first" walks the most
         named first."""
@@ -70,20 +74,26 @@ def prep_lane(
     cycle: Cycle,
     objectives: Sequence[Objective],
     key_results: Sequence[KeyResult],
-    check_ins: Iterable[CheckIn],
+    check_ins: Iterable[CheckIn] | Histories,
     actions: Iterable[Action],
     now: datetime,
+    *,
+    lines: Sequence[board.KeyResultLine] | None = None,
+    forecasts: Mapping[str, forecast.Forecast] | None = None,
 ) -> PrepLane:
     """The lane for the coming meeting of `cycle`, over the given (one team's, or all)
-    objectives' active key results."""
-    check_ins = list(check_ins)
+    objectives' active key results.
+
+    A caller that has already worked out the board's `lines` (for these objectives and key
+    results, at `now`) and the `forecasts` passes them, so a dashboard reload computes each
+    once.
+    """
+    by_kr = histories(check_ins)
     coming = cadence.update_meeting(cycle, now)
     lane = PrepLane(coming.date() if coming else None)
-    lines = board.key_result_lines(cycle, objectives, key_results, check_ins, now)
+    if lines is None:
+        lines = board.key_result_lines(cycle, objectives, key_results, by_kr, now)
     walked = [line.kr for line in lines]
-    by_kr: dict[str, list[CheckIn]] = {}
-    for check_in in effective_check_ins(check_ins):
-        by_kr.setdefault(check_in.kr_id, []).append(check_in)
     today = cadence.local_time(cycle, now).date()
     for line in lines:
         kr = line.kr
@@ -122,7 +132,7 @@ def prep_lane(
             lane.overdue_actions.append(
                 PrepItem(by_id[action.kr_id], f"{action.text}{who} · due {action.due.isoformat()}")
             )
-    for kr, said in forecast.warnings(walked, cycle, check_ins):
+    for kr, said in forecast.warnings(walked, cycle, by_kr, forecasts):
         lane.forecast_disagreements.append(PrepItem(kr, said))
     return lane
 
