@@ -46,6 +46,16 @@ class Forecast:
         return last_value + self.slope_per_day * (day - last_day).days
 
 
+def _clamp(kr: KeyResult, value: float) -> float:
+    """`value` held to half the baseline-to-target span beyond either end (see OVERSHOOT)."""
+    if not kr.kr_type.has_line:
+        return value
+    span = abs(kr.target - kr.baseline)
+    low = min(kr.baseline, kr.target) - OVERSHOOT * span
+    high = max(kr.baseline, kr.target) + OVERSHOOT * span
+    return min(max(value, low), high)
+
+
 def _per_meeting(kr_id: str, check_ins: Iterable[CheckIn]) -> list[tuple[date, float]]:
     """The key result's effective value at each meeting it was checked in at, oldest first."""
     values: dict[date, float] = {}
@@ -76,12 +86,7 @@ def forecast(kr: KeyResult, cycle: Cycle, check_ins: Iterable[CheckIn]) -> Forec
         return None
     first_day = points[0][0]
     intercept, slope = _least_squares([((day - first_day).days, v) for day, v in points])
-    projected = intercept + slope * (cycle.end - first_day).days
-    if kr.kr_type.has_line:
-        span = abs(kr.target - kr.baseline)
-        low = min(kr.baseline, kr.target) - OVERSHOOT * span
-        high = max(kr.baseline, kr.target) + OVERSHOOT * span
-        projected = min(max(projected, low), high)
+    projected = _clamp(kr, intercept + slope * (cycle.end - first_day).days)
     score = progress.round_score(progress.progress(kr, projected))
     return Forecast(kr, projected, score, tuple(points), slope)
 
