@@ -167,6 +167,10 @@ class DashboardScreen(OkrScreen):
                     return self.app.get_key_display(one)
         return "l"
 
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._show_prep_lane()  # its list takes a share of the screen's height
+
     def action_toggle_prep_lane(self) -> None:
         """l: unfold or fold the prep lane; remembered (config.toml) for the next start."""
         self.okr_app.remember_prep_panel(not self.okr_app.prep_panel_open)

@@ -4,9 +4,9 @@ meeting, which unfolds into the list itself.
 Folded, it takes one line above the board, "▸ l Prep lane · Mon 30 Nov: 9 not updated · 6 behind
 pace", so the board keeps its room at 80x24 while the facilitator still sees at a glance whether
 there is anything to raise. Unfolded (`l` on the dashboard, or a click on the line) the list
-below it takes at most 40% of the screen and scrolls (tab reaches it); each item says the key
-result, then what to say ("from on track to at risk", "23 pts behind", "the trend says 0.3, Dana
-says on track: talk"). The screen decides whether it is open, and remembers it
+below it takes at most 40% of the screen and scrolls (tab reaches it, or the mouse); each item
+says the key result, then what to say ("from on track to at risk", "23 pts behind", "the trend
+says 0.3, Dana says on track: talk"). The screen decides whether it is open, and remembers it
 (`prep_panel` in config.toml); the panel only shows a lane it is handed.
 """
 
@@ -80,7 +80,6 @@ class PrepPanel(Vertical):
     DEFAULT_CSS = """
     PrepPanel {
         height: auto;
-        max-height: 40%;
     }
     PrepPanel > #prep-summary {
         height: 1;
@@ -90,7 +89,6 @@ class PrepPanel(Vertical):
     }
     PrepPanel > #prep-body {
         height: auto;
-        max-height: 100%;
         padding: 0 1 0 3;
         border-bottom: hkey $primary-muted;
     }
@@ -125,7 +123,12 @@ class PrepPanel(Vertical):
             return
         show(self.query_one("#prep-summary", Static), summary_text(lane, is_open, key))
         if is_open:
-            show(self.query_one("#prep-lines", Static), lane_text(lane))
+            text = lane_text(lane)
+            show(self.query_one("#prep-lines", Static), text)
+            # At most 40% of the screen (and its bottom border), the rest scrolls: set here, as
+            # an auto height under a max-height left the room of the whole list blank.
+            room = max(self.app.size.height * 2 // 5, 3)
+            body.styles.height = min(len(text.plain.split("\n")), room) + 1
 
     def on_click(self, event) -> None:
         if getattr(event.widget, "id", None) == "prep-summary":
