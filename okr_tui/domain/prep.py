@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from okr_tui.domain import board, cadence, forecast
 from okr_tui.domain.models import Action, CheckIn, Cycle, KeyResult, Objective
@@ -94,12 +94,20 @@ def prep_lane(
     if lines is None:
         lines = board.key_result_lines(cycle, objectives, key_results, by_kr, now)
     walked = [line.kr for line in lines]
-    today = cadence.local_time(cycle, now).date()
+    local_now = cadence.local_time(cycle, now)
+    today = local_now.date()
+    quiet_before = datetime.fromtimestamp(  # in UTC: a pendulum zone compares slowly
+        local_now.start_of("day").subtract(days=STALE_DAYS - 1).timestamp(), UTC
+    )
     for line in lines:
         kr = line.kr
         history = by_kr.get(kr.id, [])
-        for_coming = [c for c in history if lane.meeting and c.meeting_date == lane.meeting]
-        earlier = [c for c in history if not lane.meeting or c.meeting_date < lane.meeting]
+        # The history is in meeting order: the coming meeting's check-ins come last.
+        cut = len(history)
+        while cut and lane.meeting and history[cut - 1].meeting_date >= lane.meeting:
+            cut -= 1
+        for_coming = [c for c in history[cut:] if c.meeting_date == lane.meeting]
+        earlier = history[:cut]
         owes = lane.meeting is not None and cadence.owes_meeting(
             lane.meeting, cadence.first_day_owed(cycle, kr)
         )
@@ -119,12 +127,14 @@ def prep_lane(
             had = earlier[-1].blockers if earlier else ""
             if for_coming[-1].blockers != had:
                 lane.new_blockers.append(PrepItem(kr, for_coming[-1].blockers))
-        recorded = latest.recorded_at if latest else None
-        quiet_since = cadence.local_time(cycle, recorded).date() if recorded else cycle.start
-        if (today - quiet_since) >= timedelta(days=STALE_DAYS) and today > cycle.start:
-            lane.stale.append(
-                PrepItem(kr, f"last check-in {quiet_since.isoformat()}" if latest else "none yet")
-            )
+        # Quiet for STALE_DAYS or more: recorded before local midnight STALE_DAYS - 1 days
+        # ago (one comparison; the local date is worked out only for the stale ones).
+        if latest is None:
+            if (today - cycle.start) >= timedelta(days=STALE_DAYS) and today > cycle.start:
+                lane.stale.append(PrepItem(kr, "none yet"))
+        elif latest.recorded_at < quiet_before and today > cycle.start:
+            quiet_since = cadence.local_time(cycle, latest.recorded_at).date()
+            lane.stale.append(PrepItem(kr, f"last check-in {quiet_since.isoformat()}"))
     by_id = {kr.id: kr for kr in walked}
     for action in sorted(actions, key=lambda a: (a.due or date.max, a.created_at)):
         if action.kr_id in by_id and not action.done and action.due and action.due < today:
