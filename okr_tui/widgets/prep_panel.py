@@ -5,9 +5,10 @@ Folded, it takes one line above the board, "▸ l Prep lane · Mon 30 Nov: 9 not
 pace", so the board keeps its room at 80x24 while the facilitator still sees at a glance whether
 there is anything to raise. Unfolded (`l` on the dashboard, or a click on the line) the list
 below it takes at most 40% of the screen and scrolls (tab reaches it, or the mouse); each item
-says the key result, then what to say ("from on track to at risk", "23 pts behind", "the trend
-says 0.3, Dana says on track: talk"). The screen decides whether it is open, and remembers it
-(`prep_panel` in config.toml); the panel only shows a lane it is handed.
+says what to say first ("from on track to at risk", "23 pts behind", "the trend says 0.3, Dana
+says on track: talk"), then the key result, whose title gives way with "…" at 80 columns. The
+screen decides whether it is open, and remembers it (`prep_panel` in config.toml); the panel
+only shows a lane it is handed.
 """
 
 from __future__ import annotations
@@ -66,8 +67,11 @@ def lane_text(lane: PrepLane) -> Content:
             continue
         lines.append(Content.styled(f"{heading} ({len(items)})", "bold"))
         for item in items:
+            # What to say first: at 80 columns the title gives way, not "23 pts behind".
             lines.append(
-                Content.assemble("  ", Content(item.kr.title), ("  ", ""), (item.said, "$warning"))
+                Content.assemble(
+                    "  ", (item.said, "$warning"), ("  ·  ", "$text-muted"), Content(item.kr.title)
+                )
             )
     if not lines:
         return Content.styled("Nothing to raise: every key result is up to date.", "$text-muted")
