@@ -669,10 +669,10 @@ def run_team(args: argparse.Namespace, clock: Clock) -> int:
 
     from okr_tui.domain.models import Team
     from okr_tui.domain.people import member_names, members_problem
+    from okr_tui.domain.validation import first_problem
 
     store = open_store(args, clock)
-    wanted = args.name.strip().casefold()  # as the store compares names
-    existing = next((t for t in store.teams() if t.name.strip().casefold() == wanted), None)
+    existing = store.team_named(args.name)
     changes: dict[str, object] = {}
     if args.members is not None:
         members = member_names(args.members)
@@ -691,11 +691,11 @@ def run_team(args: argparse.Namespace, clock: Clock) -> int:
     try:
         team = Team.model_validate(values)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
+        loc, message, _ = first_problem(error)
         where = {"name": "--rename" if args.rename is not None else "NAME"}.get(
-            str(first["loc"][0]), f"--{first['loc'][0]}"
+            str(loc[0]), f"--{loc[0]}"
         )
-        raise UserError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise UserError(f"{where}: {message}") from None
     saved = store.save_team(team, expected=existing)
     if existing is None:
         print(f"Created team {saved.name} ({saved.id}) with {_people(saved.members)}")
@@ -753,6 +753,7 @@ def run_cycle(args: argparse.Namespace, clock: Clock) -> int:
     from okr_tui.domain.carry_over import suggested_cycle
     from okr_tui.domain.dates import parse_date, parse_meeting_slot, parse_month
     from okr_tui.domain.models import Cadence, Cycle, CycleState
+    from okr_tui.domain.validation import first_problem
 
     store = open_store(args, clock)
     cycles = store.cycles()
@@ -811,8 +812,8 @@ def run_cycle(args: argparse.Namespace, clock: Clock) -> int:
     try:
         cycle = Cycle.model_validate(values)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        field = str(first["loc"][0]) if first["loc"] else ""
+        loc, message, _ = first_problem(error)
+        field = str(loc[0]) if loc else ""
         option = {
             "name": "--rename" if args.rename is not None else "NAME",
             "meeting_weekday": "--meeting",
@@ -822,7 +823,6 @@ def run_cycle(args: argparse.Namespace, clock: Clock) -> int:
             "review_date": "--review",
             "fiscal_start_month": "--fiscal-start",
         }.get(field, f"--{field}")
-        message = first["msg"].removeprefix("Value error, ")
         # A rule across fields ("the cycle must end after it starts") names them itself.
         raise UserError(f"{option}: {message}" if field else message) from None
     if (problem := rules.skipped_dates_problem(cycle)) is not None:
@@ -988,9 +988,7 @@ def _team_option(store: OkrStore, name: str | None):
     teams; an unknown name is one line listing the teams there are."""
     if not name:
         return None
-    from okr_tui.domain.rules import team_key
-
-    team = next((t for t in store.teams() if team_key(t.name) == team_key(name)), None)
+    team = store.team_named(name)
     if team is None:
         names = ", ".join(t.name for t in store.teams()) or "none yet"
         raise UserError(f"--team: no team called {name!r} (teams: {names})")

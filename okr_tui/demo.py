@@ -633,7 +633,7 @@ def _save_actions(
                 meeting_date=_day(moment),
             )
         )
-        by_day.setdefault(action.meeting_date, []).append(action.id)
+        by_day.setdefault(_day(moment), []).append(action.id)
     return by_day
 
 

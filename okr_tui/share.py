@@ -157,7 +157,7 @@ class TokenServer(Server):
                 self.commands[request["okr_role"]],
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
-                close=websocket.close,
+                close=websocket.close,  # type: ignore[arg-type]  # its bool result is unused
                 download_manager=self.download_manager,
                 debug=self.debug,
             )

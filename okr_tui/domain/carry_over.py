@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from okr_tui.domain import cadence, progress
 from okr_tui.domain.models import (
-    CheckIn,
     Cycle,
     CycleState,
     KeyResult,
@@ -51,7 +51,7 @@ class CarryOver:
 def unfinished(
     objectives: Sequence[Objective],
     key_results: Iterable[KeyResult],
-    check_ins: Iterable[CheckIn],
+    check_ins: progress.CheckIns,
 ) -> list[UnfinishedObjective]:
     """Active objectives (in the order given) with their active key results whose suggested
     score is under 1.0; objectives with nothing unfinished are left out."""
@@ -146,7 +146,7 @@ def suggested_cycle(cycles: Sequence[Cycle], now: datetime) -> Cycle:
     planning.
     """
     today = now.date()
-    slot: dict[str, object] = {}
+    slot: dict[str, Any] = {}
     fiscal_start_month = 1
     if cycles:
         latest = max(cycles, key=lambda c: (c.end, c.start))
@@ -180,7 +180,7 @@ def _carried_key_result(kr: KeyResult, into: Cycle, objective_id: str, value: fl
     If starting from the current value would make it invalid (an increase already at its
     target), the original baseline is kept.
     """
-    fields = {
+    fields: dict[str, Any] = {
         "cycle_id": into.id,
         "objective_id": objective_id,
         "title": kr.title,
@@ -200,7 +200,7 @@ def _carried_key_result(kr: KeyResult, into: Cycle, objective_id: str, value: fl
 def carry_over(
     objectives: Sequence[Objective],
     key_results: Sequence[KeyResult],
-    check_ins: Iterable[CheckIn],
+    check_ins: progress.CheckIns,
     into: Cycle,
     objective_ids: Iterable[str],
     kr_ids: Iterable[str],

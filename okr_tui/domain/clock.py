@@ -29,7 +29,7 @@ class FixedClock(Clock):
     def set(self, moment: datetime | str) -> None:
         self._moment = to_utc(moment)
 
-    def advance(self, **delta: float) -> None:
+    def advance(self, **delta: int) -> None:
         self._moment = self._moment.add(**delta)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from okr_tui.domain import cadence
 from okr_tui.domain.models import (
@@ -41,7 +41,7 @@ class CycleRecords(Protocol):
     def actions(self, cycle_id: str) -> list[Action]: ...
 
 
-def due_report_of(records: CycleRecords, cycle: Cycle, now: datetime) -> dict:
+def due_report_of(records: CycleRecords, cycle: Cycle, now: datetime) -> dict[str, Any]:
     """`due_report` over everything `records` holds for `cycle`: what `okr due` and the
     dashboard read, gathered in one place."""
     return due_report(
@@ -69,7 +69,7 @@ def due_report(
     retrospectives: Iterable[Retrospective],
     actions: Iterable[Action],
     now: datetime,
-) -> dict:
+) -> dict[str, Any]:
     """What is due now for each team (`teams`: id -> name, in order), company objectives
     first when there are any: check-ins due and missed, review, scoring, retrospective, and
     actions past their due date."""
@@ -94,7 +94,7 @@ def due_report(
     team_of_kr = {  # a retired key result's actions are no longer followed up
         kr.id: team_of_objective.get(kr.objective_id) for kr in key_results if kr.is_active
     }
-    overdue_actions: dict[str | None, list[dict]] = {}
+    overdue_actions: dict[str | None, list[dict[str, Any]]] = {}
     for action in actions:
         if action.done or action.due is None or action.due >= today:
             continue
@@ -156,7 +156,9 @@ def due_report(
     }
 
 
-def due_beyond_check_ins(report: Mapping, team_ids: Iterable[str | None] | None = None) -> str:
+def due_beyond_check_ins(
+    report: Mapping[str, Any], team_ids: Iterable[str | None] | None = None
+) -> str:
     """What is due besides check-ins, from `due_report`, for the dashboard's "Due now:" line:
     "review (Growth) · scoring · retrospective · 2 overdue actions"; "" with nothing.
 

@@ -132,9 +132,9 @@ def check_plan(objectives: Sequence[Objective], key_results: Sequence[KeyResult]
             )
         if _reads_like_output(kr.title):
             advice.append(Advice(Severity.WARNING, kr.id, f'"{kr.title}": {OUTPUT_MESSAGE}'))
-        objective = by_id.get(kr.objective_id)
+        parent = by_id.get(kr.objective_id)
         if kr.kr_type is KrType.MILESTONE and (
-            objective is None or objective.kind is not ObjectiveKind.LEARNING
+            parent is None or parent.kind is not ObjectiveKind.LEARNING
         ):
             advice.append(
                 Advice(

@@ -203,6 +203,12 @@ class Confidence(StrEnum):
         return self.value.replace("_", " ")
 
     @property
+    def symbol(self) -> str:
+        """A shape as well as a colour (full, half, empty), since colour alone must never carry
+        meaning: the one set every screen and export uses."""
+        return {Confidence.ON_TRACK: "●", Confidence.AT_RISK: "◐", Confidence.OFF_TRACK: "○"}[self]
+
+    @property
     def rank(self) -> int:
         """Higher is better: used to roll up and to compare week over week."""
         return {Confidence.ON_TRACK: 2, Confidence.AT_RISK: 1, Confidence.OFF_TRACK: 0}[self]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from okr_tui.domain import board, cadence, forecast
 from okr_tui.domain.models import Action, CheckIn, Cycle, KeyResult, Objective
@@ -130,7 +130,7 @@ def prep_lane(
         # Quiet for STALE_DAYS or more: recorded before local midnight STALE_DAYS - 1 days
         # ago (one comparison; the local date is worked out only for the stale ones).
         if latest is None:
-            if (today - cycle.start) >= timedelta(days=STALE_DAYS) and today > cycle.start:
+            if today.toordinal() - cycle.start.toordinal() >= STALE_DAYS and today > cycle.start:
                 lane.stale.append(PrepItem(kr, "none yet"))
         elif latest.recorded_at < quiet_before and today > cycle.start:
             quiet_since = cadence.local_time(cycle, latest.recorded_at).date()

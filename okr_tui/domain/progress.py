@@ -55,7 +55,11 @@ class Histories(dict[str, list[CheckIn]]):
     2,000 key results takes a minute."""
 
 
-def histories(check_ins: Iterable[CheckIn]) -> Histories:
+CheckIns = Iterable[CheckIn] | Histories
+"""The cycle's check-ins: the plain records, or already indexed by key result."""
+
+
+def histories(check_ins: CheckIns) -> Histories:
     """The cycle's check-ins indexed by key result (see Histories); a Histories is returned as
     it is."""
     if isinstance(check_ins, Histories):
@@ -66,17 +70,17 @@ def histories(check_ins: Iterable[CheckIn]) -> Histories:
     return index
 
 
-def latest_check_ins(check_ins: Iterable[CheckIn]) -> dict[str, CheckIn]:
+def latest_check_ins(check_ins: CheckIns) -> dict[str, CheckIn]:
     """Each key result's latest effective check-in, by meeting date then time recorded."""
     return {kr_id: kept[-1] for kr_id, kept in histories(check_ins).items()}
 
 
-def history(kr_id: str, check_ins: Iterable[CheckIn]) -> list[CheckIn]:
+def history(kr_id: str, check_ins: CheckIns) -> list[CheckIn]:
     """One key result's effective check-ins, oldest first: the trend shown beside it."""
     return list(histories(check_ins).get(kr_id, ()))
 
 
-def current_value(kr: KeyResult, check_ins: Iterable[CheckIn]) -> float:
+def current_value(kr: KeyResult, check_ins: CheckIns) -> float:
     """Where the key result stands now: its latest effective value, or its baseline before any
     check-in."""
     kept = histories(check_ins).get(kr.id)
@@ -232,7 +236,7 @@ def round_score(value: float) -> float:
     return float(settled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def suggested_score(kr: KeyResult, check_ins: Iterable[CheckIn]) -> float:
+def suggested_score(kr: KeyResult, check_ins: CheckIns) -> float:
     """The end-of-cycle score to propose: progress at the latest value, rounded to a tenth.
 
     A stay above/below key result is about the whole cycle, not its last week, so it scores the
@@ -308,7 +312,7 @@ def latest_given_scores(scores: Iterable[Score]) -> dict[str, float]:
 
 
 def objective_progress(
-    key_results: Iterable[KeyResult], check_ins: Iterable[CheckIn]
+    key_results: Iterable[KeyResult], check_ins: CheckIns
 ) -> float | None:
     """An objective's progress: the weighted mean progress of its active key results (unrounded,
     for bars). None when it has no active key result."""
@@ -321,7 +325,7 @@ def objective_progress(
 
 
 def rollup_confidence(
-    key_results: Iterable[KeyResult], check_ins: Iterable[CheckIn]
+    key_results: Iterable[KeyResult], check_ins: CheckIns
 ) -> Confidence | None:
     """An objective's confidence: the worst latest confidence among its active key results, so
     one key result off track is never averaged away. None before any check-in."""
@@ -332,12 +336,12 @@ def rollup_confidence(
     return min(confidences, key=lambda confidence: confidence.rank, default=None)
 
 
-def _last_two(kr_id: str, check_ins: Iterable[CheckIn]) -> tuple[CheckIn, CheckIn] | None:
+def _last_two(kr_id: str, check_ins: CheckIns) -> tuple[CheckIn, CheckIn] | None:
     kept = history(kr_id, check_ins)
     return (kept[-2], kept[-1]) if len(kept) >= 2 else None
 
 
-def confidence_change(kr_id: str, check_ins: Iterable[CheckIn]) -> int:
+def confidence_change(kr_id: str, check_ins: CheckIns) -> int:
     """+1 if confidence rose since the previous check-in, -1 if it fell, 0 otherwise: the arrow
     the meeting looks at first."""
     pair = _last_two(kr_id, check_ins)
@@ -348,7 +352,7 @@ def confidence_change(kr_id: str, check_ins: Iterable[CheckIn]) -> int:
     return (difference > 0) - (difference < 0)
 
 
-def value_delta(kr_id: str, check_ins: Iterable[CheckIn]) -> float | None:
+def value_delta(kr_id: str, check_ins: CheckIns) -> float | None:
     """The change in value since the previous check-in; None with fewer than two."""
     pair = _last_two(kr_id, check_ins)
     if pair is None:

@@ -22,7 +22,6 @@ from typing import Any
 from okr_tui.domain import cadence, progress
 from okr_tui.domain.models import (
     CheckIn,
-    Confidence,
     Cycle,
     KeyResult,
     Objective,
@@ -82,7 +81,6 @@ class CycleStats:
         return total
 
 
-CONFIDENCE_POINTS = {Confidence.ON_TRACK: 2, Confidence.AT_RISK: 1, Confidence.OFF_TRACK: 0}
 
 
 def cycle_stats(
@@ -125,16 +123,16 @@ def cycle_stats(
         at_meeting = {c.meeting_date: c for c in history}
         first_day = cadence.first_day_owed(cycle, kr)
         for day in held:
-            check_in = at_meeting.get(day)
-            if check_in is not None:
-                trend[day].append(CONFIDENCE_POINTS[check_in.confidence])
+            held_at = at_meeting.get(day)
+            if held_at is not None:
+                trend[day].append(held_at.confidence.rank)
             if not cadence.owes_meeting(day, first_day):
                 continue
-            given_at = check_in is not None
+            given_at = held_at is not None
             heat_owed.setdefault((team_name, day), []).append(given_at)
-            if check_in is None:
+            if held_at is None:
                 team.discipline.missed += 1
-            elif cadence.local_time(cycle, check_in.recorded_at).date() <= day:
+            elif cadence.local_time(cycle, held_at.recorded_at).date() <= day:
                 team.discipline.on_time += 1
             else:
                 team.discipline.late += 1

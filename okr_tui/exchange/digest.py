@@ -35,11 +35,6 @@ from okr_tui.store.store import OkrStore
 FORMATS = ("md", "html", "slack", "teams")
 POST_TIMEOUT_SECONDS = 10.0
 POST_ATTEMPTS = 3
-CONFIDENCE_WORDS = {
-    Confidence.ON_TRACK: "on track",
-    Confidence.AT_RISK: "at risk",
-    Confidence.OFF_TRACK: "off track",
-}
 
 
 class DigestPostError(Exception):
@@ -117,7 +112,7 @@ def last_meeting_held(
 
 
 def _kr_confidence(kr: KeyResult, confidence: Confidence, note: str) -> str:
-    words = f"{kr.title}: {CONFIDENCE_WORDS[confidence]}"
+    words = f"{kr.title}: {confidence.label}"
     return f"{words} ({note})" if note else words
 
 
@@ -214,7 +209,7 @@ def _board_html(lines: Sequence[board.KeyResultLine]) -> list[str]:
         percent = round(line.progress * 100)
         confidence = line.confidence
         badge = (
-            f'<span class="{confidence.value}">● {CONFIDENCE_WORDS[confidence]}</span>'
+            f'<span class="{confidence.value}">● {confidence.label}</span>'
             if confidence
             else '<span class="muted">no check-in</span>'
         )

@@ -15,9 +15,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from okr_tui.domain.models import Cycle, Team
+from okr_tui.domain.validation import errors_of
 from okr_tui.exchange.json_exchange import CycleExport, DocumentCheck, json_path
 from okr_tui.store.errors import StoreError
-from okr_tui.store.store import CYCLES_FOLDER, ROOT_FILE, OkrStore
+from okr_tui.store.layout import CYCLES_FOLDER, ROOT_FILE
+from okr_tui.store.store import OkrStore
 
 _TEAMS = re.compile(r"\$\.teams\[(\d+)\]\.?(.*)")
 _CYCLE = re.compile(r"\$\.cycles\[(\d+)\]\.cycle\.?(.*)")
@@ -83,4 +85,4 @@ def _record(kind: str, record_id: Any, field: str) -> str:
 
 
 def _errors(error: ValidationError, prefix: tuple[str | int, ...]) -> list[tuple[str, str]]:
-    return [(json_path((*prefix, *e["loc"])), e["msg"]) for e in error.errors(include_url=False)]
+    return [(json_path((*prefix, *e["loc"])), e["msg"]) for e in errors_of(error)]

@@ -32,9 +32,11 @@ from okr_tui.domain.models import (
     line_problem,
 )
 from okr_tui.domain.progress import counted
+from okr_tui.domain.validation import errors_of
 from okr_tui.exchange.errors import ImportProblem
 from okr_tui.exchange.json_export import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
-from okr_tui.store.store import SAFE_CYCLE_ID, CycleContents, OkrStore
+from okr_tui.store.layout import SAFE_CYCLE_ID
+from okr_tui.store.store import CycleContents, OkrStore
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
@@ -148,7 +150,7 @@ def check_document(raw: Any) -> ExportDocument:
         document = ExportDocument.model_validate(raw)
     except ValidationError as error:
         raise ImportProblem(
-            [(json_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+            [(json_path(e["loc"]), e["msg"]) for e in errors_of(error)]
         ) from None
     errors = reference_errors(document)
     if errors:

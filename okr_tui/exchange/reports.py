@@ -18,25 +18,20 @@ from typing import TYPE_CHECKING
 
 from okr_tui.domain import progress
 from okr_tui.domain.cadence import first_day_owed, owes_meeting
-from okr_tui.domain.models import CheckIn, Confidence, KeyResult, Meeting, Objective, Status
+from okr_tui.domain.models import CheckIn, KeyResult, Meeting, Objective, Status
 from okr_tui.domain.progress import delta_text, value_text
 
 if TYPE_CHECKING:
     from okr_tui.store.store import OkrStore
 
 COMPANY = "Company"
-CONFIDENCE_SYMBOL = {
-    Confidence.ON_TRACK: "●",
-    Confidence.AT_RISK: "◐",
-    Confidence.OFF_TRACK: "○",
-}
 
 # --- wordings shared with the screens -----------------------------------------------------
 
 
 def confidence_text(check_in: CheckIn) -> str:
     """ "◐ at risk", with the 0-10 score when one was given: "◐ at risk (5/10)"."""
-    text = f"{CONFIDENCE_SYMBOL[check_in.confidence]} {check_in.confidence.label}"
+    text = f"{check_in.confidence.symbol} {check_in.confidence.label}"
     if check_in.confidence_score is not None:
         text += f" ({check_in.confidence_score}/10)"
     return text

@@ -19,14 +19,10 @@ from okr_tui.domain.models import Confidence, KrType
 from okr_tui.domain.progress import value_text
 from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.alignment_tree import FittedTree
+from okr_tui.widgets.badges import CONFIDENCE_COLOUR
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
-CONFIDENCE_MARKS = {
-    Confidence.ON_TRACK: ("●", "success"),
-    Confidence.AT_RISK: ("◐", "warning"),
-    Confidence.OFF_TRACK: ("○", "error"),
-}
 Colours = dict[str, str]
 """Theme variable -> colour: Tree labels are Rich Text, which takes colours, not $variables."""
 
@@ -38,7 +34,7 @@ def _figures(progress: float | None, confidence: Confidence | None, colours: Col
     if confidence is None:
         shown.append("  – no check-in  ", style="dim")
     else:
-        symbol, variable = CONFIDENCE_MARKS[confidence]
+        symbol, variable = confidence.symbol, CONFIDENCE_COLOUR[confidence]
         shown.append(f"  {symbol} {confidence.label:<9}  ", style=colours.get(variable, ""))
     return shown
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from rich.text import Text
 from textual import on
 from textual.actions import SkipAction
@@ -23,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
+from okr_tui.domain.validation import errors_of, field_message
 from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.key_footer import KeyFooter
@@ -38,25 +40,15 @@ def options(choices: Iterable[tuple[str, object]]) -> list[tuple[Text, object]]:
     return [(Text(label), value) for label, value in choices]
 
 
-def error_message(error: dict) -> str:
-    """One pydantic error as a short message a person can act on."""
-    kind = error.get("type", "")
-    context = error.get("ctx") or {}
-    if kind == "string_too_short" and context.get("min_length") == 1:
-        return "required"
-    if kind == "string_too_long":
-        return f"at most {context.get('max_length')} characters"
-    message = str(error.get("msg", "invalid"))
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if message.startswith(prefix):
-            message = message[len(prefix) :]
-    return message[:1].lower() + message[1:]
+def error_message(error: ErrorDetails) -> str:
+    """One pydantic error as a short message a person can act on, under its field."""
+    return field_message(error)
 
 
 def validation_message(error: Exception) -> str:
     """The human part of an error, worded as the forms word it ("Value error, x" -> "x")."""
     if isinstance(error, ValidationError):
-        return error_message(error.errors()[0])
+        return field_message(errors_of(error)[0])
     return str(error).removeprefix("Value error, ")
 
 

@@ -33,6 +33,7 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from okr_tui.domain.models import AuditEntry
+from okr_tui.domain.validation import first_problem
 from okr_tui.store.errors import StoreError
 from okr_tui.store.migrations import META_TABLE, migrate
 
@@ -66,7 +67,7 @@ def _records(table: dict[str, Document] | None) -> dict[str, Document]:
     return {document["id"]: document for document in (table or {}).values() if "id" in document}
 
 
-def _joined(ours: list, theirs: list) -> list:
+def _joined(ours: list[Any], theirs: list[Any]) -> list[Any]:
     return ours + [item for item in theirs if item not in ours]
 
 
@@ -249,18 +250,18 @@ def _validate(label: str, kind: str, tables: Tables) -> None:
         cycle_violations,
         team_violations,
     )
-    from okr_tui.store.store import CYCLE_TABLES, ROOT_TABLES
+    from okr_tui.store.layout import CYCLE_TABLES, ROOT_TABLES
 
     models = ROOT_TABLES if kind == "root" else CYCLE_TABLES
     problems = []
-    read: dict[type, list] = {}
+    read: dict[type, list[Any]] = {}
     for cls, table in models.items():
         documents = list(tables.get(table, {}).values())
         try:
-            read[cls] = TypeAdapter(list[cls]).validate_python(documents)
+            read[cls] = TypeAdapter(list[cls]).validate_python(documents)  # type: ignore[valid-type]
         except ValidationError as error:
-            first = error.errors(include_url=False)[0]
-            problems.append(f"{label}: the merged {table} would not be valid: {first['msg']}")
+            _, message, _ = first_problem(error)
+            problems.append(f"{label}: the merged {table} would not be valid: {message}")
     if problems:
         raise MergeConflict(problems)
     if kind == "root":

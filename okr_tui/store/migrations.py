@@ -94,6 +94,7 @@ def read_meta(path: Path, tables: Tables) -> dict[str, Any]:
     version = meta.get("schema_version") if isinstance(meta, dict) else None
     if not isinstance(version, int) or isinstance(version, bool):
         raise StoreError(path, "has no okr-tui schema version; it is not an okr-tui store file")
+    assert isinstance(meta, dict)  # the version check above read it as one
     return meta
 
 

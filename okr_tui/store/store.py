@@ -1,4 +1,7 @@
-"""OkrStore: the only door to the data on disk, and the only module that touches TinyDB.
+"""OkrStore: the only door to the data on disk. It and the modules beside it are the only ones
+that touch TinyDB: store_file.py (one file and its model cache), locking.py (the folder lock),
+layout.py (file names and tables), replacing.py (an import's file moves), storage.py (atomic
+JSON saves). The rules it checks under the lock are pure functions in domain/rules.py.
 
 Layout of a store folder (see README, "Where the data lives"):
 
@@ -16,30 +19,17 @@ JSON never leave this module.
 from __future__ import annotations
 
 import contextlib
-import functools
-import os
-import re
 import secrets
 import shutil
-from collections.abc import (
-    Callable,
-    Collection,
-    Iterable,
-    Iterator,
-    Mapping,
-    MutableMapping,
-    Sequence,
-)
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from filelock import FileLock, Timeout
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from tinydb import Query, TinyDB
-from tinydb.table import Table
+import pendulum
+from pydantic import BaseModel
 
 from okr_tui.domain import rules
 from okr_tui.domain.clock import Clock
@@ -60,45 +50,23 @@ from okr_tui.domain.models import (
     Status,
     Team,
 )
+from okr_tui.store import replacing
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate
-from okr_tui.store.storage import (
-    AtomicJSONStorage,
-    file_signature,
-    fsync_folder,
-    read_json_file,
-    remove_stale_temp_files,
+from okr_tui.store.layout import (
+    BACKUP_PREFIX,
+    CYCLE_TABLES,
+    CYCLES_FOLDER,
+    EVERY_CYCLE_HAS_A_FILE,
+    ROOT_FILE,
+    ROOT_TABLES,
+    SAFE_CYCLE_ID,
+    store_files,
 )
+from okr_tui.store.locking import FolderLock
+from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate
+from okr_tui.store.storage import file_signature, read_json_file, remove_stale_temp_files
+from okr_tui.store.store_file import M, StoreFile
 
-ROOT_FILE = "okr.json"
-CYCLES_FOLDER = "cycles"
-LOCK_FILE = ".lock"
-# Where an import keeps the files it replaces until the new ones are written and checked.
-BACKUP_PREFIX = ".import-backup-"
-LOCK_TIMEOUT_SECONDS = 15.0
-# A cycle id names its file: nothing that could climb out of the cycles folder (an import
-# file chooses the ids).
-SAFE_CYCLE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
-# In the root file's meta: every cycle it lists has its file, so a missing one was deleted.
-# A store written before this mark read a cycle without a file as empty (its file was made at
-# the cycle's first objective); its first save by this version gives each cycle its file.
-EVERY_CYCLE_HAS_A_FILE = "every_cycle_has_a_file"
-
-M = TypeVar("M", bound=BaseModel)
-
-ROOT_TABLES: dict[type[BaseModel], str] = {Team: "teams", Cycle: "cycles"}
-CYCLE_TABLES: dict[type[BaseModel], str] = {
-    Objective: "objectives",
-    KeyResult: "key_results",
-    CheckIn: "check_ins",
-    Meeting: "meetings",
-    Action: "actions",
-    ReviewDecision: "review_decisions",
-    Review: "reviews",
-    Score: "scores",
-    Retrospective: "retrospectives",
-    AuditEntry: "audit",
-}
 AUDITED_FIELDS = {
     KeyResult: (
         "title",
@@ -142,237 +110,6 @@ class CycleContents:
     audit: list[AuditEntry] = field(default_factory=list)
 
 
-@functools.cache
-def _list_adapter(cls: type[M]) -> TypeAdapter[list[M]]:
-    """Validates a whole table in one call: a fifth faster than a model at a time, which counts
-    for the 4,000 check-ins of a large organisation's quarter read at start-up."""
-    return TypeAdapter(list[cls])
-
-
-class _IntKeyedView(MutableMapping[int, Any]):
-    """A stored table (string ids, as JSON keeps them) seen with TinyDB's integer ids."""
-
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self._raw = raw
-
-    def __getitem__(self, doc_id: int) -> Any:
-        return self._raw[str(doc_id)]
-
-    def __setitem__(self, doc_id: int, document: Any) -> None:
-        self._raw[str(doc_id)] = document
-
-    def __delitem__(self, doc_id: int) -> None:
-        del self._raw[str(doc_id)]
-
-    def __contains__(self, doc_id: object) -> bool:
-        return str(doc_id) in self._raw
-
-    def __iter__(self) -> Iterator[int]:
-        return (int(doc_id) for doc_id in self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-
-class _InPlaceTable(Table):
-    """A TinyDB table whose writes change the stored table in place, and say which table.
-
-    Stock TinyDB re-keys every document of a table twice (str -> int -> str) on each write, which
-    was a third of a check-in save at 4,000 check-ins. Changing the table in place is safe here:
-    every write runs in a transaction, and a failed one reloads the file (see storage.py). Naming
-    the table lets the storage re-encode only that one at the save.
-    """
-
-    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
-        tables = self._storage.read()
-        if tables is None:
-            tables = {}
-        raw = tables.setdefault(self.name, {})
-        updater(_IntKeyedView(raw))  # type: ignore[arg-type]
-        self._storage.write(tables, changed=self.name)
-        self.clear_cache()
-
-
-class _TinyDB(TinyDB):
-    table_class = _InPlaceTable
-
-
-def _validated(path: Path, storage: AtomicJSONStorage, cls: type[M], table: str) -> list[M]:
-    """A table's models, or a StoreError naming the file and the first bad record."""
-    # The stored documents in file order, as Table.all() lists them but without wrapping each
-    # in a TinyDB Document (6 ms for a quarter's 4,200 check-ins).
-    documents = list((storage.read() or {}).get(table, {}).values())
-    try:
-        return _list_adapter(cls).validate_python(documents)
-    except ValidationError as error:
-        # One line a person can act on, not pydantic's multi-line report.
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"][1:]) or "entry"
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise StoreError(
-            path, f"holds an invalid {table} entry: {where}: {first['msg']}{more}"
-        ) from error
-
-
-class _StoreFile:
-    """One TinyDB file, reopened when another process replaced it, with validated models cached.
-
-    A file that changes on disk into something unreadable (truncated, a newer schema, an
-    invalid record, deleted) leaves the file as it was last read in use: `refresh()` raises the
-    problem and keeps raising it, without reading again, until the file changes once more, and
-    `problem` holds it meanwhile. Writes refresh first, so nothing is saved over such a file.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        kind: str,
-        meta: dict[str, Any],
-        read_only: bool,
-        missing: str | None = None,
-    ) -> None:
-        self.path = path
-        self._kind = kind
-        self._meta = meta
-        self.read_only = read_only
-        self._missing = missing
-        self.problem: StoreError | None = None
-        self._problem_signature: tuple[int, int, int] | None = None
-        self._models: dict[str, list[Any]] = {}
-        self._classes: dict[str, type[BaseModel]] = {}
-        # (table, field) -> field value -> [(position in the file, model)], built on first use
-        self._groups: dict[tuple[str, str], dict[Any, list[tuple[int, Any]]]] = {}
-        self._open()
-
-    def _load(self, missing: str | None) -> tuple[_TinyDB, AtomicJSONStorage]:
-        db = _TinyDB(
-            self.path,
-            storage=AtomicJSONStorage,
-            kind=self._kind,
-            meta=self._meta,
-            read_only=self.read_only,
-            missing=missing,
-        )
-        storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
-        storage.read()  # parse and check the file now, so errors surface at open
-        return db, storage
-
-    def _open(self) -> None:
-        self.db, self.storage = self._load(self._missing)
-        self._models.clear()
-        self._groups.clear()
-
-    def refresh(self) -> bool:
-        """Reload if the file changed on disk since we last read or wrote it; see the class
-        docstring for a file that changed into something unreadable."""
-        signature = file_signature(self.path)
-        if signature == self.storage.signature:
-            self.problem = None
-            return False
-        if self.problem is not None and signature == self._problem_signature:
-            raise self.problem
-        # A file that was there when last read and is gone now was deleted, not never made.
-        existed = "is missing (it was deleted or moved while okr-tui had it open)"
-        missing = self._missing or (existed if self.storage.signature is not None else None)
-        try:
-            db, storage = self._load(missing)
-            # The tables in use are checked now, so a bad record is found here rather than
-            # half-way through redrawing a screen.
-            models = {
-                table: _validated(self.path, storage, cls, table)
-                for table, cls in self._classes.items()
-                if table in self._models
-            }
-        except StoreError as error:
-            self.problem, self._problem_signature = error, signature
-            raise
-        self.db, self.storage = db, storage
-        self._models = models
-        self._groups.clear()
-        self.problem = None
-        return True
-
-    def models(self, cls: type[M], table: str) -> list[M]:
-        cached = self._models.get(table)
-        if cached is None:
-            cached = _validated(self.path, self.storage, cls, table)
-            self._models[table] = cached
-            self._classes[table] = cls
-        return list(cached)
-
-    def models_where(self, cls: type[M], table: str, field: str, values: Iterable[Any]) -> list[M]:
-        """The models whose `field` is one of `values`, in file order, as `models()` would list
-        them: the check-ins of a few key results without scanning the thousands of their cycle.
-        The grouping is built once and kept in step with appends."""
-        groups = self._groups.get((table, field))
-        if groups is None:
-            groups = {}
-            for position, model in enumerate(self.models(cls, table)):
-                groups.setdefault(getattr(model, field), []).append((position, model))
-            self._groups[(table, field)] = groups
-        found = [entry for value in set(values) for entry in groups.get(value, ())]
-        found.sort(key=itemgetter(0))
-        return [model for _, model in found]
-
-    def _forget_groups(self, table: str) -> None:
-        for key in [key for key in self._groups if key[0] == table]:
-            del self._groups[key]
-
-    def put(self, model: M, table: str, *, append: bool = False) -> M:
-        """Insert or replace (by id) one model, keeping the model cache in step.
-
-        The model is validated again first: `model_copy(update=...)` skips validation.
-        """
-        model = type(model).model_validate(model.model_dump())
-        document = model.model_dump(mode="json")
-        if append:
-            self.db.table(table).insert(document)
-        else:
-            self.db.table(table).upsert(document, Query().id == document["id"])
-        cached = self._models.get(table)
-        if cached is not None and append:
-            cached.append(model)  # an append adds a record, as the file does
-            for (grouped, field), groups in self._groups.items():
-                if grouped == table:
-                    groups.setdefault(getattr(model, field), []).append((len(cached) - 1, model))
-        elif cached is not None:
-            self._forget_groups(table)
-            for index, existing in enumerate(cached):
-                if existing.id == model.id:  # type: ignore[attr-defined]
-                    cached[index] = model
-                    break
-            else:
-                cached.append(model)
-        return model
-
-    def replace_table(self, table: str, models: Sequence[BaseModel]) -> None:
-        self.db.drop_table(table)
-        if models:
-            self.db.table(table).insert_multiple(m.model_dump(mode="json") for m in models)
-        self._models.pop(table, None)
-        self._forget_groups(table)
-
-    def write_whole(self) -> None:
-        """Save the file as it is in memory, even with nothing changed (a new, empty one)."""
-        self.storage.write(self.storage.read() or {})
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All writes inside reach disk in one atomic save, or none do."""
-        self.storage.begin()
-        try:
-            yield
-        except BaseException:
-            self.storage.rollback()
-            self._open()
-            raise
-        try:
-            self.storage.commit()
-        except BaseException:
-            self._open()
-            raise
-
-
 class OkrStore:
     """Reads and writes a store folder; see the module docstring for the layout and guarantees."""
 
@@ -393,30 +130,23 @@ class OkrStore:
                 (self.folder / CYCLES_FOLDER).mkdir(mode=0o700, exist_ok=True)
             except OSError as error:
                 raise StoreError(self.folder, f"cannot be created ({error.strerror})") from error
-        self._lock = FileLock(
-            str(self.folder / LOCK_FILE), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600
-        )
+        self._lock = FolderLock(self.folder)
         if not read_only:
             self._remove_stale_temp_files()
-        self._root = _StoreFile(
+        self._root = StoreFile(
             self.folder / ROOT_FILE, "root", {EVERY_CYCLE_HAS_A_FILE: True}, read_only=False
         )
-        self._cycle_files: dict[str, _StoreFile] = {}
+        self._cycle_files: dict[str, StoreFile] = {}
 
     # --- plumbing ---------------------------------------------------------------------
 
     def _remove_stale_temp_files(self) -> None:
         """Remove temp files of saves that were killed, but only under the lock: without it we
         could delete the temp file of another process's save in progress and make it fail."""
-        try:
-            self._lock.acquire(timeout=0)
-        except (Timeout, OSError):
-            return  # someone is saving (or the folder is read-only): leave the leftovers
-        try:
-            remove_stale_temp_files(self.folder)
-            remove_stale_temp_files(self.folder / CYCLES_FOLDER)
-        finally:
-            self._lock.release()
+        with self._lock.held_if_free() as held:
+            if held:  # else someone is saving (or the folder is read-only): leave the leftovers
+                remove_stale_temp_files(self.folder)
+                remove_stale_temp_files(self.folder / CYCLES_FOLDER)
 
     def _cycle_path(self, cycle_id: str) -> Path:
         if not SAFE_CYCLE_ID.fullmatch(cycle_id):
@@ -444,13 +174,13 @@ class OkrStore:
             "file (restore it from a backup or an export)"
         )
 
-    def _cycle_file(self, cycle_id: str) -> _StoreFile:
+    def _cycle_file(self, cycle_id: str) -> StoreFile:
         store_file = self._cycle_files.get(cycle_id)
         cycle = self.cycle(cycle_id)
         closed = cycle.state is CycleState.CLOSED
         if store_file is None or store_file.read_only != closed:
             must_exist = self._every_cycle_has_a_file()
-            store_file = _StoreFile(
+            store_file = StoreFile(
                 self._cycle_path(cycle_id),
                 "cycle",
                 {"cycle_id": cycle_id},
@@ -462,11 +192,11 @@ class OkrStore:
         return store_file
 
     @contextlib.contextmanager
-    def _writing(self, *files: _StoreFile) -> Iterator[None]:
+    def _writing(self, *files: StoreFile) -> Iterator[None]:
         """Hold the folder lock, catch up with other processes, then write all-or-nothing."""
         if self.read_only:
             raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
-        with self._locked():
+        with self._lock.held():
             for store_file in files:
                 store_file.refresh()
             self._give_every_cycle_a_file()
@@ -476,24 +206,10 @@ class OkrStore:
                 yield
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Hold the folder lock (every writer's), or say why it cannot be had."""
-        try:
-            self._lock.acquire()
-        except Timeout as error:
-            raise StoreError(self.folder, "is locked by another okr process; try again") from error
-        except OSError as error:
-            raise StoreError(self.folder, f"cannot be locked ({error.strerror})") from error
-        try:
-            yield
-        finally:
-            self._lock.release()
-
-    @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
         """Hold the folder lock for work on the files outside the store's own saves (a git
         sync replacing them): no okr process saves meanwhile. `refresh()` afterwards."""
-        with self._locked():
+        with self._lock.held():
             yield
 
     def _give_every_cycle_a_file(self) -> None:
@@ -511,7 +227,7 @@ class OkrStore:
         """An empty file for a new cycle (under the lock), unless something is there already."""
         path = self._cycle_path(cycle_id)
         if file_signature(path) is None:
-            new = _StoreFile(path, "cycle", {"cycle_id": cycle_id}, read_only=False)
+            new = StoreFile(path, "cycle", {"cycle_id": cycle_id}, read_only=False)
             new.storage.write(new.storage.read() or {})
 
     def refresh(self) -> bool:
@@ -532,19 +248,19 @@ class OkrStore:
                 return store_file.problem
         return None
 
-    def _refresh_for_reading(self, store_file: _StoreFile) -> None:
+    def _refresh_for_reading(self, store_file: StoreFile) -> None:
         # A file that cannot be read now is read as it was last: see `problem`.
         with contextlib.suppress(StoreError):
             store_file.refresh()
 
-    def _read(self, store_file: _StoreFile, cls: type[M]) -> list[M]:
+    def _read(self, store_file: StoreFile, cls: type[M]) -> list[M]:
         self._refresh_for_reading(store_file)
         tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
         return store_file.models(cls, tables[cls])
 
     def _read_where(
         self,
-        store_file: _StoreFile,
+        store_file: StoreFile,
         cls: type[M],
         field: str,
         one: str | None,
@@ -561,7 +277,7 @@ class OkrStore:
         tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
         return store_file.models_where(cls, tables[cls], field, wanted)
 
-    def _now(self):
+    def _now(self) -> pendulum.DateTime:
         return self.clock.now()
 
     # --- teams and cycles ---------------------------------------------------------------
@@ -574,7 +290,7 @@ class OkrStore:
         okr.json with a team or a cycle (or one that cannot be read). An import or the demo
         takes only a folder without, so cycle files whose okr.json went missing are never
         replaced unasked."""
-        files = _store_files(self.folder)
+        files = store_files(self.folder)
         if any(relative != Path(ROOT_FILE) for relative in files):
             return True
         if not files:
@@ -593,6 +309,11 @@ class OkrStore:
         if team is None:
             raise RuleViolation(f"no team with id {team_id!r}")
         return team
+
+    def team_named(self, name: str) -> Team | None:
+        """The team called `name` as people type it (any case, outer spaces), or None."""
+        wanted = rules.team_key(name)
+        return next((team for team in self.teams() if rules.team_key(team.name) == wanted), None)
 
     def team_or_none(self, team_id: str | None) -> Team | None:
         """The team with `team_id`, or None: no id, or a team removed since the id was read."""
@@ -673,7 +394,8 @@ class OkrStore:
         now = self._now()
 
         def today(cycle: Cycle) -> date:
-            return now.in_timezone(cycle.timezone).date()
+            local_day: date = now.in_timezone(cycle.timezone).date()
+            return local_day
 
         running = [c for c in cycles if c.contains(today(c))]
         still_open = [c for c in running if c.state is not CycleState.CLOSED]
@@ -774,13 +496,13 @@ class OkrStore:
             self._check_unchanged(cycle_file, expected)
             if kr.created_at is None:  # stamped once; an edit keeps the stored stamp
                 previous = self._stored_version(cycle_file, kr)
-                added = previous.created_at if previous is not None else self._now()
+                added = previous.created_at if isinstance(previous, KeyResult) else self._now()
                 kr = kr.model_copy(update={"created_at": added})
             self._audit_change(cycle_file, kr, author, reason)
             return cycle_file.put(kr, "key_results")
 
     def _check_unchanged(
-        self, cycle_file: _StoreFile, expected: Objective | KeyResult | None
+        self, cycle_file: StoreFile, expected: Objective | KeyResult | None
     ) -> None:
         """Refuse to save over a change made elsewhere since the editor read `expected` (inside
         a write: the file has just been re-read under the lock), rather than lose it."""
@@ -799,20 +521,20 @@ class OkrStore:
 
     @staticmethod
     def _stored_version(
-        cycle_file: _StoreFile, model: Objective | KeyResult
+        cycle_file: StoreFile, model: Objective | KeyResult
     ) -> Objective | KeyResult | None:
         """The objective or key result with `model`'s id as the file holds it, if any."""
         table = CYCLE_TABLES[type(model)]
         return next((m for m in cycle_file.models(type(model), table) if m.id == model.id), None)
 
-    def _writable_cycle_file(self, cycle_id: str) -> _StoreFile:
+    def _writable_cycle_file(self, cycle_id: str) -> StoreFile:
         cycle = self.cycle(cycle_id)
         if cycle.state is CycleState.CLOSED:
             raise RuleViolation(f"cycle {cycle.name} is closed; its records are kept unchanged")
         return self._cycle_file(cycle_id)
 
     def _audit_change(
-        self, cycle_file: _StoreFile, model: Objective | KeyResult, author: str, reason: str
+        self, cycle_file: StoreFile, model: Objective | KeyResult, author: str, reason: str
     ) -> None:
         """Record each changed field of an objective or key result (inside a write)."""
         previous = self._stored_version(cycle_file, model)
@@ -971,24 +693,30 @@ class OkrStore:
         return sorted(decisions, key=lambda d: d.decided_at)
 
     def record_review_decision(self, decision: ReviewDecision) -> KeyResult:
-        """Store a mid-quarter decision and apply it to the KR (with audit), in one save."""
+        """Store a mid-quarter decision and apply it to the KR (with audit), in one save. The
+        key result is read under the lock, so a change saved elsewhere meanwhile is kept."""
         cycle_file = self._writable_cycle_file(decision.cycle_id)
-        kr = self.key_result(decision.cycle_id, decision.kr_id)
-        if decision.decision is ReviewDecisionKind.ADJUST:
-            decision = decision.model_copy(update={"old_target": kr.target})
-            updated = KeyResult.model_validate({**kr.model_dump(), "target": decision.new_target})
-        elif decision.decision is ReviewDecisionKind.RETIRE:
-            updated = KeyResult.model_validate(
-                {
-                    **kr.model_dump(),
-                    "status": Status.RETIRED,
-                    "retired_reason": decision.reason,
-                    "retired_at": decision.decided_at,
-                }
-            )
-        else:
-            updated = kr
         with self._writing(cycle_file):
+            stored = cycle_file.models(KeyResult, CYCLE_TABLES[KeyResult])
+            kr = next((k for k in stored if k.id == decision.kr_id), None)
+            if kr is None:
+                raise RuleViolation(f"no key result with id {decision.kr_id!r} in this cycle")
+            if decision.decision is ReviewDecisionKind.ADJUST:
+                decision = decision.model_copy(update={"old_target": kr.target})
+                updated = KeyResult.model_validate(
+                    {**kr.model_dump(), "target": decision.new_target}
+                )
+            elif decision.decision is ReviewDecisionKind.RETIRE:
+                updated = KeyResult.model_validate(
+                    {
+                        **kr.model_dump(),
+                        "status": Status.RETIRED,
+                        "retired_reason": decision.reason,
+                        "retired_at": decision.decided_at,
+                    }
+                )
+            else:
+                updated = kr
             cycle_file.put(decision, "review_decisions", append=True)
             if updated is not kr:
                 self._audit_change(cycle_file, updated, decision.author, decision.reason)
@@ -1107,30 +835,30 @@ class OkrStore:
         paths = [self._cycle_path(cycle.id) for cycle in cycles]
         if self.read_only:
             raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
-        with self._locked():
+        with self._lock.held():
             backup = self.folder / f"{BACKUP_PREFIX}{secrets.token_hex(4)}"
             (backup / CYCLES_FOLDER).mkdir(mode=0o700, parents=True)
-            moved = _move_store_files(self.folder, backup)
+            moved = replacing.move_store_files(self.folder, backup)
             try:
                 for cycle, path in zip(cycles, paths, strict=True):
-                    cycle_file = _StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
+                    cycle_file = StoreFile(path, "cycle", {"cycle_id": cycle.id}, read_only=False)
                     tables = {t: getattr(contents[cycle.id], t) for t in CYCLE_TABLES.values()}
                     with cycle_file.transaction():
                         for table, models in tables.items():
                             cycle_file.replace_table(table, models)
                         cycle_file.write_whole()  # an empty cycle gets its file too
-                    _check_written(path, "cycle", tables)
+                    replacing.check_written(path, "cycle", tables)
                 root_path = self.folder / ROOT_FILE
                 marked = {EVERY_CYCLE_HAS_A_FILE: True}
-                root = _StoreFile(root_path, "root", marked, read_only=False)
+                root = StoreFile(root_path, "root", marked, read_only=False)
                 with root.transaction():
                     root.replace_table("teams", teams)
                     root.replace_table("cycles", cycles)
                     root.write_whole()
-                _check_written(root_path, "root", {"teams": teams, "cycles": cycles})
+                replacing.check_written(root_path, "root", {"teams": teams, "cycles": cycles})
             except BaseException as error:
                 # The old files come back with their inodes and times: the open ones still match.
-                restored = _put_back(self.folder, backup, moved)
+                restored = replacing.put_back(self.folder, backup, moved)
                 if isinstance(error, (OSError, StoreError)):
                     kept = "left as it was" if restored else f"kept in {backup}"
                     raise StoreError(
@@ -1139,54 +867,9 @@ class OkrStore:
                     ) from error
                 raise
             shutil.rmtree(backup, ignore_errors=True)
-        self._root = _StoreFile(
+        self._root = StoreFile(
             self.folder / ROOT_FILE, "root", {EVERY_CYCLE_HAS_A_FILE: True}, read_only=False
         )
         self._cycle_files.clear()
 
 
-def _check_written(path: Path, kind: str, meant: Mapping[str, Sequence[BaseModel]]) -> None:
-    """Read a file an import wrote back from disk: it parses, has its kind and version, and
-    holds exactly the records meant for it (by id, table by table)."""
-    tables = migrate(path, read_json_file(path), kind)
-    for table, models in meant.items():
-        stored = sorted(str(document.get("id")) for document in tables.get(table, {}).values())
-        if stored != sorted(model.id for model in models):  # type: ignore[attr-defined]
-            raise StoreError(path, f"does not hold the {table} written to it")
-
-
-def _store_files(folder: Path) -> list[Path]:
-    """The store files in a folder (okr.json and cycles/*.json), relative to it; a dangling
-    symlink counts too."""
-    found = [Path(ROOT_FILE)] if os.path.lexists(folder / ROOT_FILE) else []
-    cycles = folder / CYCLES_FOLDER
-    if cycles.is_dir():
-        found += sorted(path.relative_to(folder) for path in cycles.glob("*.json"))
-    return found
-
-
-def _move_store_files(folder: Path, backup: Path) -> list[Path]:
-    """Move every store file of `folder` into `backup` (same layout); the ones moved."""
-    moved = []
-    for relative in _store_files(folder):
-        os.replace(folder / relative, backup / relative)
-        moved.append(relative)
-    fsync_folder(folder / CYCLES_FOLDER)
-    fsync_folder(folder)
-    return moved
-
-
-def _put_back(folder: Path, backup: Path, moved: list[Path]) -> bool:
-    """Undo a failed import: remove the files it wrote and move the old ones back. True when
-    the store is as it was (the backup folder is then removed)."""
-    try:
-        for relative in _store_files(folder):
-            (folder / relative).unlink()
-        for relative in moved:
-            os.replace(backup / relative, folder / relative)
-        fsync_folder(folder / CYCLES_FOLDER)
-        fsync_folder(folder)
-    except OSError:
-        return False
-    shutil.rmtree(backup, ignore_errors=True)
-    return True

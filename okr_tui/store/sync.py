@@ -24,7 +24,8 @@ from typing import Any
 
 import orjson
 
-from okr_tui.store.store import CYCLES_FOLDER, ROOT_FILE, OkrStore
+from okr_tui.store.layout import CYCLES_FOLDER, ROOT_FILE
+from okr_tui.store.store import OkrStore
 
 ATTRIBUTES = "*.json merge=okr diff=okr"
 IGNORED = (".lock", ".*.tmp-*")
@@ -168,7 +169,8 @@ def _tables_at_head(folder: Path, relative: str) -> dict[str, Any]:
     if shown.returncode != 0:
         return {}
     try:
-        return orjson.loads(shown.stdout)
+        tables: dict[str, Any] = orjson.loads(shown.stdout)
+        return tables
     except orjson.JSONDecodeError:
         return {}
 
@@ -198,7 +200,7 @@ def describe_changes(folder: Path) -> str:
             for record_id, document in new.items():
                 if table == "check_ins" and record_id not in old:
                     kr = key_results.get(document["kr_id"], {})
-                    team_id = objectives.get(kr.get("objective_id"), {}).get("team_id")
+                    team_id = objectives.get(kr.get("objective_id", ""), {}).get("team_id")
                     team = team_names.get(team_id, "Company") if team_id else "Company"
                     check_ins[(team, document["meeting_date"])] += 1
                 elif record_id not in old:

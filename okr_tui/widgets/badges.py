@@ -11,7 +11,7 @@ from textual.content import Content
 from okr_tui.domain.models import Confidence, ObjectiveKind
 from okr_tui.domain.progress import Band, Pace, band
 
-CONFIDENCE_SYMBOL = {Confidence.ON_TRACK: "●", Confidence.AT_RISK: "◐", Confidence.OFF_TRACK: "○"}
+CONFIDENCE_SYMBOL = {confidence: confidence.symbol for confidence in Confidence}
 CONFIDENCE_COLOUR = {
     Confidence.ON_TRACK: "success",
     Confidence.AT_RISK: "warning",

@@ -116,7 +116,7 @@ class KeyFooter(Footer):
         columns: compact when the full style does not fit, then without the places at the end
         of the row (help kept) until the rest fit."""
         palette = [w for w in widgets if w.has_class("-command-palette")]
-        room = width - sum(palette_key_width(key) for key in palette)  # type: ignore[arg-type]
+        room = width - sum(palette_key_width(key) for key in palette)  # type: ignore[arg-type,misc]
         places = self._places([w for w in widgets if w not in palette])
 
         def needs(kept: list[Place], compact: bool) -> int:

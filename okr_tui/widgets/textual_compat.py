@@ -29,6 +29,7 @@ the walk row of benchmarks/run.py, then move `CHECKED_TEXTUAL_VERSION` on.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from textual._context import active_message_pump as active_message_pump
@@ -172,9 +173,11 @@ def keeps_its_size(widget: Static, shown: object, content: Content) -> bool:
     if styles.height is not None and not styles.height.is_auto:
         return True  # rows, a fraction or a percentage: none of them follows the content
     gutter = styles.gutter.height
-    before = _rows(styles, shown.get_height(styles, width) + gutter)
+    # Textual itself passes a widget's styles where get_height is typed to take a RulesMap
+    rules: Any = styles
+    before = _rows(styles, shown.get_height(rules, width) + gutter)
     return before is not None and before == _rows(
-        styles, content.get_height(styles, width) + gutter
+        styles, content.get_height(rules, width) + gutter
     )
 
 

@@ -1,0 +1,252 @@
+"""One store file: a TinyDB database in okr's JSON layout, reopened when another process
+replaced it, with its validated models cached. The only other module besides store.py that
+touches TinyDB; the store's folder, lock and rules live in store.py."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from tinydb import Query, TinyDB
+from tinydb.table import Table
+
+from okr_tui.domain.validation import first_problem
+from okr_tui.store.errors import StoreError
+from okr_tui.store.storage import AtomicJSONStorage, file_signature
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@functools.cache
+def _list_adapter(cls: type[M]) -> TypeAdapter[list[M]]:
+    """Validates a whole table in one call: a fifth faster than a model at a time, which counts
+    for the 4,000 check-ins of a large organisation's quarter read at start-up."""
+    return TypeAdapter(list[cls])  # type: ignore[valid-type]  # a class known only at run time
+
+
+class _IntKeyedView(MutableMapping[int, Any]):
+    """A stored table (string ids, as JSON keeps them) seen with TinyDB's integer ids."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, doc_id: int) -> Any:
+        return self._raw[str(doc_id)]
+
+    def __setitem__(self, doc_id: int, document: Any) -> None:
+        self._raw[str(doc_id)] = document
+
+    def __delitem__(self, doc_id: int) -> None:
+        del self._raw[str(doc_id)]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self._raw
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(doc_id) for doc_id in self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class _InPlaceTable(Table):
+    """A TinyDB table whose writes change the stored table in place, and say which table.
+
+    Stock TinyDB re-keys every document of a table twice (str -> int -> str) on each write, which
+    was a third of a check-in save at 4,000 check-ins. Changing the table in place is safe here:
+    every write runs in a transaction, and a failed one reloads the file (see storage.py). Naming
+    the table lets the storage re-encode only that one at the save.
+    """
+
+    def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
+        tables = self._storage.read()
+        if tables is None:
+            tables = {}
+        raw = tables.setdefault(self.name, {})
+        updater(_IntKeyedView(raw))  # type: ignore[arg-type]
+        self._storage.write(tables, changed=self.name)  # type: ignore[call-arg]  # OkrStorage
+        self.clear_cache()
+
+
+class _TinyDB(TinyDB):
+    table_class = _InPlaceTable
+
+
+def _validated(path: Path, storage: AtomicJSONStorage, cls: type[M], table: str) -> list[M]:
+    """A table's models, or a StoreError naming the file and the first bad record."""
+    # The stored documents in file order, as Table.all() lists them but without wrapping each
+    # in a TinyDB Document (6 ms for a quarter's 4,200 check-ins).
+    documents = list((storage.read() or {}).get(table, {}).values())
+    try:
+        return _list_adapter(cls).validate_python(documents)
+    except ValidationError as error:
+        # One line a person can act on, not pydantic's multi-line report.
+        loc, message, others = first_problem(error)
+        where = ".".join(str(part) for part in loc[1:]) or "entry"
+        more = f" (and {others} more)" if others else ""
+        problem = f"holds an invalid {table} entry: {where}: {message}{more}"
+        raise StoreError(path, problem) from error
+
+
+class StoreFile:
+    """One TinyDB file, reopened when another process replaced it, with validated models cached.
+
+    A file that changes on disk into something unreadable (truncated, a newer schema, an
+    invalid record, deleted) leaves the file as it was last read in use: `refresh()` raises the
+    problem and keeps raising it, without reading again, until the file changes once more, and
+    `problem` holds it meanwhile. Writes refresh first, so nothing is saved over such a file.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        meta: dict[str, Any],
+        read_only: bool,
+        missing: str | None = None,
+    ) -> None:
+        self.path = path
+        self._kind = kind
+        self._meta = meta
+        self.read_only = read_only
+        self._missing = missing
+        self.problem: StoreError | None = None
+        self._problem_signature: tuple[int, int, int] | None = None
+        self._models: dict[str, list[Any]] = {}
+        self._classes: dict[str, type[BaseModel]] = {}
+        # (table, field) -> field value -> [(position in the file, model)], built on first use
+        self._groups: dict[tuple[str, str], dict[Any, list[tuple[int, Any]]]] = {}
+        self._open()
+
+    def _load(self, missing: str | None) -> tuple[_TinyDB, AtomicJSONStorage]:
+        db = _TinyDB(
+            self.path,
+            storage=AtomicJSONStorage,
+            kind=self._kind,
+            meta=self._meta,
+            read_only=self.read_only,
+            missing=missing,
+        )
+        storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
+        storage.read()  # parse and check the file now, so errors surface at open
+        return db, storage
+
+    def _open(self) -> None:
+        self.db, self.storage = self._load(self._missing)
+        self._models.clear()
+        self._groups.clear()
+
+    def refresh(self) -> bool:
+        """Reload if the file changed on disk since we last read or wrote it; see the class
+        docstring for a file that changed into something unreadable."""
+        signature = file_signature(self.path)
+        if signature == self.storage.signature:
+            self.problem = None
+            return False
+        if self.problem is not None and signature == self._problem_signature:
+            raise self.problem
+        # A file that was there when last read and is gone now was deleted, not never made.
+        existed = "is missing (it was deleted or moved while okr-tui had it open)"
+        missing = self._missing or (existed if self.storage.signature is not None else None)
+        try:
+            db, storage = self._load(missing)
+            # The tables in use are checked now, so a bad record is found here rather than
+            # half-way through redrawing a screen.
+            models = {
+                table: _validated(self.path, storage, cls, table)
+                for table, cls in self._classes.items()
+                if table in self._models
+            }
+        except StoreError as error:
+            self.problem, self._problem_signature = error, signature
+            raise
+        self.db, self.storage = db, storage
+        self._models = models
+        self._groups.clear()
+        self.problem = None
+        return True
+
+    def models(self, cls: type[M], table: str) -> list[M]:
+        cached = self._models.get(table)
+        if cached is None:
+            cached = _validated(self.path, self.storage, cls, table)
+            self._models[table] = cached
+            self._classes[table] = cls
+        return list(cached)
+
+    def models_where(self, cls: type[M], table: str, field: str, values: Iterable[Any]) -> list[M]:
+        """The models whose `field` is one of `values`, in file order, as `models()` would list
+        them: the check-ins of a few key results without scanning the thousands of their cycle.
+        The grouping is built once and kept in step with appends."""
+        groups = self._groups.get((table, field))
+        if groups is None:
+            groups = {}
+            for position, model in enumerate(self.models(cls, table)):
+                groups.setdefault(getattr(model, field), []).append((position, model))
+            self._groups[(table, field)] = groups
+        found = [entry for value in set(values) for entry in groups.get(value, ())]
+        found.sort(key=itemgetter(0))
+        return [model for _, model in found]
+
+    def _forget_groups(self, table: str) -> None:
+        for key in [key for key in self._groups if key[0] == table]:
+            del self._groups[key]
+
+    def put(self, model: M, table: str, *, append: bool = False) -> M:
+        """Insert or replace (by id) one model, keeping the model cache in step.
+
+        The model is validated again first: `model_copy(update=...)` skips validation.
+        """
+        model = type(model).model_validate(model.model_dump())
+        document = model.model_dump(mode="json")
+        if append:
+            self.db.table(table).insert(document)
+        else:
+            self.db.table(table).upsert(document, Query().id == document["id"])
+        cached = self._models.get(table)
+        if cached is not None and append:
+            cached.append(model)  # an append adds a record, as the file does
+            for (grouped, field), groups in self._groups.items():
+                if grouped == table:
+                    groups.setdefault(getattr(model, field), []).append((len(cached) - 1, model))
+        elif cached is not None:
+            self._forget_groups(table)
+            for index, existing in enumerate(cached):
+                if existing.id == model.id:  # type: ignore[attr-defined]
+                    cached[index] = model
+                    break
+            else:
+                cached.append(model)
+        return model
+
+    def replace_table(self, table: str, models: Sequence[BaseModel]) -> None:
+        self.db.drop_table(table)
+        if models:
+            self.db.table(table).insert_multiple(m.model_dump(mode="json") for m in models)
+        self._models.pop(table, None)
+        self._forget_groups(table)
+
+    def write_whole(self) -> None:
+        """Save the file as it is in memory, even with nothing changed (a new, empty one)."""
+        self.storage.write(self.storage.read() or {})
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside reach disk in one atomic save, or none do."""
+        self.storage.begin()
+        try:
+            yield
+        except BaseException:
+            self.storage.rollback()
+            self._open()
+            raise
+        try:
+            self.storage.commit()
+        except BaseException:
+            self._open()
+            raise
