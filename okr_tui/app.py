@@ -57,6 +57,14 @@ class OkrApp(App[None]):
             tooltip="Show one team, or all teams",
         ),
         typed_keys_binding(
+            "ctrl+g",
+            "switch_owner",
+            "Owner",
+            id="app.switch_owner",
+            show=False,  # as ctrl+y: in help and the palette; the header says when it is on
+            tooltip="My key results: show one owner's key results, or everyone's",
+        ),
+        typed_keys_binding(
             "ctrl+y",
             "switch_cycle",
             "Cycle",
@@ -68,11 +76,22 @@ class OkrApp(App[None]):
 
     cycle_id: reactive[str | None] = reactive(None, init=False)
     team_id: reactive[str | None] = reactive(None, init=False)
+    owner: reactive[str | None] = reactive(None, init=False)
+    """The owner filter ("My key results"): only this person's key results on the screens
+    that list them; remembered in the config file when chosen here."""
 
     def __init__(
-        self, store: OkrStore, *, theme: str | None = None, cursor_blink: bool = True
+        self,
+        store: OkrStore,
+        *,
+        theme: str | None = None,
+        cursor_blink: bool = True,
+        owner: str | None = None,
     ) -> None:
+        """`owner` (`okr --owner NAME`, a name that owns a key result): open on the walk of
+        that person's key results, the dashboard filtered to them beneath it."""
         super().__init__()
+        self._requested_owner = owner
         self.store = store
         self.cursor_blink = cursor_blink
         self.clock = store.clock
@@ -111,6 +130,12 @@ class OkrApp(App[None]):
     def watch_team_id(self) -> None:
         self.screen.post_message(ContextChanged())
 
+    def watch_owner(self, owner: str | None) -> None:
+        """Show the chosen owner's key results, and remember the choice on this machine."""
+        self.screen.post_message(ContextChanged())
+        if not self.store.read_only and owner != self.settings.owner:
+            self._remember("owner", owner, "Owner filter")
+
     def on_mount(self) -> None:
         self.set_up_settings_and_themes()
         if self.store.is_empty():
@@ -119,6 +144,8 @@ class OkrApp(App[None]):
             self.push_screen(WelcomeScreen())
         else:
             self.open_dashboard()
+            if self._requested_owner is not None:
+                self.call_later(self.start_owner_walk)
         self.set_interval(STORE_POLL_SECONDS, self.check_store_on_disk)
 
     def set_up_settings_and_themes(self) -> None:
@@ -140,6 +167,8 @@ class OkrApp(App[None]):
         for problem in problems:
             self.notify(problem, title="Theme", severity="warning", markup=False, timeout=10)
         self.apply_theme_name(self._requested_theme or self.settings.theme or theming.DEFAULT_THEME)
+        # --owner for this run, else the remembered filter; set before the first screen reads.
+        self.set_reactive(OkrApp.owner, self._requested_owner or self.settings.owner)
         # A read-only viewer (an `okr serve` tab) writes nothing on the host: its theme is its own.
         self._remember_theme = not self.store.read_only
 
@@ -160,22 +189,26 @@ class OkrApp(App[None]):
         """Remember a theme chosen while the app runs (not the one applied at start-up)."""
         if not self._remember_theme or name == self.settings.theme:
             return
+        self._remember("theme", name, "Theme")
+
+    def _remember(self, name: str, value: object, what: str) -> None:
+        """Write one setting into the config file (the theme, the owner filter)."""
         from okr_tui import config
 
         if not self._settings_ok:
             self.notify(
-                "Theme not remembered: the config file has problems (see the earlier message).",
+                f"{what} not remembered: the config file has problems (see the earlier message).",
                 severity="warning",
             )
             return
         try:
-            config.update_settings({"theme": name})
+            config.update_settings({name: value})
         except (OSError, ValueError) as error:
             self.notify(
-                f"Theme not remembered: {error}", severity="warning", markup=False, timeout=8
+                f"{what} not remembered: {error}", severity="warning", markup=False, timeout=8
             )
             return
-        self.settings = self.settings.model_copy(update={"theme": name})
+        self.settings = self.settings.model_copy(update={name: value})
 
     @property
     def prep_panel_open(self) -> bool:
@@ -273,6 +306,7 @@ class OkrApp(App[None]):
             Segments(self.console.render(traceback, self.console.options))
         )
         self._close_messages_no_wait()
+
     # --- keys typed ahead ------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
@@ -326,6 +360,73 @@ class OkrApp(App[None]):
             self.team_id = team_id  # type: ignore[assignment]
 
         return self.push_screen(PickerScreen("Show which team?", choices, self.team_id, chosen))
+
+    def key_result_owners(self) -> list[str]:
+        """Who owns an active key result of the cycle on screen: the owner filter's choices."""
+        from okr_tui.domain.people import owner_names
+
+        cycle = self.cycle
+        if cycle is None:
+            return []
+        return owner_names(kr.owner for kr in self.store.key_results(cycle.id) if kr.is_active)
+
+    @after_typed_keys
+    def action_switch_owner(self) -> AwaitMount:
+        """ctrl+g: "My key results", one owner's key results on every screen that lists them,
+        or everyone's."""
+        from okr_tui.domain.people import same_person
+        from okr_tui.screens.picker import PickerScreen
+
+        owners = self.key_result_owners()
+        if self.owner is not None and not any(same_person(self.owner, o) for o in owners):
+            owners.append(self.owner)  # remembered, with no key result in this cycle
+        choices: list[tuple[str | None, str]] = [(None, "Everyone's key results")]
+        choices += [(owner, owner) for owner in owners]
+        current = next((o for o in owners if self.owner and same_person(o, self.owner)), None)
+
+        def chosen(owner: object) -> None:
+            self.owner = owner  # type: ignore[assignment]
+
+        return self.push_screen(PickerScreen("Show whose key results?", choices, current, chosen))
+
+    async def action_my_key_results(self) -> None:
+        """The palette's "My key results": walk the chosen owner's key results (chosen first
+        when no owner is), with the walk's keys; the updates go to the coming meeting."""
+        if self.owner is not None:
+            await self.start_owner_walk()
+            return
+        from okr_tui.screens.picker import PickerScreen
+
+        def chosen(owner: object) -> None:
+            if owner:
+                self.owner = owner  # type: ignore[assignment]
+                self.call_later(self.start_owner_walk)
+
+        await self.push_screen(
+            PickerScreen(
+                "Whose key results?",
+                [(owner, owner) for owner in self.key_result_owners()],
+                None,
+                chosen,
+            )
+        )
+
+    async def start_owner_walk(self) -> None:
+        """The walk of the owner filter's key results, over the (filtered) dashboard."""
+        if self.owner is None or not self._needs_cycle():
+            return
+        if self.store.read_only:
+            self.notify(
+                "This okr is open read-only: updates are given where the store is open for "
+                "editing.",
+                severity="warning",
+            )
+            return
+        from okr_tui.domain.walkthrough import WalkSettings
+        from okr_tui.screens.walkthrough import WalkthroughScreen
+
+        settings = WalkSettings(team_id=None, owner=self.owner, facilitator=self.owner)
+        await self.push_screen(WalkthroughScreen(settings))
 
     @after_typed_keys
     def action_switch_cycle(self) -> AwaitMount:
@@ -592,6 +693,16 @@ class OkrApp(App[None]):
         )
         yield SystemCommand("Switch team", "Show one team, or all teams", self.action_switch_team)
         yield SystemCommand("Switch cycle", "Show another cycle", self.action_switch_cycle)
+        yield SystemCommand(
+            "Owner filter",
+            "Only one owner's key results on every screen, or everyone's (ctrl+g)",
+            self.action_switch_owner,
+        )
+        yield SystemCommand(
+            "My key results",
+            "Update the owner filter's key results for the coming meeting, one by one",
+            self.action_my_key_results,
+        )
         yield SystemCommand(
             "Export JSON", "Full export of this cycle", lambda: self.action_export("json")
         )

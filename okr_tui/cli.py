@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--read-only", action="store_true", help="open the store for viewing only (no saving)"
     )
+    parser.add_argument(
+        "--owner",
+        metavar="NAME",
+        dest="app_owner",
+        default=None,
+        help="open the app on this person's key results: the walk to update them for the "
+        "coming meeting, over the dashboard filtered to them",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -201,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print an edit link, whose tabs may save; the view link stays read-only",
     )
+    serve.add_argument(
+        "--owner",
+        metavar="NAME",
+        dest="app_owner",
+        default=argparse.SUPPRESS,
+        help="every tab opens on this person's key results (as `okr --owner NAME`)",
+    )
     return parser
 
 
@@ -323,7 +338,7 @@ class _GuardedStream:
 @contextlib.contextmanager
 def _guarded_stdout() -> Iterator[None]:
     original = sys.stdout
-    sys.stdout = _GuardedStream(original)  # type: ignore[assignment]
+    sys.stdout = _GuardedStream(original)
     try:
         yield
     finally:
@@ -351,11 +366,30 @@ def _discard_stdout() -> None:
         os.close(devnull)
 
 
+def _app_owner(store: OkrStore, typed: str | None) -> str | None:
+    """The owner `okr --owner NAME` names, as the store spells it; an unknown name is one line
+    listing who owns a key result of the current cycle."""
+    if typed is None:
+        return None
+    from okr_tui.domain.people import find_owner, owner_names
+
+    cycle = _current_cycle_or_fail(store)
+    owners = [kr.owner for kr in store.key_results(cycle.id) if kr.is_active]
+    name = find_owner(owners, typed)
+    if name is None:
+        raise UserError(
+            f"--owner: no key result of {cycle.name} is owned by {typed.strip()!r} "
+            f"(owners: {', '.join(owner_names(owners)) or 'none yet'})"
+        )
+    return name
+
+
 def run_app(args: argparse.Namespace, clock: Clock) -> int:
     store = open_store(args, clock)
     from okr_tui.app import OkrApp
 
-    app = OkrApp(store, theme=args.theme)
+    owner = _app_owner(store, getattr(args, "app_owner", None))
+    app = OkrApp(store, theme=args.theme, owner=owner)
     app.run()
     if app.store_error is not None:  # a store file the app found unreadable while starting
         raise app.store_error
@@ -962,6 +996,8 @@ def run_serve(args: argparse.Namespace, clock: Clock) -> int:
         parts += ["--at", args.at]
     if args.theme:
         parts += ["--theme", args.theme]
+    if owner := _app_owner(store, getattr(args, "app_owner", None)):
+        parts += ["--owner", owner]  # every tab opens on that person's key results
     commands = {Role.VIEW: shlex.join([*parts, "--read-only"])}
     if args.edit:
         commands[Role.EDIT] = shlex.join(parts)

@@ -1,9 +1,9 @@
 """User settings: a small TOML file in the config folder, validated.
 
 The app reads it at start-up and writes it when the user changes something it remembers (the
-theme). It reads with tomllib (in the standard library, so start-up imports nothing more) and
-writes with tomlkit, which rewrites only the values that change: the user's comments, order and
-layout stay. The file is created readable by its owner only.
+theme, the owner filter). It reads with tomllib (in the standard library, so start-up imports
+nothing more) and writes with tomlkit, which rewrites only the values that change: the user's
+comments, order and layout stay. The file is created readable by its owner only.
 """
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ def _theme_name(value: str) -> str:
     return value
 
 
+def _owner_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not name or len(name) > 80 or not name.isprintable():
+        raise ValueError(f"{value[:40]!r} is not a person's name (one line, at most 80 characters)")
+    return name
+
+
 def _keymap(value: dict[str, str]) -> dict[str, str]:
     for binding_id, keys in value.items():
         if not _BINDING_ID.fullmatch(binding_id):
@@ -54,6 +61,10 @@ class Settings(BaseModel):
 
     theme: Annotated[str, AfterValidator(_theme_name)] | None = Field(
         default=None, description="Theme name; none means the default (okr-dark)"
+    )
+    owner: Annotated[str, AfterValidator(_owner_name)] | None = Field(
+        default=None,
+        description="The owner filter ('My key results', ctrl+g): only this person's key results",
     )
     cursor_blink: bool = Field(default=True, description="Blink the cursor in text fields")
     keymap: Annotated[dict[str, str], AfterValidator(_keymap)] = Field(
@@ -146,7 +157,7 @@ def _apply(document: TOMLDocument, changes: Mapping[str, object]) -> None:
                 continue
         elif value == getattr(defaults, name):
             continue
-        if value is None:  # no theme: the default
+        if value is None:  # no theme: the default; no owner: everyone's key results
             del document[name]
         elif name != "keymap":
             document[name] = value

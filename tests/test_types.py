@@ -14,6 +14,7 @@ def test_mypy_finds_no_type_errors_in_okr_tui(tmp_path):
             sys.executable,
             "-m",
             "mypy",
+            "--strict",
             "--cache-dir",
             str(tmp_path / "cache"),
             "okr_tui/domain",

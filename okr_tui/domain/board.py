@@ -7,7 +7,7 @@ means the same on every screen. Pure: the caller passes the records and the mome
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from okr_tui.domain import cadence, progress
@@ -21,6 +21,7 @@ from okr_tui.domain.models import (
     Objective,
     Status,
 )
+from okr_tui.domain.people import owned_by
 from okr_tui.domain.progress import PaceStatus
 
 
@@ -196,3 +197,17 @@ def objective_blocks(
             projected = progress.objective_score((line.kr for line in own), heading)
         blocks.append(ObjectiveBlock(objective, own, mean, worst, score, projected))
     return blocks
+
+
+def owner_blocks(blocks: Sequence[ObjectiveBlock], owner: str | None) -> list[ObjectiveBlock]:
+    """The owner filter on objectives: each keeps only `owner`'s key results, and one with
+    none of them is left out (None: all, as they are). The objective's progress, confidence
+    and score stay those of all its key results: the filter narrows the list, not the figures."""
+    if owner is None:
+        return list(blocks)
+    kept = []
+    for block in blocks:
+        own = tuple(line for line in block.lines if owned_by(line.kr.owner, owner))
+        if own:
+            kept.append(replace(block, lines=own))
+    return kept

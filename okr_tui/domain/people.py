@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from okr_tui.domain.models import NAME_MAX, text_problem
 
 
@@ -34,3 +36,25 @@ def members_problem(names: list[str]) -> str | None:
 def same_person(a: str, b: str) -> bool:
     """Owners are typed by hand: "dana " and "Dana" are the same person."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def owner_names(owners: Iterable[str]) -> list[str]:
+    """The people who own key results, each once (the first spelling kept), sorted by name:
+    the choices of the owner filter."""
+    names: dict[str, str] = {}
+    for owner in owners:
+        shown = " ".join(owner.split())
+        if shown:
+            names.setdefault(shown.casefold(), shown)
+    return sorted(names.values(), key=str.casefold)
+
+
+def find_owner(owners: Iterable[str], typed: str) -> str | None:
+    """The owner among `owners` that `typed` names ("dana " is Dana), as the store spells
+    it; None when nobody of that name owns a key result."""
+    return next((name for name in owner_names(owners) if same_person(name, typed)), None)
+
+
+def owned_by(kr_owner: str, owner: str | None) -> bool:
+    """The owner filter: every key result with none (None), else only that person's."""
+    return owner is None or same_person(kr_owner, owner)

@@ -7,13 +7,14 @@ Pure: the caller passes the records and the meeting date, so a walk can be repla
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from enum import StrEnum
 
 from okr_tui.domain import cadence, progress
 from okr_tui.domain.board import KeyResultLine
 from okr_tui.domain.models import Action, CheckIn, Confidence, Cycle, KeyResult, KrType
+from okr_tui.domain.people import owned_by
 
 
 class WalkOrder(StrEnum):
@@ -36,6 +37,9 @@ class WalkSettings:
     attendees: tuple[str, ...] = ()
     facilitator: str = ""
     timebox_minutes: int = 0
+    # The owner filter: only this person's key results, updated ahead of the coming meeting
+    # (cadence.update_meeting) rather than walked in the room; the walk then closes no meeting.
+    owner: str | None = None
 
 
 def walk_lines(
@@ -44,6 +48,7 @@ def walk_lines(
     order: WalkOrder = WalkOrder.TEAM,
     team_order: Sequence[str] = (),
     talk_first: Mapping[str, int] | None = None,
+    owner: str | None = None,
 ) -> list[KeyResultLine]:
     """The key results a walk steps through, in the chosen order.
 
@@ -53,9 +58,14 @@ def walk_lines(
     walked after the last team's.) `lines` come from `board.key_result_lines` (objective
     order, active only). "Needs talk first" puts first the key results the prep lane names most
     often (`talk_first`: key result id -> sections of the lane naming it, domain/prep.py), then
-    the largest confidence drop / gap behind pace; ties keep the team order.
+    the largest confidence drop / gap behind pace; ties keep the team order. `owner`: only
+    that person's key results (the owner filter).
     """
-    chosen = [line for line in lines if team_id is None or line.objective.team_id == team_id]
+    chosen = [
+        line
+        for line in lines
+        if (team_id is None or line.objective.team_id == team_id) and owned_by(line.kr.owner, owner)
+    ]
     if team_id is None and team_order:
         rank = {team: index for index, team in enumerate(team_order)}
         chosen.sort(
@@ -69,6 +79,29 @@ def walk_lines(
         named = talk_first or {}
         chosen.sort(key=lambda line: (-named.get(line.kr.id, 0), -line.needs_talk_score))
     return chosen
+
+
+def walk_meeting(cycle: Cycle, now: datetime, owner: str | None) -> date | None:
+    """The meeting a walk's check-ins are for. The walk in the room: the current meeting (one
+    held a day late still walks its week's). An owner's walk ("My key results"): the coming
+    meeting (`cadence.update_meeting`), as `okr checkin` and the prep lane count an update
+    given on Friday for Monday's meeting."""
+    meeting = cadence.update_meeting(cycle, now) if owner else cadence.current_meeting(cycle, now)
+    return date(meeting.year, meeting.month, meeting.day) if meeting is not None else None
+
+
+def checked_in_for(
+    lines: Sequence[KeyResultLine], check_ins: Iterable[CheckIn], day: date
+) -> list[KeyResultLine]:
+    """`lines` with "checked in this meeting" said of the meeting on `day` (the lines count
+    the current meeting; an owner's walk updates the coming one)."""
+    covered = {c.kr_id for c in check_ins if c.meeting_date == day}
+    return [
+        line
+        if line.checked_in_this_meeting == (line.kr.id in covered)
+        else replace(line, checked_in_this_meeting=line.kr.id in covered)
+        for line in lines
+    ]
 
 
 def start_index(checked_in: Sequence[bool]) -> int:

@@ -82,6 +82,9 @@ class OkrScreen(Screen[None]):
     EDITING_KEYS_IN_ORDER: ClassVar[bool] = False
     """True: a text field's own editing keys (backspace, arrows) act in the order typed, before
     the keys after them are routed (OkrApp.on_event); the walk has it."""
+    FILTERS_OWNER: ClassVar[bool] = False
+    """True: the screen lists only the owner filter's key results when one is set, and its
+    header says so ("Owner: Dana"); screens of the whole plan (planning, alignment) do not."""
 
     @property
     def okr_app(self) -> OkrApp:
@@ -117,6 +120,16 @@ class OkrScreen(Screen[None]):
     def shows_team(self, team_id: str | None) -> bool:
         """The team filter: one team's objectives, and company objectives stay in view."""
         return self.team_id is None or team_id in (None, self.team_id)
+
+    def owner_filter(self) -> str | None:
+        """Whose key results this screen lists (None: everyone's); the header shows it."""
+        return self.okr_app.owner if self.FILTERS_OWNER else None
+
+    def shows_owner(self, kr_owner: str) -> bool:
+        """The owner filter: only the chosen person's key results (see `owner_filter`)."""
+        from okr_tui.domain.people import owned_by
+
+        return owned_by(kr_owner, self.owner_filter())
 
     def reload(self) -> Awaitable[None] | None:
         """Re-read what the screen shows from the store (may be async)."""

@@ -170,10 +170,10 @@ class CycleFormScreen(FormScreen[str]):
         if (other := rules.overlapping_cycle(cycle, store.cycles())) is not None:
             span = f"{other.name} ({other.start.isoformat()} to {other.end.isoformat()})"
             if other.contains(cycle.start):
-                problem = {"start": f"falls within {span}: start after {other.end.isoformat()}"}
+                clash = {"start": f"falls within {span}: start after {other.end.isoformat()}"}
             else:
-                problem = {"end": f"reaches into {span}: end before {other.start.isoformat()}"}
-            self.show_errors(problem)
+                clash = {"end": f"reaches into {span}: end before {other.start.isoformat()}"}
+            self.show_errors(clash)
             return None
         return self.save_through(
             lambda: store.save_cycle(cycle),

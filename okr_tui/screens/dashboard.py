@@ -26,6 +26,7 @@ class DashboardScreen(OkrScreen):
     HELP_TITLE = "Dashboard"
     HELP_SUMMARY = "Objectives by team; up/down moves between key results, Enter opens one."
     CSS_PATH = "dashboard.tcss"
+    FILTERS_OWNER = True
     BINDINGS = [
         typed_keys_binding(
             "c",
@@ -112,7 +113,9 @@ class DashboardScreen(OkrScreen):
             )
             lane = self._prep_lane(cycle, objectives, lines, check_ins, forecasts, now)
             given = latest_given_scores(self.store.scores(cycle.id))
-            blocks = board.objective_blocks(objectives, lines, given)
+            blocks = board.owner_blocks(
+                board.objective_blocks(objectives, lines, given), self.owner_filter()
+            )
             blocks_of_team: dict[str | None, list] = {}
             for block in blocks:
                 blocks_of_team.setdefault(block.objective.team_id, []).append(block)
@@ -130,6 +133,14 @@ class DashboardScreen(OkrScreen):
         empty = self.query_one("#empty", Static)
         if cycle is None:
             empty.update(Content("No cycle yet. Press p to plan one."))
+        elif not sections and (owner := self.owner_filter()) is not None:
+            empty.update(
+                Content.assemble(
+                    "No key result of ",
+                    (owner, "bold"),
+                    " in this cycle. ctrl+g shows everyone's.",
+                )
+            )
         elif not sections:
             empty.update(Content("No objectives in this cycle yet. Press p to plan."))
         empty.display = not sections

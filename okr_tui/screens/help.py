@@ -186,5 +186,5 @@ class HelpScreen(ModalScreen[None]):
             table.move_cursor(row=table.row_count - 1, animate=False)
             table.call_after_refresh(table.scroll_end, animate=False)
 
-    def action_dismiss(self) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
-from textual.widgets import Select
+from textual.widgets import Select, Static
 
 from okr_tui.domain.models import KeyResult, KrType, Objective
 from okr_tui.domain.values import ValueInputError, parse_number
@@ -112,7 +112,7 @@ class KeyResultFormScreen(FormScreen[str]):
         numeric = kr_type is not KrType.MILESTONE
         self.query_one("#baseline-field").display = numeric
         self.query_one("#target-field").display = numeric
-        self.query_one("#kr_type-field .field-hint").update(TYPE_HINTS[kr_type])
+        self.query_one("#kr_type-field .field-hint", Static).update(TYPE_HINTS[kr_type])
 
     def submit(self) -> str | None:
         kr_type = self.choice("kr_type")

@@ -124,6 +124,7 @@ class PresentationScreen(OkrScreen):
     HELP_TITLE = "Presentation mode"
     HELP_SUMMARY = "One objective at a time for the shared screen; left/right move, Esc leaves."
     CSS_PATH = "presentation.tcss"
+    FILTERS_OWNER = True
     BINDINGS = [
         typed_keys_binding(
             "right,pagedown,space",
@@ -232,7 +233,9 @@ class PresentationScreen(OkrScreen):
             cycle, objectives, self.store.key_results(cycle.id), self.store.check_ins(cycle.id), now
         )
         scores = latest_given_scores(self.store.scores(cycle.id))
-        blocks = board.objective_blocks(objectives, lines, scores)
+        blocks = board.owner_blocks(
+            board.objective_blocks(objectives, lines, scores), self.owner_filter()
+        )
         by_id = {o.id: o for o in objectives}
         groups: list[tuple[str, str | None]] = [("Company", None)]
         groups += [(team.name, team.id) for team in self.store.teams()]
@@ -261,10 +264,16 @@ class PresentationScreen(OkrScreen):
         await krs.remove_children()
         if not self.slides:
             self.query_one("#present-context", Static).update(
-                Content.assemble(("okr-tui", "bold"), "  ", cycle.name if cycle else "")
+                Content.assemble(
+                    ("okr-tui", "bold"), "  ", cycle.name if cycle else "", *self._owner_parts()
+                )
             )
             counter.update("")
-            title.update(Content("Nothing to present: this cycle has no objectives yet."))
+            title.update(
+                Content("Nothing to present: this cycle has no objectives yet.")
+                if self.owner_filter() is None
+                else Content("Nothing to present: no key result of this owner (ctrl+g).")
+            )
             meta.update(Content("Press Esc to go back."))
             summary.display = False
             return
@@ -278,6 +287,7 @@ class PresentationScreen(OkrScreen):
                 (cycle.name if cycle else "", "bold $accent"),
                 "  │  ",
                 (slide.group, "bold"),
+                *self._owner_parts(),
             )
         )
         counter.update(Content(f"{self.index + 1} of {len(self.slides)}"))
@@ -292,6 +302,11 @@ class PresentationScreen(OkrScreen):
         await krs.mount_all(views)
         self._fit_bars()
         krs.scroll_home(animate=False)
+
+    def _owner_parts(self) -> list[str | tuple[str, str]]:
+        """The owner filter, said on every slide: a shortened deck is never the whole team's."""
+        owner = self.owner_filter()
+        return ["  ·  ", ("Owner: ", "bold $warning"), (owner, "bold")] if owner else []
 
     def _meta(self, slide: Slide) -> Content:
         objective = slide.block.objective

@@ -162,11 +162,13 @@ class RetrospectiveScreen(OkrScreen):
             error.display = True
             return False
         try:
-            retrospective = Retrospective(
-                cycle_id=cycle.id,
-                team_id=self.team_id,
-                written_at=self.okr_app.clock.now(),
-                **notes,
+            retrospective = Retrospective.model_validate(
+                {
+                    "cycle_id": cycle.id,
+                    "team_id": self.team_id,
+                    "written_at": self.okr_app.clock.now(),
+                    **notes,
+                }
             )
             self.store.save_retrospective(retrospective)
         except (RuleViolation, StoreError, ValueError) as problem:

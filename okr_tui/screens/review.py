@@ -106,6 +106,7 @@ class ReviewScreen(OkrScreen):
         "it; finish the review when every key result has been discussed."
     )
     CSS_PATH = "review.tcss"
+    FILTERS_OWNER = True
     BINDINGS = [
         Binding("k", "keep", "Keep", id="review.keep", tooltip="Keep this key result as it is"),
         # a and x act as they arrive and wait for their dialog (typed_keys.py): "a105%⏎" typed
@@ -184,6 +185,7 @@ class ReviewScreen(OkrScreen):
             line
             for line in lines
             if self.shows_team(line.objective.team_id)
+            and self.shows_owner(line.kr.owner)
             and line.objective.status is Status.ACTIVE
             and (line.kr.is_active or line.kr.id in self._pending)
         ]

@@ -62,6 +62,7 @@ class ScoringScreen(OkrScreen):
         "objectives: 0.7 is success. Committed objectives: anything under 1.0 is a miss."
     )
     CSS_PATH = "scoring.tcss"
+    FILTERS_OWNER = True
     # Short descriptions, so that every key fits the footer at 80 columns (t and c were left
     # out there); the tooltips, shown in help, say the rest.
     BINDINGS = [
@@ -113,6 +114,9 @@ class ScoringScreen(OkrScreen):
         super().__init__()
         self._objectives: list[Objective] = []
         self._krs: dict[str, KeyResult] = {}
+        # Every active key result of the objectives shown, the owner filter's or not: an
+        # objective's weighted score is that of all its key results.
+        self._objective_krs: dict[str, KeyResult] = {}
         self._kinds: dict[str, ObjectiveKind] = {}
         self._suggested: dict[str, float] = {}
         self._saved: dict[str, Score] = {}
@@ -146,6 +150,7 @@ class ScoringScreen(OkrScreen):
         previous_key = self._highlighted_key()
         table.clear(columns=True)
         self._objectives, self._krs, self._kinds, self._suggested, self._saved = [], {}, {}, {}, {}
+        self._objective_krs = {}
         intro = self.query_one("#scoring-intro", Static)
         if cycle is None:
             intro.update(Content("No cycle yet. Press escape, then p to plan one."))
@@ -162,13 +167,20 @@ class ScoringScreen(OkrScreen):
         shown_objectives = {o.id: o for o in self._objectives}
         for kr in key_results:
             if kr.is_active and kr.objective_id in shown_objectives:
-                self._krs[kr.id] = kr
+                self._objective_krs[kr.id] = kr
                 self._kinds[kr.id] = shown_objectives[kr.objective_id].kind
                 self._suggested[kr.id] = progress.suggested_score(kr, check_ins)
+                if self.shows_owner(kr.owner):
+                    self._krs[kr.id] = kr
+        # The owner filter: objectives with none of the owner's key results are left out.
+        owning = {kr.objective_id for kr in self._krs.values()}
+        self._objectives = [
+            o for o in self._objectives if o.id in owning or not self.owner_filter()
+        ]
         self._pending = {
             kr_id: given
             for kr_id, given in self._pending.items()
-            if kr_id in self._krs and not self._read_only
+            if kr_id in self._objective_krs and not self._read_only
         }
         if self._read_only:
             intro.update(
@@ -212,7 +224,7 @@ class ScoringScreen(OkrScreen):
                     table.add_row(*self._kr_cells(kr), key=kr.id)
 
     def _objective_scores(self, objective: Objective) -> tuple[float | None, float | None]:
-        own = [kr for kr in self._krs.values() if kr.objective_id == objective.id]
+        own = [kr for kr in self._objective_krs.values() if kr.objective_id == objective.id]
         given = {kr.id: g for kr in own if (g := self.given(kr.id)) is not None}
         suggested = {kr.id: self._suggested[kr.id] for kr in own}
         return progress.objective_score(own, suggested), progress.objective_score(own, given)

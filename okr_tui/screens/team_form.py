@@ -67,7 +67,7 @@ class TeamFormScreen(FormScreen[str]):
         if problem := members_problem(members):
             self.show_errors({"members": problem})
             return None
-        values = {
+        values: dict[str, object] = {
             "name": self.text("name"),
             "members": members,
             "facilitator": " ".join(self.text("facilitator").split()),

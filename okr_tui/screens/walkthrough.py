@@ -38,10 +38,12 @@ from okr_tui.domain.walkthrough import (
     StepFacts,
     WalkOrder,
     WalkSettings,
+    checked_in_for,
     field_text,
     start_index,
     step_facts,
     walk_lines,
+    walk_meeting,
 )
 from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
@@ -74,6 +76,7 @@ class WalkthroughScreen(OkrScreen):
         "Value, Enter, confidence (1/g, 2/y, 3/r or Enter to keep), Enter saves and moves on."
     )
     CSS_PATH = "walkthrough.tcss"
+    FILTERS_OWNER = True
     # Backspace, the arrows and ctrl+w in a field act in the order typed (OkrApp.on_event).
     EDITING_KEYS_IN_ORDER = True
     # Screen.focused repaints the whole screen on every change; each step moves the focus
@@ -312,7 +315,8 @@ class WalkthroughScreen(OkrScreen):
                 cycle_id=cycle.id,
                 team_id=self.settings.team_id,
                 meeting_date=self.meeting_day,
-                facilitator=self.settings.facilitator,
+                # An owner updating ahead of the meeting is not its facilitator.
+                facilitator="" if self.settings.owner else self.settings.facilitator,
                 attendees=list(self.settings.attendees),
             )
         try:
@@ -334,13 +338,13 @@ class WalkthroughScreen(OkrScreen):
         now = self.okr_app.clock.now()
         team = self.store.team_or_none(self.settings.team_id)
         self.query_one(CycleHeader).show(cycle, team.name if team else None, now)
-        meeting = cadence.current_meeting(cycle, now) if cycle else None
-        if cycle is None or meeting is None:
+        meeting_day = walk_meeting(cycle, now, self.settings.owner) if cycle else None
+        if cycle is None or meeting_day is None:
             self.query_one("#walk-position", Static).update(
                 Content("This cycle has no check-in meetings.")
             )
             return False
-        self.meeting_day = date(meeting.year, meeting.month, meeting.day)
+        self.meeting_day = meeting_day
         # Only this walk's key results and their check-ins: a team's walk in a 50-team
         # organisation would otherwise recompute every team's figures at every step.
         objectives = self.store.objectives(cycle.id)
@@ -372,7 +376,10 @@ class WalkthroughScreen(OkrScreen):
             self.settings.order,
             [team.id for team in self.store.teams()],
             talk_first,
+            self.settings.owner,
         )
+        if self.settings.owner:  # updates for the coming meeting, not the current one
+            lines = checked_in_for(lines, self._check_ins, self.meeting_day)
         self._lines = {line.kr.id: line for line in lines}
         first_time = not self.order
         if first_time:
@@ -392,6 +399,10 @@ class WalkthroughScreen(OkrScreen):
             return False
         return True
 
+    def owner_filter(self) -> str | None:
+        """The walk's own owner, fixed when it started (the header says whose it is)."""
+        return self.settings.owner
+
     @property
     def current_kr_id(self) -> str | None:
         return self.order[self.index] if 0 <= self.index < len(self.order) else None
@@ -402,6 +413,8 @@ class WalkthroughScreen(OkrScreen):
         return self._lines.get(kr_id) if kr_id else None
 
     def _team_name(self) -> str:
+        if self.settings.owner:
+            return f"{self.settings.owner}'s key results"
         if self.settings.team_id is None:
             return "All teams"
         team = self.store.team_or_none(self.settings.team_id)
@@ -826,11 +839,28 @@ class WalkthroughScreen(OkrScreen):
         """The meeting summary; awaited, so the keys typed after the last step reach it."""
         if self.meeting_day is None:
             return
+        if self.settings.owner:
+            self._end_owner_walk()
+            return
         from okr_tui.screens.meeting_summary import MeetingSummaryScreen
 
         await self.app.push_screen(
             MeetingSummaryScreen(self.settings, self.meeting_day, self.order, self.parked_topics)
         )
+
+    def _end_owner_walk(self) -> None:
+        """An owner's walk ends on the dashboard: the meeting is held (and closed) later, by
+        its facilitator, with these updates in it."""
+        done = sum(1 for line in self._lines.values() if line.checked_in_this_meeting)
+        when = cadence.day_text(self.meeting_day) if self.meeting_day else "the coming meeting"
+        self.notify(
+            f"{self._team_name()}: {done} of {len(self.order)} updated for the meeting of "
+            f"{when}.",
+            title="Updated",
+            markup=False,
+            timeout=6,
+        )
+        self.okr_app.open_dashboard()
 
     @after_typed_keys
     async def action_back(self) -> None:

@@ -27,7 +27,13 @@ from textual.widgets.selection_list import Selection
 from okr_tui.domain import board, cadence
 from okr_tui.domain.models import CycleState, Meeting, Team
 from okr_tui.domain.progress import counted
-from okr_tui.domain.walkthrough import WalkOrder, WalkSettings, walk_lines
+from okr_tui.domain.walkthrough import (
+    WalkOrder,
+    WalkSettings,
+    checked_in_for,
+    walk_lines,
+    walk_meeting,
+)
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
@@ -54,6 +60,7 @@ class WalkthroughSetupScreen(OkrScreen):
         "through every key result."
     )
     CSS_PATH = "walkthrough_setup.tcss"
+    FILTERS_OWNER = True
     # Enter (on the Start button or a field) and ctrl+s start the walk as they arrive, and the
     # keys after them wait for its first step (typed_keys.py): "c⏎42⏎g" typed at once from the
     # dashboard checks the first key result in.
@@ -152,7 +159,10 @@ class WalkthroughSetupScreen(OkrScreen):
         title = self.query_one("#setup-title", Static)
         status = self.query_one("#setup-status", Static)
         start = self.query_one("#setup-start", Button)
+        owner = self.owner_filter()
         meeting = cadence.current_meeting(cycle, now) if cycle else None
+        if owner and cycle is not None and (day := walk_meeting(cycle, now, owner)):
+            meeting = cadence.meeting_on(cycle, day)  # an owner updates for the coming one
         if cycle is None or meeting is None:
             title.update(Content("This cycle has no check-in meetings."))
             status.update(Content(""))
@@ -160,7 +170,7 @@ class WalkthroughSetupScreen(OkrScreen):
             return
         title.update(
             Content.assemble(
-                ("Check-in", "bold"),
+                ("Check-in", "bold") if owner is None else (f"{owner}'s update", "bold"),
                 f" for the meeting of {meeting.format('dddd D MMMM YYYY')} · ",
                 (cycle.name, "bold"),
             )
@@ -182,10 +192,15 @@ class WalkthroughSetupScreen(OkrScreen):
                 now,
             ),
             team.id if team else None,
+            owner=owner,
         )
+        if owner:
+            check_ins = self.store.check_ins(cycle.id)
+            lines = checked_in_for(lines, check_ins, meeting.date())
         todo = sum(1 for line in lines if not line.checked_in_this_meeting)
         if not lines:
-            status.update(Content.styled("No active key results to walk for this team.", "$error"))
+            whose = "this team" if owner is None else f"{owner} in this team"
+            status.update(Content.styled(f"No active key results to walk for {whose}.", "$error"))
             start.disabled = True
             return
         start.disabled = False
@@ -263,6 +278,8 @@ class WalkthroughSetupScreen(OkrScreen):
             members += [name for name in last.attendees if name not in members]
             present_names = set(last.attendees) or present_names
             facilitator = last.facilitator or facilitator
+        if owner := self.owner_filter():
+            facilitator = owner  # an owner's walk: the updates are theirs (WalkSettings)
         present = self.query_one("#setup-present", SelectionList)
         present.clear_options()
         present.add_options(
@@ -312,11 +329,15 @@ class WalkthroughSetupScreen(OkrScreen):
         team = self._chosen_team()
         orders = list(WalkOrder)
         order_index = self.query_one("#setup-order", RadioSet).pressed_index
+        owner = self.owner_filter()
+        facilitator = self.query_one("#setup-facilitator", Input).value.strip()
         return WalkSettings(
+            owner=owner,
             team_id=team.id if team else None,
             order=orders[order_index] if 0 <= order_index < len(orders) else WalkOrder.TEAM,
             attendees=tuple(self.query_one("#setup-present", SelectionList).selected),
-            facilitator=self.query_one("#setup-facilitator", Input).value.strip(),
+            # An owner's updates are theirs (the check-ins' author).
+            facilitator=owner or facilitator,
             timebox_minutes=minutes,
         )
 

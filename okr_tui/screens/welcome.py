@@ -110,8 +110,9 @@ class WelcomeScreen(OkrScreen):
 
     @on(Input.Submitted, "#import-path")
     def import_file(self, event: Input.Submitted) -> None:
+        from okr_tui.exchange.errors import ImportProblem
         from okr_tui.exchange.files import not_an_import_file
-        from okr_tui.exchange.json_exchange import ImportProblem, apply_import, read_import
+        from okr_tui.exchange.json_exchange import apply_import, read_import
         from okr_tui.store.errors import RuleViolation, StoreError
 
         path = Path(event.value.strip()).expanduser()
@@ -120,8 +121,8 @@ class WelcomeScreen(OkrScreen):
             return
         try:
             apply_import(self.store, read_import(path))
-        except ImportProblem as problem:
-            self._show_problems(*import_problem_lines(problem.errors))
+        except ImportProblem as refused:
+            self._show_problems(*import_problem_lines(refused.errors))
             return
         except (StoreError, RuleViolation) as error:  # locked, or the disk refused the write
             self._show_problems(str(error))

@@ -1,4 +1,5 @@
-"""The top line of every screen: cycle, "week n of N", days left, next check-in, team filter."""
+"""The top line of every screen: cycle, "week n of N", days left, next check-in, team filter
+and owner filter."""
 
 from __future__ import annotations
 
@@ -19,16 +20,21 @@ def header_text(
     now: datetime,
     read_only: bool = False,
     width: int | None = None,
+    owner: str | None = None,
 ) -> Content:
     """The header as Content; cycle and team names are user text, shown as typed.
 
     In `width` columns it drops the least needed parts first (the app's name, the time of the
     next check-in, then the next check-in), so the team and the badges stay in view at 80
-    columns; what still does not fit ends in "…" (CycleHeader's style)."""
+    columns; what still does not fit ends in "…" (CycleHeader's style). `owner`: the owner
+    filter is on, said after the team ("Owner: Dana") so a filtered board is never taken for
+    the whole team's."""
     variants = [(True, True, True), (False, True, True), (False, True, False)]
     variants.append((False, False, False))
     for brand, upcoming, time in variants:
         text = _header(cycle, team_name, now, read_only, brand, upcoming, time)
+        if owner:
+            text = Content.assemble(text, "  ·  ", ("Owner: ", "bold $warning"), (owner, "bold"))
         if width is None or text.cell_length <= width:
             break
     return text
@@ -87,7 +93,9 @@ class CycleHeader(Static):
         read_only = read_only or bool(getattr(store, "read_only", False))
         self._shown_with = (cycle, team_name, now, read_only)
         width = (self.size.width or self.app.size.width) - 2  # its padding
-        show(self, header_text(cycle, team_name, now, read_only, width))
+        owner_filter = getattr(self.screen, "owner_filter", None)
+        owner = owner_filter() if owner_filter is not None else None
+        show(self, header_text(cycle, team_name, now, read_only, width, owner))
 
     def on_resize(self) -> None:
         if shown_with := getattr(self, "_shown_with", None):
