@@ -295,3 +295,15 @@ async def test_a_click_on_the_prep_line_unfolds_and_folds_it(demo_store, make_ap
         await pilot.click("#prep-summary")
         await pilot.pause()
         assert not body.display
+
+
+async def test_the_prep_lane_follows_the_owner_filter(demo_store, make_app):
+    """ctrl+g narrows the board to one owner's key results: the lane counts only theirs."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        summary = app.screen.query_one("#prep-summary", Static)
+        assert "9 not updated" in summary.render().plain
+        await pilot.press("ctrl+g", "down", "down", "down", "down", "enter")  # Dana
+        await pilot.pause()
+        assert "▸ l Prep lane · Mon 23 Nov: 2 not updated" in summary.render().plain

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from okr_tui.domain import board, due, forecast
 from okr_tui.domain.models import Cycle, CycleState
+from okr_tui.domain.people import owned_by
 from okr_tui.domain.prep import PrepLane, prep_lane
 from okr_tui.domain.progress import histories, latest_given_scores
 from okr_tui.screens.base import OkrScreen, typed_keys_binding
@@ -148,9 +149,16 @@ class DashboardScreen(OkrScreen):
         objective_board.focus()
 
     def _prep_lane(self, cycle, objectives, lines, check_ins, forecasts, now) -> PrepLane | None:
-        """The prep lane of the teams on screen, from the lines and forecasts the board shows;
-        None when the cycle has no meeting to prepare (closed, or past its last)."""
-        shown = [line for line in lines if self.shows_team(line.objective.team_id)]
+        """The prep lane of the teams (and owner, ctrl+g) on screen, from the lines and
+        forecasts the board shows; None when the cycle has no meeting to prepare (closed, or
+        past its last)."""
+        owner = self.owner_filter()
+        shown = [
+            line
+            for line in lines
+            if self.shows_team(line.objective.team_id)
+            and (owner is None or owned_by(line.kr.owner, owner))
+        ]
         lane = prep_lane(
             cycle,
             [o for o in objectives if self.shows_team(o.team_id)],
