@@ -213,6 +213,27 @@ class OkrApp(App[None]):
             return
         self.settings = self.settings.model_copy(update={name: value})
 
+    @property
+    def prep_panel_open(self) -> bool:
+        """The dashboard's prep lane unfolded: the last choice, remembered in config.toml."""
+        return self.settings.prep_panel
+
+    def remember_prep_panel(self, is_open: bool) -> None:
+        """Fold or unfold the prep lane for this run, and for the next ones when the config file
+        can be written (not by a store opened for viewing, which writes nothing, nor over a
+        config file with problems)."""
+        self.settings = self.settings.model_copy(update={"prep_panel": is_open})
+        if self.store.read_only or not self._settings_ok:
+            return
+        from okr_tui import config
+
+        try:
+            config.update_settings({"prep_panel": is_open})
+        except (OSError, ValueError) as error:
+            self.notify(
+                f"Prep lane not remembered: {error}", severity="warning", markup=False, timeout=8
+            )
+
     def open_dashboard(self) -> None:
         """Show the dashboard as the bottom screen, with the current cycle."""
         from okr_tui.screens.dashboard import DashboardScreen

@@ -80,6 +80,9 @@ class Settings(BaseModel):
     keymap: Annotated[dict[str, str], AfterValidator(_keymap)] = Field(
         default_factory=dict, description="Binding id -> keys, e.g. 'dashboard.check_in' = 'i'"
     )
+    prep_panel: bool = Field(
+        default=False, description="The dashboard's prep lane unfolded (the l key remembers it)"
+    )
     digest_webhook: str | None = Field(
         default=None,
         description="Slack or Teams incoming-webhook URL that `okr digest --post` sends to",
@@ -168,7 +171,8 @@ def _apply(document: TOMLDocument, changes: Mapping[str, object]) -> None:
         if name == "sources":  # read from the file, never written by the app
             continue
         if name in document:
-            if document[name].unwrap() == value:
+            held = document[name]  # tomlkit hands a bool back as a plain bool
+            if (held.unwrap() if hasattr(held, "unwrap") else held) == value:
                 continue
         elif value == getattr(defaults, name):
             continue

@@ -26,13 +26,13 @@ async def test_lines_off_screen_are_built_only_when_scrolled_to(demo_store, make
         await pilot.pause()
         board = app.screen.query_one(ObjectiveBoard)
         last = board.options[-1]
-        assert last._build is not None  # not drawn yet, so not built
+        assert not last.built  # not drawn yet, so not built
         last_kr = list(board.lines.values())[-1]
         assert last_kr.kr.title not in screen_text(app)
         await pilot.press("end")
         await pilot.pause()
         assert board.highlighted_kr_id == last_kr.kr.id
-        assert last._build is None
+        assert last.built
         assert last_kr.kr.title in screen_text(app)
 
 

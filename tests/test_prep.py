@@ -76,6 +76,32 @@ def test_a_friday_update_shapes_the_lane_of_the_coming_meeting(demo_store):
     assert lane.talk_scores()[leads.id] >= 2
 
 
+def test_a_value_read_from_its_source_is_named_apart_from_those_not_updated(demo_store):
+    """okr pull records a value with no confidence: the lane says it came from its source and
+    waits for a confidence, rather than counting it as updated or as not updated at all."""
+    store = OkrStore(demo_store.folder, FixedClock(FRIDAY))
+    cycle, _, key_results = _sales(store)
+    leads = next(kr for kr in key_results if kr.title.startswith("Increase qualified leads"))
+    store.add_check_in(
+        CheckIn(
+            cycle_id=cycle.id,
+            kr_id=leads.id,
+            meeting_date=COMING,
+            value=171,
+            confidence=None,
+            author="source",
+            recorded_at=store.clock.now(),
+        )
+    )
+    lane = _lane(store, FRIDAY)
+    assert [(i.kr.id, i.said) for i in lane.from_source] == [
+        (leads.id, f"171 leads · owner {leads.owner}")
+    ]
+    assert leads.id not in {item.kr.id for item in lane.not_updated}
+    assert lane.confidence_drops == []  # no confidence given: nothing dropped
+    assert ("From a source, no confidence yet", 1) in lane.counts()
+
+
 def test_two_weeks_without_a_check_in_is_stale(demo_store):
     lane = _lane(demo_store, "2026-12-04T15:00:00Z")
     _, _, key_results = _sales(demo_store)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from okr_tui.domain import cadence, progress
+from okr_tui.domain.forecast import Forecast
 from okr_tui.domain.models import (
     CheckIn,
     Confidence,
@@ -59,6 +60,9 @@ class KeyResultLine:
     def latest_given(self) -> CheckIn | None:
         """The latest check-in that carries a confidence."""
         return self._judged()[0]
+    forecast: Forecast | None = None
+    """Where the trend of the last meetings leads by the cycle's end (domain/forecast.py), when
+    the caller asked for it (the dashboard does) and there is a trend to follow."""
 
     @property
     def confidence(self) -> Confidence | None:
@@ -105,6 +109,10 @@ class ObjectiveBlock:
     """The score the objective stands at: as scoring computes it, from each KR's given score
     once it has one, else its suggested score (its progress, rounded), weighted. The dashboard
     and the presentation show this one number."""
+    forecast_score: float | None = None
+    """The score the objective would reach if its key results follow their trends: each key
+    result's forecast score where it has one, else the score it stands at. None when none of
+    its key results has a forecast (nothing to project)."""
 
 
 def key_result_lines(
@@ -115,8 +123,11 @@ def key_result_lines(
     now: datetime,
     *,
     include_retired: bool = False,
+    forecasts: Mapping[str, Forecast] | None = None,
 ) -> list[KeyResultLine]:
-    """One line per key result, in objective order then KR order."""
+    """One line per key result, in objective order then KR order (with its forecast from
+    `forecasts`, key result id -> Forecast, when given)."""
+    forecasts = forecasts or {}
     by_objective = {o.id: o for o in objectives}
     by_kr = progress.histories(check_ins)
     # A closed cycle owes nothing: viewed later (ctrl+y), its key results showed "8 due"; nor
@@ -166,6 +177,7 @@ def key_result_lines(
                 owes_this_meeting=current_day is None
                 or cadence.owes_meeting(current_day, owed_from),
                 meeting_follows=meeting_follows,
+                forecast=forecasts.get(kr.id),
             )
         )
     return lines
@@ -196,7 +208,14 @@ def objective_blocks(
             for line in own
         }
         score = progress.objective_score((line.kr for line in own), standing)
-        blocks.append(ObjectiveBlock(objective, own, mean, worst, score))
+        projected = None
+        if any(line.forecast is not None for line in own):
+            heading = {
+                line.kr.id: line.forecast.score if line.forecast else standing[line.kr.id]
+                for line in own
+            }
+            projected = progress.objective_score((line.kr for line in own), heading)
+        blocks.append(ObjectiveBlock(objective, own, mean, worst, score, projected))
     return blocks
 
 

@@ -14,7 +14,7 @@ Pure: check-ins and the cycle come in, numbers come out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,42 +46,59 @@ class Forecast:
         return last_value + self.slope_per_day * (day - last_day).days
 
 
-def _per_meeting(kr_id: str, check_ins: Iterable[CheckIn]) -> list[tuple[date, float]]:
-    """The key result's effective value at each meeting it was checked in at, oldest first."""
+def _clamp(kr: KeyResult, value: float) -> float:
+    """`value` held to half the baseline-to-target span beyond either end (see OVERSHOOT)."""
+    if not kr.kr_type.has_line:
+        return value
+    span = abs(kr.target - kr.baseline)
+    low = min(kr.baseline, kr.target) - OVERSHOOT * span
+    high = max(kr.baseline, kr.target) + OVERSHOOT * span
+    return min(max(value, low), high)
+
+
+def _per_meeting(history: Iterable[CheckIn]) -> list[tuple[date, float]]:
+    """The effective value at each meeting of a key result's `history` (its effective
+    check-ins, oldest first), oldest first."""
     values: dict[date, float] = {}
-    for check_in in progress.history(kr_id, check_ins):
+    for check_in in history:
         values[check_in.meeting_date] = check_in.value  # history is oldest first: latest wins
-    return sorted(values.items())
+    return list(values.items())  # in meeting order already, as the history is
 
 
-def _least_squares(points: list[tuple[int, float]]) -> tuple[float, float]:
-    """(intercept, slope) of the line through (x, y) points with the least squared error."""
-    count = len(points)
-    mean_x = sum(x for x, _ in points) / count
-    mean_y = sum(y for _, y in points) / count
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
+def _least_squares(xs: list[int], ys: list[float]) -> tuple[float, float]:
+    """(intercept, slope) of the line through the (x, y) points with the least squared error."""
+    count = len(xs)
+    mean_x = sum(xs) / count
+    mean_y = sum(ys) / count
+    spread = 0.0
+    covariance = 0.0
+    for x, y in zip(xs, ys, strict=True):
+        spread += (x - mean_x) ** 2
+        covariance += (x - mean_x) * (y - mean_y)
     if spread == 0:
         return mean_y, 0.0
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    slope = covariance / spread
     return mean_y - slope * mean_x, slope
 
 
 def forecast(kr: KeyResult, cycle: Cycle, check_ins: Iterable[CheckIn]) -> Forecast | None:
     """The projection of `kr` to the end of `cycle`, or None: a milestone, or fewer than two
     meetings with a check-in to draw a line through."""
+    return _forecast_of(kr, cycle, progress.history(kr.id, check_ins))
+
+
+def _forecast_of(kr: KeyResult, cycle: Cycle, history: list[CheckIn]) -> Forecast | None:
+    """`forecast` from the key result's effective check-ins, oldest first."""
     if kr.kr_type is KrType.MILESTONE:
         return None
-    points = _per_meeting(kr.id, check_ins)[-WINDOW:]
+    points = _per_meeting(history)[-WINDOW:]
     if len(points) < 2:
         return None
-    first_day = points[0][0]
-    intercept, slope = _least_squares([((day - first_day).days, v) for day, v in points])
-    projected = intercept + slope * (cycle.end - first_day).days
-    if kr.kr_type.has_line:
-        span = abs(kr.target - kr.baseline)
-        low = min(kr.baseline, kr.target) - OVERSHOOT * span
-        high = max(kr.baseline, kr.target) + OVERSHOOT * span
-        projected = min(max(projected, low), high)
+    first = points[0][0].toordinal()
+    intercept, slope = _least_squares(
+        [day.toordinal() - first for day, _ in points], [value for _, value in points]
+    )
+    projected = _clamp(kr, intercept + slope * (cycle.end.toordinal() - first))
     score = progress.round_score(progress.progress(kr, projected))
     return Forecast(kr, projected, score, tuple(points), slope)
 
@@ -99,19 +116,41 @@ def disagreement(found: Forecast, latest: CheckIn | None) -> str | None:
     return None
 
 
-def warnings(
-    key_results: Iterable[KeyResult], cycle: Cycle, check_ins: Iterable[CheckIn]
-) -> list[tuple[KeyResult, str]]:
-    """Each key result whose forecast disagrees with its latest confidence, with what to say."""
-    by_kr: dict[str, list[CheckIn]] = {}
-    for check_in in check_ins:
-        by_kr.setdefault(check_in.kr_id, []).append(check_in)
-    latest = progress.latest_check_ins(
-        progress.judged(c for group in by_kr.values() for c in group)
-    )
-    found = []
+def forecasts(
+    key_results: Iterable[KeyResult],
+    cycle: Cycle,
+    check_ins: Iterable[CheckIn] | progress.Histories,
+) -> dict[str, Forecast]:
+    """Each key result's forecast by id (those without one left out), the check-ins sorted
+    once for all of them: what the dashboard computes once per reload."""
+    index = progress.histories(check_ins)
+    found = {}
     for kr in key_results:
-        projection = forecast(kr, cycle, by_kr.get(kr.id, []))
-        if projection is not None and (said := disagreement(projection, latest.get(kr.id))):
-            found.append((kr, said))
+        projection = _forecast_of(kr, cycle, index.get(kr.id, []))
+        if projection is not None:
+            found[kr.id] = projection
     return found
+
+
+def warnings(
+    key_results: Iterable[KeyResult],
+    cycle: Cycle,
+    check_ins: Iterable[CheckIn] | progress.Histories,
+    found: Mapping[str, Forecast] | None = None,
+) -> list[tuple[KeyResult, str]]:
+    """Each key result whose forecast disagrees with its latest confidence, with what to say
+    (`found`: the forecasts already computed by `forecasts`, to reuse)."""
+    key_results = list(key_results)
+    index = progress.histories(check_ins)
+    if found is None:
+        found = forecasts(key_results, cycle, index)
+    said_for = []
+    for kr in key_results:
+        projection = found.get(kr.id)
+        # The latest confidence given: a value read from its source (okr pull) carries none.
+        latest = next(
+            (c for c in reversed(index.get(kr.id, ())) if c.confidence is not None), None
+        )
+        if projection is not None and (said := disagreement(projection, latest)):
+            said_for.append((kr, said))
+    return said_for

@@ -13,14 +13,21 @@ Pure: the records, the cycle and "now" come in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from okr_tui.domain import board, cadence, forecast
 from okr_tui.domain.models import Action, CheckIn, Cycle, KeyResult, Objective
 from okr_tui.domain.people import same_person
-from okr_tui.domain.progress import Pace, effective_check_ins, judged
+from okr_tui.domain.progress import (
+    Histories,
+    Pace,
+    effective_check_ins,
+    histories,
+    judged,
+    value_text,
+)
 
 STALE_DAYS = 14
 
@@ -36,6 +43,8 @@ class PrepItem:
 class PrepLane:
     meeting: date | None
     not_updated: list[PrepItem] = field(default_factory=list)
+    from_source: list[PrepItem] = field(default_factory=list)
+    """Values read from their source (okr pull) for the coming meeting, with no confidence yet."""
     confidence_drops: list[PrepItem] = field(default_factory=list)
     behind_pace: list[PrepItem] = field(default_factory=list)
     new_blockers: list[PrepItem] = field(default_factory=list)
@@ -46,6 +55,7 @@ class PrepLane:
     def sections(self) -> list[tuple[str, list[PrepItem]]]:
         return [
             ("Not updated yet", self.not_updated),
+            ("From a source, no confidence yet", self.from_source),
             ("Confidence dropped", self.confidence_drops),
             ("Behind pace", self.behind_pace),
             ("New blockers", self.new_blockers),
@@ -54,12 +64,16 @@ class PrepLane:
             ("Forecast and owner disagree", self.forecast_disagreements),
         ]
 
+    def counts(self) -> list[tuple[str, int]]:
+        """Each section that names something, with how many: the lane in one line."""
+        return [(heading, len(items)) for heading, items in self.sections() if items]
+
     def talk_scores(self) -> dict[str, int]:
         """How many lane sections name each key result: "needs talk first" walks the most
         named first."""
         counts: dict[str, int] = {}
         for heading, items in self.sections():
-            if heading == "Not updated yet":
+            if heading in ("Not updated yet", "From a source, no confidence yet"):
                 continue
             for item in items:
                 counts[item.kr.id] = counts.get(item.kr.id, 0) + 1
@@ -70,31 +84,54 @@ def prep_lane(
     cycle: Cycle,
     objectives: Sequence[Objective],
     key_results: Sequence[KeyResult],
-    check_ins: Iterable[CheckIn],
+    check_ins: Iterable[CheckIn] | Histories,
     actions: Iterable[Action],
     now: datetime,
+    *,
+    lines: Sequence[board.KeyResultLine] | None = None,
+    forecasts: Mapping[str, forecast.Forecast] | None = None,
 ) -> PrepLane:
     """The lane for the coming meeting of `cycle`, over the given (one team's, or all)
-    objectives' active key results."""
-    check_ins = list(check_ins)
+    objectives' active key results.
+
+    A caller that has already worked out the board's `lines` (for these objectives and key
+    results, at `now`) and the `forecasts` passes them, so a dashboard reload computes each
+    once.
+    """
+    by_kr = histories(check_ins)
     coming = cadence.update_meeting(cycle, now)
     lane = PrepLane(coming.date() if coming else None)
-    lines = board.key_result_lines(cycle, objectives, key_results, check_ins, now)
+    if lines is None:
+        lines = board.key_result_lines(cycle, objectives, key_results, by_kr, now)
     walked = [line.kr for line in lines]
-    by_kr: dict[str, list[CheckIn]] = {}
-    for check_in in effective_check_ins(check_ins):
-        by_kr.setdefault(check_in.kr_id, []).append(check_in)
-    today = cadence.local_time(cycle, now).date()
+    local_now = cadence.local_time(cycle, now)
+    today = local_now.date()
+    quiet_before = datetime.fromtimestamp(  # in UTC: a pendulum zone compares slowly
+        local_now.start_of("day").subtract(days=STALE_DAYS - 1).timestamp(), UTC
+    )
     for line in lines:
         kr = line.kr
-        history = judged(by_kr.get(kr.id, []))
-        for_coming = [c for c in history if lane.meeting and c.meeting_date == lane.meeting]
-        earlier = [c for c in history if not lane.meeting or c.meeting_date < lane.meeting]
+        every = by_kr.get(kr.id, [])
+        history = judged(every)  # the check-ins that carry a confidence
+        # The history is in meeting order: the coming meeting's check-ins come last.
+        cut = len(history)
+        while cut and lane.meeting and history[cut - 1].meeting_date >= lane.meeting:
+            cut -= 1
+        for_coming = [c for c in history[cut:] if c.meeting_date == lane.meeting]
+        earlier = history[:cut]
+        pulled = (
+            every[-1]
+            if every and every[-1].meeting_date == lane.meeting and every[-1].confidence is None
+            else None
+        )
         owes = lane.meeting is not None and cadence.owes_meeting(
             lane.meeting, cadence.first_day_owed(cycle, kr)
         )
-        if owes and not for_coming:
-            lane.not_updated.append(PrepItem(kr, f"owner {kr.owner}" if kr.owner else "no owner"))
+        owner = f"owner {kr.owner}" if kr.owner else "no owner"
+        if pulled is not None and not for_coming:
+            lane.from_source.append(PrepItem(kr, f"{value_text(kr, pulled.value)} · {owner}"))
+        elif owes and not for_coming:
+            lane.not_updated.append(PrepItem(kr, owner))
         latest = history[-1] if history else None
         before = history[-2] if len(history) > 1 else None
         if (
@@ -115,12 +152,15 @@ def prep_lane(
             had = earlier[-1].blockers if earlier else ""
             if for_coming[-1].blockers != had:
                 lane.new_blockers.append(PrepItem(kr, for_coming[-1].blockers))
-        recorded = latest.recorded_at if latest else None
-        quiet_since = cadence.local_time(cycle, recorded).date() if recorded else cycle.start
-        if today.toordinal() - quiet_since.toordinal() >= STALE_DAYS and today > cycle.start:
-            lane.stale.append(
-                PrepItem(kr, f"last check-in {quiet_since.isoformat()}" if latest else "none yet")
-            )
+        # Quiet for STALE_DAYS or more: recorded before local midnight STALE_DAYS - 1 days
+        # ago (one comparison; the local date is worked out only for the stale ones).
+        heard = every[-1] if every else None  # a value from its source is news too
+        if heard is None:
+            if today.toordinal() - cycle.start.toordinal() >= STALE_DAYS and today > cycle.start:
+                lane.stale.append(PrepItem(kr, "none yet"))
+        elif heard.recorded_at < quiet_before and today > cycle.start:
+            quiet_since = cadence.local_time(cycle, heard.recorded_at).date()
+            lane.stale.append(PrepItem(kr, f"last check-in {quiet_since.isoformat()}"))
     by_id = {kr.id: kr for kr in walked}
     for action in sorted(actions, key=lambda a: (a.due or date.max, a.created_at)):
         if action.kr_id in by_id and not action.done and action.due and action.due < today:
@@ -128,7 +168,7 @@ def prep_lane(
             lane.overdue_actions.append(
                 PrepItem(by_id[action.kr_id], f"{action.text}{who} · due {action.due.isoformat()}")
             )
-    for kr, said in forecast.warnings(walked, cycle, check_ins):
+    for kr, said in forecast.warnings(walked, cycle, by_kr, forecasts):
         lane.forecast_disagreements.append(PrepItem(kr, said))
     return lane
 

@@ -10,13 +10,16 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from okr_tui.domain import board, due
-from okr_tui.domain.models import Cycle
-from okr_tui.domain.progress import latest_given_scores
+from okr_tui.domain import board, due, forecast
+from okr_tui.domain.models import Cycle, CycleState
+from okr_tui.domain.people import owned_by
+from okr_tui.domain.prep import PrepLane, prep_lane
+from okr_tui.domain.progress import histories, latest_given_scores
 from okr_tui.screens.base import OkrScreen, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.objective_board import ObjectiveBoard, TeamSection
+from okr_tui.widgets.prep_panel import PrepPanel
 from okr_tui.widgets.textual_compat import show
 
 
@@ -61,6 +64,14 @@ class DashboardScreen(OkrScreen):
             id="dashboard.present",
             tooltip="Presentation mode: one objective at a time, for the shared meeting screen",
         ),
+        Binding(
+            "l",
+            "toggle_prep_lane",
+            "Prep lane",
+            show=False,  # its line above the board shows the key, and the footer is full at 80
+            id="dashboard.prep_lane",
+            tooltip="Unfold or fold the prep lane: what to raise at the coming meeting",
+        ),
         Binding("q", "app.quit", "Quit", id="dashboard.quit", tooltip="Leave okr-tui"),
         Binding("escape", "back", "Back", show=False, id="screen.back", tooltip="Home screen"),
     ]
@@ -68,6 +79,7 @@ class DashboardScreen(OkrScreen):
     def compose(self) -> ComposeResult:
         yield CycleHeader()
         yield Static(id="due")
+        yield PrepPanel(id="prep")
         yield Static(id="empty")
         yield ObjectiveBoard(id="board")
         yield KeyFooter()
@@ -86,16 +98,21 @@ class DashboardScreen(OkrScreen):
         objective_board = self.query_one(ObjectiveBoard)
         sections: list[TeamSection] = []
         parents = {}
+        lane: PrepLane | None = None
         if cycle is not None:
             objectives = self.store.objectives(cycle.id)
             parents = {o.id: o for o in objectives}
-            lines = board.key_result_lines(
-                cycle,
-                objectives,
-                self.store.key_results(cycle.id),
-                self.store.check_ins(cycle.id),
-                now,
+            key_results = self.store.key_results(cycle.id)
+            # Sorted once, and each forecast worked out once: the board and the prep lane
+            # both read them.
+            check_ins = histories(self.store.check_ins(cycle.id))
+            forecasts = forecast.forecasts(
+                (kr for kr in key_results if kr.is_active), cycle, check_ins
             )
+            lines = board.key_result_lines(
+                cycle, objectives, key_results, check_ins, now, forecasts=forecasts
+            )
+            lane = self._prep_lane(cycle, objectives, lines, check_ins, forecasts, now)
             given = latest_given_scores(self.store.scores(cycle.id))
             blocks = board.owner_blocks(
                 board.objective_blocks(objectives, lines, given), self.owner_filter()
@@ -112,6 +129,8 @@ class DashboardScreen(OkrScreen):
                 if team_blocks:
                     sections.append(TeamSection(name, team_blocks))
         objective_board.show(sections, parents)
+        self._lane = lane
+        self._show_prep_lane()
         empty = self.query_one("#empty", Static)
         if cycle is None:
             empty.update(Content("No cycle yet. Press p to plan one."))
@@ -128,6 +147,57 @@ class DashboardScreen(OkrScreen):
         empty.display = not sections
         objective_board.display = bool(sections)
         objective_board.focus()
+
+    def _prep_lane(self, cycle, objectives, lines, check_ins, forecasts, now) -> PrepLane | None:
+        """The prep lane of the teams (and owner, ctrl+g) on screen, from the lines and
+        forecasts the board shows; None when the cycle has no meeting to prepare (closed, or
+        past its last)."""
+        owner = self.owner_filter()
+        shown = [
+            line
+            for line in lines
+            if self.shows_team(line.objective.team_id)
+            and (owner is None or owned_by(line.kr.owner, owner))
+        ]
+        lane = prep_lane(
+            cycle,
+            [o for o in objectives if self.shows_team(o.team_id)],
+            [line.kr for line in shown],
+            check_ins,
+            self.store.actions(cycle.id),
+            now,
+            lines=shown,
+            forecasts=forecasts,
+        )
+        if lane.meeting is None or cycle.state is CycleState.CLOSED:
+            return None
+        return lane
+
+    def _show_prep_lane(self) -> None:
+        self.query_one(PrepPanel).show(
+            getattr(self, "_lane", None), self.okr_app.prep_panel_open, self._prep_key()
+        )
+
+    def _prep_key(self) -> str:
+        """The key that folds the lane, as the keymap may have set it."""
+        for binding in self._bindings.key_to_bindings.values():
+            for one in binding:
+                if one.id == "dashboard.prep_lane":
+                    return self.app.get_key_display(one)
+        return "l"
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._show_prep_lane()  # its list takes a share of the screen's height
+
+    def action_toggle_prep_lane(self) -> None:
+        """l: unfold or fold the prep lane; remembered (config.toml) for the next start."""
+        self.okr_app.remember_prep_panel(not self.okr_app.prep_panel_open)
+        self._show_prep_lane()
+
+    @on(PrepPanel.Toggled)
+    def _prep_lane_clicked(self) -> None:
+        self.action_toggle_prep_lane()
 
     def _show_due(self, cycle: Cycle | None, now: datetime) -> None:
         """What the teams on screen owe besides check-ins (review, scoring, retrospective,

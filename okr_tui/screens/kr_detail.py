@@ -226,7 +226,7 @@ class KeyResultDetailScreen(OkrScreen):
         self.query_one("#kr-header", Static).update(
             self._header(kr, objective, line, projection, cycle.end)
         )
-        data = chart_data(kr, cycle, check_ins, now)
+        data = chart_data(kr, cycle, check_ins, now, projection)
         self.query_one(BurnUpChart).show(data)
         effective = {c.meeting_date: c for c in progress.history(kr.id, check_ins)}
         self.query_one(ConfidenceHistory).show(

@@ -11,23 +11,30 @@ Up always means "toward the target": for a decreasing key result (target below b
 which value each end stands for. The expected line runs from baseline to target over the cycle
 (the same straight line the pace badge uses); for "stay above/below" and milestones it is the
 line to hold or reach.
+
+The forecast (domain/forecast.py) continues the bars as a dotted line: from the last check-in's
+value to the value the trend of the last meetings reaches on the cycle's last day, straight,
+across the meetings still to come; the legend says where it ends.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from textual.content import Content
 from textual.widget import Widget
 
 from okr_tui.domain import cadence, progress
+from okr_tui.domain.forecast import Forecast
 from okr_tui.domain.models import CheckIn, Cycle, KeyResult, KrType
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 LINE = "─"
+DOTS = "┈"
+FORECAST_STYLE = "$accent"
 BAR_STYLE = "$accent"
 LINE_STYLE = "$warning"
 AXIS_STYLE = "$text-muted"
@@ -43,6 +50,8 @@ class ChartPoint:
     expected: float
     upcoming: bool
     current: bool = False
+    projected: float | None = None
+    """On the forecast's dotted line (from the last check-in on): its value at this meeting."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class ChartData:
     target: float
     unit: str
     points: tuple[ChartPoint, ...]
+    forecast_end: tuple[date, float] | None = None
+    """Where the dotted line ends: the cycle's last day and the forecast value then."""
 
     @property
     def flipped(self) -> bool:
@@ -67,11 +78,16 @@ class ChartData:
 
 
 def chart_data(
-    kr: KeyResult, cycle: Cycle, check_ins: Sequence[CheckIn], now: datetime
+    kr: KeyResult,
+    cycle: Cycle,
+    check_ins: Sequence[CheckIn],
+    now: datetime,
+    projection: Forecast | None = None,
 ) -> ChartData:
     """The points of the chart: every meeting of the cycle with its effective check-in value;
     for a key result added mid-cycle, the meetings it owes, from the day it was added (the ones
-    before it existed showed as missed), and any it was checked in for before that."""
+    before it existed showed as missed), and any it was checked in for before that. With a
+    `projection`, the meetings from the last check-in on carry the dotted line's value."""
     values = {c.meeting_date: c.value for c in progress.history(kr.id, check_ins)}
     current = cadence.current_meeting(cycle, now)
     current_day = current.date() if current is not None else None
@@ -100,7 +116,26 @@ def chart_data(
                 current=day == current_day,
             )
         )
-    return ChartData(kr.kr_type, kr.baseline, kr.target, kr.unit, tuple(points))
+    forecast_end = None
+    if projection is not None and values:
+        last_day = max(values)
+        forecast_end = (cycle.end, projection.value)
+        points = [
+            replace(p, projected=_along(last_day, values[last_day], forecast_end, p.meeting))
+            if p.meeting >= last_day
+            else p
+            for p in points
+        ]
+    return ChartData(kr.kr_type, kr.baseline, kr.target, kr.unit, tuple(points), forecast_end)
+
+
+def _along(start_day: date, start: float, end: tuple[date, float], day: date) -> float:
+    """The straight line from (start_day, start) to `end`, read on `day`."""
+    end_day, end_value = end
+    span = (end_day - start_day).days
+    if span <= 0:
+        return end_value
+    return start + (end_value - start) * min((day - start_day).days / span, 1.0)
 
 
 def _label(data: ChartData, value: float) -> str:
@@ -114,6 +149,9 @@ def _bounds(data: ChartData) -> tuple[float, float]:
     numbers = [data.baseline, data.target]
     numbers += [p.value for p in data.points if p.value is not None]
     numbers += [p.expected for p in data.points]
+    numbers += [p.projected for p in data.points if p.projected is not None]
+    if data.forecast_end is not None:
+        numbers.append(data.forecast_end[1])
     low, high = min(numbers), max(numbers)
     if math.isclose(low, high):
         pad = max(abs(low) * 0.1, 1.0)
@@ -128,7 +166,19 @@ def _height_fraction(data: ChartData, value: float, low: float, high: float) -> 
     return 1.0 - fraction if data.flipped else fraction
 
 
-def _legend(data: ChartData) -> Content:
+def _legend(data: ChartData, width: int | None = None) -> Content:
+    """What the marks mean; in `width` cells, the longest wording that fits (the forecast's
+    date, then the bars' words, then the arrow's note give way)."""
+    variants = [(True, True, True), (False, True, True), (False, False, True)]
+    variants.append((False, False, False))
+    for dated, worded, arrow in variants:
+        text = _legend_text(data, dated, worded, arrow)
+        if width is None or text.cell_length <= width:
+            break
+    return text
+
+
+def _legend_text(data: ChartData, dated: bool, worded: bool, arrow: bool) -> Content:
     if data.kr_type is KrType.MILESTONE:
         return Content.assemble(
             ("█", BAR_STYLE),
@@ -144,14 +194,21 @@ def _legend(data: ChartData) -> Content:
     else:
         line_text = f" expected pace {_label(data, data.baseline)} → {_label(data, data.target)}"
         bar_text = " value at each meeting"
-    return Content.assemble(
+    parts: list[Content | str | tuple[str, str]] = [
         ("█", BAR_STYLE),
-        bar_text,
+        bar_text if worded else " value",
         "   ",
         (LINE, LINE_STYLE),
         line_text,
-        ("   ↑ toward the target", AXIS_STYLE),
-    )
+    ]
+    if data.forecast_end is not None:
+        end_day, end_value = data.forecast_end
+        parts += ["   ", (DOTS, FORECAST_STYLE), f" forecast {_label(data, end_value)}"]
+        if dated:
+            parts.append(f" by {_day_label(end_day)}")
+    if arrow:
+        parts.append(("   ↑ toward the target", AXIS_STYLE))
+    return Content.assemble(*parts)
 
 
 def _day_label(day: date) -> str:
@@ -186,10 +243,11 @@ def chart_lines(data: ChartData, width: int, height: int) -> list[Content]:
             ("┤" if row in labels else "│", AXIS_STYLE),
         ]
         used = 0
-        for point in data.points:
+        for index, point in enumerate(data.points):
             if used + column > plot_width:
                 break
             used += column
+            dotted = _dotted_rows(data, index, column, rows, low, high)
             expected_row = min(
                 int(_height_fraction(data, point.expected, low, high) * rows), rows - 1
             )
@@ -202,6 +260,8 @@ def chart_lines(data: ChartData, width: int, height: int) -> list[Content]:
             for cell in range(column):
                 if cell < bar_width and filled:
                     parts.append((EIGHTHS[filled], BAR_STYLE))
+                elif dotted and dotted[cell] == from_bottom:
+                    parts.append((DOTS, FORECAST_STYLE))
                 elif on_line:
                     style = AXIS_STYLE if point.upcoming else LINE_STYLE
                     parts.append((LINE, style))
@@ -212,8 +272,29 @@ def chart_lines(data: ChartData, width: int, height: int) -> list[Content]:
     used = min(column * count, plot_width - plot_width % column)
     lines.append(Content.styled(" " * label_width + "└" + "─" * used, AXIS_STYLE))
     lines.append(_date_row(data, label_width, column, plot_width))
-    lines.append(_legend(data))
+    lines.append(_legend(data, width))
     return lines
+
+
+def _dotted_rows(
+    data: ChartData, index: int, column: int, rows: int, low: float, high: float
+) -> list[int] | None:
+    """The plot row of the forecast's dotted line in each cell of meeting `index`'s column
+    (None off the line): the value is read across the column, from this meeting's toward the
+    next one's (the cycle's end after the last), so the line slopes within a column too."""
+    point = data.points[index]
+    if point.projected is None:
+        return None
+    if index + 1 < len(data.points):
+        following = data.points[index + 1].projected
+    else:
+        following = data.forecast_end[1] if data.forecast_end else None
+    following = point.projected if following is None else following
+    cells = []
+    for cell in range(column):
+        value = point.projected + (following - point.projected) * (cell + 0.5) / column
+        cells.append(min(int(_height_fraction(data, value, low, high) * rows), rows - 1))
+    return cells
 
 
 def _date_row(data: ChartData, label_width: int, column: int, plot_width: int) -> Content:

@@ -10,6 +10,13 @@ each line's text is built only when the line is first drawn (`BoardOption`), and
 known from its kind instead of measured, because the board never wraps (`nowrap` in
 dashboard.tcss). OptionList measured every option by laying its text out: for 750 options that
 was most of the board's cost.
+
+The forecast (domain/forecast.py) is a column at the right edge of each key result's and
+objective's title line: "⇢ ✖ 0.3", the score the trend of the last meetings reaches by the
+cycle's end, in its band, under a "⇢ forecast" heading on the team's line. It sits on the title
+line because the figures line below is full at 80-100 columns (confidence, pace, due); a long
+title gives way to it with an ellipsis. Its place depends on the board's width, so a line built
+for one width is built again when the board is drawn at another (`BoardOption.prompt`).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from okr_tui.domain.board import KeyResultLine, ObjectiveBlock
-from okr_tui.domain.models import KrType, Objective
+from okr_tui.domain.models import KrType, Objective, ObjectiveKind
 from okr_tui.domain.progress import format_value, value_text
 from okr_tui.widgets.badges import (
     confidence_badge,
@@ -44,8 +51,33 @@ TEAM_LINES = 1
 OBJECTIVE_LINES = 3
 KEY_RESULT_LINES = 2
 
+FORECAST_ARROW = "⇢ "
+FORECAST_HEADING = "⇢ forecast"
+MIN_TITLE_ROOM = 12
+"""Below this many cells for the title, the forecast column is left out rather than leave a
+title unreadable."""
 
-def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
+
+def forecast_marker(score: float | None, kind: ObjectiveKind) -> Content | None:
+    """ "⇢ ✖ 0.3": a forecast score in its band (the objective's kind decides the band)."""
+    if score is None:
+        return None
+    return Content.assemble((FORECAST_ARROW, "$text-muted"), score_badge(score, kind))
+
+
+def with_right_column(left: Content, right: Content | None, width: int) -> Content:
+    """`left`, then `right` flush with the right edge of `width` cells; `left` ends in an
+    ellipsis where it would reach `right`. Just `left` without a `right` or the room for it."""
+    if right is None or width - right.cell_length - 2 < MIN_TITLE_ROOM:
+        return left
+    room = width - right.cell_length - 2
+    if left.cell_length > room:
+        left = left.truncate(room, ellipsis=True)
+    return Content.assemble(left, " " * (width - left.cell_length - right.cell_length), right)
+
+
+def key_result_text(line: KeyResultLine, bar_width: int = 16, width: int = 0) -> Content:
+    """A key result's two lines; with `width` (the board's), its forecast at the right edge."""
     kr = line.kr
     if kr.kr_type is KrType.MILESTONE:
         figures = value_text(kr, line.value)  # "done" / "not done", not "0 / 1"
@@ -68,9 +100,9 @@ def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
         due_text = Content.styled("✓ done", "$success")
         if line.missed_meetings:
             due_text = Content.assemble(due_text, " · ", missed)
+    marker = forecast_marker(line.forecast.score if line.forecast else None, line.objective.kind)
     return Content.assemble(
-        "   ",
-        Content(kr.title),
+        with_right_column(Content.assemble("   ", Content(kr.title)), marker, width),
         "\n     ",
         progress_bar(line.progress, bar_width),
         f"  {figures}  ",
@@ -83,15 +115,19 @@ def key_result_text(line: KeyResultLine, bar_width: int = 16) -> Content:
     )
 
 
-def objective_text(block: ObjectiveBlock, parent: Objective | None) -> Content:
+def objective_text(block: ObjectiveBlock, parent: Objective | None, width: int = 0) -> Content:
+    """An objective's three lines (a blank one first); with `width`, the forecast of its score
+    (ObjectiveBlock.forecast_score) at the right edge of its title line."""
     objective = block.objective
-    parts: list[Content | str] = [
-        "\n ",
+    title: list[Content | str] = [
+        " ",
         Content.styled(objective.title, "bold"),
         Content.styled(f"  {objective.level.value} · {objective.kind.value}", "$text-muted"),
     ]
     if objective.owner:
-        parts.append(Content.styled(f" · {objective.owner}", "$text-muted"))
+        title.append(Content.styled(f" · {objective.owner}", "$text-muted"))
+    marker = forecast_marker(block.forecast_score, objective.kind)
+    parts: list[Content | str] = ["\n", with_right_column(Content.assemble(*title), marker, width)]
     parts += ["\n   ", progress_bar(block.progress or 0.0, 16, "$accent"), "  score "]
     # The score it stands at (ObjectiveBlock.score), in its band (read by kind: committed
     # needs 1.0).
@@ -102,27 +138,50 @@ def objective_text(block: ObjectiveBlock, parent: Objective | None) -> Content:
     return Content.assemble(*parts)
 
 
+def _key_result_at(line: KeyResultLine, width: int) -> Content:
+    return key_result_text(line, width=width)
+
+
+def team_heading_text(section: TeamSection, width: int = 0) -> Content:
+    """The team's name; with `width`, the forecast column's heading when any of its key
+    results has a forecast."""
+    name = Content.styled(f" {section.name} ", "bold reverse")
+    has_forecast = any(block.forecast_score is not None for block in section.blocks)
+    heading = Content.styled(FORECAST_HEADING, "$text-muted") if has_forecast else None
+    return with_right_column(name, heading, width)
+
+
 class BoardOption(Option):
     """An option whose text is built when it is first drawn, with its height known up front.
 
-    Only the thirty-odd options on screen are ever built at start-up, not all 750.
+    Only the thirty-odd options on screen are ever built at start-up, not all 750. `build`
+    takes the board's width (the forecast column is flush right), and the text is built again
+    when the board is drawn at another width.
     """
 
     def __init__(
         self,
-        build: Callable[[], Content],
+        build: Callable[[int], Content],
         height: int,
         id: str | None = None,
         disabled: bool = False,
+        width_of: Callable[[], int] = lambda: 0,
     ) -> None:
         super().__init__("", id=id, disabled=disabled)
-        self._build: Callable[[], Content] | None = build
+        self._build = build
+        self._built_for: int | None = None
+        self._width_of = width_of
         self.height = height
 
     @property
+    def built(self) -> bool:
+        return self._built_for is not None
+
+    @property
     def prompt(self) -> VisualType:
-        if self._build is not None:
-            self._prompt, self._build = self._build(), None
+        width = self._width_of()
+        if self._built_for != width:
+            self._prompt, self._built_for = self._build(width), width
         return self._prompt
 
 
@@ -153,6 +212,18 @@ class ObjectiveBoard(OptionList):
     class Opened(Message):
         kr_id: str
 
+    def _text_width(self) -> int:
+        """The cells an option's text has (the forecast column ends there)."""
+        region = self.scrollable_content_region
+        return max(region.width - self._get_left_gutter_width(), 0) if region else 0
+
+    def _on_resize(self) -> None:
+        super()._on_resize()
+        width = self._text_width()
+        for option in self.options:
+            if isinstance(option, BoardOption) and option.built and option._built_for != width:
+                option._visual = None  # Option's cache of its prompt: read it again
+
     def show(self, sections: Sequence[TeamSection], parents: dict[str, Objective]) -> None:
         """Replace the lines, keeping the cursor on the same key result when it is still there."""
         kept = self.highlighted_kr_id
@@ -160,15 +231,21 @@ class ObjectiveBoard(OptionList):
         for section in sections:
             if options:
                 options.append(None)
-            heading = partial(Content.styled, f" {section.name} ", "bold reverse")
-            options.append(BoardOption(heading, TEAM_LINES, disabled=True))
+            width_of = self._text_width
+            heading = partial(team_heading_text, section)
+            options.append(BoardOption(heading, TEAM_LINES, disabled=True, width_of=width_of))
             for block in section.blocks:
                 parent = parents.get(block.objective.parent_id or "")
                 build = partial(objective_text, block, parent)
-                options.append(BoardOption(build, OBJECTIVE_LINES, disabled=True))
+                options.append(
+                    BoardOption(build, OBJECTIVE_LINES, disabled=True, width_of=width_of)
+                )
                 options += [
                     BoardOption(
-                        partial(key_result_text, line), KEY_RESULT_LINES, f"{KR_PREFIX}{line.kr.id}"
+                        partial(_key_result_at, line),
+                        KEY_RESULT_LINES,
+                        f"{KR_PREFIX}{line.kr.id}",
+                        width_of=width_of,
                     )
                     for line in block.lines
                 ]
