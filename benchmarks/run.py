@@ -48,7 +48,7 @@ import tempfile
 import termios
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -67,7 +67,7 @@ TARGETS = {
     "startup": 2.0,  # first data frame, paired median ratio to the bare app (8q and 32q)
     "save-median-ms": 20.0,
     "save-ratio": 1.2,
-    "walk-ms": 30.0,
+    "walk-p95-ms": 30.0,
     "export-8-s": 1.0,
     "list-vs-due": 2.0,
     "rss-32-mb": 150.0,
@@ -437,29 +437,37 @@ def bench_cli(report: Report, stores: dict[str, Path], runs: int, scratch: Path)
 
 
 def bench_list(report: Report, stores: dict[str, Path], runs: int, scratch: Path) -> None:
-    log("okr list vs okr due")
+    """`okr list` and `okr prep` against `okr due`, interleaved: all three read the active
+    cycle, and neither listing its key results nor preparing the coming meeting may cost more
+    than twice working out what is due."""
+    log("okr list / okr prep vs okr due")
     env = child_env(scratch)
     for label, folder in stores.items():
         log(f" store {label}")
         jobs: dict[str, Callable[[], object]] = {
             "due": lambda f=folder: run_timed(okr(f, "due"), env),
             "list": lambda f=folder: run_timed(okr(f, "list"), env),
+            "prep": lambda f=folder: run_timed(okr(f, "prep"), env),
         }
         run_timed(okr(folder, "list"), env)  # warm the file cache, untimed
         results = interleaved(runs, jobs)
         report.raw[f"list-{label}"] = results
-        listed, due = (Stats([r[0] for r in results[name]]) for name in ("list", "due"))
-        ratio = listed.median / due.median
-        report.add(
-            "4",
-            "`okr list`",
-            label,
-            listed.text("s"),
-            f"`okr due` {due.text('s')}",
-            f"{ratio:.2f}x due",
-            f"≤ {TARGETS['list-vs-due']}x due",
-            verdict(ratio <= TARGETS["list-vs-due"]),
-        )
+        due = Stats([r[0] for r in results["due"]])
+        for command in ("list", "prep"):
+            measured = Stats([r[0] for r in results[command]])
+            ratio = Stats(
+                [a[0] / b[0] for a, b in zip(results[command], results["due"], strict=True)]
+            )
+            report.add(
+                "4",
+                f"`okr {command}`",
+                label,
+                measured.text("s"),
+                f"`okr due` {due.text('s')}",
+                f"{ratio.median:.2f}x due (paired)",
+                f"≤ {TARGETS['list-vs-due']}x due",
+                verdict(ratio.median <= TARGETS["list-vs-due"]),
+            )
 
 
 # --- 2: durable check-in save ---------------------------------------------------------------
@@ -622,24 +630,44 @@ async def _walk(folder: Path, teams: int) -> dict[str, list[float]]:
     }
 
 
-def bench_walkthrough(report: Report, stores: dict[str, Path], teams: int, scratch: Path) -> None:
-    log("walkthrough: Enter to the next key result shown")
+@contextlib.contextmanager
+def cpu_hog(enabled: bool) -> Iterator[None]:
+    """With `enabled`, one process spinning on a core beside the benchmark (a pure-Python busy
+    loop at normal priority: a video call or a build on the facilitator's laptop)."""
+    if not enabled:
+        yield
+        return
+    hog = subprocess.Popen([PYTHON, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        hog.kill()
+        hog.wait()
+
+
+def bench_walkthrough(
+    report: Report, stores: dict[str, Path], teams: int, scratch: Path, hog: bool = False
+) -> None:
+    log("walkthrough: Enter to the next key result shown" + (" (CPU hog beside)" if hog else ""))
+    loaded = " (a CPU hog beside it)" if hog else ""
     for label, folder in stores.items():
         copy = scratch / f"walk-{label}"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(folder, copy)
-        result = asyncio.run(_walk(copy, teams))
-        report.raw[f"walk-{label}"] = result
+        with cpu_hog(hog):
+            result = asyncio.run(_walk(copy, teams))
+        report.raw[f"walk-{label}{'-hog' if hog else ''}"] = result
         step, repaint = Stats(result["step"]), Stats(result["repaint"])
+        target = TARGETS["walk-p95-ms"]
         report.add(
             "3",
-            "walkthrough: Enter (save) to next KR shown",
+            f"walkthrough: Enter (save) to next KR shown{loaded}",
             label,
             step.text("ms", 1, p95=True),
             f"key that only repaints {repaint.text('ms', 1)}",
             f"{step.median / repaint.median:.2f}x",
-            f"< {TARGETS['walk-ms']:.0f} ms",
-            verdict(step.median < TARGETS["walk-ms"]),
+            f"p95 ≤ {target:.0f} ms",
+            verdict(step.p95 <= target),
         )
         cpu, repaint_cpu = Stats(result["key_result_cpu"]), Stats(result["repaint_cpu"])
         report.add(
@@ -734,6 +762,9 @@ def main(argv: list[str] | None = None) -> int:
         default="startup,cli,list,save,walk",
         help="comma-separated subset of: startup,cli,list,save,walk",
     )
+    parser.add_argument(
+        "--hog", action="store_true", help="walkthrough with a CPU hog beside it (as well)"
+    )
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args(argv)
     runs = args.runs or (2 if args.quick else 5)
@@ -764,6 +795,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_save(report, stores, 10 if args.quick else 60, scratch)
         if "walk" in chosen:
             bench_walkthrough(report, big, 1 if args.quick else 3, scratch)
+            if args.hog:
+                bench_walkthrough(report, big, 1 if args.quick else 3, scratch, hog=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     after = machine()
