@@ -36,6 +36,42 @@ async def test_lines_off_screen_are_built_only_when_scrolled_to(demo_store, make
         assert last_kr.kr.title in screen_text(app)
 
 
+async def test_an_objective_off_screen_has_its_lines_worked_out_only_when_read(
+    demo_store, make_app
+):
+    """Issue 19: the progress, pace and due meetings of key results off screen wait until the
+    board draws them (or someone reads them)."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        board = app.screen.query_one(ObjectiveBoard)
+        pending = [where[0] for where in board.lines._where.values()]
+        assert pending[0]._block is not None  # on screen
+        assert pending[-1]._block is None  # far below
+        last_id = list(board.lines)[-1]
+        assert board.lines[last_id].kr.id == last_id
+        assert pending[-1]._block is not None
+
+
+def test_pending_blocks_are_the_blocks_the_board_had(demo_store):
+    """board.pending_blocks gives objective_blocks(key_result_lines(...)) one objective at a
+    time: the same blocks, lines and scores, in the same order (retired ones left out alike)."""
+    from okr_tui.domain import board
+    from okr_tui.domain.progress import latest_given_scores
+
+    for cycle in demo_store.cycles():
+        objectives = demo_store.objectives(cycle.id)
+        key_results = demo_store.key_results(cycle.id)
+        check_ins = demo_store.check_ins(cycle.id)
+        now = demo_store.clock.now()
+        given = latest_given_scores(demo_store.scores(cycle.id))
+        lines = board.key_result_lines(cycle, objectives, key_results, check_ins, now)
+        expected = board.objective_blocks(objectives, lines, given)
+        pending = board.pending_blocks(cycle, objectives, key_results, check_ins, now, given)
+        assert [p.block() for p in pending] == expected
+        assert expected
+
+
 def test_pace_and_confidence_read_differently_in_words():
     """ "● on track" (confidence) beside "■ on track" (pace): a reader could not tell which
     was which. Pace now says "pace" in every state."""

@@ -6,7 +6,7 @@ means the same on every screen. Pure: the caller passes the records and the mome
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -176,3 +176,57 @@ def objective_blocks(
         score = progress.objective_score((line.kr for line in own), standing)
         blocks.append(ObjectiveBlock(objective, own, mean, worst, score))
     return blocks
+
+
+@dataclass
+class PendingBlock:
+    """An objective's block, worked out when it is first asked for: the dashboard draws a
+    dozen of a large organisation's 600 key results at first, and working out every line's
+    progress, pace and due meetings up front was a twentieth of its start-up. The key results
+    its lines will be for are known at once (`kr_ids`, in line order)."""
+
+    objective: Objective
+    kr_ids: tuple[str, ...]
+    build: Callable[[], ObjectiveBlock]
+    _block: ObjectiveBlock | None = None
+
+    def block(self) -> ObjectiveBlock:
+        if self._block is None:
+            self._block = self.build()
+            # The lines must be those the board laid out for this objective.
+            assert tuple(line.kr.id for line in self._block.lines) == self.kr_ids
+        return self._block
+
+    @classmethod
+    def ready(cls, block: ObjectiveBlock) -> PendingBlock:
+        return cls(block.objective, tuple(line.kr.id for line in block.lines), lambda: block)
+
+
+def pending_blocks(
+    cycle: Cycle,
+    objectives: Sequence[Objective],
+    key_results: Sequence[KeyResult],
+    check_ins: Sequence[CheckIn] | progress.Histories,
+    now: datetime,
+    given_scores: Mapping[str, float] | None = None,
+) -> list[PendingBlock]:
+    """objective_blocks(objectives, key_result_lines(...), given_scores), each block worked
+    out only when it is first asked for: the same blocks, in the same order."""
+    histories = progress.histories(check_ins)
+    of_objective: dict[str, list[KeyResult]] = {}
+    for kr in key_results:
+        of_objective.setdefault(kr.objective_id, []).append(kr)
+    pending = []
+    for objective in objectives:
+        own = sorted(of_objective.get(objective.id, ()), key=lambda k: k.order)
+        retired = objective.status is Status.RETIRED
+        shown = tuple(k.id for k in own if not retired and k.status is not Status.RETIRED)
+        if not shown and retired:
+            continue  # as objective_blocks leaves it out
+
+        def build(objective: Objective = objective, own: list[KeyResult] = own) -> ObjectiveBlock:
+            lines = key_result_lines(cycle, [objective], own, histories, now)
+            return objective_blocks([objective], lines, given_scores)[0]
+
+        pending.append(PendingBlock(objective, shown, build))
+    return pending

@@ -88,15 +88,16 @@ class DashboardScreen(OkrScreen):
         if cycle is not None:
             objectives = self.store.objectives(cycle.id)
             parents = {o.id: o for o in objectives}
-            lines = board.key_result_lines(
+            given = latest_given_scores(self.store.scores(cycle.id))
+            # Each objective's lines are worked out when the board first draws them.
+            blocks = board.pending_blocks(
                 cycle,
                 objectives,
                 self.store.key_results(cycle.id),
                 self.store.check_ins(cycle.id),
                 now,
+                given,
             )
-            given = latest_given_scores(self.store.scores(cycle.id))
-            blocks = board.objective_blocks(objectives, lines, given)
             blocks_of_team: dict[str | None, list] = {}
             for block in blocks:
                 blocks_of_team.setdefault(block.objective.team_id, []).append(block)

@@ -14,7 +14,7 @@ was most of the board's cost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,7 +26,7 @@ from textual.visual import VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from okr_tui.domain.board import KeyResultLine, ObjectiveBlock
+from okr_tui.domain.board import KeyResultLine, ObjectiveBlock, PendingBlock
 from okr_tui.domain.models import KrType, Objective
 from okr_tui.domain.progress import format_value, value_text
 from okr_tui.widgets.badges import (
@@ -131,7 +131,37 @@ class TeamSection:
     """One team's part of the board (team None: company objectives)."""
 
     name: str
-    blocks: Sequence[ObjectiveBlock]
+    blocks: Sequence[ObjectiveBlock | PendingBlock]
+
+
+class BoardLines(Mapping[str, KeyResultLine]):
+    """The board's key result lines by id, in board order; a line is worked out when it is
+    first read (drawn, or looked up)."""
+
+    def __init__(self, blocks: Sequence[PendingBlock]) -> None:
+        self._where = {
+            kr_id: (pending, index)
+            for pending in blocks
+            for index, kr_id in enumerate(pending.kr_ids)
+        }
+
+    def __getitem__(self, kr_id: str) -> KeyResultLine:
+        pending, index = self._where[kr_id]
+        return pending.block().lines[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+def _objective_text(pending: PendingBlock, parent: Objective | None) -> Content:
+    return objective_text(pending.block(), parent)
+
+
+def _key_result_text(pending: PendingBlock, index: int) -> Content:
+    return key_result_text(pending.block().lines[index])
 
 
 class ObjectiveBoard(OptionList):
@@ -157,23 +187,28 @@ class ObjectiveBoard(OptionList):
         """Replace the lines, keeping the cursor on the same key result when it is still there."""
         kept = self.highlighted_kr_id
         options: list[Option | None] = []
+        blocks: list[PendingBlock] = []
         for section in sections:
             if options:
                 options.append(None)
             heading = partial(Content.styled, f" {section.name} ", "bold reverse")
             options.append(BoardOption(heading, TEAM_LINES, disabled=True))
             for block in section.blocks:
-                parent = parents.get(block.objective.parent_id or "")
-                build = partial(objective_text, block, parent)
+                pending = block if isinstance(block, PendingBlock) else PendingBlock.ready(block)
+                blocks.append(pending)
+                parent = parents.get(pending.objective.parent_id or "")
+                build = partial(_objective_text, pending, parent)
                 options.append(BoardOption(build, OBJECTIVE_LINES, disabled=True))
                 options += [
                     BoardOption(
-                        partial(key_result_text, line), KEY_RESULT_LINES, f"{KR_PREFIX}{line.kr.id}"
+                        partial(_key_result_text, pending, index),
+                        KEY_RESULT_LINES,
+                        f"{KR_PREFIX}{kr_id}",
                     )
-                    for line in block.lines
+                    for index, kr_id in enumerate(pending.kr_ids)
                 ]
         self.set_options(options)
-        self.lines = {line.kr.id: line for s in sections for b in s.blocks for line in b.lines}
+        self.lines = BoardLines(blocks)
         if kept in self.lines:
             self.highlighted = self.get_option_index(f"{KR_PREFIX}{kept}")
         else:
