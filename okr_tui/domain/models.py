@@ -72,9 +72,10 @@ def _then(check: core_schema.CoreSchema, message: str) -> GetPydanticSchema:
     the Python validators reported it ("Value error, " + message, type value_error).
 
     The same tests as line_problem / text_problem, without a call into Python for each field
-    (Python validators here made 16k calls for a quarter's 4,200 check-ins, a fifth of okr's
-    start-up instructions). Same error type, place and message as the Python validators gave;
-    `okr schema` is unchanged (a chain's JSON schema is its first step's)."""
+    (Python validators here made 16k calls for a quarter's 4,200 check-ins at start-up: 25 M of
+    okr's 2,468 M instructions to the first frame, and 0.09 s of an 8q export's 0.4 s of
+    validation). Same error type, place and message as the Python validators gave; `okr
+    schema` is unchanged (a chain's JSON schema is its first step's)."""
     error = core_schema.custom_error_schema(
         check, custom_error_type="value_error", custom_error_context={"error": message}
     )
