@@ -9,6 +9,7 @@ after the first frame, so the app itself carries no benchmark hook.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from textual.app import App
@@ -21,7 +22,14 @@ def exit_after_first_frame(app: App) -> None:
 
     async def exit_when_painted() -> None:
         await app.screen._mounted_event.wait()
-        app.call_after_refresh(app.call_after_refresh, app.exit)
+        app.call_after_refresh(app.call_after_refresh, leave)
+
+    def leave() -> None:
+        if os.environ.get("FIRST_FRAME_HARD_EXIT"):
+            # instructions.py: count to the first frame, not the shutdown after it.
+            sys.stdout.flush()
+            os._exit(0)
+        app.exit()
 
     app.call_later(exit_when_painted)
 

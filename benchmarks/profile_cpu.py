@@ -43,13 +43,13 @@ def main() -> int:
     okr_args = [a for a in args.okr_args if a != "--"]
     if args.pty:
         sys.path.insert(0, str(HERE))
-        from run import child_env, run_in_pty
+        from run import DATA_MARK, child_env, run_to_data_frame
 
         with tempfile.TemporaryDirectory() as scratch:
             stats_file = os.path.join(scratch, "okr.pstats")
             command = [sys.executable, __file__, "--stats", stats_file, "--", *okr_args]
-            result = run_in_pty(command, child_env(Path(scratch)))
-            print(f"first frame after {result.ready:.2f} s wall (profiled, so slower)\n")
+            result = run_to_data_frame(command, child_env(Path(scratch)), DATA_MARK)
+            print(f"first data frame after {result.data:.2f} s wall (profiled, so slower)\n")
             show(stats_file, args.limit)
         return 0
     from okr_tui.cli import main as okr_main

@@ -7,6 +7,7 @@ binding has an id so it can be remapped from the config file.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 
 from textual import events
@@ -28,6 +29,7 @@ from okr_tui.store.store import OkrStore
 from okr_tui.widgets.textual_compat import dispatch_key
 
 STORE_POLL_SECONDS = 2.0
+START_UP_COLLECTOR_PAUSE = 3.0  # seconds: at the latest, the collector resumes then
 SLOW_WORK = "slow-work"
 """The worker group of exports and notes: their results and failures are reported by the app."""
 EXPORT_NAMES = {"json": "JSON", "md": "meeting notes", "csv": "CSV"}
@@ -150,6 +152,17 @@ class OkrApp(App[None]):
             if self._requested_owner is not None:
                 self.call_later(self.start_owner_walk)
         self.set_interval(STORE_POLL_SECONDS, self.check_store_on_disk)
+        if not gc.isenabled():  # paused for start-up by `okr` (cli.run_app)
+            # The first screen resumes it once it has loaded and been drawn (BaseScreen); this
+            # is in case that screen never gets there.
+            self.set_timer(START_UP_COLLECTOR_PAUSE, self.resume_collector)
+
+    def resume_collector(self) -> None:
+        """After the first frame: what start-up made stays (modules, classes, the store's
+        models, the screens), so it is frozen out of the collector's walks, which resume."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def set_up_settings_and_themes(self) -> None:
         """Read the config file, register the shipped and user themes, apply the theme:

@@ -15,7 +15,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 from okr_tui import __version__
 
@@ -49,8 +49,18 @@ def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _NotForTheApp(Exception):
+    """The app's own parser cannot take these arguments: the full parser reads them."""
+
+
+class _AppParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotForTheApp(message)
+
+
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The `okr` command line; without its commands, only what opening the app takes."""
+    parser = (argparse.ArgumentParser if with_commands else _AppParser)(
         prog="okr",
         description="Weekly OKR check-ins from the terminal. Without a command, opens the app.",
     )
@@ -70,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Given by `okr serve` to each browser tab's app: it runs no source on the host.
     parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -305,8 +318,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USER_ERROR
 
 
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """The parsed command line. Opening the app (no command named) is parsed without building
+    the nineteen commands' parsers, a twentieth of start-up; anything the app's parser does not
+    take wholly (a command, help, an error) goes to the full parser, for its messages."""
+    if not set(argv) & {*COMMANDS, "-h", "--help", "--version"}:
+        with contextlib.suppress(_NotForTheApp):
+            return build_parser(with_commands=False).parse_args(argv)
+    return build_parser().parse_args(argv)
+
+
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(sys.argv[1:] if argv is None else list(argv))
     from okr_tui.exchange.errors import ImportProblem
     from okr_tui.store.errors import RuleViolation, StoreError
 
@@ -422,6 +445,13 @@ def _app_owner(store: OkrStore, typed: str | None) -> str | None:
 
 
 def run_app(args: argparse.Namespace, clock: Clock) -> int:
+    import gc
+
+    # Start-up makes long-lived objects (modules, classes, the store's models, the screen's
+    # widgets) and almost no garbage: the collector would walk them again and again, about 8%
+    # of the instructions to the first frame. The app freezes them and resumes it once the
+    # first frame is drawn (OkrApp.resume_collector).
+    gc.disable()
     store = open_store(args, clock)
     from okr_tui.app import OkrApp
 

@@ -8,7 +8,6 @@ a cycle keeps its IANA timezone by name.
 
 from __future__ import annotations
 
-import math
 import re
 import secrets
 from datetime import UTC, date, datetime, time
@@ -21,12 +20,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetPydanticSchema,
     SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
     model_serializer,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from okr_tui.domain.sources import Source
 
@@ -53,24 +54,6 @@ CONTROL_CHARACTERS_MESSAGE = "must not contain control characters"
 LINE_BREAKS_MESSAGE = "must be one line, without tabs or control characters"
 
 
-def _no_control_chars(text: str) -> str:
-    """Refuse control characters (ANSI escapes, NUL) that would garble the shared screen.
-
-    One compiled search per field: it runs for every note of every check-in loaded, so it must
-    be cheap.
-    """
-    if _CONTROL_CHARACTERS.search(text):
-        raise ValueError(CONTROL_CHARACTERS_MESSAGE)
-    return text
-
-
-def _one_line(text: str) -> str:
-    """Refuse what breaks a one-line field: line breaks, tabs and every other control."""
-    if _LINE_BREAKING_CHARACTERS.search(text):
-        raise ValueError(LINE_BREAKS_MESSAGE)
-    return text
-
-
 def line_problem(text: str) -> str | None:
     """Why `text` cannot be a one-line field (a title, a name, an id); None when it can."""
     return LINE_BREAKS_MESSAGE if _LINE_BREAKING_CHARACTERS.search(text) else None
@@ -88,35 +71,60 @@ def text_problem(text: str, limit: int = TEXT_MAX, *, one_line: bool = False) ->
     return None
 
 
+def _then(check: core_schema.CoreSchema, message: str) -> GetPydanticSchema:
+    """After the field's own schema, `check` run by pydantic-core, its failure reported as
+    the Python validators reported it ("Value error, " + message, type value_error).
+
+    The same tests as line_problem / text_problem, without a call into Python for each field
+    (Python validators here made 16k calls for a quarter's 4,200 check-ins at start-up: 25 M of
+    okr's 2,468 M instructions to the first frame, and 0.09 s of an 8q export's 0.4 s of
+    validation). Same error type, place and message as the Python validators gave; `okr
+    schema` is unchanged (a chain's JSON schema is its first step's)."""
+    error = core_schema.custom_error_schema(
+        check, custom_error_type="value_error", custom_error_context={"error": message}
+    )
+    return GetPydanticSchema(
+        lambda source, handler: core_schema.chain_schema([handler(source), error])
+    )
+
+
+# Rust-regex patterns (pydantic-core's default engine), where `$` is the end of the text only:
+# the whole text holds none of the characters _CONTROL_CHARACTERS / _LINE_BREAKING_CHARACTERS
+# search for.
+_ONE_LINE = _then(
+    core_schema.str_schema(pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"), LINE_BREAKS_MESSAGE
+)
+_NO_CONTROLS = _then(
+    core_schema.str_schema(pattern=r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"),
+    CONTROL_CHARACTERS_MESSAGE,
+)
+
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX),
-    AfterValidator(_one_line),
+    _ONE_LINE,
 ]
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
-    AfterValidator(_one_line),
+    _ONE_LINE,
 ]
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=TEXT_MAX),
-    AfterValidator(_no_control_chars),
+    _NO_CONTROLS,
 ]
 OptionalName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=NAME_MAX),
-    AfterValidator(_one_line),
+    _ONE_LINE,
 ]
 
 
-def _finite(value: float | None) -> float | None:
-    if value is not None and not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return value
-
-
-Number = Annotated[float, AfterValidator(_finite)]
+# A finite number (no NaN or infinity), checked by pydantic-core.
+Number = Annotated[
+    float, _then(core_schema.float_schema(allow_inf_nan=False), "must be a finite number")
+]
 
 
 class Model(BaseModel):

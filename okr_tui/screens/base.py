@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -161,6 +162,8 @@ class OkrScreen(Screen[None]):
             for text_input in self.query(Input):
                 text_input.cursor_blink = False
         await self._reload()
+        if not gc.isenabled():  # `okr` paused it for start-up (cli.run_app): the first screen
+            self.call_after_refresh(self.okr_app.resume_collector)
 
     def tick_off_actions(
         self, cycle: Cycle, kr: KeyResult, redraw: Callable[[], object]

@@ -1,0 +1,102 @@
+"""Instructions to the first frame (valgrind's callgrind), which the machine's load does not
+move: the bare Textual app, `floor_app.py --minimum` and `okr` on the 8q (and 32q) store.
+
+    python benchmarks/instructions.py                 # bare, minimum, okr 8q
+    python benchmarks/instructions.py --only okr-8q   # one of them
+    python benchmarks/instructions.py --okr-root DIR  # okr from another checkout (a baseline)
+
+Each runs in a pseudo-terminal of 120x40 with its exit hook (benchmarks/first_frame.py,
+FIRST_FRAME_HARD_EXIT: `os._exit` right after the first frame, so shutdown is not counted) and
+the .pyc written. okr's output must show a key result title (run.DATA_MARK), or the count is
+refused: a first frame without data would count less than okr does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import CLOCK_AT, OUT  # noqa: E402
+from run import BARE_MARK, DATA_MARK, PYTHON, ROOT, child_env, compile_sources  # noqa: E402
+
+STORES = {"8q": "store-8q-50t-seed20261123-v2", "32q": "store-32q-50t-seed20261123-v2"}
+
+
+def count(command: list[str], env: dict[str, str], mark: bytes) -> int:
+    """Instructions of `command` under callgrind, in a pseudo-terminal."""
+    import fcntl
+    import struct
+    import termios
+
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "callgrind.out"
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        output = bytearray()
+
+        def drain() -> None:
+            while True:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                output.extend(data)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+        process = subprocess.Popen(
+            valgrind + command, stdin=slave, stdout=slave, stderr=slave, env=env
+        )
+        os.close(slave)
+        process.wait(timeout=1200)
+        reader.join(5)
+        os.close(master)
+        if mark not in output:
+            tail = bytes(output[-2000:]).decode("utf-8", "replace")
+            raise RuntimeError(f"{' '.join(command)}: no {mark!r} on screen:\n{tail}")
+        totals = re.search(r"^(?:summary|totals): (\d+)", out.read_text(), re.MULTILINE)
+        assert totals is not None
+        return int(totals[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help="comma-separated: bare,minimum,okr-8q,okr-32q")
+    parser.add_argument("--okr-root", type=Path, default=ROOT, help="checkout okr runs from")
+    args = parser.parse_args()
+    compile_sources()
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(args.okr_root / "okr_tui")], check=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        env = child_env(Path(scratch), FIRST_FRAME_HARD_EXIT="1")
+        env.pop("PYTHONDONTWRITEBYTECODE")
+        env["PYTHONPATH"] = str(args.okr_root)
+        jobs = {
+            "bare": ([PYTHON, str(HERE / "bare_app.py")], BARE_MARK),
+            "minimum": ([PYTHON, str(HERE / "floor_app.py"), "--minimum"], BARE_MARK),
+        }
+        for label, name in STORES.items():
+            command = [PYTHON, str(HERE / "first_frame.py"), "--db", str(OUT / name)]
+            jobs[f"okr-{label}"] = ([*command, "--at", CLOCK_AT], DATA_MARK)
+        chosen = args.only.split(",") if args.only else ["bare", "minimum", "okr-8q"]
+        counts = {name: count(jobs[name][0], env, jobs[name][1]) for name in chosen}
+    base = counts.get("bare")
+    for name, instructions in counts.items():
+        ratio = f"  {instructions / base:.2f}x bare" if base else ""
+        print(f"{name:10} {instructions / 1e6:9.1f} M{ratio}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

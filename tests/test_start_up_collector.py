@@ -1,0 +1,43 @@
+"""`okr` pauses Python's cycle collector for start-up (issue 19): the app freezes what start-up
+made and resumes the collector once the first screen has loaded and been drawn."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from okr_tui.screens.dashboard import DashboardScreen
+
+
+@pytest.fixture
+def paused_collector() -> Iterator[None]:
+    """The collector as cli.run_app leaves it; put back as it was after the test."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.unfreeze()
+    if was_enabled:
+        gc.enable()
+
+
+async def test_the_first_screen_resumes_the_collector_and_freezes_start_up(
+    demo_store, make_app, paused_collector
+) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+
+
+async def test_an_app_started_with_the_collector_on_leaves_it_alone(demo_store, make_app) -> None:
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
