@@ -361,11 +361,12 @@ def _check_ins(folder: Path) -> list:
     return [c for cycle in store.cycles() for c in store.check_ins(cycle.id)]
 
 
-def _highlighted(screen: list[tuple[str, str | None]]) -> list[str]:
-    """The text of the body rows whose background is not the body's: the cursor's row."""
+def _highlighted(screen: list[tuple[str, str | None]]) -> str:
+    """The text of the body rows whose background is not the body's (the cursor's row, and
+    the reversed team headings), one row a line."""
     body = screen[1:-1]  # the header and the footer have backgrounds of their own
     usual = Counter(background for _, background in body if background).most_common(1)[0][0]
-    return [text.strip() for text, background in body if background not in (None, usual)]
+    return "\n".join(text.strip() for text, background in body if background not in (None, usual))
 
 
 async def _dashboard(devtools: DevTools, link: str) -> Tab:
@@ -442,7 +443,7 @@ async def test_an_editor_saves_a_check_in_with_the_same_keys(served, devtools):
     await tab.press(CHECK_IN_KEYS[2])
     await tab.wait_for("104.5")
     await tab.press(*CHECK_IN_KEYS[3:])
-    walked = await tab.wait_for("1 of 9 checked in")
+    walked = await tab.wait_for("1 of 9 reviewed")
     assert "KR 2 of 9" in walked and "Reach 500 paying customers" in walked
 
     saved = _new_check_ins(folder, before)
