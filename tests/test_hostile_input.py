@@ -40,6 +40,7 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from waiting import settle
 
 from okr_tui.domain.models import (
     NAME_MAX,
@@ -295,10 +296,18 @@ def send_keys(app, keys) -> None:
         app.post_message(event)
 
 
-async def press(pilot: Pilot, *keys: str) -> None:
-    """Keys, then one pause (Pilot.press waits twice per key: seconds per example)."""
+def closed_or_refused(app, form) -> bool:
+    """After ctrl+s: the form closed (saved) or shows why it did not."""
+    return app.screen is not form or bool(form.errors_shown)
+
+
+async def press(pilot: Pilot, *keys: str, until: Callable[[], object] | None = None) -> None:
+    """Keys, then one pause (Pilot.press waits twice per key: seconds per example); with
+    `until`, pauses until it holds (a screen on top, an error shown)."""
     send_keys(pilot.app, keys)
     await pilot.pause()
+    if until is not None:
+        await settle(pilot, until)
 
 
 async def back_to(pilot: Pilot, screen_type: type[Screen]) -> Screen:
@@ -401,7 +410,7 @@ OBJECTIVE_FIELDS = {
 
 
 async def open_planning(pilot: Pilot) -> PlanningScreen:
-    await press(pilot, "p")
+    await press(pilot, "p", until=lambda: isinstance(pilot.app.screen, PlanningScreen))
     assert isinstance(pilot.app.screen, PlanningScreen)
     return pilot.app.screen
 
@@ -412,11 +421,11 @@ def objective_example(store, texts: dict[str, str], keys: bool):
         planning = await back_to(pilot, PlanningScreen)
         cycle_id = app.cycle_id
         before = dumped(store.objectives(cycle_id))
-        await press(pilot, "o")
+        await press(pilot, "o", until=lambda: isinstance(app.screen, ObjectiveFormScreen))
         form = app.screen
         assert isinstance(form, ObjectiveFormScreen)
         held = await fill(pilot, form, texts, keys)
-        await press(pilot, "ctrl+s")
+        await press(pilot, "ctrl+s", until=lambda: closed_or_refused(app, form))
 
         outcomes = {name: expected(held[name], *OBJECTIVE_FIELDS[name][:2]) for name in held}
         if any(outcome.message for outcome in outcomes.values()):
@@ -490,11 +499,11 @@ def key_result_example(store, texts: dict[str, str], keys: bool):
         planning = await back_to(pilot, PlanningScreen)
         cycle_id = app.cycle_id
         before = dumped(store.key_results(cycle_id))
-        await press(pilot, "k")
+        await press(pilot, "k", until=lambda: isinstance(app.screen, KeyResultFormScreen))
         form = app.screen
         assert isinstance(form, KeyResultFormScreen), app.screen
         held = await fill(pilot, form, {**texts, "baseline": "0", "target": "100"}, keys)
-        await press(pilot, "ctrl+s")
+        await press(pilot, "ctrl+s", until=lambda: closed_or_refused(app, form))
 
         outcomes = {name: expected(held[name], *KEY_RESULT_FIELDS[name][:2]) for name in texts}
         if any(outcome.message for outcome in outcomes.values()):
@@ -543,9 +552,9 @@ def test_key_result_text_fields_store_hostile_text_exactly_or_refuse_it(small_st
 
 
 async def start_walk(pilot: Pilot) -> WalkthroughScreen:
-    await press(pilot, "c")
+    await press(pilot, "c", until=lambda: isinstance(pilot.app.screen, WalkthroughSetupScreen))
     assert isinstance(pilot.app.screen, WalkthroughSetupScreen)
-    await press(pilot, "enter")
+    await press(pilot, "enter", until=lambda: isinstance(pilot.app.screen, WalkthroughScreen))
     screen = pilot.app.screen
     assert isinstance(screen, WalkthroughScreen)
     return screen
@@ -766,13 +775,13 @@ async def test_hostile_numbers_in_the_key_result_baseline_and_target(small_store
         cycle_id = app.cycle_id
         for baseline, target in NUMBER_PAIRS:
             before = dumped(small_store.key_results(cycle_id))
-            await press(pilot, "k")
+            await press(pilot, "k", until=lambda: isinstance(app.screen, KeyResultFormScreen))
             form = app.screen
             assert isinstance(form, KeyResultFormScreen)
             typed = {"baseline": baseline, "target": target}
             await fill(pilot, form, {"title": f"Reach {target!r}"}, keys=False)
             await fill(pilot, form, typed, keys=True)
-            await press(pilot, "ctrl+s")
+            await press(pilot, "ctrl+s", until=lambda form=form: closed_or_refused(app, form))
             wanted = {name: wanted_for[text] for name, text in typed.items()}
             if any(isinstance(value, str) for value in wanted.values()):
                 assert app.screen is form, typed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from screen_reading import screen_text
 from textual.widgets import Input
+from waiting import settle
 
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.welcome import WelcomeScreen
@@ -23,6 +24,7 @@ async def test_escape_on_the_welcome_screen_does_not_quit(store, make_app):
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, WelcomeScreen) and "Quit" in footer(app))
         assert isinstance(app.screen, WelcomeScreen)
         assert "esc Back" not in footer(app) and "q Quit" in footer(app)
         await pilot.press("escape")
