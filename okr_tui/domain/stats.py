@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from okr_tui.domain import cadence, progress
+from okr_tui.domain.history import is_late
 from okr_tui.domain.models import (
     CheckIn,
     Confidence,
@@ -134,10 +135,10 @@ def cycle_stats(
             heat_owed.setdefault((team_name, day), []).append(given_at)
             if check_in is None:
                 team.discipline.missed += 1
-            elif cadence.local_time(cycle, check_in.recorded_at).date() <= day:
-                team.discipline.on_time += 1
-            else:
+            elif is_late(cycle, check_in):
                 team.discipline.late += 1
+            else:
+                team.discipline.on_time += 1
     for (team_name, day), given_list in heat_owed.items():
         teams[team_name].heat[day.isoformat()] = sum(given_list) / len(given_list)
     ordered = sorted(
