@@ -60,6 +60,13 @@ class DashboardScreen(OkrScreen):
             id="dashboard.present",
             tooltip="Presentation mode: one objective at a time, for the shared meeting screen",
         ),
+        Binding(
+            "h",
+            "app.meeting_history",
+            "History",
+            id="dashboard.meeting_history",
+            tooltip="Past meetings: people, check-ins, decisions; Enter opens one as it was",
+        ),
         Binding("q", "app.quit", "Quit", id="dashboard.quit", tooltip="Leave okr-tui"),
         Binding("escape", "back", "Back", show=False, id="screen.back", tooltip="Home screen"),
     ]
