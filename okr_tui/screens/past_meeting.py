@@ -27,7 +27,7 @@ from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
 BOARD_COLUMNS = (
-    ("Key result", "kr", 20, 1),
+    ("Key result", "kr", 16, 1),
     ("Value", "value", 9, 0),
     ("Δ prev", "delta", 9, 0),
     ("Confidence", "confidence", 11, 0),
