@@ -226,3 +226,19 @@ def test_missed_meetings_are_the_past_ones_without_a_check_in():
     assert missed_meetings(CYCLE, ACTIVATION, check_ins, today) == [OCT_19, OCT_5]
     added = ACTIVATION.model_copy(update={"created_at": datetime(2026, 10, 10, tzinfo=UTC)})
     assert missed_meetings(CYCLE, added, check_ins, today) == [OCT_19]
+
+
+def test_the_facilitator_is_not_missing():
+    record = Meeting(
+        cycle_id="cy", team_id="t-g", meeting_date=OCT_5, facilitator="Ben", attendees=["Amara"]
+    )
+    (growth,) = meeting_history(_records([], [record]), "t-g", OCT_5)
+    assert growth.missing == ("Chen", "Dana")
+
+
+def test_a_key_result_added_later_but_checked_in_for_the_meeting_is_on_its_board():
+    added = ACTIVATION.model_copy(update={"created_at": datetime(2026, 10, 10, tzinfo=UTC)})
+    records = _records([_check_in(added, OCT_5, 33)], key_results=(added,))
+    (row,) = meeting_board(records, None, OCT_5).rows
+    assert row.check_in is not None and row.value == 33
+    assert meeting_history(records, None, OCT_5)[0].checked_in == 1

@@ -26,6 +26,7 @@ from okr_tui.screens.late_check_in_form import LateCheckInForm
 from okr_tui.screens.meeting_history import MeetingHistoryScreen
 from okr_tui.screens.past_meeting import PastMeetingScreen
 from okr_tui.store.store import OkrStore
+from tests.test_nasty_titles_everywhere import nasty as nasty  # the fixture
 
 A_WEEK_LATER = "2026-11-30T10:00:00Z"  # Monday: the 23 Nov meeting went by without check-ins
 NOV_23, NOV_16 = date(2026, 11, 23), date(2026, 11, 16)
@@ -263,3 +264,50 @@ async def test_the_apps_late_check_in_exports_as_the_clis_does(
         "6",
     )
     assert late["recorded_at"] == "2026-11-30T10:00:00Z"
+
+
+# --- user text is data -----------------------------------------------------------------------
+
+
+async def test_nasty_names_and_titles_are_shown_as_typed(nasty, store, make_app):  # noqa: F811
+    """Markup in names, titles, decisions, topics and blockers: shown as typed, nothing runs."""
+    from okr_tui.domain.models import Meeting
+    from tests.test_nasty_titles_everywhere import (
+        ACTION,
+        COSTS,
+        COSTS_OWNER,
+        COSTS_UNIT,
+        MEMBERS_A,
+        MEMBERS_B,
+        PARKED,
+        SIZE,
+        TEAM_A,
+        assert_shows,
+        keys,
+    )
+
+    ids = nasty
+    decision = "[@click=app.quit]ship[/] it"
+    store.save_meeting(
+        Meeting(
+            cycle_id=ids["cycle"],
+            meeting_date=date(2026, 11, 16),
+            facilitator=MEMBERS_B[0],
+            attendees=[MEMBERS_A[0], MEMBERS_B[1]],
+            decisions=[decision],
+            parked_topics=[PARKED],
+        )
+    )
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await keys(pilot, "ctrl+t", "down", "enter")  # the team "[bold]Team[/]"
+        await keys(pilot, "h")
+        assert_shows(app, MeetingHistoryScreen, TEAM_A, MEMBERS_A[1])  # "[RED]Fay" was missing
+        await keys(pilot, "down", "enter")  # 16 Nov (23 Nov, today, is first)
+        assert_shows(
+            app, PastMeetingScreen, TEAM_A, MEMBERS_A[0], MEMBERS_A[1], MEMBERS_B[0],
+            COSTS, COSTS_OWNER, COSTS_UNIT, decision, PARKED,
+        )  # fmt: skip
+        await keys(pilot, "escape", "up", "enter")  # 23 Nov: the action agreed that morning
+        assert_shows(app, PastMeetingScreen, ACTION)

@@ -62,8 +62,8 @@ class MeetingOverview:
     facilitator: str
     attendees: tuple[str, ...]
     missing: tuple[str, ...] | None
-    """The team's people and key result owners not among the attendees; None when no
-    attendance was recorded (no record, or one without attendees)."""
+    """The team's people and key result owners neither among the attendees nor facilitating;
+    None when no attendance was recorded (no record, or one without attendees)."""
     checked_in: int
     owed: int
     late: int
@@ -131,10 +131,20 @@ def _standing(cycle: Cycle, retired_at, day: date) -> bool:
     return retired_at is None or cadence.local_time(cycle, retired_at).date() > day
 
 
+def _first_check_ins(check_ins: Iterable[CheckIn]) -> dict[str, date]:
+    """Each key result's first meeting with a check-in."""
+    first: dict[str, date] = {}
+    for check_in in check_ins:
+        if check_in.meeting_date < first.get(check_in.kr_id, date.max):
+            first[check_in.kr_id] = check_in.meeting_date
+    return first
+
+
 def _owing(
-    records: HistoryRecords, team_id: str | None, day: date
+    records: HistoryRecords, team_id: str | None, day: date, first_given: dict[str, date]
 ) -> list[tuple[Objective, KeyResult]]:
-    """The key results in view that owed the meeting of `day`, in board order."""
+    """The key results in view that owed the meeting of `day` (or were checked in by then,
+    though added later), in board order."""
     cycle = records.cycle
     by_objective: dict[str, list[KeyResult]] = {}
     for kr in records.key_results:
@@ -146,7 +156,10 @@ def _owing(
         for kr in by_objective.get(objective.id, []):
             if kr.status is Status.RETIRED and not _standing(cycle, kr.retired_at, day):
                 continue
-            if cadence.owes_meeting(day, cadence.first_day_owed(cycle, kr)):
+            if (
+                cadence.owes_meeting(day, cadence.first_day_owed(cycle, kr))
+                or first_given.get(kr.id, date.max) <= day
+            ):
                 owing.append((objective, kr))
     return owing
 
@@ -208,10 +221,11 @@ def _overview(
     given = [c for kr_id, c in on_day.items() if kr_id in owed_ids]
     missing = None
     if attendees:
+        present = [*attendees, facilitator]  # who ran the meeting was in it
         missing = tuple(
             person
             for person in _expected_people(records, team_id, owing)
-            if not any(same_person(person, a) for a in attendees)
+            if not any(same_person(person, p) for p in present)
         )
     actions = tuple(
         a
@@ -244,11 +258,18 @@ def meeting_history(
     """Every meeting of the cycle held so far, newest first, as seen by `team_id` (None: all
     teams)."""
     effective = progress.effective_check_ins(records.check_ins)
+    first_given = _first_check_ins(effective)
     by_day: dict[date, dict[str, CheckIn]] = {}
     for check_in in effective:
         by_day.setdefault(check_in.meeting_date, {})[check_in.kr_id] = check_in
     return [
-        _overview(records, team_id, day, _owing(records, team_id, day), by_day.get(day, {}))
+        _overview(
+            records,
+            team_id,
+            day,
+            _owing(records, team_id, day, first_given),
+            by_day.get(day, {}),
+        )
         for day in reversed(meeting_days(records.cycle, today))
     ]
 
@@ -269,7 +290,9 @@ def meeting_board(records: HistoryRecords, team_id: str | None, day: date) -> Me
     histories = progress.histories(records.check_ins)
     earlier = [d for d in cadence.meeting_dates(cycle) if d < day]
     previous_day = earlier[-1] if earlier else None
-    owing = _owing(records, team_id, day)
+    owing = _owing(
+        records, team_id, day, _first_check_ins(progress.effective_check_ins(records.check_ins))
+    )
     rows: list[BoardRow] = []
     on_day: dict[str, CheckIn] = {}
     for objective, kr in owing:

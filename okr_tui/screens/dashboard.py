@@ -60,10 +60,13 @@ class DashboardScreen(OkrScreen):
             id="dashboard.present",
             tooltip="Presentation mode: one objective at a time, for the shared meeting screen",
         ),
+        # Out of the footer, so that at 80 columns it still shows every other key (q, ^t):
+        # help (?) and the palette list it.
         Binding(
             "h",
             "app.meeting_history",
             "History",
+            show=False,
             id="dashboard.meeting_history",
             tooltip="Past meetings: people, check-ins, decisions; Enter opens one as it was",
         ),
