@@ -1,7 +1,8 @@
 """One key result in full: its figures, the burn-up chart, the confidence history, every
 check-in (corrections and what they replaced included), its actions and its audit log.
 
-Read-only: opened with Enter on a dashboard row, Escape goes back. The key result is looked up
+Opened with Enter on a dashboard row, Escape goes back; `d` ticks off done actions and `l` gives
+a late check-in for a past meeting the key result missed. The key result is looked up
 by id in every cycle (the one on screen first), so it stays on screen if the context changes.
 """
 
@@ -125,7 +126,8 @@ class KeyResultDetailScreen(OkrScreen):
     HELP_TITLE = "Key result"
     HELP_SUMMARY = (
         "Every check-in, the burn-up chart, confidence history, actions and audit log of one "
-        "key result. Tab moves between the tables; Escape returns to the dashboard."
+        "key result. Tab moves between the tables; l checks in for a missed past meeting; "
+        "Escape returns to the dashboard."
     )
     CSS_PATH = "kr_detail.tcss"
     BINDINGS = [
