@@ -98,6 +98,23 @@ async def test_the_palette_opens_the_meeting_history(demo_store, make_app):
         assert isinstance(app.screen, MeetingHistoryScreen)
 
 
+async def test_help_lists_h_with_its_id(demo_store, make_app):
+    """h is out of the dashboard's footer (80 columns keep every other key), so help says it."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.pause()
+        assert " h History" not in screen_text(app).splitlines()[-1]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "id dashboard.meeting_history" in shown
+        assert any(
+            line.split()[1:3] == ["h", "History"]
+            for line in shown.splitlines()
+            if len(line.split()) > 2
+        )
+
+
 async def test_one_teams_history_expects_only_its_people(demo_store, make_app):
     """ctrl+t Growth: an all-teams meeting without Gus is no longer missing anyone of Growth."""
     app = make_app(demo_store)
