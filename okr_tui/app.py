@@ -552,6 +552,15 @@ class OkrApp(App[None]):
         if not isinstance(self.screen, StatisticsScreen):
             self.push_screen(StatisticsScreen())
 
+    def action_meeting_history(self) -> None:
+        """The cycle's past meetings; Enter opens one as it was."""
+        if not self._needs_cycle():
+            return
+        from okr_tui.screens.meeting_history import MeetingHistoryScreen
+
+        if not isinstance(self.screen, MeetingHistoryScreen):
+            self.push_screen(MeetingHistoryScreen())
+
     async def action_new_team(self) -> None:
         """Planning, then its team form: teams are planned where their objectives are."""
         from okr_tui.screens.planning import PlanningScreen
@@ -754,6 +763,11 @@ class OkrApp(App[None]):
             "Presentation mode",
             "One objective at a time, large, for the shared meeting screen",
             self.action_present,
+        )
+        yield SystemCommand(
+            "Meeting history",
+            "Past meetings: who came, who was missing, what was decided; open one as it was",
+            self.action_meeting_history,
         )
         yield SystemCommand(
             "Alignment tree",

@@ -85,7 +85,8 @@ async def test_enter_opens_every_check_in_and_the_audit_log_and_escape_returns(
         marks = [row[0] for row in rows if row[0].startswith(LAST_MEETING.isoformat())]
         assert sorted(marks) == [
             f"{LAST_MEETING.isoformat()} superseded",
-            f"{LAST_MEETING.isoformat()} ✎ correction",
+            # Given a week after that meeting's day: a late correction, and it says so.
+            f"{LAST_MEETING.isoformat()} ✎ correction · late",
         ]
         superseded_row = next(i for i, row in enumerate(rows) if row[0].endswith("superseded"))
         assert "strike" in str(table.get_row_at(superseded_row)[0].spans)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from okr_tui.domain import cadence, progress
+from okr_tui.domain.history import is_late
 from okr_tui.domain.models import (
     CheckIn,
     Cycle,
@@ -133,10 +134,10 @@ def cycle_stats(
             heat_owed.setdefault((team_name, day), []).append(given_at)
             if held_at is None:
                 team.discipline.missed += 1
-            elif cadence.local_time(cycle, held_at.recorded_at).date() <= day:
-                team.discipline.on_time += 1
-            else:
+            elif is_late(cycle, held_at):
                 team.discipline.late += 1
+            else:
+                team.discipline.on_time += 1
     for (team_name, day), given_list in heat_owed.items():
         teams[team_name].heat[day.isoformat()] = sum(given_list) / len(given_list)
     ordered = sorted(

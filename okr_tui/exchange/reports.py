@@ -17,8 +17,16 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from okr_tui.domain import progress
-from okr_tui.domain.cadence import first_day_owed, owes_meeting
-from okr_tui.domain.models import CheckIn, KeyResult, Meeting, Objective, Status
+from okr_tui.domain.cadence import first_day_owed, local_time, owes_meeting
+from okr_tui.domain.history import is_late
+from okr_tui.domain.models import (
+    CheckIn,
+    Cycle,
+    KeyResult,
+    Meeting,
+    Objective,
+    Status,
+)
 from okr_tui.domain.progress import delta_text, value_text
 
 if TYPE_CHECKING:
@@ -122,7 +130,9 @@ def markdown_notes(store: OkrStore, cycle_id: str) -> str:
         owed = {kr.id for kr in key_results if owes_meeting(day, first_owed[kr.id])}
         for team_id, team_name in team_groups:
             team_objectives = objectives_of_team.get(team_id, [])
-            section = _team_section(team_objectives, krs_of_objective, owed, on_day, before)
+            section = _team_section(
+                team_objectives, krs_of_objective, owed, on_day, before, cycle
+            )
             if section:
                 out += ["", f"### {md_escape(team_name)}", *section]
         action_ids = {a for m in records for a in m.action_ids}
@@ -171,8 +181,10 @@ def _team_section(
     owed: set[str],
     on_day: dict[str, CheckIn],
     before: dict[str, float | None],
+    cycle: Cycle | None = None,
 ) -> list[str]:
-    """`owed`: the ids of the key results that owed this meeting (not one added after it)."""
+    """`owed`: the ids of the key results that owed this meeting (not one added after it).
+    With `cycle`, a check-in given after the meeting's day says so (domain/history.is_late)."""
     lines: list[str] = []
     for objective in objectives:
         own = krs_of_objective.get(objective.id, [])
@@ -203,9 +215,16 @@ def _team_section(
                 lines.append(f"  - Blockers: {md_escape(check_in.blockers)}")
             if check_in.author:
                 lines.append(f"  - By: {md_escape(check_in.author)}")
+            if cycle is not None and is_late(cycle, check_in):
+                lines.append(f"  - Late: checked in on {_local_day(cycle, check_in)}")
         for kr in missing:
             lines.append(f"- **{md_escape(kr.title)}**: no check-in")
     return lines
+
+
+def _local_day(cycle: Cycle, check_in: CheckIn) -> str:
+    """The team's local date a check-in was recorded on."""
+    return local_time(cycle, check_in.recorded_at).date().isoformat()
 
 
 def _action_line(action, kr: KeyResult | None) -> str:
@@ -245,6 +264,7 @@ CSV_COLUMNS = (
     "check_in_id",
     "supersedes",
     "superseded_by",
+    "late",
 )
 NUMERIC_COLUMNS = frozenset({"baseline", "target", "value", "progress", "confidence_score"})
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -272,8 +292,9 @@ def check_ins_csv(store: OkrStore, cycle_id: str) -> str:
 
     Superseded check-ins are included too, so nothing is hidden: `supersedes` names the
     check-in a correction replaced and `superseded_by` the one that replaced it (empty on the
-    check-ins that count). Numbers are plain (dot decimals, no units); times are UTC ISO 8601;
-    text cells are guarded against formula injection (see `csv_safe`).
+    check-ins that count). `late` is "yes" on a check-in given after its meeting's day.
+    Numbers are plain (dot decimals, no units); times are UTC ISO 8601; text cells are guarded
+    against formula injection (see `csv_safe`).
     """
     cycle = store.cycle(cycle_id)
     objectives = {o.id: o for o in store.objectives(cycle_id)}
@@ -315,6 +336,7 @@ def check_ins_csv(store: OkrStore, cycle_id: str) -> str:
             "check_in_id": check_in.id,
             "supersedes": check_in.supersedes or "",
             "superseded_by": superseded_by.get(check_in.id, ""),
+            "late": "yes" if is_late(cycle, check_in) else "",
         }
         writer.writerow(
             row[name] if name in NUMERIC_COLUMNS else csv_safe(row[name]) for name in CSV_COLUMNS

@@ -72,6 +72,16 @@ class DashboardScreen(OkrScreen):
             id="dashboard.prep_lane",
             tooltip="Unfold or fold the prep lane: what to raise at the coming meeting",
         ),
+        # Out of the footer, so that at 80 columns it still shows every other key (q, ^t):
+        # help (?) and the palette list it.
+        Binding(
+            "h",
+            "app.meeting_history",
+            "History",
+            show=False,
+            id="dashboard.meeting_history",
+            tooltip="Past meetings: people, check-ins, decisions; Enter opens one as it was",
+        ),
         Binding("q", "app.quit", "Quit", id="dashboard.quit", tooltip="Leave okr-tui"),
         Binding("escape", "back", "Back", show=False, id="screen.back", tooltip="Home screen"),
     ]

@@ -222,11 +222,15 @@ class FormScreen(ModalScreen[ResultType]):
         if not getattr(self.app, "cursor_blink", True):
             for text_input in self.query(Input):
                 text_input.cursor_blink = False
-        first = next(iter(self.query(".field-body > Input, .field-body > Select")), None)
+        first = self.first_field()
         if first is not None:
             # At once (not `focus()`, which waits a turn): keys typed right after the key that
             # opened the form (a burst, a paste) reach its first field.
             self.set_focus(first)
+
+    def first_field(self) -> Widget | None:
+        """The field the form opens on: the first one, unless a form says otherwise."""
+        return next(iter(self.query(".field-body > Input, .field-body > Select")), None)
 
     # --- reading and reporting ------------------------------------------------------------
 

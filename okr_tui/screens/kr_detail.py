@@ -1,7 +1,8 @@
 """One key result in full: its figures, the burn-up chart, the confidence history, every
 check-in (corrections and what they replaced included), its actions and its audit log.
 
-Read-only: opened with Enter on a dashboard row, Escape goes back. The key result is looked up
+Opened with Enter on a dashboard row, Escape goes back; `d` ticks off done actions and `l` gives
+a late check-in for a past meeting the key result missed. The key result is looked up
 by id in every cycle (the one on screen first), so it stays on screen if the context changes.
 """
 
@@ -18,10 +19,12 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from okr_tui.domain import board, forecast, progress
+from okr_tui.domain.history import is_late
 from okr_tui.domain.models import (
     AuditEntry,
     CheckIn,
     Cycle,
+    CycleState,
     KeyResult,
     Objective,
     Status,
@@ -123,7 +126,8 @@ class KeyResultDetailScreen(OkrScreen):
     HELP_TITLE = "Key result"
     HELP_SUMMARY = (
         "Every check-in, the burn-up chart, confidence history, actions and audit log of one "
-        "key result. Tab moves between the tables; Escape returns to the dashboard."
+        "key result. Tab moves between the tables; l checks in for a missed past meeting; "
+        "Escape returns to the dashboard."
     )
     CSS_PATH = "kr_detail.tcss"
     BINDINGS = [
@@ -134,11 +138,19 @@ class KeyResultDetailScreen(OkrScreen):
             id="kr_detail.follow_up",
             tooltip="Tick off this key result's open actions that are done",
         ),
+        typed_keys_binding(
+            "l",
+            "late_check_in",
+            "Late check-in",
+            id="kr_detail.late_check_in",
+            tooltip="Check in for a past meeting this key result missed (marked late)",
+        ),
     ]
 
     def __init__(self, kr_id: str) -> None:
         super().__init__()
         self.kr_id = kr_id
+        self._found: tuple[Cycle, KeyResult] | None = None  # as last shown
 
     def compose(self) -> ComposeResult:
         yield CycleHeader()
@@ -162,10 +174,74 @@ class KeyResultDetailScreen(OkrScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up" and self.store.read_only:
             return None  # off (out of the footer; the key says why): a viewer changes nothing
+        if action == "late_check_in" and self._late_check_in_refusal():
+            return None
         return True
 
     def refusal(self, action: str) -> str:
+        if action == "late_check_in":
+            return self._late_check_in_refusal()
         return "this okr only views the store" if self.store.read_only else ""
+
+    def _late_check_in_refusal(self) -> str:
+        """Why no late check-in can be given for this key result now ("" when one can)."""
+        if self.store.read_only:
+            return "this okr only views the store"
+        found = self._found
+        if found is None:
+            return ""
+        cycle, kr = found
+        if cycle.state is CycleState.CLOSED:
+            return "its cycle is closed"
+        if kr.status is Status.RETIRED:
+            return "this key result is retired"
+        return ""
+
+    @after_typed_keys
+    async def action_late_check_in(self) -> None:
+        """l: a check-in for a past meeting this key result missed; the keys typed after l
+        reach the form."""
+        from okr_tui.domain import cadence
+        from okr_tui.domain.history import missed_meetings
+        from okr_tui.screens.late_check_in_form import LateCheckInForm
+
+        found = self._find()
+        if found is None:
+            return
+        if reason := self._late_check_in_refusal():
+            self.notify(f"Late check-in: not now, {reason}.", severity="warning", markup=False)
+            return
+        cycle, kr = found
+        check_ins = self.store.check_ins(cycle.id, kr.id)
+        today = cadence.local_time(cycle, self.okr_app.clock.now()).date()
+        missed = missed_meetings(cycle, kr, check_ins, today)
+        if not missed:
+            self.notify(
+                "No missed meeting: this key result has a check-in for every past meeting.",
+                timeout=4,
+            )
+            return
+        history = progress.history(kr.id, check_ins)
+        values_before = {
+            day: next((c.value for c in reversed(history) if c.meeting_date < day), kr.baseline)
+            for day in missed
+        }
+
+        def saved(check_in_id: str | None) -> None:
+            if check_in_id is None:
+                return
+            self.reload()
+            saved_in = next(
+                (c for c in self.store.check_ins(cycle.id, kr.id) if c.id == check_in_id), None
+            )
+            if saved_in is not None:
+                self.notify(
+                    f"Late check-in saved for the {cadence.day_text(saved_in.meeting_date)} "
+                    "meeting.",
+                    timeout=4,
+                )
+
+        await self.app.push_screen(LateCheckInForm(cycle, kr, missed, values_before), saved)
 
     @after_typed_keys
     def action_follow_up(self) -> Awaitable[object] | None:
@@ -213,6 +289,7 @@ class KeyResultDetailScreen(OkrScreen):
                 table.clear()
             return
         cycle, kr = found
+        self._found = found
         objectives = self.store.objectives(cycle.id)
         objective = next((o for o in objectives if o.id == kr.objective_id), None)
         check_ins = self.store.check_ins(cycle.id, kr.id)
@@ -306,7 +383,7 @@ class KeyResultDetailScreen(OkrScreen):
                 f"{projection.score:.1f}",
                 (f" · trend of the last {len(projection.points)} meetings", "$text-muted"),
             ]
-            if (said := forecast.disagreement(projection, line.latest_given if line else None)):
+            if said := forecast.disagreement(projection, line.latest_given if line else None):
                 parts += ["  ", Content.styled(said, "$warning")]
         return Content.assemble(*parts)
 
@@ -331,6 +408,8 @@ class KeyResultDetailScreen(OkrScreen):
                 meeting += " superseded"
             elif check_in.supersedes:
                 meeting += " ✎ correction"
+            if is_late(cycle, check_in):
+                meeting += " · late"
             cells = [
                 Text(meeting),
                 Text(value_text(kr, check_in.value)),

@@ -37,6 +37,7 @@ from textual.widgets.input import Selection
 
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
+from okr_tui.domain.history import is_late
 from okr_tui.domain.models import Action, CheckIn, Confidence, KrType, Meeting
 from okr_tui.domain.progress import counted, delta_text, pace_words, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
@@ -582,8 +583,10 @@ class WalkthroughScreen(OkrScreen):
         last = facts.last
         if last is None:
             return Content.styled("No check-in before this meeting yet.", "$text-muted")
+        # A check-in given after its meeting's day says so, as on every screen (history.is_late).
+        late = ", checked in late" if self.cycle and is_late(self.cycle, last) else ""
         parts: list[Content | str | tuple[str, str]] = [
-            (f"Last meeting ({cadence.day_text(last.meeting_date)}): ", "$text-muted"),
+            (f"Last meeting ({cadence.day_text(last.meeting_date)}{late}): ", "$text-muted"),
             confidence_badge(last.confidence)
             if last.confidence is not None
             else Content.styled("value from its source, no confidence given", "$text-muted"),
