@@ -19,16 +19,19 @@ def header_text(
     now: datetime,
     read_only: bool = False,
     width: int | None = None,
+    as_of: datetime | None = None,
 ) -> Content:
     """The header as Content; cycle and team names are user text, shown as typed.
 
     In `width` columns it drops the least needed parts first (the app's name, the time of the
     next check-in, then the next check-in), so the team and the badges stay in view at 80
-    columns; what still does not fit ends in "…" (CycleHeader's style)."""
+    columns; what still does not fit ends in "…" (CycleHeader's style). `as_of`: the moment
+    the store is shown as it was (`okr --at`), said beside the cycle so a replay is never taken
+    for today."""
     variants = [(True, True, True), (False, True, True), (False, True, False)]
     variants.append((False, False, False))
     for brand, upcoming, time in variants:
-        text = _header(cycle, team_name, now, read_only, brand, upcoming, time)
+        text = _header(cycle, team_name, now, read_only, brand, upcoming, time, as_of)
         if width is None or text.cell_length <= width:
             break
     return text
@@ -42,6 +45,7 @@ def _header(
     brand: bool,
     upcoming_shown: bool,
     time: bool,
+    as_of: datetime | None = None,
 ) -> Content:
     if cycle is None:
         return Content.assemble(("okr-tui", "bold"), "  no cycle yet")
@@ -50,6 +54,9 @@ def _header(
     parts.append((cycle.name, "bold $accent"))
     if read_only:  # early in the line: at 80 columns its end is cut
         parts.append(("  read-only", "bold $warning"))
+    if as_of is not None:  # a replay of the past, not today
+        moment = cadence.local_time(cycle, as_of).format("D MMM YYYY HH:mm")
+        parts.append((f"  as of {moment}", "bold $warning"))
     to_start = cadence.days_to_start(cycle, now)
     if to_start > 0:  # "week 1 of 13 · 127 days left" read as if it had begun
         parts.append(f"  starts {cadence.day_text(cycle.start)} · in {counted(to_start, 'day')}")
@@ -87,7 +94,8 @@ class CycleHeader(Static):
         read_only = read_only or bool(getattr(store, "read_only", False))
         self._shown_with = (cycle, team_name, now, read_only)
         width = (self.size.width or self.app.size.width) - 2  # its padding
-        show(self, header_text(cycle, team_name, now, read_only, width))
+        as_of = getattr(store, "as_of", None)
+        show(self, header_text(cycle, team_name, now, read_only, width, as_of))
 
     def on_resize(self) -> None:
         if shown_with := getattr(self, "_shown_with", None):
