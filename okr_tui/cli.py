@@ -45,7 +45,10 @@ def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
         "--at",
         metavar="DATETIME",
         default=default,
-        help="pretend it is this moment, e.g. 2026-11-23T09:30 (local time) or with +01:00",
+        help=(
+            "show the store as it was at this moment (saves are recorded then), "
+            "e.g. 2026-11-23T09:30 (local time) or with +01:00"
+        ),
     )
 
 
@@ -277,7 +280,7 @@ def make_clock(at: str | None) -> Clock:
     import pendulum
 
     try:
-        return FixedClock(typed_moment(at, pendulum.local_timezone().name))
+        return FixedClock(typed_moment(at, pendulum.local_timezone().name), replay=True)
     except MomentOutOfRange as error:
         raise UserError(f"--at {error}") from None
     except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):

@@ -13,15 +13,23 @@ import pendulum
 class Clock:
     """The real clock: the current moment as an aware UTC pendulum DateTime."""
 
+    # True when the store is shown as it was at `now()` (`okr --at`): records stamped later
+    # are neither shown nor counted (domain/as_of.py). The real clock never hides anything.
+    replay = False
+
     def now(self) -> pendulum.DateTime:
         return pendulum.now("UTC")
 
 
 class FixedClock(Clock):
-    """A clock stopped at one moment; `advance` moves it, for tests and `--at`."""
+    """A clock stopped at one moment; `advance` moves it, for tests and `--at`.
 
-    def __init__(self, moment: datetime | str) -> None:
+    `replay`: show the store as it was at that moment (what `--at` means); without it, a
+    clock that stands still for tests and shows every record."""
+
+    def __init__(self, moment: datetime | str, *, replay: bool = False) -> None:
         self._moment = to_utc(moment)
+        self.replay = replay
 
     def now(self) -> pendulum.DateTime:
         return self._moment

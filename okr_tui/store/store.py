@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pendulum
 from pydantic import BaseModel
 
-from okr_tui.domain import rules
+from okr_tui.domain import as_of, rules
 from okr_tui.domain.clock import Clock
 from okr_tui.domain.models import (
     Action,
@@ -65,7 +65,7 @@ from okr_tui.store.layout import (
 from okr_tui.store.locking import FolderLock
 from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate
 from okr_tui.store.storage import file_signature, read_json_file, remove_stale_temp_files
-from okr_tui.store.store_file import M, StoreFile
+from okr_tui.store.store_file import M, StoreFile, latest_stamp
 
 AUDITED_FIELDS = {
     KeyResult: (
@@ -256,7 +256,10 @@ class OkrStore:
     def _read(self, store_file: StoreFile, cls: type[M]) -> list[M]:
         self._refresh_for_reading(store_file)
         tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
-        return store_file.models(cls, tables[cls])
+        models = store_file.models(cls, tables[cls])
+        if self._replays(store_file):
+            return self._as_it_was(store_file, cls, models)
+        return models
 
     def _read_where(
         self,
@@ -275,10 +278,74 @@ class OkrStore:
             wanted &= {one}
         self._refresh_for_reading(store_file)
         tables = ROOT_TABLES if store_file is self._root else CYCLE_TABLES
-        return store_file.models_where(cls, tables[cls], field, wanted)
+        models = store_file.models_where(cls, tables[cls], field, wanted)
+        if self._replays(store_file):
+            return self._as_it_was(store_file, cls, models)
+        return models
 
     def _now(self) -> pendulum.DateTime:
         return self.clock.now()
+
+    # --- as of a past moment (`okr --at`) -----------------------------------------------
+
+    @property
+    def as_of(self) -> pendulum.DateTime | None:
+        """The moment the store is shown as it was (`okr --at`), or None: everything shown.
+
+        Only a clock that replays (the CLI's `--at`) hides anything: a machine whose clock is
+        behind, or a test's stopped clock, shows every record."""
+        return self.clock.now() if self.clock.replay else None
+
+    def _replays(self, store_file: StoreFile) -> bool:
+        """True when reads of this file must be filtered: the clock replays a moment (`--at`)
+        before some record of the file. Without `--at` this is one attribute read."""
+        if not self.clock.replay or store_file is self._root:
+            return False
+        return store_file.latest_stamp() > _second(self._now())
+
+    def _as_it_was(self, store_file: StoreFile, cls: type[M], models: list[M]) -> list[M]:
+        """A cycle file's records of `cls` as they stood at the clock's moment (see
+        domain/as_of.py): every read goes through here when the clock replays, so every screen
+        and command shows the same past. Saves read the file as it is, under the lock."""
+        at = self._now()
+        shown: Sequence[BaseModel] = models
+        if cls is CheckIn:
+            shown = as_of.check_ins(cast("list[CheckIn]", models), at)
+        elif cls is Action:
+            shown = as_of.actions(cast("list[Action]", models), at)
+        elif cls is ReviewDecision:
+            shown = as_of.review_decisions(cast("list[ReviewDecision]", models), at)
+        elif cls is Review:
+            shown = as_of.reviews(cast("list[Review]", models), at)
+        elif cls is Retrospective:
+            shown = as_of.retrospectives(cast("list[Retrospective]", models), at)
+        elif cls is AuditEntry:
+            shown = as_of.audit(cast("list[AuditEntry]", models), at)
+        elif cls is Meeting:
+            timezone = self.cycle(store_file.cycle_id or "").timezone
+            today = at.in_timezone(timezone).date()
+            shown = as_of.meetings(cast("list[Meeting]", models), at, today)
+        elif cls is Score:
+            trail = self._replayable_audit(store_file)
+            shown = as_of.scores(cast("list[Score]", models), trail, at)
+        elif cls is KeyResult:
+            trail = self._replayable_audit(store_file)
+            shown = as_of.key_results(cast("list[KeyResult]", models), trail, at)
+        elif cls is Objective:
+            trail = self._replayable_audit(store_file)
+            every_kr = store_file.models(KeyResult, CYCLE_TABLES[KeyResult])
+            key_results = as_of.key_results(every_kr, trail, at)
+            shown = as_of.objectives(cast("list[Objective]", models), trail, key_results, at)
+        return cast("list[M]", list(shown))
+
+    @staticmethod
+    def _replayable_audit(store_file: StoreFile) -> list[AuditEntry]:
+        """The audit entries that say what a field was before a change: not those a git sync
+        wrote for the side it dropped (their `old` is the other machine's edit)."""
+        from okr_tui.store.merge import SYNC_REASON
+
+        entries = store_file.models(AuditEntry, CYCLE_TABLES[AuditEntry])
+        return [entry for entry in entries if entry.reason != SYNC_REASON]
 
     # --- teams and cycles ---------------------------------------------------------------
 
@@ -437,13 +504,22 @@ class OkrStore:
                 return kr
         raise RuleViolation(f"no key result with id {kr_id!r} in this cycle")
 
+    def _stored_key_results(self, cycle_id: str) -> list[KeyResult]:
+        """A cycle's key results as the file holds them now, whatever moment the clock
+        replays: what a save starts from (a save with `--at` is recorded at that moment, but
+        onto the store as it is)."""
+        cycle_file = self._cycle_file(cycle_id)
+        self._refresh_for_reading(cycle_file)
+        return cycle_file.models(KeyResult, CYCLE_TABLES[KeyResult])
+
     def find_key_result(self, kr_id: str) -> KeyResult:
-        """A key result by id (or unique id prefix) in any cycle that is not closed."""
+        """A key result by id (or unique id prefix) in any cycle that is not closed, as stored
+        (the command line looks one up to save a check-in onto it)."""
         matches = [
             kr
             for cycle in self.cycles()
             if cycle.state is not CycleState.CLOSED
-            for kr in self.key_results(cycle.id)
+            for kr in self._stored_key_results(cycle.id)
             if kr.id == kr_id or kr.id.startswith(kr_id)
         ]
         exact = [kr for kr in matches if kr.id == kr_id]
@@ -655,6 +731,11 @@ class OkrStore:
             raise RuleViolation(f"no key result with id {check_in.kr_id!r} in {cycle.name}")
         if kr.status is Status.RETIRED:
             raise RuleViolation(f"key result {kr.title!r} is retired; it takes no check-ins")
+        if self.clock.replay and kr.created_at is not None and kr.created_at > self._now():
+            raise RuleViolation(
+                f"key result {kr.title!r} was added after {self._now():%Y-%m-%d %H:%M} UTC, "
+                "the moment --at names; it takes no check-in from before it existed"
+            )
         same_meeting = [
             ci
             for ci in cycle_file.models_where(CheckIn, "check_ins", "kr_id", [kr.id])
@@ -850,7 +931,8 @@ class OkrStore:
     def save_score(self, score: Score, *, author: str = "") -> Score:
         """Set the final score of a KR; a changed score replaces the old one, audited."""
         cycle_file = self._writable_cycle_file(score.cycle_id)
-        self.key_result(score.cycle_id, score.kr_id)
+        if not any(kr.id == score.kr_id for kr in self._stored_key_results(score.cycle_id)):
+            raise RuleViolation(f"no key result with id {score.kr_id!r} in this cycle")
         with self._writing(cycle_file):
             previous = next(
                 (s for s in cycle_file.models(Score, "scores") if s.kr_id == score.kr_id), None
@@ -926,13 +1008,21 @@ class OkrStore:
         The one place plain documents leave the store: each was validated as a model when it
         was saved or imported, so the export need not validate tens of thousands again. Read
         from disk as it is now and not kept, so an export of years holds one cycle at a time;
-        the documents are the caller's own.
+        the documents are the caller's own. When the clock replays (`--at`) a moment before
+        some record of the cycle, they are the records as they stood then, read through the
+        models.
         """
         cycle = self.cycle(cycle_id)
         path = self._cycle_path(cycle_id)
         if file_signature(path) is None and self._every_cycle_has_a_file():
             raise StoreError(path, self._missing_cycle_file(cycle))
         tables = migrate(path, read_json_file(path), "cycle") if file_signature(path) else {}
+        if self.clock.replay and latest_stamp(tables) > _second(self._now()):
+            cycle_file = self._cycle_file(cycle_id)
+            return {
+                table: [m.model_dump(mode="json") for m in self._read(cycle_file, cls)]
+                for cls, table in CYCLE_TABLES.items()
+            }
         return {table: list(tables.get(table, {}).values()) for table in CYCLE_TABLES.values()}
 
     def replace_everything(
@@ -986,3 +1076,6 @@ class OkrStore:
         self._cycle_files.clear()
 
 
+def _second(moment: pendulum.DateTime) -> str:
+    """A moment's second in UTC as the stored stamps begin: "YYYY-MM-DDTHH:MM:SS"."""
+    return moment.in_timezone("UTC").strftime("%Y-%m-%dT%H:%M:%S")

@@ -21,6 +21,44 @@ from okr_tui.store.storage import AtomicJSONStorage, file_signature
 
 M = TypeVar("M", bound=BaseModel)
 
+# The stamps that say when a cycle file's records were made or changed (domain/as_of.py reads
+# the same ones): a file whose stamps all come before a replayed moment reads as it is.
+STAMPS: dict[str, tuple[str, ...]] = {
+    "check_ins": ("recorded_at",),
+    "meetings": ("closed_at",),
+    "actions": ("created_at", "done_at"),
+    "review_decisions": ("decided_at",),
+    "reviews": ("completed_at",),
+    "scores": ("scored_at",),
+    "retrospectives": ("written_at",),
+    "audit": ("at",),
+    "key_results": ("created_at",),
+}
+# Later than any stamp: a file holding an open meeting record (shown from its day, which
+# needs the cycle) or a stamp not written in UTC is always filtered.
+_UNKNOWN_STAMP = "9999"
+
+
+def latest_stamp(tables: Mapping[str, Any]) -> str:
+    """The latest moment a cycle file's records were stamped with, as "YYYY-MM-DDTHH:MM:SS" in
+    UTC ("~" added when it holds a fraction of a second), read from the stored documents
+    without validating them: a replay (`--at`) of a moment not before it needs no filtering,
+    so a replay of today, or of a closed quarter, costs one scan."""
+    latest = ""
+    for table, fields in STAMPS.items():
+        for document in tables.get(table, {}).values():
+            for name in fields:
+                stamp = document.get(name)
+                if stamp is None:
+                    if table == "meetings":  # an open record
+                        latest = _UNKNOWN_STAMP
+                elif isinstance(stamp, str) and stamp.endswith("Z"):
+                    # "…:SS~" for a stamp with a fraction of a second: after "…:SS" itself
+                    latest = max(latest, stamp[:19] if len(stamp) == 20 else f"{stamp[:19]}~")
+                else:
+                    latest = _UNKNOWN_STAMP
+    return latest
+
 
 @functools.cache
 def _list_adapter(cls: type[M]) -> TypeAdapter[list[M]]:
@@ -111,6 +149,7 @@ class StoreFile:
         missing: str | None = None,
     ) -> None:
         self.path = path
+        self.cycle_id: str | None = meta.get("cycle_id")
         self._kind = kind
         self._meta = meta
         self.read_only = read_only
@@ -121,6 +160,7 @@ class StoreFile:
         self._classes: dict[str, type[BaseModel]] = {}
         # (table, field) -> field value -> [(position in the file, model)], built on first use
         self._groups: dict[tuple[str, str], dict[Any, list[tuple[int, Any]]]] = {}
+        self._latest: str | None = None  # see latest_stamp()
         self._open()
 
     def _load(self, missing: str | None) -> tuple[_TinyDB, AtomicJSONStorage]:
@@ -140,6 +180,13 @@ class StoreFile:
         self.db, self.storage = self._load(self._missing)
         self._models.clear()
         self._groups.clear()
+        self._latest = None
+
+    def latest_stamp(self) -> str:
+        """`latest_stamp` of the file, kept until the file changes."""
+        if self._latest is None:
+            self._latest = latest_stamp(self.storage.read() or {})
+        return self._latest
 
     def refresh(self) -> bool:
         """Reload if the file changed on disk since we last read or wrote it; see the class
@@ -168,6 +215,7 @@ class StoreFile:
         self.db, self.storage = db, storage
         self._models = models
         self._groups.clear()
+        self._latest = None
         self.problem = None
         return True
 
@@ -204,6 +252,7 @@ class StoreFile:
         """
         model = type(model).model_validate(model.model_dump())
         document = model.model_dump(mode="json")
+        self._latest = None
         if append:
             self.db.table(table).insert(document)
         else:
@@ -233,6 +282,7 @@ class StoreFile:
         return model
 
     def replace_table(self, table: str, models: Sequence[BaseModel]) -> None:
+        self._latest = None
         self.db.drop_table(table)
         if models:
             self.db.table(table).insert_multiple(m.model_dump(mode="json") for m in models)

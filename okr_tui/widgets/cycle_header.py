@@ -21,6 +21,7 @@ def header_text(
     read_only: bool = False,
     width: int | None = None,
     owner: str | None = None,
+    as_of: datetime | None = None,
 ) -> Content:
     """The header as Content; cycle and team names are user text, shown as typed.
 
@@ -28,11 +29,12 @@ def header_text(
     next check-in, then the next check-in), so the team and the badges stay in view at 80
     columns; what still does not fit ends in "…" (CycleHeader's style). `owner`: the owner
     filter is on, said after the team ("Owner: Dana") so a filtered board is never taken for
-    the whole team's."""
+    the whole team's. `as_of`: the moment the store is shown as it was (`okr --at`), said
+    beside the cycle so a replay is never taken for today."""
     variants = [(True, True, True), (False, True, True), (False, True, False)]
     variants.append((False, False, False))
     for brand, upcoming, time in variants:
-        text = _header(cycle, team_name, now, read_only, brand, upcoming, time)
+        text = _header(cycle, team_name, now, read_only, brand, upcoming, time, as_of)
         if owner:
             text = Content.assemble(text, "  ·  ", ("Owner: ", "bold $warning"), (owner, "bold"))
         if width is None or text.cell_length <= width:
@@ -48,6 +50,7 @@ def _header(
     brand: bool,
     upcoming_shown: bool,
     time: bool,
+    as_of: datetime | None = None,
 ) -> Content:
     if cycle is None:
         return Content.assemble(("okr-tui", "bold"), "  no cycle yet")
@@ -56,6 +59,9 @@ def _header(
     parts.append((cycle.name, "bold $accent"))
     if read_only:  # early in the line: at 80 columns its end is cut
         parts.append(("  read-only", "bold $warning"))
+    if as_of is not None:  # a replay of the past, not today
+        moment = cadence.local_time(cycle, as_of).format("D MMM YYYY HH:mm")
+        parts.append((f"  as of {moment}", "bold $warning"))
     to_start = cadence.days_to_start(cycle, now)
     if to_start > 0:  # "week 1 of 13 · 127 days left" read as if it had begun
         parts.append(f"  starts {cadence.day_text(cycle.start)} · in {counted(to_start, 'day')}")
@@ -95,7 +101,8 @@ class CycleHeader(Static):
         width = (self.size.width or self.app.size.width) - 2  # its padding
         owner_filter = getattr(self.screen, "owner_filter", None)
         owner = owner_filter() if owner_filter is not None else None
-        show(self, header_text(cycle, team_name, now, read_only, width, owner))
+        as_of = getattr(store, "as_of", None)
+        show(self, header_text(cycle, team_name, now, read_only, width, owner, as_of))
 
     def on_resize(self) -> None:
         if shown_with := getattr(self, "_shown_with", None):
