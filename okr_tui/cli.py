@@ -280,7 +280,10 @@ def make_clock(at: str | None) -> Clock:
     import pendulum
 
     try:
-        return FixedClock(typed_moment(at, pendulum.local_timezone().name), replay=True)
+        # The function itself: mypy may read `pendulum.local_timezone` as the module of that name
+        from pendulum.tz.local_timezone import get_local_timezone
+
+        return FixedClock(typed_moment(at, get_local_timezone().name), replay=True)
     except MomentOutOfRange as error:
         raise UserError(f"--at {error}") from None
     except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):
@@ -1360,10 +1363,10 @@ def run_pull(args: argparse.Namespace, clock: Clock) -> int:
         verb = "would record" if args.dry_run else "recorded"
         for reading in result.recorded:
             kr = reading.item.kr
-            print(f"{kr.id}  {value_text(kr, reading.value)}  {verb}  {kr.title}")
+            print(f"{kr.id}  {value_text(kr, reading.number)}  {verb}  {kr.title}")
         for reading in result.unchanged:
             kr = reading.item.kr
-            print(f"{kr.id}  {value_text(kr, reading.value)}  unchanged  {kr.title}")
+            print(f"{kr.id}  {value_text(kr, reading.number)}  unchanged  {kr.title}")
         print(result.summary())
     for reading in result.failed:
         print(f"okr: pull: {failure_line(reading)}", file=sys.stderr)

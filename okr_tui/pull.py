@@ -226,7 +226,7 @@ def _run_command(source: CommandSource, timeout: float, cwd: Path) -> bytes:
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         if not newurl.lower().startswith(("http://", "https://")):
             raise SourceFailure(f"redirected to {newurl[:100]!r}, not an http(s) URL")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -361,6 +361,13 @@ class Reading:
     item: PlannedSource
     value: float | None = None
     error: str | None = None
+
+    @property
+    def number(self) -> float:
+        """The value read: every reading without an error has one."""
+        if self.value is None:
+            raise ValueError(f"no value was read ({self.error})")
+        return self.value
 
 
 Reader = Callable[..., float]
@@ -525,7 +532,7 @@ def pull(
                 cycle_id=cycle.id,
                 kr_id=reading.item.kr.id,
                 meeting_date=day,
-                value=reading.value,
+                value=reading.number,
                 confidence=None,
                 author=SOURCE_AUTHOR,
                 recorded_at=now,

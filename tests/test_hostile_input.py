@@ -439,7 +439,7 @@ def objective_example(store, texts: dict[str, str], keys: bool):
         [saved] = [o for o in store.objectives(cycle_id) if o.model_dump() not in before]
         stored = {name: outcome.stored for name, outcome in outcomes.items()}
         assert {name: getattr(saved, name) for name in stored} == stored
-        node = planning.tree.cursor_node
+        node = planning.plan_tree.cursor_node
         assert node is not None and node.data == ("objective", saved.id)
         assert node.label.plain.startswith(saved.title)
         if saved.owner:
@@ -518,7 +518,7 @@ def key_result_example(store, texts: dict[str, str], keys: bool):
         stored = {name: outcome.stored for name, outcome in outcomes.items()}
         assert {name: getattr(saved, name) for name in stored} == stored
         assert (saved.baseline, saved.target) == (0, 100)
-        node = planning.tree.cursor_node
+        node = planning.plan_tree.cursor_node
         assert node is not None and node.data == ("kr", saved.id)
         assert node.label.plain.startswith(saved.title)
         # The plan shows all three: "title  0 unit → 100 unit · owner".

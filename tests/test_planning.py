@@ -77,7 +77,7 @@ def tree_labels(screen: PlanningScreen) -> list[str]:
             labels.append(child.label.plain)
             walk(child)
 
-    walk(screen.tree.root)
+    walk(screen.plan_tree.root)
     return labels
 
 
@@ -113,12 +113,12 @@ async def open_planning(pilot) -> PlanningScreen:
 async def move_to(pilot, screen: PlanningScreen, kind: str, item_id: str | None) -> None:
     """Walk the tree with the arrow keys until the cursor is on that node."""
     await pilot.pause()
-    node = screen._find_node(screen.tree.root, (kind, item_id))
+    node = screen._find_node(screen.plan_tree.root, (kind, item_id))
     assert node is not None, f"no {kind} {item_id} in the tree"
     for _ in range(60):
         if screen.highlighted() == (kind, item_id):
             return
-        await pilot.press("down" if node.line > screen.tree.cursor_line else "up")
+        await pilot.press("down" if node.line > screen.plan_tree.cursor_line else "up")
     raise AssertionError(f"could not reach {kind} {item_id}")
 
 

@@ -109,14 +109,14 @@ async def test_space_still_folds_a_team_and_enter_folds_the_company(demo_store, 
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
         await move_to(pilot, screen, "team", None)  # Company: nothing to edit
-        company = screen.tree.cursor_node
+        company = screen.plan_tree.cursor_node
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PlanningScreen)
         assert not company.is_expanded
         growth = next(t for t in demo_store.teams() if t.name == "Growth")
         await move_to(pilot, screen, "team", growth.id)
-        node = screen.tree.cursor_node
+        node = screen.plan_tree.cursor_node
         await pilot.press("space")
         await pilot.pause()
         assert not node.is_expanded and isinstance(app.screen, PlanningScreen)

@@ -166,7 +166,7 @@ class KeyResultDetailScreen(OkrScreen):
             yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # type: ignore[override]  # Textual runs every class's on_mount
         self.query_one("#detail", VerticalScroll).focus()
         # Table cells are rich Text with colours read from the theme: re-read on a new theme.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -424,7 +424,7 @@ class KeyResultDetailScreen(OkrScreen):
                 for cell in cells:
                     cell.stylize("dim strike")
             rows.append((check_in.id, cells))
-        columns = CHECK_IN_COLUMNS
+        columns: tuple[tuple[str, str, int, int], ...] = CHECK_IN_COLUMNS
         room = self.app.size.width - TABLE_FRAME - 2 * len(columns)
         if sum(least for _, _, least, _ in columns) > room:
             # At 80 columns: the time recorded goes under the author, in one column.

@@ -122,7 +122,7 @@ class LateCheckInForm(FormScreen[str]):
                 confidence, score = parse_confidence(self.text("confidence"))
             except ValueInputError as problem:
                 errors["confidence"] = str(problem)
-        if errors:
+        if errors or value is None:  # a value that parsed is never None
             self.show_errors(errors)
             return None
         try:

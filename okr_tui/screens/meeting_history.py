@@ -101,7 +101,7 @@ class MeetingHistoryScreen(OkrScreen):
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # type: ignore[override]  # Textual runs every class's on_mount
         self.query_one("#history", DataTable).focus()
 
     def reload(self) -> None:

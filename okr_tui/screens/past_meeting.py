@@ -58,7 +58,7 @@ class PastMeetingScreen(OkrScreen):
             yield Static(id="meeting-notes")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # type: ignore[override]  # Textual runs every class's on_mount
         self.query_one("#meeting", VerticalScroll).focus()
 
     def _theme_changed(self, _theme) -> None:

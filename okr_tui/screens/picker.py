@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
@@ -15,8 +16,10 @@ from textual.widgets.option_list import Option
 
 from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 
+Choice = TypeVar("Choice")
 
-class PickerScreen(ModalScreen[None]):
+
+class PickerScreen(ModalScreen[None], Generic[Choice]):
     """Calls `chosen` with the picked value, then closes; escape closes without a choice.
 
     The choice takes effect before the keys typed after Enter are routed: "ctrl+t ↓↓↓ ⏎ c"
@@ -65,9 +68,9 @@ class PickerScreen(ModalScreen[None]):
     def __init__(
         self,
         question: str,
-        choices: list[tuple[object, str]],
-        current: object,
-        chosen: Callable[[object], object],
+        choices: Sequence[tuple[Choice, str]],
+        current: Choice,
+        chosen: Callable[[Choice], object],
     ) -> None:
         super().__init__()
         self._question = question

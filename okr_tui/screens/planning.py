@@ -247,7 +247,7 @@ class PlanningScreen(OkrScreen):
     # --- reading --------------------------------------------------------------------------
 
     @property
-    def tree(self) -> Tree[NodeData]:
+    def plan_tree(self) -> Tree[NodeData]:
         return self.query_one("#plan-tree", Tree)
 
     @property
@@ -261,7 +261,7 @@ class PlanningScreen(OkrScreen):
         read_only = bool(self.read_only_reason())
         self.query_one(CycleHeader).show(cycle, team.name if team else None, now, read_only)
         note = self.query_one("#plan-note", Static)
-        tree = self.tree
+        tree = self.plan_tree
         if self._cursor_target is None:
             node = tree.cursor_node
             self._cursor_target = node.data if node is not None else FIRST
@@ -338,7 +338,7 @@ class PlanningScreen(OkrScreen):
 
     def _restore_cursor(self, attempts: int = 3) -> None:
         """Put the cursor back where it was, or on what was just saved (once per reload)."""
-        tree = self.tree
+        tree = self.plan_tree
         target = self._cursor_target
         if target is None:
             return
@@ -368,11 +368,11 @@ class PlanningScreen(OkrScreen):
                 return team.children[0]
         return root.children[0] if root.children else None
 
-    def on_mount(self) -> None:
-        self.tree.focus()
+    def on_mount(self) -> None:  # type: ignore[override]  # Textual runs every class's on_mount
+        self.plan_tree.focus()
 
     def highlighted(self) -> NodeData | None:
-        node = self.tree.cursor_node
+        node = self.plan_tree.cursor_node
         return node.data if node is not None else None
 
     def _objective(self, objective_id: str) -> Objective | None:
@@ -440,7 +440,7 @@ class PlanningScreen(OkrScreen):
     @after_typed_keys
     def action_add_objective(self) -> AwaitMount | None:
         if not self._can_write():
-            return
+            return None
         from okr_tui.screens.objective_form import ObjectiveFormScreen
 
         team_id = self.team_id
@@ -457,16 +457,16 @@ class PlanningScreen(OkrScreen):
     @after_typed_keys
     def action_add_key_result(self) -> AwaitMount | None:
         if not self._can_write():
-            return
+            return None
         from okr_tui.screens.key_result_form import KeyResultFormScreen
 
         objective = self._highlighted_objective()
         if objective is None:
             self.notify("Highlight an objective first, then press k.", severity="warning")
-            return
+            return None
         if objective.status is Status.RETIRED:
             self.notify("That objective is retired; it takes no new key results.")
-            return
+            return None
         return self.app.push_screen(KeyResultFormScreen(objective), self._saved("kr"))
 
     def action_edit(self) -> None:
@@ -478,7 +478,7 @@ class PlanningScreen(OkrScreen):
             team = self.store.team_or_none(item_id)
             if team is not None and self._can_edit_teams():
                 self._open_team_form(team)
-            elif team is None and (node := self.tree.cursor_node) is not None:
+            elif team is None and (node := self.plan_tree.cursor_node) is not None:
                 node.toggle()  # Company (and objectives of a team no longer there) only fold
             return
         if not self._can_write() or item_id is None:
@@ -510,7 +510,7 @@ class PlanningScreen(OkrScreen):
     @after_typed_keys
     def action_retire(self) -> AwaitMount | None:
         if not self._can_write():
-            return
+            return None
         data = self.highlighted()
         kind, item_id = data if data else ("", None)
         target: Objective | KeyResult | None = None
@@ -520,11 +520,11 @@ class PlanningScreen(OkrScreen):
             target = self._key_result(item_id)
         if target is None:
             self.notify("Highlight an objective or key result to retire.", severity="warning")
-            return
+            return None
         what = "objective" if isinstance(target, Objective) else "key result"
         if target.status is Status.RETIRED:
             self.notify(f"This {what} is already retired.")
-            return
+            return None
 
         def retire(reason: str | None) -> None:
             if not reason:
@@ -580,7 +580,7 @@ class PlanningScreen(OkrScreen):
     @after_typed_keys
     def action_edit_cycle(self) -> AwaitMount | None:
         if not self._can_write():
-            return
+            return None
         from okr_tui.screens.cycle_form import CycleFormScreen
 
         def saved(cycle_id: str | None) -> None:
@@ -595,7 +595,7 @@ class PlanningScreen(OkrScreen):
 
         if self.store.read_only:  # the welcome screen's n, or the palette
             self.notify("This okr is open read-only: no new cycle.", severity="warning")
-            return
+            return None
 
         def created(cycle_id: str | None) -> None:
             if cycle_id:

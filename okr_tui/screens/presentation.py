@@ -296,7 +296,9 @@ class PresentationScreen(OkrScreen):
         summary.display = True
         self.query_one("#present-digits", Digits).update(percent(block.progress))
         self.query_one("#present-bar", Bar).fraction = block.progress or 0.0
-        views = [key_result_view(line, slide.scores.get(line.kr.id)) for line in block.lines]
+        views: list[Widget] = [
+            key_result_view(line, slide.scores.get(line.kr.id)) for line in block.lines
+        ]
         if not views:
             views = [Static(Content("No key results yet."), classes="kr-empty")]
         await krs.mount_all(views)

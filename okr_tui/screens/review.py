@@ -191,7 +191,7 @@ class ReviewScreen(OkrScreen):
         ]
         self._lines = {line.kr.id: line for line in shown}
         expected = progress_math.expected_progress(cycle, now)
-        intro_parts = [
+        intro_parts: list[str | tuple[str, str]] = [
             ("Mid-quarter review", "bold"),
             f"  ·  expected progress today {expected * 100:.0f}%",
         ]

@@ -653,7 +653,7 @@ class WalkthroughScreen(OkrScreen):
         all_actions = self.store.actions(self.cycle.id, kr_id) if self.cycle and kr_id else []
         actions = [a for a in all_actions if a.meeting_date == self.meeting_day]
         earlier = [a for a in all_actions if not a.done and a.meeting_date != self.meeting_day]
-        if earlier:
+        if earlier and self.cycle is not None:
             # Followed up each week until done: ctrl+l ticks them off.
             today = cadence.local_time(self.cycle, self.okr_app.clock.now()).date()
             parts.append(("Open actions (ctrl+l ticks off): ", "$text-muted"))
@@ -980,7 +980,7 @@ class WalkthroughScreen(OkrScreen):
         self.okr_app.open_dashboard()
 
     @after_typed_keys
-    async def action_back(self) -> None:
+    async def action_back(self) -> None:  # type: ignore[override]  # Textual awaits either
         """Leave: what was saved stays; starting again resumes at the first key result not yet
         reviewed."""
         saved = sum(1 for kr_id in self.order if kr_id in self._reviewed)

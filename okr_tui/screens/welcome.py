@@ -75,7 +75,7 @@ class WelcomeScreen(OkrScreen):
                 yield Static(Content(""), id="import-error")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # type: ignore[override]  # Textual runs every class's on_mount
         self.query_one("#import-path").display = False
         self.query_one("#import-problems").display = False
         self.query_one("#new-cycle").focus()
