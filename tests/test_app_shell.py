@@ -376,6 +376,19 @@ def test_the_header_of_a_cycle_not_begun_says_when_it_starts(demo_store):
     assert shown.startswith("okr-tui  2026-Q4  read-only  week 8 of 14")
 
 
+def test_at_80_columns_a_replay_keeps_its_team_and_owner_filter_in_the_header(demo_store):
+    """`okr --at` with the owner filter on: "as of ..." and "Owner: Ben" did not both fit at 80
+    columns and the owner was cut; the week and days left give way first now."""
+    from okr_tui.widgets.cycle_header import header_text
+
+    q4 = demo_store.find_cycle("2026-Q4")
+    now = demo_store.clock.now()
+    shown = header_text(q4, "Growth", now, read_only=True, width=78, owner="Ben", as_of=now).plain
+    assert shown == "2026-Q4  read-only  as of 23 Nov 2026 11:00  │  Growth  ·  Owner: Ben"
+    wide = header_text(q4, "Growth", now, width=118, owner="Ben", as_of=now).plain
+    assert "week 8 of 14" in wide and wide.endswith("Owner: Ben")
+
+
 async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, make_app):
     """A tab of `okr serve` (or `--read-only`) let a viewer open the check-in and the forms,
     type, and only then refused the save. Now the keys that write are greyed out, and the

@@ -26,15 +26,16 @@ def header_text(
     """The header as Content; cycle and team names are user text, shown as typed.
 
     In `width` columns it drops the least needed parts first (the app's name, the time of the
-    next check-in, then the next check-in), so the team and the badges stay in view at 80
-    columns; what still does not fit ends in "…" (CycleHeader's style). `owner`: the owner
-    filter is on, said after the team ("Owner: Dana") so a filtered board is never taken for
-    the whole team's. `as_of`: the moment the store is shown as it was (`okr --at`), said
-    beside the cycle so a replay is never taken for today."""
-    variants = [(True, True, True), (False, True, True), (False, True, False)]
-    variants.append((False, False, False))
-    for brand, upcoming, time in variants:
-        text = _header(cycle, team_name, now, read_only, brand, upcoming, time, as_of)
+    next check-in, the next check-in, then the week and days left), so the team and the badges
+    stay in view at 80 columns; what still does not fit ends in "…" (CycleHeader's style).
+    `owner`: the owner filter is on, said after the team ("Owner: Dana") so a filtered board is
+    never taken for the whole team's. `as_of`: the moment the store is shown as it was
+    (`okr --at`), said beside the cycle so a replay is never taken for today."""
+    variants = [(True, True, True, True), (False, True, True, True), (False, True, False, True)]
+    # Last the week and days left: a replay's "as of" and the owner filter say more than them.
+    variants += [(False, False, False, True), (False, False, False, False)]
+    for brand, upcoming, time, calendar in variants:
+        text = _header(cycle, team_name, now, read_only, brand, upcoming, time, as_of, calendar)
         if owner:
             text = Content.assemble(text, "  ·  ", ("Owner: ", "bold $warning"), (owner, "bold"))
         if width is None or text.cell_length <= width:
@@ -51,6 +52,7 @@ def _header(
     upcoming_shown: bool,
     time: bool,
     as_of: datetime | None = None,
+    calendar: bool = True,
 ) -> Content:
     if cycle is None:
         return Content.assemble(("okr-tui", "bold"), "  no cycle yet")
@@ -63,9 +65,9 @@ def _header(
         moment = cadence.local_time(cycle, as_of).format("D MMM YYYY HH:mm")
         parts.append((f"  as of {moment}", "bold $warning"))
     to_start = cadence.days_to_start(cycle, now)
-    if to_start > 0:  # "week 1 of 13 · 127 days left" read as if it had begun
+    if calendar and to_start > 0:  # "week 1 of 13 · 127 days left" read as if it had begun
         parts.append(f"  starts {cadence.day_text(cycle.start)} · in {counted(to_start, 'day')}")
-    else:
+    elif calendar:
         left = counted(cadence.days_left(cycle, now), "day")
         parts.append(f"  week {week} of {weeks} · {left} left")
     upcoming = cadence.next_meeting(cycle, now)
