@@ -591,6 +591,40 @@ def test_a_review_decision_audits_the_key_result_change(planned: OkrStore) -> No
 # --- check-in rules -----------------------------------------------------------------------------
 
 
+def test_a_meeting_record_lives_in_the_store_under_its_lock(planned: OkrStore) -> None:
+    """Parking a topic, accepting an update and closing the meeting each read the record under
+    the lock: closing after another okr parked a topic and accepted an update keeps both (the
+    screens used to copy the record they had read and save the copy over them)."""
+    walk = planned.park_topic(
+        "cycle-q4", "team-growth", MONDAY, "Pricing page", facilitator="Ana", attendees=["Ana"]
+    )
+    elsewhere = _reopen(planned)  # another process, meanwhile
+    elsewhere.park_topic("cycle-q4", "team-growth", MONDAY, "Hiring plan")
+    elsewhere.mark_reviewed("cycle-q4", "team-growth", MONDAY, "kr-signups")
+
+    closed = planned.close_meeting(
+        "cycle-q4",
+        "team-growth",
+        MONDAY,
+        facilitator="",
+        attendees=["Ana", "Bo"],
+        check_in_ids=[],
+        action_ids=[],
+        parked_topics=["Pricing page", "Budget"],
+    )
+
+    [stored] = _reopen(planned).meetings("cycle-q4")
+    assert stored == closed and stored.id == walk.id
+    assert stored.parked_topics == ["Pricing page", "Hiring plan", "Budget"]
+    assert stored.reviewed_kr_ids == ["kr-signups"]
+    assert (stored.facilitator, stored.attendees, stored.closed_at) == ("Ana", ["Ana", "Bo"], NOW)
+    # A topic parked after the close joins the closed record, which stays closed.
+    again = planned.park_topic("cycle-q4", "team-growth", MONDAY, "Later")
+    assert again.id == walk.id and again.closed_at == NOW and again.parked_topics[-1] == "Later"
+    with pytest.raises(RuleViolation, match="not a check-in meeting"):
+        planned.park_topic("cycle-q4", "team-growth", date(2026, 11, 24), "A Tuesday")
+
+
 def test_a_second_check_in_for_the_same_meeting_corrects_the_first(planned: OkrStore) -> None:
     first = planned.add_check_in(_check_in(value=120))
     second = planned.add_check_in(_check_in(value=125))

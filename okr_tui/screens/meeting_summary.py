@@ -17,7 +17,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from okr_tui.domain.models import Meeting, new_id
 from okr_tui.domain.progress import counted, delta_text, value_text
 from okr_tui.domain.walkthrough import (
     MeetingSummary,
@@ -276,28 +275,18 @@ class MeetingSummaryScreen(OkrScreen):
         cycle, summary = self.cycle, self.summary
         if cycle is None or summary is None or self.closed:
             return
-        # The meeting's record, if any (the walk stores its parked topics there as they are
-        # added; a meeting closed before keeps its record): closing completes that record
-        # rather than adding a second one for the meeting.
-        record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
+        # The store completes the meeting's one record (the walk keeps its parked topics and
+        # accepted updates there as they come; a meeting closed before keeps its record).
         try:
-            self.store.save_meeting(
-                Meeting(
-                    id=record.id if record is not None else new_id("mtg"),
-                    cycle_id=cycle.id,
-                    team_id=self.settings.team_id,
-                    meeting_date=self.meeting_day,
-                    facilitator=self.settings.facilitator or (record and record.facilitator) or "",
-                    attendees=list(summary.attendees),
-                    check_in_ids=summary.check_in_ids,
-                    action_ids=summary.action_ids,
-                    decisions=list(record.decisions) if record else [],
-                    parked_topics=list(summary.parked_topics),
-                    notes=record.notes if record else "",
-                    closed_at=self.okr_app.clock.now(),
-                    reviewed_kr_ids=list(record.reviewed_kr_ids) if record else [],
-                ),
-                amend_closed=True,
+            self.store.close_meeting(
+                cycle.id,
+                self.settings.team_id,
+                self.meeting_day,
+                facilitator=self.settings.facilitator,
+                attendees=summary.attendees,
+                check_in_ids=summary.check_in_ids,
+                action_ids=summary.action_ids,
+                parked_topics=summary.parked_topics,
             )
         except (RuleViolation, StoreError, ValueError) as problem:
             self.notify(f"The meeting was not stored: {problem}", severity="error", markup=False)

@@ -38,7 +38,7 @@ from textual.widgets.input import Selection
 from okr_tui.domain import board, cadence
 from okr_tui.domain.board import KeyResultLine
 from okr_tui.domain.history import is_late
-from okr_tui.domain.models import Action, CheckIn, Confidence, KrType, Meeting
+from okr_tui.domain.models import Action, CheckIn, Confidence, KrType
 from okr_tui.domain.progress import counted, delta_text, pace_words, value_text
 from okr_tui.domain.values import ValueInputError, parse_value
 from okr_tui.domain.walkthrough import (
@@ -315,35 +315,32 @@ class WalkthroughScreen(OkrScreen):
                 markup=False,
             )
 
-    def _store_parked_topics(self) -> None:
-        """Keep the parked topics in the meeting's record as they are added, so leaving the walk
-        or a crash loses none; the summary closes this same record (a record closed before
-        stays closed)."""
+    def _park(self, topic: str) -> None:
+        """Store a parked topic in the meeting's record as it is parked (the store adds it under
+        its lock; a meeting closed before keeps its record closed and the topic joins it)."""
         cycle = self.cycle
         if cycle is None or self.meeting_day is None:
             return
-        record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
-        if record is None:
-            record = Meeting(
-                cycle_id=cycle.id,
-                team_id=self.settings.team_id,
-                meeting_date=self.meeting_day,
+        try:
+            record = self.store.park_topic(
+                cycle.id,
+                self.settings.team_id,
+                self.meeting_day,
+                topic,
                 # An owner updating ahead of the meeting is not its facilitator.
                 facilitator="" if self.settings.owner else self.settings.facilitator,
-                attendees=list(self.settings.attendees),
-            )
-        try:
-            # A meeting closed before keeps its record closed: the topic joins it.
-            self.store.save_meeting(
-                record.model_copy(update={"parked_topics": list(self.parked_topics)}),
-                amend_closed=True,
+                attendees=self.settings.attendees,
             )
         except (RuleViolation, StoreError, ValidationError) as problem:
+            self.parked_topics.append(topic)  # shown, and closing the meeting tries again
             self.notify(
                 f"The parked topic is on screen but not stored: {problem}",
                 severity="error",
                 markup=False,
             )
+            return
+        stored = list(record.parked_topics)
+        self.parked_topics = stored + [t for t in self.parked_topics if t not in stored]
 
     def _load(self) -> bool:
         """Read this walk's records and fix `order` and `index`; False when there is no step."""
@@ -942,8 +939,7 @@ class WalkthroughScreen(OkrScreen):
 
         def parked(topic: str | None) -> None:
             if topic:
-                self.parked_topics.append(topic)
-                self._store_parked_topics()
+                self._park(topic)
                 self._show_extras()
 
         await self.app.push_screen(ParkDialog(), parked)

@@ -822,6 +822,77 @@ class OkrStore:
         """Record on the meeting's record (the open one, else the one closed last, else a new
         one) that the meeting accepted `kr_id`'s update as it was: no check-in is added. Read
         and written under the lock, so a parked topic or a close saved meanwhile is kept."""
+        cycle, cycle_file = self._meeting_cycle(cycle_id, meeting_date)
+        with self._writing(cycle_file):
+            if not any(k.id == kr_id for k in cycle_file.models(KeyResult, "key_results")):
+                raise RuleViolation(f"no key result with id {kr_id!r} in {cycle.name}")
+            record = self._record_of_day(
+                cycle_file, cycle, team_id, meeting_date, facilitator, attendees
+            )
+            if kr_id in record.reviewed_kr_ids:
+                return record
+            return cycle_file.put(
+                record.model_copy(update={"reviewed_kr_ids": [*record.reviewed_kr_ids, kr_id]}),
+                "meetings",
+            )
+
+    def park_topic(
+        self,
+        cycle_id: str,
+        team_id: str | None,
+        meeting_date: date,
+        topic: str,
+        *,
+        facilitator: str = "",
+        attendees: Sequence[str] = (),
+    ) -> Meeting:
+        """Add a topic parked in the walk to the meeting's record (the open one, else the one
+        closed last, which stays closed, else a new one), as it is parked: leaving the walk or
+        a crash loses none. Read and written under the lock, so an accept or a close saved
+        meanwhile by another okr is kept."""
+        cycle, cycle_file = self._meeting_cycle(cycle_id, meeting_date)
+        with self._writing(cycle_file):
+            record = self._record_of_day(
+                cycle_file, cycle, team_id, meeting_date, facilitator, attendees
+            )
+            parked = record.model_copy(update={"parked_topics": [*record.parked_topics, topic]})
+            return cycle_file.put(Meeting.model_validate(parked.model_dump()), "meetings")
+
+    def close_meeting(
+        self,
+        cycle_id: str,
+        team_id: str | None,
+        meeting_date: date,
+        *,
+        facilitator: str,
+        attendees: Sequence[str],
+        check_in_ids: Sequence[str],
+        action_ids: Sequence[str],
+        parked_topics: Sequence[str] = (),
+    ) -> Meeting:
+        """Close the meeting's record at the clock's now: who was there, its check-ins and
+        actions. The record's decisions, notes, accepted updates and parked topics are kept (and
+        `parked_topics` not yet on it joined), so a meeting closed again completes its one record
+        rather than adding a second. Under the lock, like park_topic."""
+        cycle, cycle_file = self._meeting_cycle(cycle_id, meeting_date)
+        with self._writing(cycle_file):
+            record = self._record_of_day(cycle_file, cycle, team_id, meeting_date, "", ())
+            topics = [*record.parked_topics]
+            topics += [topic for topic in parked_topics if topic not in topics]
+            closed = record.model_copy(
+                update={
+                    "facilitator": facilitator or record.facilitator,
+                    "attendees": list(attendees),
+                    "check_in_ids": list(check_in_ids),
+                    "action_ids": list(action_ids),
+                    "parked_topics": topics,
+                    "closed_at": self._now(),
+                }
+            )
+            return cycle_file.put(Meeting.model_validate(closed.model_dump()), "meetings")
+
+    def _meeting_cycle(self, cycle_id: str, meeting_date: date) -> tuple[Cycle, StoreFile]:
+        """The cycle and its writable file, for a record of one of its meetings."""
         from okr_tui.domain.cadence import meeting_dates
 
         cycle = self.cycle(cycle_id)
@@ -830,31 +901,34 @@ class OkrStore:
             raise RuleViolation(
                 f"{meeting_date.isoformat()} is not a check-in meeting of {cycle.name}"
             )
-        with self._writing(cycle_file):
-            if not any(k.id == kr_id for k in cycle_file.models(KeyResult, "key_results")):
-                raise RuleViolation(f"no key result with id {kr_id!r} in {cycle.name}")
-            same_day = [
-                m
-                for m in cycle_file.models(Meeting, "meetings")
-                if m.team_id == team_id and m.meeting_date == meeting_date
-            ]
-            record = next((m for m in same_day if not m.is_closed), None) or max(
-                same_day, key=attrgetter("closed_at"), default=None
-            )
-            if record is None:
-                record = Meeting(
-                    cycle_id=cycle.id,
-                    team_id=team_id,
-                    meeting_date=meeting_date,
-                    facilitator=facilitator,
-                    attendees=list(attendees),
-                )
-            if kr_id in record.reviewed_kr_ids:
-                return record
-            return cycle_file.put(
-                record.model_copy(update={"reviewed_kr_ids": [*record.reviewed_kr_ids, kr_id]}),
-                "meetings",
-            )
+        return cycle, cycle_file
+
+    @staticmethod
+    def _record_of_day(
+        cycle_file: StoreFile,
+        cycle: Cycle,
+        team_id: str | None,
+        meeting_date: date,
+        facilitator: str,
+        attendees: Sequence[str],
+    ) -> Meeting:
+        """Under the lock: that team's record of that meeting as the file holds it now (the
+        open one, else the one closed last), else a new one."""
+        same_day = [
+            m
+            for m in cycle_file.models(Meeting, "meetings")
+            if m.team_id == team_id and m.meeting_date == meeting_date
+        ]
+        record = next((m for m in same_day if not m.is_closed), None) or max(
+            same_day, key=attrgetter("closed_at"), default=None
+        )
+        return record or Meeting(
+            cycle_id=cycle.id,
+            team_id=team_id,
+            meeting_date=meeting_date,
+            facilitator=facilitator,
+            attendees=list(attendees),
+        )
 
     def actions(self, cycle_id: str, kr_id: str | None = None) -> list[Action]:
         actions = self._read(self._cycle_file(cycle_id), Action)
