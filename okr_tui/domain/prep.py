@@ -72,8 +72,8 @@ class PrepLane:
         """How many lane sections name each key result: "needs talk first" walks the most
         named first."""
         counts: dict[str, int] = {}
-        for heading, items in self.sections():
-            if heading in ("Not updated yet", "From a source, no confidence yet"):
+        for _, items in self.sections():
+            if items is self.not_updated or items is self.from_source:
                 continue
             for item in items:
                 counts[item.kr.id] = counts.get(item.kr.id, 0) + 1

@@ -22,11 +22,12 @@ from datetime import date
 from typing import Any
 
 from okr_tui.domain import board, forecast, progress
-from okr_tui.domain.models import Confidence, Cycle, KeyResult, Team
+from okr_tui.domain.models import CheckIn, Cycle, KeyResult, Team
 from okr_tui.domain.walkthrough import (
     MeetingSummary,
     action_text,
     changed_text,
+    confidence_words,
     meeting_summary,
     summary_markdown,
     updated_text,
@@ -115,9 +116,9 @@ def last_meeting_held(
     return max((day for day in held if day <= up_to), default=None)
 
 
-def _kr_confidence(kr: KeyResult, confidence: Confidence | None, note: str) -> str:
-    words = f"{kr.title}: {confidence.label if confidence else 'no confidence yet'}"
-    return f"{words} ({note})" if note else words
+def _kr_confidence(kr: KeyResult, check_in: CheckIn) -> str:
+    words = f"{kr.title}: {confidence_words(check_in)}"
+    return f"{words} ({check_in.note})" if check_in.note else words
 
 
 def _moved(summary: MeetingSummary) -> list[str]:
@@ -136,7 +137,7 @@ def digest_sections(digest: Digest) -> list[tuple[str, list[str]]]:
         (
             "At risk or off track",
             [
-                _kr_confidence(kr, check_in.confidence, check_in.note)
+                _kr_confidence(kr, check_in)
                 for kr, check_in in (*summary.off_track, *summary.at_risk)
             ],
         ),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -769,33 +769,21 @@ class OkrStore:
         """The record of that team's meeting that day while it is still open (not closed): a
         walk in progress keeps its parked topics there, and closing it completes the same
         record."""
-        return next(
-            (
-                m
-                for m in self.meetings(cycle_id)
-                if m.team_id == team_id and m.meeting_date == meeting_date and not m.is_closed
-            ),
-            None,
-        )
+        record = _day_record(self.meetings(cycle_id), team_id, meeting_date)
+        return record if record is not None and not record.is_closed else None
 
     def closed_meeting(
         self, cycle_id: str, team_id: str | None, meeting_date: date
     ) -> Meeting | None:
         """That team's record of that meeting once closed (the last closed, were there two)."""
-        closed = [
-            m
-            for m in self.meetings(cycle_id)
-            if m.team_id == team_id and m.meeting_date == meeting_date and m.is_closed
-        ]
-        return max(closed, key=attrgetter("closed_at"), default=None)
+        closed = [m for m in self.meetings(cycle_id) if m.is_closed]
+        return _day_record(closed, team_id, meeting_date)
 
     def meeting_record(
         self, cycle_id: str, team_id: str | None, meeting_date: date
     ) -> Meeting | None:
-        """That team's record of that meeting: the open one, else the one closed."""
-        return self.open_meeting(cycle_id, team_id, meeting_date) or self.closed_meeting(
-            cycle_id, team_id, meeting_date
-        )
+        """That team's record of that meeting: the open one, else the one closed last."""
+        return _day_record(self.meetings(cycle_id), team_id, meeting_date)
 
     def save_meeting(self, meeting: Meeting, *, amend_closed: bool = False) -> Meeting:
         """Save a meeting's record. A closed record is kept unchanged, unless `amend_closed`:
@@ -856,7 +844,7 @@ class OkrStore:
                 cycle_file, cycle, team_id, meeting_date, facilitator, attendees
             )
             parked = record.model_copy(update={"parked_topics": [*record.parked_topics, topic]})
-            return cycle_file.put(Meeting.model_validate(parked.model_dump()), "meetings")
+            return cycle_file.put(parked, "meetings")  # put validates it again
 
     def close_meeting(
         self,
@@ -889,7 +877,7 @@ class OkrStore:
                     "closed_at": self._now(),
                 }
             )
-            return cycle_file.put(Meeting.model_validate(closed.model_dump()), "meetings")
+            return cycle_file.put(closed, "meetings")  # put validates it again
 
     def _meeting_cycle(self, cycle_id: str, meeting_date: date) -> tuple[Cycle, StoreFile]:
         """The cycle and its writable file, for a record of one of its meetings."""
@@ -914,14 +902,7 @@ class OkrStore:
     ) -> Meeting:
         """Under the lock: that team's record of that meeting as the file holds it now (the
         open one, else the one closed last), else a new one."""
-        same_day = [
-            m
-            for m in cycle_file.models(Meeting, "meetings")
-            if m.team_id == team_id and m.meeting_date == meeting_date
-        ]
-        record = next((m for m in same_day if not m.is_closed), None) or max(
-            same_day, key=attrgetter("closed_at"), default=None
-        )
+        record = _day_record(cycle_file.models(Meeting, "meetings"), team_id, meeting_date)
         return record or Meeting(
             cycle_id=cycle.id,
             team_id=team_id,
@@ -1153,3 +1134,12 @@ class OkrStore:
 def _second(moment: pendulum.DateTime) -> str:
     """A moment's second in UTC as the stored stamps begin: "YYYY-MM-DDTHH:MM:SS"."""
     return moment.in_timezone("UTC").strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _day_record(meetings: Iterable[Meeting], team_id: str | None, day: date) -> Meeting | None:
+    """That team's record of the meeting on `day` among `meetings`: the open one, else the one
+    closed last (a meeting walked and closed twice before records were kept as one has two)."""
+    same_day = [m for m in meetings if m.team_id == team_id and m.meeting_date == day]
+    return next((m for m in same_day if not m.is_closed), None) or max(
+        same_day, key=attrgetter("closed_at"), default=None
+    )
