@@ -33,8 +33,17 @@ START_UP_COLLECTOR_PAUSE = 3.0  # seconds: at the latest, the collector resumes 
 SLOW_WORK = "slow-work"
 """The worker group of exports and notes: their results and failures are reported by the app."""
 EXPORT_NAMES = {"json": "JSON", "md": "meeting notes", "csv": "CSV"}
-# What the dashboard reads of the current cycle: checked before the app starts (and then ready).
+# What the dashboard reads of a cycle switched to: checked before it is shown (and then ready).
 FIRST_SCREEN_RECORDS = (Objective, KeyResult, CheckIn, Score)
+# What is checked whole before the app starts, of the cycle it opens on; its check-ins are
+# validated a key result at a time as screens read them, and the whole file is checked right
+# after the first frame, in a worker (OkrApp.after_first_frame; issue 19).
+OPENING_RECORDS = (Objective, KeyResult, Score)
+FULL_CHECK = "full-check"
+"""The worker group of the full check of the cycle file the app opened on."""
+FULL_CHECK_AFTER = 0.1  # seconds after the first frame: the check waits for the screen to
+# settle (about 40 M instructions for a large organisation's quarter); a save meanwhile
+# does the check itself first (OkrStore.full_check_pending)
 # A store file that cannot be read stays on screen until it can: the toast must not time out.
 STORE_PROBLEM_SECONDS = 24 * 3600.0
 
@@ -107,11 +116,15 @@ class OkrApp(App[None]):
         self._store_problem_shown: str | None = None  # the unreadable file's message on screen
         # The store problem that ended the app: the CLI prints it as its one line, status 2.
         self.store_error: StoreError | None = None
+        self._full_check: Callable[[], None] | None = None
         current = store.current_cycle()
         if current is not None:
             # A broken file is refused here, before anything is shown (the CLI prints it as
-            # one line, status 2), rather than from inside the first screen.
-            store.check_cycle_file(current.id, FIRST_SCREEN_RECORDS)
+            # one line, status 2), rather than from inside the first screen; a bad check-in
+            # the first screen does not read is found by the full check after it is drawn,
+            # and reported the same way. No save reaches the file before that check passed.
+            store.check_cycle_file(current.id, OPENING_RECORDS)
+            self._full_check = store.full_check_pending(current.id)
         self.set_reactive(OkrApp.cycle_id, current.id if current else None)
 
     # --- context --------------------------------------------------------------------
@@ -156,6 +169,18 @@ class OkrApp(App[None]):
             # The first screen resumes it once it has loaded and been drawn (BaseScreen); this
             # is in case that screen never gets there.
             self.set_timer(START_UP_COLLECTOR_PAUSE, self.resume_collector)
+
+    def after_first_frame(self) -> None:
+        """Once the first screen is drawn: the collector resumes, and the cycle file the app
+        opened on is checked whole in a worker. A bad record there ends the app as one found
+        before the start would (`_handle_exception`: the store's one line, status 2)."""
+        self.resume_collector()
+        check, self._full_check = self._full_check, None
+        if check is not None:
+            self.set_timer(
+                FULL_CHECK_AFTER,
+                lambda: self.run_worker(check, name="full check", group=FULL_CHECK, thread=True),
+            )
 
     def resume_collector(self) -> None:
         """After the first frame: what start-up made stays (modules, classes, the store's

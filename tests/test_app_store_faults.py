@@ -238,3 +238,77 @@ async def test_the_welcome_import_says_a_fifo_is_a_fifo(store, make_app, tmp_pat
         shown = str(app.screen.query_one("#import-error", Static).content)
         assert shown == f"{fifo}: is a named pipe (FIFO), not an export file"
         assert store.is_empty()
+
+
+# --- the full check after the first frame (issue 19) ---------------------------------------
+
+
+def _bad_audit_entry(path: Path, cycle_id: str) -> str:
+    """A record the dashboard never reads, deep in the file the app opens on."""
+    data = json.loads(path.read_bytes())
+    audit = data.setdefault("audit", {})
+    number = str(max((int(doc_id) for doc_id in audit), default=0) + 1)
+    audit[number] = {
+        "id": "audit-bad",
+        "cycle_id": cycle_id,
+        "entity_id": "kr-x",
+        "field": "title",
+        "at": "soon",
+    }
+    path.write_text(json.dumps(data))
+    return "holds an invalid audit entry: at: "
+
+
+async def test_a_bad_record_the_first_screen_did_not_read_ends_the_app_right_after_it(
+    demo_store, make_app, monkeypatch
+):
+    """The app checks the cycle it opens on only as far as its first screen reads it, then the
+    whole file in a worker: a bad record found there ends the app as one found before the
+    start did (the store's one line, status 2), and nothing is written."""
+    path = _current_file(demo_store)
+    problem = _bad_audit_entry(path, demo_store.current_cycle().id)
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    monkeypatch.setattr("okr_tui.app.FULL_CHECK_AFTER", 0.001)  # no wait after the frame
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)  # drawn: the audit is not on it
+        for _ in range(20):  # the timer, then the worker
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if not app.is_running:
+                break
+
+    assert app.return_code == 2
+    assert isinstance(app.store_error, StoreError)
+    assert str(app.store_error).startswith(f"{path}: {problem}")
+    assert app._exit_renderables == []  # no traceback to print
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+async def test_a_save_before_the_full_check_has_passed_checks_the_file_and_writes_nothing(
+    demo_store, make_app, monkeypatch
+):
+    """A check-in saved before the full check has finished (here it never starts) has the
+    store check the whole file first, under the lock: a bad record there refuses the save, as
+    the broken file at start-up did, and the file stays as it was."""
+    from okr_tui.app import OkrApp
+
+    path = _current_file(demo_store)
+    problem = _bad_audit_entry(path, demo_store.current_cycle().id)
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    monkeypatch.setattr(OkrApp, "after_first_frame", OkrApp.resume_collector)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("c", "enter")  # the walk of the meeting, everyone present
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughScreen)
+        await pilot.press("4", "2", "enter", "g")
+        await pilot.pause()
+
+        assert app.is_running
+        refused = [m for m in _messages(app) if m.startswith(f"{path}: {problem}")]
+        assert refused, _messages(app)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before

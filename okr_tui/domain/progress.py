@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -53,6 +53,84 @@ class Histories(dict[str, list[CheckIn]]):
     Pass it wherever the cycle's check-ins are asked for when asking about many key results:
     given the plain list, each call sorts the whole cycle again, and asking so about each of
     2,000 key results takes a minute."""
+
+
+class LazyHistories(Histories):
+    """Histories whose key results' check-ins are loaded (read and validated) when first asked
+    for: the dashboard draws a dozen of a large organisation's 600 key results in its first
+    frame (issue 19). A key result's entry is `histories` of the whole cycle's entry for it:
+    `superseded` holds every id the cycle's check-ins supersede. Looking one up (`[]`, `get`,
+    `in`) loads that key result; anything that goes through all of them loads the rest."""
+
+    def __init__(
+        self,
+        kr_ids: Iterable[str],
+        superseded: Collection[str],
+        load: Callable[[list[str] | None], list[CheckIn]],
+    ) -> None:
+        """`load(kr_ids)`: the check-ins of these key results, or (None) of the whole cycle."""
+        super().__init__()
+        self._pending = set(kr_ids)
+        self._superseded = superseded
+        self._load = load
+
+    def _fill(self, kr_ids: Iterable[object], *, whole: bool = False) -> None:
+        wanted = [kr_id for kr_id in kr_ids if kr_id in self._pending]
+        if not wanted:
+            return
+        groups: dict[str, list[CheckIn]] = {}
+        for check_in in sorted(self._load(None if whole else wanted), key=_order):
+            if check_in.id not in self._superseded:
+                groups.setdefault(check_in.kr_id, []).append(check_in)
+        self._pending.difference_update(wanted)
+        for kr_id in wanted:
+            if kr_id in groups:
+                dict.__setitem__(self, kr_id, groups[kr_id])
+
+    def _fill_all(self) -> None:
+        self._fill(list(self._pending), whole=True)
+
+    def __getitem__(self, kr_id: str) -> list[CheckIn]:
+        self._fill((kr_id,))
+        return dict.__getitem__(self, kr_id)
+
+    def get(self, kr_id: str, default=None):  # type: ignore[no-untyped-def, override]
+        self._fill((kr_id,))
+        return dict.get(self, kr_id, default)
+
+    def __contains__(self, kr_id: object) -> bool:
+        self._fill((kr_id,))
+        return dict.__contains__(self, kr_id)
+
+    def __iter__(self) -> Iterator[str]:
+        self._fill_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._fill_all()
+        return dict.__len__(self)
+
+    def keys(self):  # type: ignore[no-untyped-def, override]
+        self._fill_all()
+        return dict.keys(self)
+
+    def values(self):  # type: ignore[no-untyped-def, override]
+        self._fill_all()
+        return dict.values(self)
+
+    def items(self):  # type: ignore[no-untyped-def, override]
+        self._fill_all()
+        return dict.items(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._fill_all()
+        return dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        self._fill_all()
+        return dict.__repr__(self)
 
 
 CheckIns = Iterable[CheckIn] | Histories

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -162,8 +161,9 @@ class OkrScreen(Screen[None]):
             for text_input in self.query(Input):
                 text_input.cursor_blink = False
         await self._reload()
-        if not gc.isenabled():  # `okr` paused it for start-up (cli.run_app): the first screen
-            self.call_after_refresh(self.okr_app.resume_collector)
+        # The first screen drawn: the collector (paused by `okr`, cli.run_app) resumes and the
+        # cycle file is checked whole (OkrApp.after_first_frame).
+        self.call_after_refresh(self.okr_app.after_first_frame)
 
     def tick_off_actions(
         self, cycle: Cycle, kr: KeyResult, redraw: Callable[[], object]

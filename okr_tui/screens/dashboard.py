@@ -14,7 +14,7 @@ from okr_tui.domain import board, due, forecast
 from okr_tui.domain.models import Cycle, CycleState
 from okr_tui.domain.people import owned_by
 from okr_tui.domain.prep import PrepLane, prep_lane
-from okr_tui.domain.progress import histories, latest_given_scores
+from okr_tui.domain.progress import latest_given_scores
 from okr_tui.screens.base import OkrScreen, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
@@ -115,7 +115,7 @@ class DashboardScreen(OkrScreen):
             key_results = self.store.key_results(cycle.id)
             # Sorted once, and each forecast worked out once: the board and the prep lane
             # both read them.
-            check_ins = histories(self.store.check_ins(cycle.id))
+            check_ins = self.store.check_in_histories(cycle.id)
             forecasts = forecast.forecasts(
                 (kr for kr in key_results if kr.is_active), cycle, check_ins
             )

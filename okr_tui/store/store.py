@@ -21,12 +21,12 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pendulum
 from pydantic import BaseModel
@@ -66,6 +66,12 @@ from okr_tui.store.locking import FolderLock
 from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate
 from okr_tui.store.storage import file_signature, read_json_file, remove_stale_temp_files
 from okr_tui.store.store_file import M, StoreFile, latest_stamp
+
+# Every table of a cycle file, by model: what the app's full check validates.
+_CHECKED_BEFORE_SAVING: dict[type[BaseModel], str] = dict(CYCLE_TABLES)
+
+if TYPE_CHECKING:
+    from okr_tui.domain.progress import Histories
 
 AUDITED_FIELDS = {
     KeyResult: (
@@ -160,8 +166,24 @@ class OkrStore:
         first screen), so a broken file is reported before anything is shown. Read once: the
         screen that reads them next finds them ready."""
         cycle_file = self._cycle_file(cycle_id)
-        for cls in records:
-            cycle_file.models(cls, CYCLE_TABLES[cls])
+        cycle_file.check({cls: CYCLE_TABLES[cls] for cls in records})
+
+    def full_check_pending(self, cycle_id: str) -> Callable[[], None]:
+        """For the app, which validates the cycle it opens on only as far as its first screen
+        reads it: from now on the file's first save checks the whole file first, and the
+        function returned checks it (every table) and can run in a worker thread. Either
+        raises the StoreError `check_cycle_file` would, naming the file and the first bad
+        record; neither writes anything."""
+        cycle_file = self._cycle_file(cycle_id)
+        cycle_file.needs_full_check = True
+
+        def check() -> None:
+            with cycle_file.cache_lock:
+                if cycle_file.needs_full_check:
+                    cycle_file.check(_CHECKED_BEFORE_SAVING)
+                    cycle_file.needs_full_check = False
+
+        return check
 
     def _every_cycle_has_a_file(self) -> bool:
         meta = (self._root.storage.read() or {}).get(META_TABLE, {}).get(META_DOC_ID, {})
@@ -196,14 +218,18 @@ class OkrStore:
         """Hold the folder lock, catch up with other processes, then write all-or-nothing."""
         if self.read_only:
             raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
-        with self._lock.held():
+        with self._lock.held(), contextlib.ExitStack() as stack:
             for store_file in files:
+                # The app's full check of a file runs in a worker: it waits for a save, and a
+                # save for it (or does it, see check_before_saving).
+                stack.enter_context(store_file.cache_lock)
                 store_file.refresh()
+                if store_file is not self._root:
+                    store_file.check_before_saving(_CHECKED_BEFORE_SAVING)
             self._give_every_cycle_a_file()
-            with contextlib.ExitStack() as stack:
-                for store_file in files:
-                    stack.enter_context(store_file.transaction())
-                yield
+            for store_file in files:
+                stack.enter_context(store_file.transaction())
+            yield
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -651,6 +677,23 @@ class OkrStore:
         (a walk step needs a dozen key results of thousands: they are looked up, not filtered)."""
         check_ins = self._read_where(self._cycle_file(cycle_id), CheckIn, "kr_id", kr_id, kr_ids)
         return sorted(check_ins, key=attrgetter("meeting_date", "recorded_at"))
+
+    def check_in_histories(self, cycle_id: str) -> Histories:
+        """`histories(self.check_ins(cycle_id))`, each key result's check-ins read (and
+        validated) when first asked for (see LazyHistories): before the app's first frame, the
+        dashboard validates those of the key results it draws. Read as a whole when the file's
+        check-ins have been read whole already, or when the clock replays a moment (`--at`)."""
+        from okr_tui.domain.progress import LazyHistories, histories
+
+        cycle_file = self._cycle_file(cycle_id)
+        self._refresh_for_reading(cycle_file)
+        table = CYCLE_TABLES[CheckIn]
+        if cycle_file.has_models(table) or self._replays(cycle_file):
+            return histories(self.check_ins(cycle_id))
+        kr_ids, superseded = cycle_file.raw_values(table, "kr_id", "supersedes")
+        return LazyHistories(
+            kr_ids, superseded, lambda wanted: self.check_ins(cycle_id, kr_ids=wanted)
+        )
 
     def add_check_in(self, check_in: CheckIn) -> CheckIn:
         """Append a check-in; if the KR already has one for that meeting, this one corrects it.

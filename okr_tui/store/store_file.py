@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -120,6 +121,11 @@ def _validated(path: Path, storage: AtomicJSONStorage, cls: type[M], table: str)
     # The stored documents in file order, as Table.all() lists them but without wrapping each
     # in a TinyDB Document (6 ms for a quarter's 4,200 check-ins).
     documents = list((storage.read() or {}).get(table, {}).values())
+    return _validated_documents(path, documents, cls, table)
+
+
+def _validated_documents(path: Path, documents: list[Any], cls: type[M], table: str) -> list[M]:
+    """Some of a table's documents as models, or the StoreError `_validated` gives."""
     try:
         return _list_adapter(cls).validate_python(documents)
     except ValidationError as error:
@@ -160,7 +166,16 @@ class StoreFile:
         self._classes: dict[str, type[BaseModel]] = {}
         # (table, field) -> field value -> [(position in the file, model)], built on first use
         self._groups: dict[tuple[str, str], dict[Any, list[tuple[int, Any]]]] = {}
+        # A table read only in part so far (`models_where` before any `models`): (table, field)
+        # -> the positions of its stored documents by that field's value, and the groups
+        # validated so far. Completed (`models`) before anything is saved to the file.
+        self._partial: dict[tuple[str, str], tuple[dict[str, list[int]], dict[str, list]]] = {}
         self._latest: str | None = None  # see latest_stamp()
+        # The app's full check of a file runs in a worker thread beside the screens' reads.
+        self.cache_lock = threading.RLock()
+        # Set by the app for the file it opens on (its check-ins are validated as the screens
+        # read them): the first save checks the whole file first (`check_before_saving`).
+        self.needs_full_check = False
         self._open()
 
     def _load(self, missing: str | None) -> tuple[_TinyDB, AtomicJSONStorage]:
@@ -180,6 +195,7 @@ class StoreFile:
         self.db, self.storage = self._load(self._missing)
         self._models.clear()
         self._groups.clear()
+        self._partial.clear()
         self._latest = None
 
     def latest_stamp(self) -> str:
@@ -191,6 +207,10 @@ class StoreFile:
     def refresh(self) -> bool:
         """Reload if the file changed on disk since we last read or wrote it; see the class
         docstring for a file that changed into something unreadable."""
+        with self.cache_lock:
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         signature = file_signature(self.path)
         if signature == self.storage.signature:
             self.problem = None
@@ -215,22 +235,101 @@ class StoreFile:
         self.db, self.storage = db, storage
         self._models = models
         self._groups.clear()
+        self._partial.clear()
         self._latest = None
         self.problem = None
         return True
 
     def models(self, cls: type[M], table: str) -> list[M]:
-        cached = self._models.get(table)
-        if cached is None:
-            cached = _validated(self.path, self.storage, cls, table)
-            self._models[table] = cached
-            self._classes[table] = cls
-        return list(cached)
+        with self.cache_lock:
+            cached = self._models.get(table)
+            if cached is None:
+                cached = _validated(self.path, self.storage, cls, table)
+                self._models[table] = cached
+                self._classes[table] = cls
+                self._forget_partial(table)
+            return list(cached)
+
+    def has_models(self, table: str) -> bool:
+        """True once the table has been validated whole (and is cached)."""
+        return table in self._models
+
+    def raw_values(self, table: str, *fields: str) -> tuple[set[str], ...]:
+        """For each field, the set of its text values in the table's stored documents, read
+        without validating them (a key result's check-ins are validated when first read)."""
+        with self.cache_lock:
+            documents = (self.storage.read() or {}).get(table, {}).values()
+            found: tuple[set[str], ...] = tuple(set() for _ in fields)
+            for document in documents:
+                for values, name in zip(found, fields, strict=True):
+                    value = document.get(name)
+                    if isinstance(value, str):
+                        values.add(value)
+            return found
+
+    def check(self, tables: Mapping[type[BaseModel], str]) -> None:
+        """Validate these tables whole now (the ones not validated yet), or raise the
+        StoreError that names the file and the first bad record."""
+        with self.cache_lock:
+            for cls, table in tables.items():
+                self.models(cls, table)
+
+    def check_before_saving(self, tables: Mapping[type[BaseModel], str]) -> None:
+        """Under the folder lock, before a write: a table read only in part is validated whole
+        (a save must never write back a bad record it did not read), and a file the app opened
+        on has had its full check (`tables`), done here if its worker has not finished it."""
+        with self.cache_lock:
+            for cls, table in tables.items():
+                if table in self._models:
+                    continue
+                if self.needs_full_check or any(key[0] == table for key in self._partial):
+                    self.models(cls, table)
+            self.needs_full_check = False
 
     def models_where(self, cls: type[M], table: str, field: str, values: Iterable[Any]) -> list[M]:
         """The models whose `field` is one of `values`, in file order, as `models()` would list
         them: the check-ins of a few key results without scanning the thousands of their cycle.
-        The grouping is built once and kept in step with appends."""
+        The grouping is built once and kept in step with appends. Before the whole table has
+        been read, only the documents of these values are validated (see `_partial`)."""
+        with self.cache_lock:
+            if table not in self._models:
+                return self._partial_models_where(cls, table, field, set(values))
+            return self._models_where(cls, table, field, values)
+
+    def _partial_models_where(
+        self, cls: type[M], table: str, field: str, values: set[Any]
+    ) -> list[M]:
+        partial = self._partial.get((table, field))
+        if partial is None:
+            documents = list((self.storage.read() or {}).get(table, {}).values())
+            positions: dict[str, list[int]] = {}
+            for position, document in enumerate(documents):
+                # Stored as validated: a str field reads the same raw (pydantic turns nothing
+                # else into a str); any other value fails validation, so matches nothing.
+                value = document.get(field)
+                if isinstance(value, str):
+                    positions.setdefault(value, []).append(position)
+            partial = (positions, {})
+            self._partial[(table, field)] = partial
+        positions, validated = partial
+        missing = [value for value in values if value not in validated and value in positions]
+        if missing:
+            documents = list((self.storage.read() or {}).get(table, {}).values())
+            for value in missing:
+                where = positions[value]
+                models = _validated_documents(
+                    self.path, [documents[p] for p in where], cls, table
+                )
+                validated[value] = list(zip(where, models, strict=True))
+        found = [entry for value in values for entry in validated.get(value, ())]
+        found.sort(key=itemgetter(0))
+        return [model for _, model in found]
+
+    def _forget_partial(self, table: str) -> None:
+        for key in [key for key in self._partial if key[0] == table]:
+            del self._partial[key]
+
+    def _models_where(self, cls: type[M], table: str, field: str, values: Iterable[Any]) -> list[M]:
         groups = self._groups.get((table, field))
         if groups is None:
             groups = {}
@@ -244,6 +343,7 @@ class StoreFile:
     def _forget_groups(self, table: str) -> None:
         for key in [key for key in self._groups if key[0] == table]:
             del self._groups[key]
+        self._forget_partial(table)
 
     def put(self, model: M, table: str, *, append: bool = False) -> M:
         """Insert or replace (by id) one model, keeping the model cache in step.
@@ -253,6 +353,7 @@ class StoreFile:
         model = type(model).model_validate(model.model_dump())
         document = model.model_dump(mode="json")
         self._latest = None
+        self._forget_partial(table)  # the positions of its documents may change
         if append:
             self.db.table(table).insert(document)
         else:
