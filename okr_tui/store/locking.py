@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING
 
 from okr_tui.store.errors import StoreError
 from okr_tui.store.layout import LOCK_FILE
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 LOCK_TIMEOUT_SECONDS = 15.0
 
@@ -24,11 +26,24 @@ class FolderLock:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._lock = FileLock(str(folder / LOCK_FILE), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
+        self._file_lock: FileLock | None = None
+
+    @property
+    def _lock(self) -> FileLock:
+        """Made (and filelock imported) at the first save, not before the app's first frame."""
+        if self._file_lock is None:
+            from filelock import FileLock
+
+            self._file_lock = FileLock(
+                str(self.folder / LOCK_FILE), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600
+            )
+        return self._file_lock
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
         """Hold the lock (waiting up to the timeout), or say why it cannot be had."""
+        from filelock import Timeout
+
         try:
             self._lock.acquire()
         except Timeout as error:
@@ -44,6 +59,8 @@ class FolderLock:
     def held_if_free(self) -> Iterator[bool]:
         """Take the lock only if nobody holds it now; yields whether it was taken (a read-only
         folder or a save in progress: False, and nothing waits)."""
+        from filelock import Timeout
+
         try:
             self._lock.acquire(timeout=0)
         except (Timeout, OSError):

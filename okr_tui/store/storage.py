@@ -171,11 +171,17 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def stale_temp_files(folder: Path) -> list[Path]:
+    """The temp files of saves in `folder`: left by a save that was killed before its rename,
+    unless a save is running now."""
+    if not folder.is_dir():
+        return []
+    return list(folder.glob(f".*{TEMP_MARK}*"))
+
+
 def remove_stale_temp_files(folder: Path) -> None:
     """Temp files left by a save that was killed before its rename are garbage: remove them."""
-    if not folder.is_dir():
-        return
-    for leftover in folder.glob(f".*{TEMP_MARK}*"):
+    for leftover in stale_temp_files(folder):
         with contextlib.suppress(OSError):
             leftover.unlink()
 

@@ -64,7 +64,12 @@ from okr_tui.store.layout import (
 )
 from okr_tui.store.locking import FolderLock
 from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate
-from okr_tui.store.storage import file_signature, read_json_file, remove_stale_temp_files
+from okr_tui.store.storage import (
+    file_signature,
+    read_json_file,
+    remove_stale_temp_files,
+    stale_temp_files,
+)
 from okr_tui.store.store_file import M, StoreFile, latest_stamp
 
 # Every table of a cycle file, by model: what the app's full check validates.
@@ -148,7 +153,11 @@ class OkrStore:
 
     def _remove_stale_temp_files(self) -> None:
         """Remove temp files of saves that were killed, but only under the lock: without it we
-        could delete the temp file of another process's save in progress and make it fail."""
+        could delete the temp file of another process's save in progress and make it fail.
+        Without any, the lock is not taken (nor filelock imported before the first frame)."""
+        folders = (self.folder, self.folder / CYCLES_FOLDER)
+        if not any(stale_temp_files(folder) for folder in folders):
+            return
         with self._lock.held_if_free() as held:
             if held:  # else someone is saving (or the folder is read-only): leave the leftovers
                 remove_stale_temp_files(self.folder)
