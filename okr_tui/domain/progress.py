@@ -9,12 +9,22 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import (
+    Callable,
+    Collection,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    ValuesView,
+)
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from operator import attrgetter
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from okr_tui.domain.models import (
@@ -94,7 +104,7 @@ class LazyHistories(Histories):
         self._fill((kr_id,))
         return dict.__getitem__(self, kr_id)
 
-    def get(self, kr_id: str, default=None):  # type: ignore[no-untyped-def, override]
+    def get(self, kr_id: str, default: Any = None) -> Any:
         self._fill((kr_id,))
         return dict.get(self, kr_id, default)
 
@@ -110,15 +120,15 @@ class LazyHistories(Histories):
         self._fill_all()
         return dict.__len__(self)
 
-    def keys(self):  # type: ignore[no-untyped-def, override]
+    def keys(self) -> KeysView[str]:  # type: ignore[override]  # a view, as dict's
         self._fill_all()
         return dict.keys(self)
 
-    def values(self):  # type: ignore[no-untyped-def, override]
+    def values(self) -> ValuesView[list[CheckIn]]:  # type: ignore[override]  # a view, as dict's
         self._fill_all()
         return dict.values(self)
 
-    def items(self):  # type: ignore[no-untyped-def, override]
+    def items(self) -> ItemsView[str, list[CheckIn]]:  # type: ignore[override]  # a view, as dict's
         self._fill_all()
         return dict.items(self)
 

@@ -169,7 +169,7 @@ class StoreFile:
         # A table read only in part so far (`models_where` before any `models`): (table, field)
         # -> the positions of its stored documents by that field's value, and the groups
         # validated so far. Completed (`models`) before anything is saved to the file.
-        self._partial: dict[tuple[str, str], tuple[dict[str, list[int]], dict[str, list]]] = {}
+        self._partial: dict[tuple[str, str], tuple[dict[str, list[int]], dict[str, list[Any]]]] = {}
         self._latest: str | None = None  # see latest_stamp()
         # The app's full check of a file runs in a worker thread beside the screens' reads.
         self.cache_lock = threading.RLock()
