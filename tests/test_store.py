@@ -1025,3 +1025,19 @@ def test_marking_actions_done_keeps_a_change_made_elsewhere_meanwhile(planned: O
     before = cycle_path.stat().st_mtime_ns, cycle_path.stat().st_ino
     assert planned.mark_actions_done("cycle-q4", set()) == []  # nothing to write
     assert (cycle_path.stat().st_mtime_ns, cycle_path.stat().st_ino) == before
+
+
+def test_check_in_histories_read_a_key_result_at_a_time_and_equal_the_whole_cycles(
+    demo_store,
+) -> None:
+    """The dashboard's check-ins before its first frame (issue 19): a lookup validates that key
+    result's check-ins only; read whole, the same histories as the cycle's check-ins give."""
+    from okr_tui.domain.progress import histories
+
+    cycle = demo_store.current_cycle()
+    fresh = OkrStore(demo_store.folder, demo_store.clock)
+    lazy = fresh.check_in_histories(cycle.id)
+    kr_id = demo_store.check_ins(cycle.id)[0].kr_id
+    assert lazy.get(kr_id) == histories(demo_store.check_ins(cycle.id))[kr_id]
+    assert not fresh._cycle_file(cycle.id).has_models("check_ins")  # one group read, not all
+    assert dict(lazy.items()) == histories(demo_store.check_ins(cycle.id))
