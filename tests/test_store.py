@@ -1041,3 +1041,28 @@ def test_check_in_histories_read_a_key_result_at_a_time_and_equal_the_whole_cycl
     assert lazy.get(kr_id) == histories(demo_store.check_ins(cycle.id))[kr_id]
     assert not fresh._cycle_file(cycle.id).has_models("check_ins")  # one group read, not all
     assert dict(lazy.items()) == histories(demo_store.check_ins(cycle.id))
+
+
+@pytest.mark.parametrize(
+    ("check_ins", "meetings", "expected"),
+    [
+        ([], [], ""),
+        (["2026-11-20T09:00:00Z", "2026-11-23T09:00:00Z"], [], "2026-11-23T09:00:00"),
+        (["2026-11-23T09:00:00Z", "2026-11-23T09:00:00.5Z"], [], "2026-11-23T09:00:00~"),
+        (["2026-11-23T09:00:00Z", "2026-11-23T10:00:00+01:00"], [], "9999"),
+        (["2026-11-23T09:00:00Z", 5], [], "9999"),
+        (["2026-11-23T09:00:00Z", None], [], "2026-11-23T09:00:00"),
+        (["2026-11-23T09:00:00Z"], [None], "9999"),
+        (["2026-11-23T09:00:00Z"], ["2026-11-24T09:00:00Z"], "2026-11-24T09:00:00"),
+    ],
+)
+def test_the_latest_stamp_of_a_file(check_ins, meetings, expected) -> None:
+    """What `--at` reads to know whether a file needs filtering; its usual case (every stamp
+    in whole seconds, in UTC) is compared at C speed (issue 19)."""
+    from okr_tui.store.store_file import latest_stamp
+
+    tables = {
+        "check_ins": {str(n): {"recorded_at": s} for n, s in enumerate(check_ins, 1)},
+        "meetings": {str(n): {"closed_at": s} for n, s in enumerate(meetings, 1)},
+    }
+    assert latest_stamp(tables) == expected

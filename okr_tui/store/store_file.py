@@ -8,7 +8,7 @@ import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,17 +47,43 @@ def latest_stamp(tables: Mapping[str, Any]) -> str:
     so a replay of today, or of a closed quarter, costs one scan."""
     latest = ""
     for table, fields in STAMPS.items():
-        for document in tables.get(table, {}).values():
-            for name in fields:
-                stamp = document.get(name)
-                if stamp is None:
-                    if table == "meetings":  # an open record
-                        latest = _UNKNOWN_STAMP
-                elif isinstance(stamp, str) and stamp.endswith("Z"):
-                    # "…:SS~" for a stamp with a fraction of a second: after "…:SS" itself
-                    latest = max(latest, stamp[:19] if len(stamp) == 20 else f"{stamp[:19]}~")
-                else:
-                    latest = _UNKNOWN_STAMP
+        documents = tables.get(table, {}).values()
+        for name in fields:
+            stamps = [document.get(name) for document in documents]
+            if None not in stamps and _whole_seconds_in_utc(stamps):
+                # The usual file: every stamp "YYYY-MM-DDTHH:MM:SSZ", compared as text at C
+                # speed (the loop below took 24 M instructions of an 8q start-up with --at).
+                latest = max(latest, max(stamps)[:19]) if stamps else latest
+            else:
+                latest = max(latest, _latest_of(table, stamps))
+    return latest
+
+
+def _whole_seconds_in_utc(stamps: list[Any]) -> bool:
+    """True when every stamp is a str of 20 characters ending in "Z"."""
+    try:
+        top = max(stamps, default="")
+    except TypeError:  # not all of one type
+        return False
+    return (
+        isinstance(top, str)
+        and set(map(len, stamps)) <= {20}
+        and all(map(methodcaller("endswith", "Z"), stamps))
+    )
+
+
+def _latest_of(table: str, stamps: list[Any]) -> str:
+    """`latest_stamp` of one field's stamps, one at a time."""
+    latest = ""
+    for stamp in stamps:
+        if stamp is None:
+            if table == "meetings":  # an open record
+                latest = _UNKNOWN_STAMP
+        elif isinstance(stamp, str) and stamp.endswith("Z"):
+            # "…:SS~" for a stamp with a fraction of a second: after "…:SS" itself
+            latest = max(latest, stamp[:19] if len(stamp) == 20 else f"{stamp[:19]}~")
+        else:
+            latest = _UNKNOWN_STAMP
     return latest
 
 
