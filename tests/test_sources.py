@@ -33,6 +33,7 @@ from okr_tui.domain.sources import (
 from okr_tui.pull import (
     OUTPUT_CAP,
     PlannedSource,
+    Reading,
     SourceFailure,
     load_trust,
     plan,
@@ -473,3 +474,42 @@ def test_no_escape_sequence_of_a_store_source_reaches_the_terminal() -> None:
             SOURCE.validate_python(bad)
     query = SOURCE.validate_python({"kind": "sqlite", "file": "a.db", "query": "select\n  1"})
     assert query.describe() == "sqlite a.db: select 1"
+
+
+def test_a_source_that_never_answers_is_given_up_on_and_the_others_are_kept(
+    tmp_path: Path,
+) -> None:
+    """A reader blocked where its own timeout cannot reach (a DNS lookup) is reported as timed
+    out once its timeout and the grace have passed; the pull does not wait for it."""
+    krs = [_kr(id=f"kr-{n}") for n in range(3)]
+    stuck = threading.Event()
+
+    def reader(source: Source, kr: KeyResult, *, timeout: float, base: Path) -> float:
+        if kr.id == "kr-1":
+            stuck.wait()  # never set while the pull runs
+        return 5.0
+
+    planned = [PlannedSource(kr, _python("print(1)"), True, Trust.OWN) for kr in krs]
+    progress: list[tuple[int, int]] = []
+    outcome: list[list[Reading]] = []
+    pull_thread = threading.Thread(
+        target=lambda: outcome.append(
+            read_all(
+                planned,
+                base=tmp_path,
+                timeout=0.05,
+                grace=0.05,
+                reader=reader,
+                on_progress=lambda done, total: progress.append((done, total)),
+            )
+        ),
+        daemon=True,
+    )
+    pull_thread.start()
+    pull_thread.join(60)
+    stuck.set()
+    assert not pull_thread.is_alive(), "the pull waited for a source that never answered"
+    [readings] = outcome
+    assert [r.value for r in readings] == [5.0, None, 5.0]
+    assert readings[1].error == "timed out after 0.05 s (no answer)"
+    assert progress[-1] == (3, 3) and len(progress) == 3
