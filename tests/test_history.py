@@ -106,6 +106,11 @@ def test_late_is_after_the_end_of_the_meetings_local_day():
     assert not is_late(CYCLE, _check_in(NRR, OCT_5, 99, at=datetime(2026, 10, 2, 9, tzinfo=UTC)))
 
 
+def _after_the_meeting(day: date) -> datetime:
+    """Noon UTC: 13:00 or 14:00 in Berlin, after the cycle's 09:00 meeting."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
 def test_history_lists_every_meeting_held_newest_first_with_what_it_held():
     record = Meeting(
         cycle_id="cy",
@@ -128,7 +133,11 @@ def test_history_lists_every_meeting_held_newest_first_with_what_it_held():
         _check_in(ACTIVATION, OCT_12, 32),
         _check_in(LEADS, OCT_12, 130, at=datetime(2026, 10, 14, 9, tzinfo=UTC)),  # late
     ]
-    history = meeting_history(_records(check_ins, [record], [action]), None, OCT_19)
+    records = _records(check_ins, [record], [action])
+    # At 08:30 in Berlin on the 19th its 09:00 meeting is still the coming one, not history.
+    before = datetime(2026, 10, 19, 6, 30, tzinfo=UTC)
+    assert [m.day for m in meeting_history(records, None, before)] == [OCT_12, OCT_5]
+    history = meeting_history(records, None, _after_the_meeting(OCT_19))
     assert [m.day for m in history] == [OCT_19, OCT_12, OCT_5]
     nothing, held, first = history
     assert not nothing.held and nothing.missing is None and nothing.checked_in == 0
@@ -151,7 +160,7 @@ def test_one_teams_history_expects_its_people_and_keeps_company_objectives_in_vi
         attendees=["Gus"],
         decisions=["Sales only"],
     )
-    (growth,) = meeting_history(_records([], [record, other]), "t-g", OCT_5)
+    (growth,) = meeting_history(_records([], [record, other]), "t-g", _after_the_meeting(OCT_5))
     assert growth.owed == 2  # NRR (company) and Activation, not Sales' Leads
     assert growth.missing == ("Ben", "Chen", "Dana")
     assert growth.decisions == ()
@@ -232,7 +241,7 @@ def test_the_facilitator_is_not_missing():
     record = Meeting(
         cycle_id="cy", team_id="t-g", meeting_date=OCT_5, facilitator="Ben", attendees=["Amara"]
     )
-    (growth,) = meeting_history(_records([], [record]), "t-g", OCT_5)
+    (growth,) = meeting_history(_records([], [record]), "t-g", _after_the_meeting(OCT_5))
     assert growth.missing == ("Chen", "Dana")
 
 
@@ -241,4 +250,14 @@ def test_a_key_result_added_later_but_checked_in_for_the_meeting_is_on_its_board
     records = _records([_check_in(added, OCT_5, 33)], key_results=(added,))
     (row,) = meeting_board(records, None, OCT_5).rows
     assert row.check_in is not None and row.value == 33
-    assert meeting_history(records, None, OCT_5)[0].checked_in == 1
+    assert meeting_history(records, None, _after_the_meeting(OCT_5))[0].checked_in == 1
+
+
+def test_a_meeting_whose_time_has_not_come_is_listed_once_something_is_recorded_for_it():
+    """An update given ahead for the 19th, the 19th at 08:30 in Berlin (the meeting is at 09:00)."""
+    before = datetime(2026, 10, 19, 6, 30, tzinfo=UTC)
+    ahead = _check_in(NRR, OCT_19, 99, at=datetime(2026, 10, 16, 9, tzinfo=UTC))
+    assert [m.day for m in meeting_history(_records([], []), None, before)] == [OCT_12, OCT_5]
+    listed = meeting_history(_records([ahead], []), None, before)
+    assert [m.day for m in listed] == [OCT_19, OCT_12, OCT_5]
+    assert listed[0].checked_in == 1

@@ -247,31 +247,30 @@ def _overview(
     )
 
 
-def meeting_days(cycle: Cycle, today: date) -> list[date]:
-    """The meetings held so far (their day has come), oldest first."""
-    return [day for day in cadence.meeting_dates(cycle) if day <= today]
-
-
 def meeting_history(
-    records: HistoryRecords, team_id: str | None, today: date
+    records: HistoryRecords, team_id: str | None, now: datetime
 ) -> list[MeetingOverview]:
     """Every meeting of the cycle held so far, newest first, as seen by `team_id` (None: all
-    teams)."""
+    teams). A meeting is listed once its time has come, or earlier once something is recorded
+    for it (an update given ahead, the walk's record): before that it is the coming meeting,
+    not history."""
     effective = progress.effective_check_ins(records.check_ins)
     first_given = _first_check_ins(effective)
     by_day: dict[date, dict[str, CheckIn]] = {}
     for check_in in effective:
         by_day.setdefault(check_in.meeting_date, {})[check_in.kr_id] = check_in
-    return [
-        _overview(
-            records,
-            team_id,
-            day,
-            _owing(records, team_id, day, first_given),
-            by_day.get(day, {}),
+    today = cadence.local_time(records.cycle, now).date()
+    listed = []
+    for meeting in reversed(cadence.meetings(records.cycle)):
+        day = meeting.date()
+        if day > today:
+            continue
+        overview = _overview(
+            records, team_id, day, _owing(records, team_id, day, first_given), by_day.get(day, {})
         )
-        for day in reversed(meeting_days(records.cycle, today))
-    ]
+        if meeting <= now or overview.held:
+            listed.append(overview)
+    return listed
 
 
 def _as_of(history: Sequence[CheckIn], day: date) -> CheckIn | None:

@@ -115,8 +115,7 @@ class MeetingHistoryScreen(OkrScreen):
             intro.update(Content("No cycle yet: plan one with p."))
             table.clear(columns=True)
             return
-        today = cadence.local_time(cycle, now).date()
-        meetings = meeting_history(history_records(self.store, cycle), self.team_id, today)
+        meetings = meeting_history(history_records(self.store, cycle), self.team_id, now)
         who = team.name if team else "All teams"
         intro.update(
             Content.assemble(
