@@ -213,3 +213,31 @@ async def test_a_read_only_viewer_writes_nothing_on_the_host(demo_store, make_ap
         assert any(m.startswith("Read-only: this viewer writes no files") for m in said)
     written = [p for p in isolated_home.rglob("*") if p.is_file()]
     assert written == []  # neither config.toml nor an export
+
+
+async def test_stopping_the_share_closes_its_open_tabs_at_once(tmp_path, demo_store):
+    """ctrl+c with a tab open: the tab is told the share stopped (close code 1001, "going
+    away"), so its app quits and the server ends, instead of aiohttp waiting for the browser
+    to hang up (about 20 s). Bounds are generous; what fails is a tab left open."""
+    aiohttp = pytest.importorskip("aiohttp")
+    share = Share(demo_store.folder, tmp_path / "home")
+    try:
+        token = share.links()["view"]
+        async with aiohttp.ClientSession() as session:
+            tab = await session.ws_connect(f"{share.root}/ws?width=80&height=24&token={token}")
+            first = await tab.receive(timeout=30)  # the tab's app has started and drawn
+            assert first.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT)
+            share.process.terminate()
+            while (message := await tab.receive(timeout=10)).type not in (
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSED,
+                aiohttp.WSMsgType.CLOSING,
+            ):
+                pass  # the last frames of the tab's app
+            assert message.type is aiohttp.WSMsgType.CLOSE, message
+            assert message.data == aiohttp.WSCloseCode.GOING_AWAY
+            assert message.extra == "okr serve stopped"
+        assert share.process.wait(timeout=30) == 0
+    finally:
+        stderr = share.stop()
+    assert "failed" not in stderr
