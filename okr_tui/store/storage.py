@@ -190,13 +190,27 @@ class _EncodedTable:
     order of those prefixes, each sorted inside, are the whole table sorted: of two ids in
     different pieces, either their prefixes differ at a character both have, which orders the ids
     the same way, or one prefix is a shorter id itself, which sorts before the ids it begins.
+
+    Pieces cost three times a whole encoding to make, so a table is kept whole (`pieces`
+    False: an import, a table rewritten) until a save changes a few of its documents.
     """
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], pieces: bool) -> None:
         self._raw = raw
+        self._whole: bytes | None = None
         self.width = max(1, max(map(len, raw), default=0) - 2)  # about 100 documents a piece
         self._ids: dict[str, set[str]] = {}
-        for key in raw:
+        self._order: list[str] = []
+        self._pieces: dict[str, bytes] = {}
+        if pieces:
+            self._cut()
+        else:
+            self._whole = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+
+    def _cut(self) -> None:
+        """Make the pieces of the table as it is now."""
+        self._whole = None
+        for key in self._raw:
             self._ids.setdefault(key[: self.width], set()).add(key)
         self._order = sorted(self._ids)
         self._pieces = {prefix: self._encode(ids) for prefix, ids in self._ids.items()}
@@ -213,6 +227,9 @@ class _EncodedTable:
             return False
         if any(len(key) > self.width + 2 for key in touched):
             return False
+        if self._whole is not None and touched:
+            self._cut()  # from the table as it is now: the touched documents included
+            return True
         changed = set()
         for key in touched:
             prefix = key[: self.width]
@@ -236,6 +253,8 @@ class _EncodedTable:
 
     def parts(self) -> list[bytes]:
         """The table's JSON in order, to be joined: braces, pieces and the commas between."""
+        if self._whole is not None:
+            return [self._whole]
         parts = [b"{"]
         for prefix in self._order:
             parts += (self._pieces[prefix], b",")
@@ -316,7 +335,7 @@ class AtomicJSONStorage(Storage):
         elif ids is None:
             self._encoded.pop(changed, None)
             self._touched.pop(changed, None)
-        elif changed in self._encoded:
+        else:
             self._touched.setdefault(changed, set()).update(ids)
         self._tables = data
         if self._in_transaction:
@@ -347,8 +366,12 @@ class AtomicJSONStorage(Storage):
         for name in sorted(self._tables):
             table = self._tables[name]
             encoded = self._encoded.get(name)
-            if encoded is None or not encoded.keeps_up_with(table, touched.get(name, set())):
-                encoded = self._encoded[name] = _EncodedTable(table)
+            changed = touched.get(name, set())
+            if encoded is None or not encoded.keeps_up_with(table, changed):
+                # In pieces at once when a few documents changed (a check-in appended): more
+                # such saves are likely; whole after an import or a rewrite of the table.
+                few = bool(changed) and len(changed) * 8 <= len(table) + 8
+                encoded = self._encoded[name] = _EncodedTable(table, pieces=few)
             parts += (b"," if len(parts) > 1 else b"", orjson.dumps(name), b":", *encoded.parts())
         parts.append(b"}")
         return b"".join(parts)  # one copy of the megabytes, not one per table and one more
