@@ -14,6 +14,7 @@ from textual import events
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notification
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
@@ -26,7 +27,7 @@ from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
-from okr_tui.widgets.textual_compat import dispatch_key
+from okr_tui.widgets.textual_compat import dispatch_key, withdraw_toast, working_toast
 
 STORE_POLL_SECONDS = 2.0
 START_UP_COLLECTOR_PAUSE = 3.0  # seconds: at the latest, the collector resumes then
@@ -37,6 +38,8 @@ EXPORT_NAMES = {"json": "JSON", "md": "meeting notes", "csv": "CSV"}
 FIRST_SCREEN_RECORDS = (Objective, KeyResult, CheckIn, Score)
 # A store file that cannot be read stays on screen until it can: the toast must not time out.
 STORE_PROBLEM_SECONDS = 24 * 3600.0
+# Slow work's "working" toast stays while the job runs (it is taken away when the job ends).
+SLOW_WORK_SECONDS = 3600.0
 
 
 class OkrApp(App[None]):
@@ -105,6 +108,7 @@ class OkrApp(App[None]):
         self._settings_ok = True  # False: the file has problems, so never write over it
         self._remember_theme = False  # True once start-up has applied the theme
         self._store_problem_shown: str | None = None  # the unreadable file's message on screen
+        self._working: dict[Worker[str], Notification] = {}  # slow work and its working toast
         # The store problem that ended the app: the CLI prints it as its one line, status 2.
         self.store_error: StoreError | None = None
         current = store.current_cycle()
@@ -592,8 +596,9 @@ class OkrApp(App[None]):
         if not isinstance(self.screen, PresentationScreen):
             self.push_screen(PresentationScreen())
 
-    def action_export(self, file_format: str = "json") -> None:
-        """Write an export into the exports folder, off the UI thread, and say where it went."""
+    def action_export(self, file_format: str = "json", whole_store: bool = False) -> None:
+        """Write an export into the exports folder, off the UI thread, and say where it went.
+        `whole_store`: every cycle as JSON (a backup, as `okr export` writes it)."""
         cycle = self.cycle
         if cycle is None:
             self.notify("There is no cycle to export yet.", severity="warning")
@@ -605,7 +610,8 @@ class OkrApp(App[None]):
                 markup=False,
             )
             return
-        folder, clock, cycle_id = self.store.folder, self.clock, cycle.id
+        folder, clock = self.store.folder, self.clock
+        cycle_id = None if whole_store else cycle.id
 
         def export() -> str:
             from okr_tui.exchange.files import export_to_folder
@@ -615,13 +621,8 @@ class OkrApp(App[None]):
             reader = OkrStore(folder, clock, read_only=True)
             return f"Exported to {export_to_folder(reader, cycle_id, file_format)}"
 
-        self.notify(
-            f"Exporting {cycle.name} ({EXPORT_NAMES[file_format]})…",
-            title="Export",
-            markup=False,
-            timeout=3,
-        )
-        self.run_slow_work("Export", export)
+        what = "every cycle" if whole_store else cycle.name
+        self.run_slow_work("Export", export, f"Exporting {what} ({EXPORT_NAMES[file_format]})…")
 
     def action_sync(self) -> None:
         """`okr sync` from the palette: commit, pull and merge, push, off the UI thread; the
@@ -648,8 +649,7 @@ class OkrApp(App[None]):
             said.append("pushed" if result.pushed else "no remote to push to")
             return "Synced: " + ", ".join(part for part in said if part)
 
-        self.notify("Syncing with git…", title="Sync", timeout=3)
-        self.run_slow_work("Sync", run)
+        self.run_slow_work("Sync", run, "Syncing with git…")
 
     def action_pull(self) -> None:
         """`okr pull` from the palette: read the sources that may run here, off the UI thread,
@@ -706,19 +706,31 @@ class OkrApp(App[None]):
             self.call_from_thread(self.check_store_on_disk)
             return ""
 
-        self.notify("Pulling values from sources…", title="Pull", timeout=3)
-        self.run_slow_work("Pull", run)
+        self.run_slow_work("Pull", run, "Pulling values from sources…")
 
-    def run_slow_work(self, name: str, job: Callable[[], str]) -> Worker[str]:
-        """Run `job` (an export, meeting notes) in a thread, so the screen keeps answering keys;
-        the message it returns is shown when it is done, and a failure is reported in one place
+    def run_slow_work(self, name: str, job: Callable[[], str], working: str) -> Worker[str]:
+        """Run `job` (an export, meeting notes) in a thread, so the screen keeps answering keys.
+        `working` ("Exporting 2026-Q4…") stays on screen as a toast while it runs; the message
+        the job returns is shown when it is done, and a failure is reported in one place
         (`on_worker_state_changed`)."""
-        return self.run_worker(job, name=name, group=SLOW_WORK, thread=True, exit_on_error=False)
+        toast = working_toast(self, working, f"{name} · working", SLOW_WORK_SECONDS)
+        worker = self.run_worker(job, name=name, group=SLOW_WORK, thread=True, exit_on_error=False)
+        # Its state changes are messages to this (the UI) thread: none is handled before this.
+        self._working[worker] = toast
+        return worker
+
+    @property
+    def slow_work_running(self) -> list[str]:
+        """The names of the slow jobs still running (each shows its working toast)."""
+        return [worker.name for worker in self._working]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != SLOW_WORK:
             return
+        ended = event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+        if ended and (toast := self._working.pop(worker, None)) is not None:
+            withdraw_toast(self, toast)
         if event.state is WorkerState.SUCCESS and worker.result:
             self.notify(worker.result, title=worker.name, markup=False, timeout=8)
         elif event.state is WorkerState.ERROR:
@@ -795,6 +807,11 @@ class OkrApp(App[None]):
             "Export JSON", "Full export of this cycle", lambda: self.action_export("json")
         )
         yield SystemCommand(
+            "Export every cycle (JSON)",
+            "A backup of the whole store, as okr export writes it (okr import restores it)",
+            lambda: self.action_export("json", whole_store=True),
+        )
+        yield SystemCommand(
             "Export meeting notes (Markdown)",
             "Notes of this cycle's meetings",
             lambda: self.action_export("md"),
@@ -811,8 +828,7 @@ class OkrApp(App[None]):
         )
         yield SystemCommand(
             "Pull values from sources",
-            "Read each key result's source and record the values for the coming meeting "
-            "(okr pull)",
+            "Read each key result's source and record the values for the coming meeting (okr pull)",
             self.action_pull,
         )
         yield SystemCommand("Help", "Every key of this screen", self.action_help)

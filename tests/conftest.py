@@ -71,3 +71,31 @@ def make_app():
         return OkrApp(okr_store, cursor_blink=False, **options)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def _store_32q_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """32 quarters of history written by benchmarks/generate.py (3 teams, so it takes seconds),
+    once per session; tests get a copy."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("okr_benchmarks_generate", path)
+    assert spec is not None and spec.loader is not None
+    generate = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = generate  # dataclasses look their module up while defining
+        spec.loader.exec_module(generate)
+    assert generate.CLOCK_AT == CLOCK_AT
+    folder = tmp_path_factory.mktemp("store-32q") / "store"
+    generate.write_store(folder, generate.Size(quarters=32, teams=3))
+    return folder
+
+
+@pytest.fixture
+def store_32q(tmp_path: Path, clock: FixedClock, _store_32q_template: Path) -> OkrStore:
+    """A store with 32 quarters of weekly check-ins (2026-Q4 active at week 8), a copy."""
+    folder = tmp_path / "store-32q"
+    shutil.copytree(_store_32q_template, folder)
+    return OkrStore(folder, clock)

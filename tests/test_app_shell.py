@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import stat
 
 import pytest
+from key_bursts import burst
 from screen_reading import screen_text
 
 from okr_tui.screens.dashboard import DashboardScreen
@@ -234,9 +236,7 @@ async def test_export_from_the_palette_writes_a_new_file_each_time(demo_store, m
     assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}  # as the store's files
 
 
-async def test_the_app_answers_keys_while_an_export_is_written(
-    demo_store, make_app, monkeypatch
-):
+async def test_the_app_answers_keys_while_an_export_is_written(demo_store, make_app, monkeypatch):
     """An export runs in a worker thread: the board moves while it is still being written."""
     import threading
 
@@ -293,10 +293,110 @@ async def test_a_failed_export_is_reported_and_the_app_goes_on(demo_store, make_
         await app.workers.wait_for_complete()
         await pilot.pause()
         errors = [n for n in app._notifications if n.severity == "error"]
-        assert [n.message for n in errors] == [
-            "Export failed: [Errno 28] No space left on device"
-        ]
+        assert [n.message for n in errors] == ["Export failed: [Errno 28] No space left on device"]
         assert app.is_running
+
+
+def _working(app) -> list[str]:
+    """The 'working' toasts on screen: slow work still running."""
+    return [n.message for n in app._notifications if n.title.endswith("· working")]
+
+
+async def _first_frame_after(app, key: str, done, then):
+    """Send `key` straight to the app and wait for the first frame drawn once `done()` holds;
+    `then()` as it was at that frame. Not Pilot's press: it waits until the process looks idle
+    (no CPU used for 20 ms, up to a second), which a running export never is."""
+    painted = asyncio.Event()
+    seen: list[object] = []
+    display = app._display
+
+    def spy(screen, renderable) -> None:
+        display(screen, renderable)
+        if renderable is not None and not painted.is_set() and done():
+            seen.append(then())
+            painted.set()
+
+    app._display = spy
+    try:
+        burst(app, key)
+        await asyncio.wait_for(painted.wait(), 30)
+    finally:
+        app._display = display
+    return seen[0]
+
+
+async def test_the_app_answers_a_key_while_an_export_of_a_32_quarter_store_runs(
+    store_32q, make_app
+):
+    """The whole store's export (32 quarters, nothing slowed down) runs in a worker: while it
+    is written, 'Exporting…' stays on screen and a cursor move on the board is drawn; when it
+    is done, the toast goes and the file is what `okr export` writes."""
+    import io
+
+    from okr_tui.exchange.json_export import write_export
+    from okr_tui.paths import exports_folder
+
+    app = make_app(store_32q)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        board = app.screen.query_one(ObjectiveBoard)
+        first = board.highlighted_kr_id
+        await pilot.press("ctrl+p", *"Export every cycle")
+        await app.workers.wait_for_complete()  # the palette's search
+        await pilot.pause()
+        working = await _first_frame_after(
+            app, "enter", lambda: app.slow_work_running, lambda: _working(app)
+        )
+        assert working == ["Exporting every cycle (JSON)…"]
+        [export] = [w for w in app.workers if w.name == "Export"]
+        running = await _first_frame_after(
+            app, "down", lambda: board.highlighted_kr_id != first, lambda: export.is_running
+        )
+        assert running  # the move was on screen while the export was still being written
+        assert _working(app) == ["Exporting every cycle (JSON)…"]
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.slow_work_running == [] and _working(app) == []
+        [written] = exports_folder().glob("okr-all-*.json")
+        assert f"Exported to {written}" in [n.message for n in app._notifications]
+    expected = io.BytesIO()
+    write_export(store_32q, expected)
+    assert written.read_bytes() == expected.getvalue()
+    assert len(json.loads(expected.getvalue())["cycles"]) == 32
+
+
+async def test_a_failing_export_says_why_in_one_place_and_leaves_no_file(demo_store, make_app):
+    """A record an import would refuse, in a closed quarter the app never reads: the whole
+    store's export stops with one error naming the file and the record (the one place that
+    reports slow work's failures), the working toast goes, and no half-written file is left."""
+    from okr_tui.paths import exports_folder
+
+    closed = next(c for c in demo_store.cycles() if c.state.value == "closed")
+    path = demo_store.folder / "cycles" / f"{closed.id}.json"
+    tables = json.loads(path.read_bytes())
+    check_in = next(iter(tables["check_ins"].values()))
+    check_in["recorded_at"] = "2026-09-01T10:00:00"  # no timezone
+    path.write_text(json.dumps(tables))
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Export every cycle")
+        await app.workers.wait_for_complete()  # the palette's search
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert errors == [
+            f"Export failed: {path}: check_ins entry {check_in['id']!r}, recorded_at: "
+            "Value error, must include a timezone; nothing exported, as an import would refuse it"
+        ]
+        assert _working(app) == [] and app.slow_work_running == []
+        assert app.is_running
+        await pilot.press("down")  # and the app goes on
+        await pilot.pause()
+    assert list(exports_folder().glob("*")) == []
 
 
 async def test_a_key_remapped_in_the_config_starts_the_check_in(demo_store, make_app):

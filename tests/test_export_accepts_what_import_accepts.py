@@ -326,3 +326,85 @@ def test_every_hand_edit_the_import_refuses_the_export_refuses(tmp_path: Path, e
         write_export(OkrStore(store.folder, FixedClock(CLOCK_AT)), out)
     assert "\n" not in str(raised.value)
     assert str(store.folder) in str(raised.value)
+
+
+# --- closed cycles remembered as checked (exchange/export_check.py) -------------------------
+
+
+def _export_counting_checks(store: OkrStore, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, int]:
+    """The export's bytes, and how many cycle entries it validated as the import does."""
+    from okr_tui.exchange import export_check
+
+    checked = []
+    validate = export_check.CycleExport.model_validate
+
+    def counting(entry, *args, **kwargs):
+        checked.append(entry["cycle"]["id"])
+        return validate(entry, *args, **kwargs)
+
+    out = io.BytesIO()
+    with monkeypatch.context() as patched:  # undoes only this, not the test's OKR_HOME
+        patched.setattr(export_check.CycleExport, "model_validate", counting)
+        write_export(OkrStore(store.folder, FixedClock(CLOCK_AT)), out)
+    return out.getvalue(), len(checked)
+
+
+def test_a_closed_cycle_checked_once_is_not_validated_again_and_the_export_is_the_same(
+    demo_store: OkrStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cycles = demo_store.cycles()
+    closed = [c for c in cycles if c.state is CycleState.CLOSED]
+    assert closed and len(closed) < len(cycles)
+    first, checked_first = _export_counting_checks(demo_store, monkeypatch)
+    second, checked_second = _export_counting_checks(demo_store, monkeypatch)
+    assert checked_first == len(cycles)
+    assert checked_second == len(cycles) - len(closed)
+    assert second == first
+
+
+def _outcome(store: OkrStore) -> str | bytes:
+    """What an export of the store gives: its bytes, or the one line it refuses with."""
+    out = io.BytesIO()
+    try:
+        write_export(OkrStore(store.folder, FixedClock(CLOCK_AT)), out)
+    except (StoreError, RuleViolation) as error:
+        return str(error)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[edit.__name__ for edit in EDITS])
+def test_a_closed_cycle_edited_after_an_export_is_checked_again(
+    demo_store: OkrStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, edit
+) -> None:
+    """The record of checked entries is by content: after a hand edit of a closed cycle's file
+    (or of okr.json), an export that remembered the cycle gives exactly what an export on a
+    machine that never checked it gives: the same refusal, or the same bytes."""
+    _export_counting_checks(demo_store, monkeypatch)
+    closed = next(c for c in demo_store.cycles() if c.state is CycleState.CLOSED)
+    paths = sorted((demo_store.folder / "cycles").glob("*.json"))
+    number = paths.index(demo_store.folder / "cycles" / f"{closed.id}.json")
+    if not hand_edit(demo_store, edit, number):
+        pytest.skip("nothing in the demo store this edit applies to")
+    remembered = _outcome(demo_store)
+    monkeypatch.setenv("OKR_HOME", str(tmp_path / "another-machine"))
+    assert _outcome(demo_store) == remembered
+    if edit is not overlapping_cycles:  # the demo's quarters overlapping by a day export
+        assert isinstance(remembered, str) and str(demo_store.folder) in remembered
+
+
+def test_an_id_of_a_remembered_closed_cycle_used_again_elsewhere_is_refused(
+    demo_store: OkrStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remembered entry still takes part in the checks across cycles: a check-in id of the
+    closed quarter written into the active quarter's file is found, as without the record."""
+    _export_counting_checks(demo_store, monkeypatch)
+    closed = next(c for c in demo_store.cycles() if c.state is CycleState.CLOSED)
+    active = demo_store.current_cycle()
+    closed_tables = json.loads((demo_store.folder / "cycles" / f"{closed.id}.json").read_bytes())
+    taken = next(iter(closed_tables["check_ins"].values()))["id"]
+    path = demo_store.folder / "cycles" / f"{active.id}.json"
+    tables = json.loads(path.read_bytes())
+    next(iter(tables["check_ins"].values()))["id"] = taken
+    path.write_text(json.dumps(tables))
+    with pytest.raises(StoreError, match=f"id '{taken}' is already used at"):
+        write_export(OkrStore(demo_store.folder, FixedClock(CLOCK_AT)), io.BytesIO())

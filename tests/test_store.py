@@ -484,6 +484,82 @@ def test_what_a_save_writes_is_all_of_memory_table_by_table(
     assert _reopen(planned).actions("cycle-q4") == [action]
 
 
+def test_a_save_re_encodes_only_the_pieces_of_the_documents_it_touched(
+    planned: OkrStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check-in save encodes the new check-in's piece of the table, not the whole table, and
+    the file is still byte for byte the full sorted encoding: across ids that grow a digit
+    (which reorders them as text: "10" sorts before "9"), corrections and a failed save."""
+    path = planned.folder / "cycles" / "cycle-q4.json"
+    encoded: list[int] = []
+    real_dumps = storage.orjson.dumps
+
+    def counting_dumps(value, *args, **kwargs):
+        out = real_dumps(value, *args, **kwargs)
+        encoded.append(len(out))
+        return out
+
+    def agrees() -> None:
+        written = path.read_bytes()
+        assert written == orjson.dumps(orjson.loads(written), option=orjson.OPT_SORT_KEYS)
+
+    planned.add_check_in(_check_in())
+    monkeypatch.setattr(storage.orjson, "dumps", counting_dumps)
+    for week in range(8):
+        for kr_id in ("kr-signups", "kr-launch"):
+            for value in (10, 20):  # the second corrects the first
+                day = date.fromordinal(MONDAY.toordinal() - 7 * week)
+                planned.add_check_in(_check_in(kr_id, day, value=value + week))
+                agrees()
+    table = orjson.loads(path.read_bytes())["check_ins"]
+    assert len(table) == 33 and "10" in table and "9" in table
+    whole = len(orjson.dumps(table))
+    encoded.clear()
+    planned.add_check_in(_check_in("kr-launch", value=99))
+    assert encoded and max(encoded) < whole / 2  # a piece, not the table
+    agrees()
+    monkeypatch.setattr(storage, "write_atomically", _no_space)
+    with pytest.raises(StoreError):
+        planned.add_check_in(_check_in("kr-launch", value=98))
+    monkeypatch.undo()
+    planned.add_check_in(_check_in("kr-launch", value=97))
+    agrees()
+    by_id = sorted(planned.check_ins("cycle-q4"), key=lambda c: c.id)
+    assert sorted(_reopen(planned).check_ins("cycle-q4"), key=lambda c: c.id) == by_id
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pieces_of_a_table_join_to_its_sorted_encoding(seed: int) -> None:
+    """Whatever is added, changed or removed, the pieces kept up to date join to exactly what
+    encoding the whole table sorted writes."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(40):
+        raw = {str(i): {"id": f"x{i}", "n": {"b": 1, "a": [i]}} for i in range(rng.randint(1, 300))}
+        raw.pop("0")
+        pieces = storage._EncodedTable(raw, pieces=rng.random() < 0.5)
+        next_id = max(map(int, raw), default=0) + 1
+        for step in range(40):
+            touched = set()
+            for _ in range(rng.randint(1, 4)):
+                roll = rng.random()
+                if roll < 0.5 or not raw:
+                    key = str(next_id)
+                    next_id += rng.choice([1, 1, 9, 900])
+                    raw[key] = {"id": key, "step": step}
+                elif roll < 0.7:
+                    key = rng.choice(list(raw))
+                    del raw[key]
+                else:
+                    key = rng.choice(list(raw))
+                    raw[key]["step"] = -step
+                touched.add(key)
+            if not pieces.keeps_up_with(raw, touched):
+                pieces = storage._EncodedTable(raw, pieces=rng.random() < 0.5)
+            assert b"".join(pieces.parts()) == orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+
+
 # --- audit --------------------------------------------------------------------------------------
 
 

@@ -126,3 +126,21 @@ async def test_textual_still_lays_the_screen_out_for_what_the_compat_module_skip
         await pilot.pause()
         text.update(Content("one line"))
         assert text._layout_required
+
+
+async def test_a_working_toast_stays_until_withdrawn_and_only_it_goes() -> None:
+    """working_toast posts Textual's Notify with a Notification it keeps; withdraw_toast takes
+    away that one (App._unnotify), leaving other toasts, and does nothing once it has gone."""
+    from okr_tui.widgets.textual_compat import withdraw_toast, working_toast
+
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        app.notify("Saved.", timeout=60)
+        toast = working_toast(app, "Exporting [b]x[/b]…", "Export · working", 3600)
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Saved.", "Exporting [b]x[/b]…"]
+        assert toast.markup is False and toast.timeout == 3600
+        withdraw_toast(app, toast)
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Saved."]
+        withdraw_toast(app, toast)  # already gone

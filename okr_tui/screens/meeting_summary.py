@@ -311,7 +311,7 @@ class MeetingSummaryScreen(OkrScreen):
             path = create_in_folder(ready_exports_folder(), stem, "md", notes)
             return f"Meeting notes saved to {path}"
 
-        self.okr_app.run_slow_work("Meeting notes", save)
+        self.okr_app.run_slow_work("Meeting notes", save, "Saving the meeting notes…")
 
     def action_save_digest(self) -> None:
         """The digest of this meeting as one self-contained HTML page (the board and what the
@@ -335,4 +335,4 @@ class MeetingSummaryScreen(OkrScreen):
             path = create_in_folder(ready_exports_folder(), stem, "html", page)
             return f"Digest saved to {path}"
 
-        self.okr_app.run_slow_work("Digest", save)
+        self.okr_app.run_slow_work("Digest", save, "Saving the digest…")

@@ -722,11 +722,9 @@ class OkrStore:
         `key_results`: the file's, by id, when appending many."""
         if key_results is not None:
             kr = key_results.get(check_in.kr_id)
-        else:
-            kr = next(
-                (k for k in cycle_file.models(KeyResult, "key_results") if k.id == check_in.kr_id),
-                None,
-            )
+        else:  # looked up by id, not by scanning the hundreds of a large organisation
+            found = cycle_file.models_where(KeyResult, "key_results", "id", [check_in.kr_id])
+            kr = found[0] if found else None
         if kr is None:
             raise RuleViolation(f"no key result with id {check_in.kr_id!r} in {cycle.name}")
         if kr.status is Status.RETIRED:
