@@ -45,15 +45,15 @@ from okr_tui.domain.walkthrough import (
     StepFacts,
     WalkOrder,
     WalkSettings,
-    checked_in_for,
+    WalkState,
     confidence_words,
     field_text,
-    reviewed_in_meeting,
-    start_index,
     step_facts,
+    talk_first_scores,
     update_source,
     walk_lines,
     walk_meeting,
+    walk_progress,
 )
 from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
@@ -220,16 +220,13 @@ class WalkthroughScreen(OkrScreen):
     def __init__(self, settings: WalkSettings) -> None:
         super().__init__()
         self.settings = settings
-        self.order: list[str] = []  # key result ids, fixed when the walk starts
-        self.index = 0
-        self._correcting = False  # every key result was checked in when the walk started
+        # The order, the step on screen and the resume rule (domain/walkthrough.py).
+        self.walk = WalkState()
         self.parked_topics: list[str] = []
         self._value_error_for: str | None = None  # the value text the error shown is about
         self.meeting_day: date | None = None
         self._lines: dict[str, KeyResultLine] = {}
         self._check_ins: list[CheckIn] = []
-        # The key results this meeting has reviewed: accepted, or checked in in the meeting.
-        self._reviewed: set[str] = set()
         self._facts: StepFacts | None = None
         # The key result whose step the fields were filled for: what is typed belongs to it.
         self._step_kr_id: str | None = None
@@ -280,7 +277,7 @@ class WalkthroughScreen(OkrScreen):
     # --- data -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        first_time = not self.order
+        first_time = not self.walk.started
         if not self._load():
             return
         if first_time:
@@ -343,7 +340,8 @@ class WalkthroughScreen(OkrScreen):
         self.parked_topics = stored + [t for t in self.parked_topics if t not in stored]
 
     def _load(self) -> bool:
-        """Read this walk's records and fix `order` and `index`; False when there is no step."""
+        """Read this walk's records and bring `walk` (order, step, what is done) up to date;
+        False when there is no step."""
         cycle = self.cycle
         now = self.okr_app.clock.now()
         team = self.store.team_or_none(self.settings.team_id)
@@ -367,11 +365,9 @@ class WalkthroughScreen(OkrScreen):
         kr_ids = {kr.id for kr in key_results}
         self._check_ins = self.store.check_ins(cycle.id, kr_ids=kr_ids)
         talk_first = None
-        if not self.order and self.settings.order is WalkOrder.NEEDS_TALK:
+        if not self.walk.started and self.settings.order is WalkOrder.NEEDS_TALK:
             # The prep lane is the agenda: what it names most is walked first.
-            from okr_tui.domain.prep import prep_lane
-
-            lane = prep_lane(
+            talk_first = talk_first_scores(
                 cycle,
                 [o for o in objectives if o.id in walked],
                 key_results,
@@ -379,7 +375,6 @@ class WalkthroughScreen(OkrScreen):
                 self.store.actions(cycle.id),
                 now,
             )
-            talk_first = lane.talk_scores()
         lines = walk_lines(
             board.key_result_lines(cycle, objectives, key_results, self._check_ins, now),
             self.settings.team_id,
@@ -388,30 +383,18 @@ class WalkthroughScreen(OkrScreen):
             talk_first,
             self.settings.owner,
         )
-        if self.settings.owner:  # updates for the coming meeting, not the current one
-            lines = checked_in_for(lines, self._check_ins, self.meeting_day)
-        self._lines = {line.kr.id: line for line in lines}
-        if self.settings.owner:  # done: updated for the coming meeting (no review before it)
-            self._reviewed = {i for i, line in self._lines.items() if line.checked_in_this_meeting}
-        else:
+        record = None
+        if not self.settings.owner:  # an owner's walk reviews nothing: no record to read
             record = self.store.meeting_record(cycle.id, self.settings.team_id, self.meeting_day)
-            self._reviewed = reviewed_in_meeting(
-                self._lines,
-                self._check_ins,
-                self.meeting_day,
-                record.reviewed_kr_ids if record is not None else (),
-            )
-        first_time = not self.order
-        if first_time:
-            self.order = [line.kr.id for line in lines]
-            self.index = start_index([line.kr.id in self._reviewed for line in lines])
-            self._correcting = all(line.kr.id in self._reviewed for line in lines)
-        else:
-            current = self.current_kr_id
-            self.order = [kr_id for kr_id in self.order if kr_id in self._lines]
-            if current in self.order:
-                self.index = self.order.index(current)
-            self.index = min(self.index, max(len(self.order) - 1, 0))
+        lines, done = walk_progress(
+            lines,
+            self._check_ins,
+            self.meeting_day,
+            owner=self.settings.owner,
+            reviewed_kr_ids=record.reviewed_kr_ids if record is not None else (),
+        )
+        self._lines = {line.kr.id: line for line in lines}
+        self.walk.update([line.kr.id for line in lines], done)
         if not self.order:
             self.query_one("#walk-position", Static).update(
                 Content("No active key results to walk.")
@@ -429,8 +412,23 @@ class WalkthroughScreen(OkrScreen):
         return self.settings.owner
 
     @property
+    def order(self) -> list[str]:
+        """The walk's key result ids in walk order, fixed when it started."""
+        return self.walk.order
+
+    @property
+    def index(self) -> int:
+        return self.walk.index
+
+    @property
+    def _reviewed(self) -> set[str]:
+        """The key results this meeting has reviewed (accepted, or checked in in it); in an
+        owner's walk, those updated for the coming meeting."""
+        return self.walk.done
+
+    @property
     def current_kr_id(self) -> str | None:
-        return self.order[self.index] if 0 <= self.index < len(self.order) else None
+        return self.walk.current
 
     @property
     def line(self) -> KeyResultLine | None:
@@ -484,7 +482,7 @@ class WalkthroughScreen(OkrScreen):
             facts = step_facts(line.kr, self._check_ins, self.meeting_day)
         self._facts = facts
         kr, objective = line.kr, line.objective
-        done = sum(1 for kr_id in self.order if kr_id in self._reviewed)
+        done = self.walk.done_count
         show(
             self.query_one("#walk-position", Static),
             Content.assemble(
@@ -863,21 +861,9 @@ class WalkthroughScreen(OkrScreen):
         walk started) goes step by step."""
         shown = self._step_kr_id
         self._load()
-        # When it is gone, `index` is already on the key result that followed it.
-        index = self.order.index(shown) + step if shown in self.order else self.index + min(step, 0)
-        if open_only and not self._correcting:
-            index = next(
-                (
-                    i
-                    for i in range(max(index, 0), len(self.order))
-                    if self.order[i] not in self._reviewed
-                ),
-                len(self.order),
-            )
-        if index >= len(self.order):
+        if not self.walk.move(shown, step, open_only=open_only):
             await self._open_summary()
             return
-        self.index = max(index, 0)
         self._enter_step()
 
     @after_typed_keys
@@ -979,7 +965,7 @@ class WalkthroughScreen(OkrScreen):
     async def action_back(self) -> None:  # type: ignore[override]  # Textual awaits either
         """Leave: what was saved stays; starting again resumes at the first key result not yet
         reviewed."""
-        saved = sum(1 for kr_id in self.order if kr_id in self._reviewed)
+        saved = self.walk.done_count
         if self.order:
             self.notify(
                 f"Left the check-in: {saved} of {counted(len(self.order), 'key result')} "
