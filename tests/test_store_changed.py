@@ -102,3 +102,36 @@ async def test_a_check_in_saved_by_another_okr_reaches_the_screens_below_too(
         assert isinstance(app.screen, DashboardScreen)
         line = kr_line(app, "KR 2.1")
         assert "64% / 100%" in line and "✓ done" in line, line
+
+
+async def test_the_walk_shows_its_own_saves_without_reading_its_records_again(
+    store, make_app, monkeypatch
+):
+    """A step after a save or an accept takes the check-in into what the walk shows: reading
+    every record of the walk again was the walk's largest cost in a step (docs/benchmarks.md).
+    Going back reads them again."""
+    build_team(store)
+    loads: list[str] = []
+    original = WalkthroughScreen._load
+
+    def counted(self) -> bool:
+        loads.append("walk")
+        return original(self)
+
+    monkeypatch.setattr(WalkthroughScreen, "_load", counted)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        keys = Keys(pilot)
+        walk = await start_walk(keys)
+        loads.clear()
+        await keys.type("10")
+        await keys("enter", "1")
+        await keys.type("20")
+        await keys("enter", "2")
+        assert (walk.index, walk.walk.done_count, loads) == (2, 2, [])
+        assert "2 of 12 reviewed" in screen_text(app)
+        await keys("ctrl+b")  # back to the second: read again, and it shows its check-in
+        assert loads == ["walk"]
+        assert walk.query_one("#walk-value").value == "20"
+        assert "Already checked in for this meeting" in screen_text(app)
