@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import fcntl
 import json
 import math
@@ -561,7 +562,10 @@ def bench_save(report: Report, stores: dict[str, Path], saves: int, scratch: Pat
 # --- 3: walkthrough -------------------------------------------------------------------------
 
 
-async def _walk(folder: Path, teams: int) -> dict[str, list[float]]:
+async def _walk(
+    folder: Path, teams: int, profiler: cProfile.Profile | None = None
+) -> dict[str, list[float]]:
+    """The walk benchmark's steps; `profiler` (profile_cpu.py --walk) runs during the steps only."""
     from textual import events
 
     from okr_tui.app import OkrApp
@@ -606,6 +610,8 @@ async def _walk(folder: Path, teams: int) -> dict[str, list[float]]:
             screen = WalkthroughScreen(WalkSettings(team_id=team.id))
             await app.push_screen(screen)
             await pilot.pause()
+            if profiler is not None:
+                profiler.enable()
             for _ in range(len(screen.order) - 1):
                 cpu = time.process_time()
                 await pilot.press("enter")  # value -> confidence (untimed)
@@ -629,6 +635,8 @@ async def _walk(folder: Path, teams: int) -> dict[str, list[float]]:
                 steps.append(await timed(key, lambda s=screen, b=before: s.current_kr_id != b))
                 await pilot.pause()
                 key_result_cpus.append((cpu + time.process_time() - step_cpu) * 1000)
+            if profiler is not None:
+                profiler.disable()
             app.pop_screen()
             await pilot.pause()
     return {

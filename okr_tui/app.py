@@ -14,6 +14,7 @@ from textual import events
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.notifications import Notification
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -23,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from okr_tui.config import default_settings
 from okr_tui.domain.models import CheckIn, Cycle, KeyResult, Objective, Score, Team
 from okr_tui.messages import ContextChanged, StoreChanged
-from okr_tui.screens.base import after_typed_keys, typed_keys_binding
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
@@ -111,6 +112,10 @@ class OkrApp(App[None]):
         self._working: dict[Worker[str], Notification] = {}  # slow work and its working toast
         # The store problem that ended the app: the CLI prints it as its one line, status 2.
         self.store_error: StoreError | None = None
+        # Every save through this store tells every screen (one StoreChanged), and so does a
+        # change another process made once the store has picked it up (check_store_on_disk).
+        store.on_saved(self._store_saved)
+        self._changes_told = store.changes_seen
         current = store.current_cycle()
         if current is not None:
             # A broken file is refused here, before anything is shown (the CLI prints it as
@@ -133,15 +138,36 @@ class OkrApp(App[None]):
     def team(self) -> Team | None:
         return self.store.team_or_none(self.team_id)
 
+    def tell_screens(self, message: Callable[[], Message]) -> None:
+        """Tell every okr screen of the stack: the one on top gets `message()` and acts on it,
+        the ones under it note that they must re-read when they are on top again
+        (screens/base.py).
+
+        Those are marked, not sent the message: a message wakes the screen under the top one
+        (Textual counts it as visible), whose update then repaints the whole top screen. Under
+        the walk that was a full repaint of the walk at every key result checked in."""
+        top = self.screen
+        for screen in self.screen_stack:
+            if not isinstance(screen, OkrScreen):
+                continue
+            if screen is top:
+                screen.post_message(message())
+            else:
+                screen.mark_stale()
+
+    def _store_saved(self) -> None:
+        """A save made through this app's store (store.on_saved): one StoreChanged for all."""
+        self.tell_screens(StoreChanged)
+
     def watch_cycle_id(self) -> None:
-        self.screen.post_message(ContextChanged())
+        self.tell_screens(ContextChanged)
 
     def watch_team_id(self) -> None:
-        self.screen.post_message(ContextChanged())
+        self.tell_screens(ContextChanged)
 
     def watch_owner(self, owner: str | None) -> None:
         """Show the chosen owner's key results, and remember the choice on this machine."""
-        self.screen.post_message(ContextChanged())
+        self.tell_screens(ContextChanged)
         if not self.store.read_only and owner != self.settings.owner:
             self._remember("owner", owner, "Owner filter")
 
@@ -272,10 +298,13 @@ class OkrApp(App[None]):
         """Another process (a second window, a script, a browser tab) may have saved, or a
         file may have become unreadable: then the screens keep what was last read, and the
         problem stays on screen until the file can be read again."""
-        changed = self.store.refresh()
+        self.store.refresh()
         self.show_store_problem()
-        if changed:
-            self.screen.post_message(StoreChanged(external=True))
+        # Counted by the store wherever it picked a change up: a screen's reads between two
+        # polls may have taken it already, and the screens below must know too.
+        if self.store.changes_seen != self._changes_told:
+            self._changes_told = self.store.changes_seen
+            self.tell_screens(lambda: StoreChanged(external=True))
 
     def show_store_problem(self) -> None:
         """Say which store file cannot be read and why, once, and when it can be again."""

@@ -228,9 +228,10 @@ class KeyResultDetailScreen(OkrScreen):
         }
 
         def saved(check_in_id: str | None) -> None:
+            # The form's save told every screen (StoreChanged): this one re-reads as it
+            # comes back on top, the dashboard below when it does.
             if check_in_id is None:
                 return
-            self.reload()
             saved_in = next(
                 (c for c in self.store.check_ins(cycle.id, kr.id) if c.id == check_in_id), None
             )

@@ -428,12 +428,12 @@ class PlanningScreen(OkrScreen):
         return True
 
     def _saved(self, kind: str):
-        """A form callback that puts the cursor on what was just saved."""
+        """A form callback that puts the cursor on what was just saved: the form's save told
+        every screen (StoreChanged), so this one re-reads as it comes back on top."""
 
         def done(saved_id: str | None) -> None:
             if saved_id:
                 self._cursor_target = (kind, saved_id)
-                self.reload()
 
         return done
 
@@ -583,11 +583,9 @@ class PlanningScreen(OkrScreen):
             return None
         from okr_tui.screens.cycle_form import CycleFormScreen
 
-        def saved(cycle_id: str | None) -> None:
-            if cycle_id:
-                self.reload()
-
-        return self.app.push_screen(CycleFormScreen(self.cycle), saved)
+        # No callback: the form's save tells every screen (StoreChanged), and this one re-reads
+        # as it comes back on top.
+        return self.app.push_screen(CycleFormScreen(self.cycle))
 
     @after_typed_keys
     def action_new_cycle(self) -> AwaitMount | None:
@@ -599,8 +597,7 @@ class PlanningScreen(OkrScreen):
 
         def created(cycle_id: str | None) -> None:
             if cycle_id:
-                self.okr_app.cycle_id = cycle_id
-                self.reload()
+                self.okr_app.cycle_id = cycle_id  # every screen shows it (ContextChanged)
                 name = self.cycle.name if self.cycle else ""
                 then = (
                     "its objectives with o"

@@ -30,10 +30,9 @@ from okr_tui.domain.progress import counted
 from okr_tui.domain.walkthrough import (
     WalkOrder,
     WalkSettings,
-    checked_in_for,
-    reviewed_in_meeting,
     walk_lines,
     walk_meeting,
+    walk_progress,
 )
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -197,19 +196,18 @@ class WalkthroughSetupScreen(OkrScreen):
             owner=owner,
         )
         record = self.store.meeting_record(cycle.id, team.id if team else None, meeting.date())
-        if owner:
-            # An owner's walk updates the coming meeting: done means updated for it.
-            lines = checked_in_for(lines, check_ins, meeting.date())
-            reviewed = {line.kr.id for line in lines if line.checked_in_this_meeting}
-            updated = 0
-        else:
-            reviewed = reviewed_in_meeting(
-                [line.kr.id for line in lines],
-                check_ins,
-                meeting.date(),
-                record.reviewed_kr_ids if record is not None else (),
-            )
-            # Updated before the meeting and not reviewed yet: the walk shows each, Enter accepts.
+        # What the walk will count as done, by its own rule (domain/walkthrough.py): reviewed
+        # in this meeting, or in an owner's walk updated for the coming one.
+        lines, reviewed = walk_progress(
+            lines,
+            check_ins,
+            meeting.date(),
+            owner=owner,
+            reviewed_kr_ids=record.reviewed_kr_ids if record is not None else (),
+        )
+        # Updated before the meeting and not reviewed yet: the walk shows each, Enter accepts.
+        updated = 0
+        if not owner:
             updated = sum(
                 1 for line in lines if line.checked_in_this_meeting and line.kr.id not in reviewed
             )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -137,6 +137,24 @@ class OkrStore:
             self.folder / ROOT_FILE, "root", {EVERY_CYCLE_HAS_A_FILE: True}, read_only=False
         )
         self._cycle_files: dict[str, StoreFile] = {}
+        self._listeners: list[Callable[[], object]] = []
+        self.changes_seen = 0
+        """How often a file changed by another process was picked up (reading, saving or
+        `refresh`): the app compares it to tell its screens that the store changed elsewhere."""
+
+    def on_saved(self, listener: Callable[[], object]) -> None:
+        """Call `listener` after each save this store object makes (not those of other
+        processes, which `changes_seen` counts): the app tells its screens."""
+        self._listeners.append(listener)
+
+    def _saved(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    def _picked_up(self, store_file: StoreFile) -> None:
+        """Refresh a file from disk, counting a change another process made."""
+        if store_file.refresh():
+            self.changes_seen += 1
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -198,12 +216,13 @@ class OkrStore:
             raise RuleViolation("this store is open read-only (a viewer's share): nothing saved")
         with self._lock.held():
             for store_file in files:
-                store_file.refresh()
+                self._picked_up(store_file)
             self._give_every_cycle_a_file()
             with contextlib.ExitStack() as stack:
                 for store_file in files:
                     stack.enter_context(store_file.transaction())
                 yield
+        self._saved()
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -233,11 +252,11 @@ class OkrStore:
     def refresh(self) -> bool:
         """Pick up changes another process made; True if anything changed. A file that changed
         into something unreadable is not taken: see `problem`."""
-        changed = False
+        seen = self.changes_seen
         for store_file in (self._root, *self._cycle_files.values()):
             with contextlib.suppress(StoreError):
-                changed = store_file.refresh() or changed
-        return changed
+                self._picked_up(store_file)
+        return self.changes_seen != seen
 
     @property
     def problem(self) -> StoreError | None:
@@ -251,7 +270,7 @@ class OkrStore:
     def _refresh_for_reading(self, store_file: StoreFile) -> None:
         # A file that cannot be read now is read as it was last: see `problem`.
         with contextlib.suppress(StoreError):
-            store_file.refresh()
+            self._picked_up(store_file)
 
     def _read(self, store_file: StoreFile, cls: type[M]) -> list[M]:
         self._refresh_for_reading(store_file)
@@ -1127,6 +1146,7 @@ class OkrStore:
             self.folder / ROOT_FILE, "root", {EVERY_CYCLE_HAS_A_FILE: True}, read_only=False
         )
         self._cycle_files.clear()
+        self._saved()
 
 
 def _second(moment: pendulum.DateTime) -> str:
