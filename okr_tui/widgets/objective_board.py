@@ -299,12 +299,13 @@ class ObjectiveBoard(OptionList):
         Overrides a private method of the pinned Textual version; the snapshot and board tests
         fail if a Textual upgrade changes what it must do.
         """
-        if not self.scrollable_content_region:
+        region = self.scrollable_content_region  # worked out on each read: read it once
+        if not region:
             return
         line_cache = self._line_cache
         lines = line_cache.lines
         next_index = lines[-1][0] + 1 if lines else 0
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        width = region.width - self._get_left_gutter_width()
         for index, option in enumerate(self.options[next_index:], next_index):
             line_cache.index_to_line[index] = len(lines)
             line_count = option.height + option._divider  # type: ignore[attr-defined]
