@@ -46,7 +46,10 @@ SLOW_WORK_SECONDS = 3600.0
 class OkrApp(App[None]):
     """The okr-tui application."""
 
-    CSS_PATH = "app.tcss"
+    # The dashboard's stylesheet (its CSS_PATH) is read with the app's: it is the first screen
+    # of every start, and pushing a screen whose stylesheet is not loaded yet parses every
+    # source again (issue 19: one of three full parses before the first frame).
+    CSS_PATH = ["app.tcss", "screens/dashboard.tcss"]
     TITLE = "okr-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [

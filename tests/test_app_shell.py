@@ -555,3 +555,26 @@ async def test_the_header_keeps_the_team_and_badges_at_80_columns(demo_store, ma
         header = screen_text(app).splitlines()[0].rstrip()
         assert "2026-Q4  read-only  week 8 of 14" in header
         assert header.endswith("│  Sales")
+
+
+async def test_the_dashboard_stylesheet_is_parsed_with_the_app_s(demo_store, make_app, monkeypatch):
+    """Issue 19: Textual parses every stylesheet again when a screen brings one it has not
+    read, so the first screen's (dashboard.tcss) is read with the app's: the one parse again
+    before the first frame is the theme's (its colours)."""
+    from textual.css.stylesheet import Stylesheet
+
+    reparsed = []
+    reparse = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        reparsed.append(len(self.source))
+        reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert len(reparsed) == 1  # the theme's, not the dashboard's push
+        sources = {where for where, _ in app.stylesheet.source}
+        assert {str(path) for path in app.screen.css_path} <= sources

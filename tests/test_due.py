@@ -106,3 +106,18 @@ async def test_a_key_result_checked_in_today_says_missed_not_due_for_earlier_mee
         assert rows[done.kr.id].endswith("✓ done · 5 missed")
         assert rows[owing.kr.id].endswith("1 due · 5 missed")
         assert " due" not in rows[done.kr.id]
+
+
+def test_the_dashboard_line_is_the_same_without_working_out_check_ins_due(demo_store):
+    """Issue 19: the dashboard's "Due now:" line names only what is due besides check-ins, so
+    it asks for the report without each key result's check-ins due and missed (the same line,
+    at a fraction of the work), and those lists are left empty."""
+    for store in (demo_store, in_last_week(demo_store)):
+        cycle = store.current_cycle()
+        assert cycle is not None
+        full = due_report_of(store, cycle, store.clock.now())
+        light = due_report_of(store, cycle, store.clock.now(), check_ins_due=False)
+        assert any(team["due"] or team["overdue"] for team in full["teams"])
+        assert all(not team["due"] and not team["overdue"] for team in light["teams"])
+        for shown in (None, [None, store.teams()[0].id]):
+            assert due_beyond_check_ins(light, shown) == due_beyond_check_ins(full, shown)

@@ -9,6 +9,7 @@ from datetime import date
 
 from screen_reading import screen_text
 from textual.widgets import Static
+from waiting import settle
 
 from okr_tui import paths
 from okr_tui.domain import board, forecast
@@ -29,6 +30,17 @@ from okr_tui.widgets.prep_panel import PrepPanel
 
 FRIDAY = "2026-11-27T15:00:00Z"
 COMING = date(2026, 11, 30)
+
+
+async def _lane_worked_out(pilot) -> None:
+    """The dashboard works out its prep lane in a worker once it is drawn (issue 19): wait
+    until the lane's line no longer says "working out…"."""
+
+    def worked_out() -> bool:
+        summary = pilot.app.screen.query_one("#prep-summary", Static)
+        return "working out" not in summary.render().plain
+
+    await settle(pilot, worked_out)
 
 
 def _records(store: OkrStore):
@@ -193,6 +205,7 @@ async def test_l_unfolds_the_prep_lane_and_it_is_remembered(demo_store, make_app
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        await _lane_worked_out(pilot)
         panel = app.screen.query_one(PrepPanel)
         body = panel.query_one("#prep-body")
         text = screen_text(app)
@@ -232,11 +245,13 @@ async def test_the_prep_lane_follows_the_team_filter(demo_store, make_app):
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        await _lane_worked_out(pilot)
         summary = app.screen.query_one("#prep-summary", Static)
         assert "8 not updated · 1 confidence dropped" in summary.render().plain
         growth = [t for t in store.teams() if t.name == "Growth"][0]
         app.team_id = growth.id
         await pilot.pause()
+        await _lane_worked_out(pilot)
         # Growth's four and the company's two key results; Sales' drop is not Growth's.
         assert "▸ l Prep lane · Mon 30 Nov: 6 not updated" in summary.render().plain
         assert "confidence dropped" not in summary.render().plain
@@ -290,6 +305,7 @@ async def test_a_click_on_the_prep_line_unfolds_and_folds_it(demo_store, make_ap
         body = app.screen.query_one("#prep-body")
         await pilot.click("#prep-summary")
         await pilot.pause()
+        await _lane_worked_out(pilot)
         assert body.display and "Not updated yet (9)" in screen_text(app)
         assert body.size.height <= 24 * 2 // 5 + 1
         await pilot.click("#prep-summary")
@@ -302,8 +318,44 @@ async def test_the_prep_lane_follows_the_owner_filter(demo_store, make_app):
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        await _lane_worked_out(pilot)
         summary = app.screen.query_one("#prep-summary", Static)
         assert "9 not updated" in summary.render().plain
         await pilot.press("ctrl+g", "down", "down", "down", "down", "enter")  # Dana
         await pilot.pause()
+        await _lane_worked_out(pilot)
         assert "▸ l Prep lane · Mon 23 Nov: 2 not updated" in summary.render().plain
+
+
+async def test_the_prep_lane_is_worked_out_after_the_board_is_drawn(
+    demo_store, make_app, monkeypatch
+):
+    """Issue 19: the lane needs every key result's line and forecast, so the dashboard draws
+    the board first and works the lane out in a worker; its line says "working out…" until
+    then, and the board answers keys meanwhile."""
+    import threading
+
+    from okr_tui.screens import dashboard
+
+    release = threading.Event()
+    worked_out = dashboard.dashboard_prep_lane
+
+    def held_back(*args):
+        release.wait(10)
+        return worked_out(*args)
+
+    monkeypatch.setattr(dashboard, "dashboard_prep_lane", held_back)
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        summary = app.screen.query_one("#prep-summary", Static)
+        assert "▸ l Prep lane · Mon 23 Nov: working out…" in summary.render().plain
+        assert "⇢ ▲ 0.7" in screen_text(app)  # the board's forecasts are there already
+        board_widget = app.screen.query_one(ObjectiveBoard)
+        first = board_widget.highlighted_kr_id
+        await pilot.press("down")
+        await pilot.pause()
+        assert board_widget.highlighted_kr_id != first
+        release.set()
+        await _lane_worked_out(pilot)
+        assert "▸ l Prep lane · Mon 23 Nov: 9 not updated" in summary.render().plain
