@@ -5,6 +5,7 @@ No test depends on today's date: every store and app here runs on `CLOCK_AT`.
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 from pathlib import Path
@@ -99,3 +100,25 @@ def store_32q(tmp_path: Path, clock: FixedClock, _store_32q_template: Path) -> O
     folder = tmp_path / "store-32q"
     shutil.copytree(_store_32q_template, folder)
     return OkrStore(folder, clock)
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """pytest-textual-snapshot's snap_compare, taking the picture once the screen has settled:
+    after the keys, every worker the app started (the dashboard's prep lane is worked out in
+    one once the board is drawn) has finished and its result is on screen."""
+
+    def compare(app, *args, press=(), run_before=None, **kwargs):
+        async def settled(pilot) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            await pilot.pause()
+            await pilot.press(*press)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+        return snap_compare(app, *args, run_before=settled, **kwargs)
+
+    return compare
