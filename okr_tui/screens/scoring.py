@@ -27,9 +27,9 @@ from okr_tui.domain.models import (
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import validation_message
 from okr_tui.screens.reason_dialog import ReasonModal
-from okr_tui.screens.review import decision_author, one_line, theme_style
+from okr_tui.screens.review import decision_author, one_line
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.widgets.badges import BAND_COLOUR
+from okr_tui.widgets.badges import BAND_COLOUR, theme_style
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
