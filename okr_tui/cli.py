@@ -10,8 +10,6 @@ import argparse
 import contextlib
 import json
 import os
-import secrets
-import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -496,7 +494,9 @@ def _output(output: str | None, force: bool) -> Iterator[BinaryIO]:
             with open(path, "wb") as handle:
                 yield handle
         else:
-            with _complete_file(path) as handle:
+            from okr_tui.file_writer import complete_file
+
+            with complete_file(path) as handle:
                 yield handle
     except BrokenPipeError:
         raise
@@ -514,30 +514,6 @@ def _replaceable(path: Path) -> bool:
         return not os.path.samestat(path.stat(), os.fstat(sys.stdout.fileno()))
     except (OSError, ValueError):  # no real stdout
         return True
-
-
-@contextlib.contextmanager
-def _complete_file(path: Path) -> Iterator[BinaryIO]:
-    """A file that appears at `path` only once it is complete: it is written beside it and
-    renamed over it, so an error halfway leaves the old file (or none), never half an export."""
-    final = Path(os.path.realpath(path))  # through a symlink, as writing in place would
-    temp = final.with_name(f".{final.name}.tmp-{secrets.token_hex(4)}")
-    try:
-        previous_mode = stat.S_IMODE(final.stat().st_mode)
-    except OSError:
-        previous_mode = None  # a new file: the default permissions, as open() gives
-    try:
-        with open(temp, "xb") as handle:
-            if previous_mode is not None and hasattr(os, "fchmod"):  # not on Windows
-                os.fchmod(handle.fileno(), previous_mode)  # a replaced file keeps its readers
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, final)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
 
 
 def _outside_the_store(output: str | None, store: OkrStore) -> None:
