@@ -48,7 +48,7 @@ from okr_tui.screens.meeting_summary import MeetingSummaryScreen
 from okr_tui.screens.objective_form import ObjectiveFormScreen
 from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.screens.picker import PickerScreen
-from okr_tui.screens.planning import PlanningScreen, RetireScreen
+from okr_tui.screens.planning import PlanningScreen, PlanNode, RetireScreen
 from okr_tui.screens.presentation import PresentationScreen
 from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.screens.retrospective import RetrospectiveScreen
@@ -412,7 +412,10 @@ async def test_planning_and_every_form(nasty, make_app, store):
             DEALS,
             DEALS_OWNER,
         )
-        assert planning.highlighted() == ("objective", store.objectives(nasty["cycle"])[0].id)
+        assert planning.highlighted() == (
+            PlanNode.OBJECTIVE,
+            store.objectives(nasty["cycle"])[0].id,
+        )
         await keys(pilot, "enter")
         assert_shows(
             app,
