@@ -367,15 +367,16 @@ class OkrApp(App[None]):
 
     @after_typed_keys
     def action_switch_team(self) -> AwaitMount:
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.picker import PickerScreen, Unfiltered
 
-        choices: list[tuple[str | None, str]] = [(None, "All teams")]
+        choices: list[tuple[str | Unfiltered, str]] = [(Unfiltered.ALL_TEAMS, "All teams")]
         choices += [(team.id, team.name) for team in self.store.teams()]
 
-        def chosen(team_id: object) -> None:
-            self.team_id = team_id  # type: ignore[assignment]
+        def chosen(team_id: str | Unfiltered) -> None:
+            self.team_id = None if isinstance(team_id, Unfiltered) else team_id
 
-        return self.push_screen(PickerScreen("Show which team?", choices, self.team_id, chosen))
+        current = Unfiltered.ALL_TEAMS if self.team_id is None else self.team_id
+        return self.push_screen(PickerScreen("Show which team?", choices, current, chosen))
 
     def key_result_owners(self) -> list[str]:
         """Who owns an active key result of the cycle on screen: the owner filter's choices."""
@@ -391,17 +392,21 @@ class OkrApp(App[None]):
         """ctrl+g: "My key results", one owner's key results on every screen that lists them,
         or everyone's."""
         from okr_tui.domain.people import same_person
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.picker import PickerScreen, Unfiltered
 
         owners = self.key_result_owners()
         if self.owner is not None and not any(same_person(self.owner, o) for o in owners):
             owners.append(self.owner)  # remembered, with no key result in this cycle
-        choices: list[tuple[str | None, str]] = [(None, "Everyone's key results")]
+        choices: list[tuple[str | Unfiltered, str]] = [
+            (Unfiltered.EVERYONE, "Everyone's key results")
+        ]
         choices += [(owner, owner) for owner in owners]
-        current = next((o for o in owners if self.owner and same_person(o, self.owner)), None)
+        current: str | Unfiltered = next(
+            (o for o in owners if self.owner and same_person(o, self.owner)), Unfiltered.EVERYONE
+        )
 
-        def chosen(owner: object) -> None:
-            self.owner = owner  # type: ignore[assignment]
+        def chosen(owner: str | Unfiltered) -> None:
+            self.owner = None if isinstance(owner, Unfiltered) else owner
 
         return self.push_screen(PickerScreen("Show whose key results?", choices, current, chosen))
 
@@ -413,9 +418,9 @@ class OkrApp(App[None]):
             return
         from okr_tui.screens.picker import PickerScreen
 
-        def chosen(owner: object) -> None:
+        def chosen(owner: str) -> None:
             if owner:
-                self.owner = owner  # type: ignore[assignment]
+                self.owner = owner
                 self.call_later(self.start_owner_walk)
 
         await self.push_screen(
@@ -458,11 +463,9 @@ class OkrApp(App[None]):
             for cycle in reversed(self.store.cycles())
         ]
 
-        def chosen(cycle_id: str | None | bool) -> None:
-            if not cycle_id:
-                return
+        def chosen(cycle_id: str) -> None:
             try:
-                self.store.check_cycle_file(cycle_id, FIRST_SCREEN_RECORDS)  # type: ignore[arg-type]
+                self.store.check_cycle_file(cycle_id, FIRST_SCREEN_RECORDS)
             except StoreError as problem:  # stay on the cycle shown
                 self.notify(
                     str(problem),
@@ -472,7 +475,7 @@ class OkrApp(App[None]):
                     timeout=10,
                 )
                 return
-            self.cycle_id = cycle_id  # type: ignore[assignment]
+            self.cycle_id = cycle_id
 
         return self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id, chosen))
 

@@ -52,6 +52,16 @@ async def test_team_filter_narrows_the_dashboard(demo_store, make_app):
             line.objective.team_id for line in app.screen.query_one(ObjectiveBoard).lines.values()
         }
         assert teams == {None, sales.id}  # company objectives stay in view
+        # The picker opens on Sales; "All teams", two up, shows every team again.
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("up", "up", "enter")
+        await pilot.pause()
+        assert app.team_id is None
+        teams = {
+            line.objective.team_id for line in app.screen.query_one(ObjectiveBoard).lines.values()
+        }
+        assert sales.id in teams and len(teams) > 2
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
