@@ -39,7 +39,7 @@ async def test_dashboard_shows_every_active_key_result_of_the_current_cycle(demo
 
 async def test_team_filter_narrows_the_dashboard(demo_store, make_app):
     app = make_app(demo_store)
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+t")

@@ -26,7 +26,7 @@ HOSTILE = "Grow [b]now[/] <script>alert(1)</script> & <!channel> *bold* _x_"
 
 
 def _sales(store: OkrStore):
-    return next(t for t in store.teams() if t.name == "Sales")
+    return store.team_named("Sales")
 
 
 def _with_record(store: OkrStore) -> OkrStore:

@@ -234,7 +234,7 @@ async def test_the_prep_lane_follows_the_team_filter(demo_store, make_app):
         await pilot.pause()
         summary = app.screen.query_one("#prep-summary", Static)
         assert "8 not updated · 1 confidence dropped" in summary.render().plain
-        growth = [t for t in store.teams() if t.name == "Growth"][0]
+        growth = store.team_named("Growth")
         app.team_id = growth.id
         await pilot.pause()
         # Growth's four and the company's two key results; Sales' drop is not Growth's.

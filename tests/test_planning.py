@@ -770,7 +770,7 @@ async def test_a_closed_cycle_is_read_only(demo_store, make_app):
 
 
 async def test_team_filter_narrows_the_plan(demo_store, make_app):
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)

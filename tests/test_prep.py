@@ -22,7 +22,7 @@ COMING = date(2026, 11, 30)
 
 def _sales(store: OkrStore):
     cycle = store.current_cycle()
-    team = next(t for t in store.teams() if t.name == "Sales")
+    team = store.team_named("Sales")
     objectives = [o for o in store.objectives(cycle.id) if o.team_id == team.id]
     return cycle, objectives, store.key_results(cycle.id, objective_ids=[o.id for o in objectives])
 

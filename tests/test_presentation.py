@@ -108,7 +108,7 @@ async def test_palette_command_opens_presentation(demo_store, make_app):
 
 async def test_team_filter_is_respected(demo_store, make_app):
     app = make_app(demo_store)
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     cycle = demo_store.current_cycle()
     wanted = [o.title for o in expected_order(demo_store) if o.team_id in (None, sales.id)]
     async with app.run_test(size=(100, 30)) as pilot:

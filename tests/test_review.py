@@ -239,8 +239,8 @@ async def test_keep_and_finish_records_the_review_so_it_is_no_longer_due(demo_st
 
 async def test_review_respects_the_team_filter(demo_store, make_app):
     app = make_app(demo_store)
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
-    growth = next(t for t in demo_store.teams() if t.name == "Growth")
+    sales = demo_store.team_named("Sales")
+    growth = demo_store.team_named("Growth")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.team_id = sales.id

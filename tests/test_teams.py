@@ -75,7 +75,7 @@ async def test_t_adds_a_team_with_its_people_and_the_plan_shows_it(store, make_a
         await pilot.pause()
         await pilot.press(*"Sales", "enter")
         await pilot.pause()
-        sales = next(t for t in store.teams() if t.name == "Sales")
+        sales = store.team_named("Sales")
         assert [t.name for t in store.teams()] == ["[bold]Grow[/]", "Sales"]
         assert sales.order > team.order
         assert screen.highlighted() == (PlanNode.TEAM, sales.id)
@@ -86,7 +86,7 @@ async def test_t_adds_a_team_with_its_people_and_the_plan_shows_it(store, make_a
 
 async def test_enter_on_a_team_edits_it_and_keeps_its_objectives(demo_store, make_app):
     cycle = demo_store.current_cycle()
-    growth = next(t for t in demo_store.teams() if t.name == "Growth")
+    growth = demo_store.team_named("Growth")
     objectives = [o.id for o in demo_store.objectives(cycle.id) if o.team_id == growth.id]
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -114,7 +114,7 @@ async def test_space_still_folds_a_team_and_enter_folds_the_company(demo_store, 
         await pilot.pause()
         assert isinstance(app.screen, PlanningScreen)
         assert not company.is_expanded
-        growth = next(t for t in demo_store.teams() if t.name == "Growth")
+        growth = demo_store.team_named("Growth")
         await move_to(pilot, screen, PlanNode.TEAM, growth.id)
         node = screen.plan_tree.cursor_node
         await pilot.press("space")
@@ -167,7 +167,7 @@ async def test_a_bad_member_name_is_refused_at_the_members(store, make_app, memb
 
 
 async def test_a_team_changed_elsewhere_is_not_saved_over(demo_store, make_app):
-    growth = next(t for t in demo_store.teams() if t.name == "Growth")
+    growth = demo_store.team_named("Growth")
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_team_form(pilot, growth)
@@ -184,7 +184,7 @@ async def test_a_team_changed_elsewhere_is_not_saved_over(demo_store, make_app):
 
 async def test_a_read_only_store_greys_out_new_team_and_opens_no_form(demo_store, make_app):
     viewer = OkrStore(demo_store.folder, demo_store.clock, read_only=True)
-    growth = next(t for t in viewer.teams() if t.name == "Growth")
+    growth = viewer.team_named("Growth")
     app = make_app(viewer)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
@@ -228,5 +228,5 @@ async def test_the_palette_opens_the_team_form_from_the_dashboard(demo_store, ma
         await pilot.press(*"Platform", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PlanningScreen)
-        platform = next(t for t in demo_store.teams() if t.name == "Platform")
+        platform = demo_store.team_named("Platform")
         assert app.screen.highlighted() == (PlanNode.TEAM, platform.id)

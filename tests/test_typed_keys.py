@@ -225,7 +225,7 @@ async def test_a_burst_through_the_team_picker_walks_the_team_picked(demo_store,
     the check-in starts on Sales, and the values land on Sales' key results (the walk ran on
     All teams and saved onto Company and Growth key results)."""
     cycle = demo_store.current_cycle()
-    sales = next(team for team in demo_store.teams() if team.name == "Sales")
+    sales = demo_store.team_named("Sales")
     sales_objectives = {o.id for o in demo_store.objectives(cycle.id) if o.team_id == sales.id}
     sales_krs = {
         kr.id for kr in demo_store.key_results(cycle.id) if kr.objective_id in sales_objectives
