@@ -38,6 +38,27 @@ async def test_o_then_a_title_and_enter_in_one_burst_adds_that_objective(demo_st
         assert added == {"Cut churn"}
 
 
+async def test_a_tab_in_a_burst_moves_on_before_the_keys_after_it(demo_store, make_app):
+    """The keys "o", a title, Tab, a description, Enter typed at once: each field gets its text
+    (every form binds Tab through the typed-keys mechanism)."""
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    before = {o.id for o in demo_store.objectives(cycle.id)}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        burst(app, "o", *"Cut churn", "tab", *"Fewer leave", "enter")
+        await settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, PlanningScreen)
+                and len(demo_store.objectives(cycle.id)) > len(before)
+            ),
+        )
+        [added] = [o for o in demo_store.objectives(cycle.id) if o.id not in before]
+        assert (added.title, added.description) == ("Cut churn", "Fewer leave")
+
+
 async def test_t_then_a_team_name_in_one_burst_names_the_team(demo_store, make_app):
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -27,7 +27,7 @@ from okr_tui.domain.models import (
 from okr_tui.screens.cycle_form import CycleFormScreen
 from okr_tui.screens.key_result_form import KeyResultFormScreen
 from okr_tui.screens.objective_form import ObjectiveFormScreen
-from okr_tui.screens.planning import PlanningScreen, PlanNode, RetireScreen
+from okr_tui.screens.planning import PlanningScreen, PlanNode, RetireDialog
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.plan_check import PlanCheck
 from tests.key_bursts import burst
@@ -713,7 +713,7 @@ async def test_retire_a_key_result_with_a_reason(demo_store, make_app, clock):
         await pilot.press("x")
         await pilot.pause()
         form = app.screen
-        assert isinstance(form, RetireScreen)
+        assert isinstance(form, RetireDialog)
         await pilot.press("enter")
         await pilot.pause()
         assert "reason" in form.errors_shown

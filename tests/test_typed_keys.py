@@ -33,8 +33,7 @@ DISCARDS_TYPED = {
     "OkrApp.action_help",
     "OkrScreen.action_back",
     "WelcomeScreen.action_back",
-    "FormScreen.action_cancel",
-    "FormModal.action_cancel",
+    "Form.action_cancel",
 }
 """Actions that close or explain without reading the fields: what was typed may be dropped.
 (An override that saves on leaving, as the retrospective's escape does, is not one.)"""

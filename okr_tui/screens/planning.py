@@ -144,7 +144,7 @@ class PlanTree(Tree[NodeData]):
         self._invalidate()
 
 
-class RetireScreen(FormScreen[str]):
+class RetireDialog(FormScreen[str]):
     """Asks why an objective or key result is retired; dismisses with the reason."""
 
     HELP_TITLE = "Retire"
@@ -550,7 +550,7 @@ class PlanningScreen(OkrScreen):
                 return
             self._retire(target, reason)
 
-        return self.app.push_screen(RetireScreen(what, target.title), retire)
+        return self.app.push_screen(RetireDialog(what, target.title), retire)
 
     def _retire(self, target: Objective | KeyResult, reason: str) -> None:
         changes = {

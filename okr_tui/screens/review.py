@@ -25,10 +25,10 @@ from okr_tui.domain.models import (
     Status,
 )
 from okr_tui.domain.progress import Pace, format_value
-from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
+from okr_tui.screens.adjust_target_dialog import AdjustTargetDialog
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import validation_message
-from okr_tui.screens.reason_dialog import ReasonModal
+from okr_tui.screens.reason_dialog import ReasonDialog
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import (
     CONFIDENCE_COLOUR,
@@ -414,7 +414,7 @@ class ReviewScreen(OkrScreen):
                 target, reason, title = result
                 self._record(kr, ReviewDecisionKind.ADJUST, reason, target, title)
 
-        await self.app.push_screen(AdjustTargetModal(kr), adjusted)
+        await self.app.push_screen(AdjustTargetDialog(kr), adjusted)
 
     @after_typed_keys
     async def action_retire(self) -> None:
@@ -426,7 +426,7 @@ class ReviewScreen(OkrScreen):
             if reason:
                 self._record(kr, ReviewDecisionKind.RETIRE, reason)
 
-        modal = ReasonModal(
+        modal = ReasonDialog(
             f"Retire: {kr.title}",
             "A retired key result takes no more check-ins and no longer counts in scores.",
             "Retire",

@@ -26,7 +26,7 @@ from okr_tui.domain.models import (
 )
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import validation_message
-from okr_tui.screens.reason_dialog import ReasonModal
+from okr_tui.screens.reason_dialog import ReasonDialog
 from okr_tui.screens.review import decision_author, one_line
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import BAND_COLOUR, theme_style
@@ -352,7 +352,7 @@ class ScoringScreen(OkrScreen):
             if reason:
                 self._save(kr, given, reason)
 
-        modal = ReasonModal(
+        modal = ReasonDialog(
             f"Score: {kr.title}",
             f"Given {given:.1f}, suggested {suggested:.1f}: a score that differs from the "
             "suggestion needs a reason.",
@@ -413,7 +413,7 @@ class ScoringScreen(OkrScreen):
         cycle = self.cycle
         if cycle is None or self._read_only:
             return None
-        from okr_tui.screens.close_cycle import CloseCycleScreen
+        from okr_tui.screens.close_cycle import CloseCycleDialog
 
         objectives = self.store.objectives(cycle.id)
         key_results = self.store.key_results(cycle.id)
@@ -460,7 +460,7 @@ class ScoringScreen(OkrScreen):
             )
 
         return self.app.push_screen(
-            CloseCycleScreen(
+            CloseCycleDialog(
                 cycle,
                 target,
                 is_new,
