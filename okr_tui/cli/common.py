@@ -52,8 +52,8 @@ def make_clock(at: str | None) -> Clock:
 
 def open_store(args: argparse.Namespace, clock: Clock, *, existing: bool = False) -> OkrStore:
     """The store at --db (or the default one). `existing`: refuse a folder that does not exist
-    rather than make a store there, for the commands that read (a mistyped --db exported an
-    empty store and exited 0, which a backup script would not notice)."""
+    rather than make a store there, for the commands that read (a mistyped --db would export
+    an empty store and exit 0, which a backup script would not notice)."""
     from okr_tui.paths import default_store
     from okr_tui.store.store import OkrStore
 

@@ -58,8 +58,8 @@ def _replaceable(path: Path) -> bool:
 
 
 def _outside_the_store(output: str | None, store: OkrStore) -> None:
-    """An export never writes inside the store folder: `-o STORE/okr.json --force` replaced the
-    store's own file with the export and broke the store."""
+    """An export never writes inside the store folder: `-o STORE/okr.json --force` would replace
+    the store's own file with the export and break the store."""
     if output is None or output == "-":
         return
     target = Path(os.path.realpath(Path(output).expanduser()))

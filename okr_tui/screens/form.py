@@ -290,8 +290,8 @@ class FormScreen(Form[ResultType]):
     @staticmethod
     def number_input(name: str, value: str = "", placeholder: str = "") -> Input:
         """A short number field: its text is selected when the field gains the focus, so typing
-        replaces it, as in the walkthrough's value field. Tabbing to a weight of 1 and typing 2
-        made it 12; an arrow key still moves the cursor to edit the number in place."""
+        replaces it, as in the walkthrough's value field (Tab to a weight of 1, type 2: the weight
+        is 2, not 12); an arrow key still moves the cursor to edit the number in place."""
         return Input(value, placeholder=placeholder, id=name, compact=True, select_on_focus=True)
 
     @staticmethod

@@ -27,8 +27,9 @@ class ParkDialog(Form[str]):
     ParkDialog Input { background: $boost; margin-bottom: 1; }
     ParkDialog Input:focus { background: $primary 30%; }
     """
-    # Priority: each key acts before the keys after it are routed (see typed_keys.py). Through
-    # the Input's Submitted message, "topic⏎42" in one burst put the 42 in the topic.
+    # Priority: each key acts before the keys after it are routed (see typed_keys.py), so
+    # "topic⏎42" in one burst parks "topic" and the 42 reaches the walk (the Input's Submitted
+    # message would come after the 42 was typed into the topic).
     BINDINGS = [
         typed_keys_binding(
             "escape",

@@ -52,8 +52,9 @@ class PickerScreen(ModalScreen[None], Generic[Choice]):
             id="picker.choose",
             tooltip="Show the highlighted one",
         ),
-        # The list's own arrow keys act only once they have gone up to the app and back (after
-        # every key typed with them), so "↓↓⏎" picked the first choice: here they act at once.
+        # The list's own arrow keys would act only once they have gone up to the app and back
+        # (after every key typed with them), so "↓↓⏎" would pick the first choice: here they act
+        # at once.
         *(
             typed_keys_binding(
                 key,
