@@ -359,7 +359,7 @@ class OkrApp(App[None]):
     # --- actions (keys and palette) -------------------------------------------------------
 
     def action_help(self) -> None:
-        from okr_tui.screens.help import HelpScreen
+        from okr_tui.screens.dialogs.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
@@ -367,7 +367,7 @@ class OkrApp(App[None]):
 
     @after_typed_keys
     def action_switch_team(self) -> AwaitMount:
-        from okr_tui.screens.picker import PickerScreen, Unfiltered
+        from okr_tui.screens.dialogs.picker import PickerScreen, Unfiltered
 
         choices: list[tuple[str | Unfiltered, str]] = [(Unfiltered.ALL_TEAMS, "All teams")]
         choices += [(team.id, team.name) for team in self.store.teams()]
@@ -392,7 +392,7 @@ class OkrApp(App[None]):
         """ctrl+g: "My key results", one owner's key results on every screen that lists them,
         or everyone's."""
         from okr_tui.domain.people import same_person
-        from okr_tui.screens.picker import PickerScreen, Unfiltered
+        from okr_tui.screens.dialogs.picker import PickerScreen, Unfiltered
 
         owners = self.key_result_owners()
         if self.owner is not None and not any(same_person(self.owner, o) for o in owners):
@@ -416,7 +416,7 @@ class OkrApp(App[None]):
         if self.owner is not None:
             await self.start_owner_walk()
             return
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen
 
         def chosen(owner: str) -> None:
             if owner:
@@ -444,7 +444,7 @@ class OkrApp(App[None]):
             )
             return
         from okr_tui.domain.walkthrough import WalkSettings
-        from okr_tui.screens.walkthrough import WalkthroughScreen
+        from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 
         settings = WalkSettings(team_id=None, owner=self.owner, facilitator=self.owner)
         await self.push_screen(WalkthroughScreen(settings))
@@ -453,7 +453,7 @@ class OkrApp(App[None]):
     def action_switch_cycle(self) -> AwaitMount:
         from textual.widgets import TextArea
 
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen
 
         if isinstance(self.focused, TextArea):
             raise SkipAction()  # ctrl+y there is the text's redo
@@ -527,13 +527,13 @@ class OkrApp(App[None]):
                 severity="warning",
             )
             return
-        from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+        from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 
         # Awaited: the keys typed after c (Enter to start) wait until the set-up is ready.
         await self.push_screen(WalkthroughSetupScreen())
 
     def action_plan(self) -> None:
-        from okr_tui.screens.planning import PlanningScreen
+        from okr_tui.screens.plan.planning import PlanningScreen
 
         self.push_screen(PlanningScreen())
 
@@ -541,7 +541,7 @@ class OkrApp(App[None]):
         """The alignment tree: company -> team -> personal objectives, rolled up."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.alignment import AlignmentScreen
+        from okr_tui.screens.plan.alignment import AlignmentScreen
 
         if not isinstance(self.screen, AlignmentScreen):
             self.push_screen(AlignmentScreen())
@@ -550,7 +550,7 @@ class OkrApp(App[None]):
         """Quarter statistics: scores, confidence, check-in discipline, quarter over quarter."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.statistics import StatisticsScreen
+        from okr_tui.screens.review_close.statistics import StatisticsScreen
 
         if not isinstance(self.screen, StatisticsScreen):
             self.push_screen(StatisticsScreen())
@@ -559,14 +559,14 @@ class OkrApp(App[None]):
         """The cycle's past meetings; Enter opens one as it was."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.meeting_history import MeetingHistoryScreen
+        from okr_tui.screens.history.meeting_history import MeetingHistoryScreen
 
         if not isinstance(self.screen, MeetingHistoryScreen):
             self.push_screen(MeetingHistoryScreen())
 
     async def action_new_team(self) -> None:
         """Planning, then its team form: teams are planned where their objectives are."""
-        from okr_tui.screens.planning import PlanningScreen
+        from okr_tui.screens.plan.planning import PlanningScreen
 
         if not isinstance(self.screen, PlanningScreen):
             await self.push_screen(PlanningScreen())
@@ -575,14 +575,14 @@ class OkrApp(App[None]):
     def action_review(self) -> None:
         if not self._needs_cycle():
             return
-        from okr_tui.screens.review import ReviewScreen
+        from okr_tui.screens.review_close.review import ReviewScreen
 
         self.push_screen(ReviewScreen())
 
     def action_score(self) -> None:
         if not self._needs_cycle():
             return
-        from okr_tui.screens.scoring import ScoringScreen
+        from okr_tui.screens.review_close.scoring import ScoringScreen
 
         self.push_screen(ScoringScreen())
 
@@ -590,7 +590,7 @@ class OkrApp(App[None]):
         """Presentation mode: one objective at a time, big, for the shared meeting screen."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.presentation import PresentationScreen
+        from okr_tui.screens.walk.presentation import PresentationScreen
 
         if not isinstance(self.screen, PresentationScreen):
             self.push_screen(PresentationScreen())

@@ -9,7 +9,7 @@ import pytest
 from screen_reading import screen_text
 
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.help import HelpScreen
+from okr_tui.screens.dialogs.help import HelpScreen
 from okr_tui.screens.welcome import WelcomeScreen
 from okr_tui.widgets.objective_board import ObjectiveBoard
 
@@ -311,7 +311,7 @@ async def test_a_failed_export_is_reported_and_the_app_goes_on(demo_store, make_
 
 async def test_a_key_remapped_in_the_config_starts_the_check_in(demo_store, make_app):
     from okr_tui import config
-    from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+    from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 
     config.save_settings(config.Settings(keymap={"dashboard.check_in": "i"}))
     app = make_app(demo_store)
@@ -405,9 +405,9 @@ async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, 
     screens say why."""
     from textual.widgets import Static
 
-    from okr_tui.screens.planning import PlanningScreen
-    from okr_tui.screens.review import ReviewScreen
-    from okr_tui.screens.scoring import ScoringScreen
+    from okr_tui.screens.plan.planning import PlanningScreen
+    from okr_tui.screens.review_close.review import ReviewScreen
+    from okr_tui.screens.review_close.scoring import ScoringScreen
     from okr_tui.store.store import OkrStore
 
     viewer = OkrStore(demo_store.folder, demo_store.clock, read_only=True)

@@ -15,10 +15,10 @@ from okr_tui.domain.models import KrType
 from okr_tui.exchange.errors import ImportProblem
 from okr_tui.exchange.json_exchange import read_import
 from okr_tui.exchange.json_export import write_export
-from okr_tui.screens.adjust_target_dialog import AdjustTargetDialog
-from okr_tui.screens.close_cycle import CloseCycleDialog
-from okr_tui.screens.key_result_form import KeyResultFormScreen
-from okr_tui.screens.review import ReviewScreen
+from okr_tui.screens.dialogs.adjust_target_dialog import AdjustTargetDialog
+from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
+from okr_tui.screens.review_close.close_cycle import CloseCycleDialog
+from okr_tui.screens.review_close.review import ReviewScreen
 from okr_tui.screens.welcome import SHOWN_PROBLEMS, WelcomeScreen
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.plan_check import NOTHING_PLANNED

@@ -36,26 +36,26 @@ from okr_tui.domain.models import (
     Score,
     Team,
 )
-from okr_tui.screens.action_dialog import ActionDialog
-from okr_tui.screens.adjust_target_dialog import AdjustTargetDialog
-from okr_tui.screens.close_cycle import CloseCycleDialog
-from okr_tui.screens.cycle_form import CycleFormScreen
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.help import HelpScreen
-from okr_tui.screens.key_result_form import KeyResultFormScreen
+from okr_tui.screens.dialogs.action_dialog import ActionDialog
+from okr_tui.screens.dialogs.adjust_target_dialog import AdjustTargetDialog
+from okr_tui.screens.dialogs.help import HelpScreen
+from okr_tui.screens.dialogs.park_dialog import ParkDialog
+from okr_tui.screens.dialogs.picker import PickerScreen
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
 from okr_tui.screens.kr_detail import KeyResultDetailScreen
-from okr_tui.screens.meeting_summary import MeetingSummaryScreen
-from okr_tui.screens.objective_form import ObjectiveFormScreen
-from okr_tui.screens.park_dialog import ParkDialog
-from okr_tui.screens.picker import PickerScreen
-from okr_tui.screens.planning import PlanningScreen, PlanNode, RetireDialog
-from okr_tui.screens.presentation import PresentationScreen
-from okr_tui.screens.reason_dialog import ReasonDialog
-from okr_tui.screens.retrospective import RetrospectiveScreen
-from okr_tui.screens.review import ReviewScreen
-from okr_tui.screens.scoring import ScoringScreen
-from okr_tui.screens.walkthrough import WalkthroughScreen
-from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+from okr_tui.screens.plan.cycle_form import CycleFormScreen
+from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
+from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
+from okr_tui.screens.plan.planning import PlanningScreen, PlanNode, RetireDialog
+from okr_tui.screens.review_close.close_cycle import CloseCycleDialog
+from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
+from okr_tui.screens.review_close.review import ReviewScreen
+from okr_tui.screens.review_close.scoring import ScoringScreen
+from okr_tui.screens.walk.meeting_summary import MeetingSummaryScreen
+from okr_tui.screens.walk.presentation import PresentationScreen
+from okr_tui.screens.walk.walkthrough import WalkthroughScreen
+from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 from okr_tui.widgets.objective_board import ObjectiveBoard
 
 SIZE = (140, 50)  # tall enough that every list shows all its lines

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from key_bursts import burst
 
-from okr_tui.screens.planning import PlanningScreen
-from okr_tui.screens.scoring import ScoringScreen
+from okr_tui.screens.plan.planning import PlanningScreen
+from okr_tui.screens.review_close.scoring import ScoringScreen
 
 
 async def settle(pilot, done) -> None:
@@ -72,7 +72,7 @@ async def test_t_then_a_team_name_in_one_burst_names_the_team(demo_store, make_a
 async def test_t_on_scoring_opens_the_retrospective_before_the_next_keys(demo_store, make_app):
     from textual.widgets import TextArea
 
-    from okr_tui.screens.retrospective import RetrospectiveScreen
+    from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
 
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:

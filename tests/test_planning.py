@@ -24,10 +24,10 @@ from okr_tui.domain.models import (
     Status,
     Team,
 )
-from okr_tui.screens.cycle_form import CycleFormScreen
-from okr_tui.screens.key_result_form import KeyResultFormScreen
-from okr_tui.screens.objective_form import ObjectiveFormScreen
-from okr_tui.screens.planning import PlanningScreen, PlanNode, RetireDialog
+from okr_tui.screens.plan.cycle_form import CycleFormScreen
+from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
+from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
+from okr_tui.screens.plan.planning import PlanningScreen, PlanNode, RetireDialog
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.plan_check import PlanCheck
 from tests.key_bursts import burst

@@ -225,7 +225,7 @@ async def test_the_walk_set_up_shows_the_prep_lane(demo_store, make_app):
 
     from okr_tui.domain import board
     from okr_tui.domain.progress import Pace
-    from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+    from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 
     cycle = demo_store.current_cycle()
     lines = board.key_result_lines(

@@ -9,10 +9,10 @@ from textual.widgets import DataTable, Input, Static
 
 from okr_tui.domain import cadence
 from okr_tui.domain.models import ReviewDecisionKind, Status
-from okr_tui.screens.adjust_target_dialog import AdjustTargetDialog
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.reason_dialog import ReasonDialog
-from okr_tui.screens.review import ReviewScreen
+from okr_tui.screens.dialogs.adjust_target_dialog import AdjustTargetDialog
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
+from okr_tui.screens.review_close.review import ReviewScreen
 from tests.key_bursts import burst
 from tests.screen_reading import screen_text
 

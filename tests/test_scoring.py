@@ -6,11 +6,11 @@ from textual.widgets import DataTable, SelectionList, Static, TextArea
 
 from okr_tui.domain import progress
 from okr_tui.domain.models import Cycle, CycleState
-from okr_tui.screens.close_cycle import CloseCycleDialog
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.reason_dialog import ReasonDialog
-from okr_tui.screens.retrospective import RetrospectiveScreen
-from okr_tui.screens.scoring import OBJECTIVE_ROW, ScoringScreen
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
+from okr_tui.screens.review_close.close_cycle import CloseCycleDialog
+from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
+from okr_tui.screens.review_close.scoring import OBJECTIVE_ROW, ScoringScreen
 from okr_tui.store.store import OkrStore
 
 

@@ -14,8 +14,8 @@ from textual.widgets import Input
 
 from okr_tui.domain.models import Cycle, CycleState, Team
 from okr_tui.domain.people import member_names
-from okr_tui.screens.planning import PlanningScreen, PlanNode
-from okr_tui.screens.team_form import TeamFormScreen
+from okr_tui.screens.plan.planning import PlanningScreen, PlanNode
+from okr_tui.screens.plan.team_form import TeamFormScreen
 from okr_tui.store.errors import RuleViolation
 from okr_tui.store.store import OkrStore
 from tests.test_planning import move_to, open_planning, tree_labels

@@ -30,13 +30,13 @@ from okr_tui.domain.walkthrough import (
     summary_markdown,
     walk_lines,
 )
-from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.meeting_summary import SECTION_TITLES, MeetingSummaryScreen
-from okr_tui.screens.open_actions_dialog import OpenActionsDialog
-from okr_tui.screens.park_dialog import ParkDialog
-from okr_tui.screens.walkthrough import WalkthroughScreen
-from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
+from okr_tui.screens.dialogs.action_dialog import ActionDialog
+from okr_tui.screens.dialogs.open_actions_dialog import OpenActionsDialog
+from okr_tui.screens.dialogs.park_dialog import ParkDialog
+from okr_tui.screens.walk.meeting_summary import SECTION_TITLES, MeetingSummaryScreen
+from okr_tui.screens.walk.walkthrough import WalkthroughScreen
+from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.key_footer import KeyFooter
 from tests.key_bursts import burst

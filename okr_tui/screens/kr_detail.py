@@ -204,7 +204,7 @@ class KeyResultDetailScreen(OkrScreen):
         reach the form."""
         from okr_tui.domain import cadence
         from okr_tui.domain.history import missed_meetings
-        from okr_tui.screens.late_check_in_form import LateCheckInForm
+        from okr_tui.screens.history.late_check_in_form import LateCheckInForm
 
         found = self._find()
         if found is None:

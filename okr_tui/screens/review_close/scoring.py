@@ -25,9 +25,9 @@ from okr_tui.domain.models import (
     Status,
 )
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
 from okr_tui.screens.form import validation_message
-from okr_tui.screens.reason_dialog import ReasonDialog
-from okr_tui.screens.review import decision_author, one_line
+from okr_tui.screens.review_close.review import decision_author, one_line
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import BAND_COLOUR, theme_style
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -404,7 +404,7 @@ class ScoringScreen(OkrScreen):
     def action_retrospective(self) -> AwaitMount | None:
         if self.cycle is None:
             return None
-        from okr_tui.screens.retrospective import RetrospectiveScreen
+        from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
 
         return self.app.push_screen(RetrospectiveScreen())
 
@@ -413,7 +413,7 @@ class ScoringScreen(OkrScreen):
         cycle = self.cycle
         if cycle is None or self._read_only:
             return None
-        from okr_tui.screens.close_cycle import CloseCycleDialog
+        from okr_tui.screens.review_close.close_cycle import CloseCycleDialog
 
         objectives = self.store.objectives(cycle.id)
         key_results = self.store.key_results(cycle.id)

@@ -20,8 +20,8 @@ from okr_tui.domain.progress import counted, delta_text, value_text
 from okr_tui.domain.walkthrough import action_text
 from okr_tui.exchange.reports import confidence_text
 from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.history.meeting_history import history_records
 from okr_tui.screens.kr_detail import TABLE_FRAME, fitted_widths
-from okr_tui.screens.meeting_history import history_records
 from okr_tui.widgets.badges import CONFIDENCE_COLOUR, CONFIDENCE_SYMBOL, theme_style
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter

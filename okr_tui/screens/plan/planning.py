@@ -458,7 +458,7 @@ class PlanningScreen(OkrScreen):
     def action_add_objective(self) -> AwaitMount | None:
         if not self._can_write():
             return None
-        from okr_tui.screens.objective_form import ObjectiveFormScreen
+        from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
 
         team_id = self.team_id
         data = self.highlighted()
@@ -475,7 +475,7 @@ class PlanningScreen(OkrScreen):
     def action_add_key_result(self) -> AwaitMount | None:
         if not self._can_write():
             return None
-        from okr_tui.screens.key_result_form import KeyResultFormScreen
+        from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
 
         objective = self._highlighted_objective()
         if objective is None:
@@ -503,7 +503,7 @@ class PlanningScreen(OkrScreen):
         if not self._can_write() or item_id is None:
             return
         if kind is PlanNode.OBJECTIVE:
-            from okr_tui.screens.objective_form import ObjectiveFormScreen
+            from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
 
             objective = self._objective(item_id)
             if objective is not None:
@@ -512,7 +512,7 @@ class PlanningScreen(OkrScreen):
                     self._saved(PlanNode.OBJECTIVE),
                 )
         elif kind is PlanNode.KEY_RESULT:
-            from okr_tui.screens.key_result_form import KeyResultFormScreen
+            from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
 
             kr = self._key_result(item_id)
             objective = self._objective(kr.objective_id) if kr else None
@@ -592,7 +592,7 @@ class PlanningScreen(OkrScreen):
         return None
 
     def _open_team_form(self, team: Team | None) -> AwaitMount:
-        from okr_tui.screens.team_form import TeamFormScreen
+        from okr_tui.screens.plan.team_form import TeamFormScreen
 
         return self.app.push_screen(TeamFormScreen(team), self._saved(PlanNode.TEAM))
 
@@ -600,7 +600,7 @@ class PlanningScreen(OkrScreen):
     def action_edit_cycle(self) -> AwaitMount | None:
         if not self._can_write():
             return None
-        from okr_tui.screens.cycle_form import CycleFormScreen
+        from okr_tui.screens.plan.cycle_form import CycleFormScreen
 
         def saved(cycle_id: str | None) -> None:
             if cycle_id:
@@ -610,7 +610,7 @@ class PlanningScreen(OkrScreen):
 
     @after_typed_keys
     def action_new_cycle(self) -> AwaitMount | None:
-        from okr_tui.screens.cycle_form import CycleFormScreen
+        from okr_tui.screens.plan.cycle_form import CycleFormScreen
 
         if self.store.read_only:  # the welcome screen's n, or the palette
             self.notify("This okr is open read-only: no new cycle.", severity="warning")

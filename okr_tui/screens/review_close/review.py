@@ -25,10 +25,10 @@ from okr_tui.domain.models import (
     Status,
 )
 from okr_tui.domain.progress import Pace, format_value
-from okr_tui.screens.adjust_target_dialog import AdjustTargetDialog
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
+from okr_tui.screens.dialogs.adjust_target_dialog import AdjustTargetDialog
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
 from okr_tui.screens.form import validation_message
-from okr_tui.screens.reason_dialog import ReasonDialog
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import (
     CONFIDENCE_COLOUR,
