@@ -571,7 +571,7 @@ async def _walk(
     from okr_tui.app import OkrApp
     from okr_tui.domain.clock import FixedClock
     from okr_tui.domain.walkthrough import WalkSettings
-    from okr_tui.screens.walkthrough import ConfidencePicker, WalkthroughScreen
+    from okr_tui.screens.walk.walkthrough import ConfidencePicker, WalkthroughScreen
     from okr_tui.store.store import OkrStore
 
     store = OkrStore(folder, FixedClock(CLOCK_AT))

@@ -395,7 +395,7 @@ class OkrApp(App[None]):
     # --- actions (keys and palette) -------------------------------------------------------
 
     def action_help(self) -> None:
-        from okr_tui.screens.help import HelpScreen
+        from okr_tui.screens.dialogs.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
@@ -403,15 +403,16 @@ class OkrApp(App[None]):
 
     @after_typed_keys
     def action_switch_team(self) -> AwaitMount:
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen, Unfiltered
 
-        choices: list[tuple[str | None, str]] = [(None, "All teams")]
+        choices: list[tuple[str | Unfiltered, str]] = [(Unfiltered.ALL_TEAMS, "All teams")]
         choices += [(team.id, team.name) for team in self.store.teams()]
 
-        def chosen(team_id: object) -> None:
-            self.team_id = team_id  # type: ignore[assignment]
+        def chosen(team_id: str | Unfiltered) -> None:
+            self.team_id = None if isinstance(team_id, Unfiltered) else team_id
 
-        return self.push_screen(PickerScreen("Show which team?", choices, self.team_id, chosen))
+        current = Unfiltered.ALL_TEAMS if self.team_id is None else self.team_id
+        return self.push_screen(PickerScreen("Show which team?", choices, current, chosen))
 
     def key_result_owners(self) -> list[str]:
         """Who owns an active key result of the cycle on screen: the owner filter's choices."""
@@ -427,17 +428,21 @@ class OkrApp(App[None]):
         """ctrl+g: "My key results", one owner's key results on every screen that lists them,
         or everyone's."""
         from okr_tui.domain.people import same_person
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen, Unfiltered
 
         owners = self.key_result_owners()
         if self.owner is not None and not any(same_person(self.owner, o) for o in owners):
             owners.append(self.owner)  # remembered, with no key result in this cycle
-        choices: list[tuple[str | None, str]] = [(None, "Everyone's key results")]
+        choices: list[tuple[str | Unfiltered, str]] = [
+            (Unfiltered.EVERYONE, "Everyone's key results")
+        ]
         choices += [(owner, owner) for owner in owners]
-        current = next((o for o in owners if self.owner and same_person(o, self.owner)), None)
+        current: str | Unfiltered = next(
+            (o for o in owners if self.owner and same_person(o, self.owner)), Unfiltered.EVERYONE
+        )
 
-        def chosen(owner: object) -> None:
-            self.owner = owner  # type: ignore[assignment]
+        def chosen(owner: str | Unfiltered) -> None:
+            self.owner = None if isinstance(owner, Unfiltered) else owner
 
         return self.push_screen(PickerScreen("Show whose key results?", choices, current, chosen))
 
@@ -447,11 +452,11 @@ class OkrApp(App[None]):
         if self.owner is not None:
             await self.start_owner_walk()
             return
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen
 
-        def chosen(owner: object) -> None:
+        def chosen(owner: str) -> None:
             if owner:
-                self.owner = owner  # type: ignore[assignment]
+                self.owner = owner
                 self.call_later(self.start_owner_walk)
 
         await self.push_screen(
@@ -475,7 +480,7 @@ class OkrApp(App[None]):
             )
             return
         from okr_tui.domain.walkthrough import WalkSettings
-        from okr_tui.screens.walkthrough import WalkthroughScreen
+        from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 
         settings = WalkSettings(team_id=None, owner=self.owner, facilitator=self.owner)
         await self.push_screen(WalkthroughScreen(settings))
@@ -484,7 +489,7 @@ class OkrApp(App[None]):
     def action_switch_cycle(self) -> AwaitMount:
         from textual.widgets import TextArea
 
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen
 
         if isinstance(self.focused, TextArea):
             raise SkipAction()  # ctrl+y there is the text's redo
@@ -494,11 +499,9 @@ class OkrApp(App[None]):
             for cycle in reversed(self.store.cycles())
         ]
 
-        def chosen(cycle_id: str | None | bool) -> None:
-            if not cycle_id:
-                return
+        def chosen(cycle_id: str) -> None:
             try:
-                self.store.check_cycle_file(cycle_id, FIRST_SCREEN_RECORDS)  # type: ignore[arg-type]
+                self.store.check_cycle_file(cycle_id, FIRST_SCREEN_RECORDS)
             except StoreError as problem:  # stay on the cycle shown
                 self.notify(
                     str(problem),
@@ -508,7 +511,7 @@ class OkrApp(App[None]):
                     timeout=10,
                 )
                 return
-            self.cycle_id = cycle_id  # type: ignore[assignment]
+            self.cycle_id = cycle_id
 
         return self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id, chosen))
 
@@ -560,13 +563,13 @@ class OkrApp(App[None]):
                 severity="warning",
             )
             return
-        from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+        from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 
         # Awaited: the keys typed after c (Enter to start) wait until the set-up is ready.
         await self.push_screen(WalkthroughSetupScreen())
 
     def action_plan(self) -> None:
-        from okr_tui.screens.planning import PlanningScreen
+        from okr_tui.screens.plan.planning import PlanningScreen
 
         self.push_screen(PlanningScreen())
 
@@ -574,7 +577,7 @@ class OkrApp(App[None]):
         """The alignment tree: company -> team -> personal objectives, rolled up."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.alignment import AlignmentScreen
+        from okr_tui.screens.plan.alignment import AlignmentScreen
 
         if not isinstance(self.screen, AlignmentScreen):
             self.push_screen(AlignmentScreen())
@@ -583,7 +586,7 @@ class OkrApp(App[None]):
         """Quarter statistics: scores, confidence, check-in discipline, quarter over quarter."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.statistics import StatisticsScreen
+        from okr_tui.screens.review_close.statistics import StatisticsScreen
 
         if not isinstance(self.screen, StatisticsScreen):
             self.push_screen(StatisticsScreen())
@@ -592,14 +595,14 @@ class OkrApp(App[None]):
         """The cycle's past meetings; Enter opens one as it was."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.meeting_history import MeetingHistoryScreen
+        from okr_tui.screens.history.meeting_history import MeetingHistoryScreen
 
         if not isinstance(self.screen, MeetingHistoryScreen):
             self.push_screen(MeetingHistoryScreen())
 
     async def action_new_team(self) -> None:
         """Planning, then its team form: teams are planned where their objectives are."""
-        from okr_tui.screens.planning import PlanningScreen
+        from okr_tui.screens.plan.planning import PlanningScreen
 
         if not isinstance(self.screen, PlanningScreen):
             await self.push_screen(PlanningScreen())
@@ -608,14 +611,14 @@ class OkrApp(App[None]):
     def action_review(self) -> None:
         if not self._needs_cycle():
             return
-        from okr_tui.screens.review import ReviewScreen
+        from okr_tui.screens.review_close.review import ReviewScreen
 
         self.push_screen(ReviewScreen())
 
     def action_score(self) -> None:
         if not self._needs_cycle():
             return
-        from okr_tui.screens.scoring import ScoringScreen
+        from okr_tui.screens.review_close.scoring import ScoringScreen
 
         self.push_screen(ScoringScreen())
 
@@ -623,7 +626,7 @@ class OkrApp(App[None]):
         """Presentation mode: one objective at a time, big, for the shared meeting screen."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.presentation import PresentationScreen
+        from okr_tui.screens.walk.presentation import PresentationScreen
 
         if not isinstance(self.screen, PresentationScreen):
             self.push_screen(PresentationScreen())

@@ -81,11 +81,11 @@ def load_trust(path: Path | None = None) -> dict[str, str]:
 
 def save_trust(trusted: Mapping[str, str], path: Path | None = None) -> Path:
     """Write the trust records, readable by their owner only (0600), atomically."""
-    from okr_tui.config import _write_private
+    from okr_tui.file_writer import write_private_file
 
     path = path if path is not None else paths.trusted_sources_file()
     text = json.dumps({"version": 1, "trusted": dict(sorted(trusted.items()))}, indent=2)
-    _write_private(path, text + "\n")
+    write_private_file(path, text + "\n")
     return path
 
 

@@ -10,7 +10,7 @@ from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.walkthrough import meeting_summary
 from okr_tui.exchange.json_exchange import apply_import, read_import
 from okr_tui.exchange.json_export import FORMAT_VERSION, export_json
-from okr_tui.screens.meeting_summary import SECTION_TITLES, MeetingSummaryScreen
+from okr_tui.screens.walk.meeting_summary import SECTION_TITLES, MeetingSummaryScreen
 from okr_tui.store import migrations
 from okr_tui.store.store import OkrStore
 from tests.conftest import CLOCK_AT

@@ -13,7 +13,7 @@ from screen_reading import screen_text
 from okr_tui.domain import board
 from okr_tui.domain.alignment import alignment_tree
 from okr_tui.domain.models import Confidence, Level, Objective, Status
-from okr_tui.screens.alignment import AlignmentScreen
+from okr_tui.screens.plan.alignment import AlignmentScreen
 
 
 def _tree(store):

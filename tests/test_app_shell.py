@@ -11,7 +11,7 @@ from key_bursts import burst
 from screen_reading import screen_text
 
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.help import HelpScreen
+from okr_tui.screens.dialogs.help import HelpScreen
 from okr_tui.screens.welcome import WelcomeScreen
 from okr_tui.widgets.objective_board import ObjectiveBoard
 
@@ -41,7 +41,7 @@ async def test_dashboard_shows_every_active_key_result_of_the_current_cycle(demo
 
 async def test_team_filter_narrows_the_dashboard(demo_store, make_app):
     app = make_app(demo_store)
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+t")
@@ -54,6 +54,16 @@ async def test_team_filter_narrows_the_dashboard(demo_store, make_app):
             line.objective.team_id for line in app.screen.query_one(ObjectiveBoard).lines.values()
         }
         assert teams == {None, sales.id}  # company objectives stay in view
+        # The picker opens on Sales; "All teams", two up, shows every team again.
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("up", "up", "enter")
+        await pilot.pause()
+        assert app.team_id is None
+        teams = {
+            line.objective.team_id for line in app.screen.query_one(ObjectiveBoard).lines.values()
+        }
+        assert sales.id in teams and len(teams) > 2
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -401,7 +411,7 @@ async def test_a_failing_export_says_why_in_one_place_and_leaves_no_file(demo_st
 
 async def test_a_key_remapped_in_the_config_starts_the_check_in(demo_store, make_app):
     from okr_tui import config
-    from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+    from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 
     config.save_settings(config.Settings(keymap={"dashboard.check_in": "i"}))
     app = make_app(demo_store)
@@ -495,9 +505,9 @@ async def test_a_read_only_viewer_is_told_before_typing_not_at_save(demo_store, 
     screens say why."""
     from textual.widgets import Static
 
-    from okr_tui.screens.planning import PlanningScreen
-    from okr_tui.screens.review import ReviewScreen
-    from okr_tui.screens.scoring import ScoringScreen
+    from okr_tui.screens.plan.planning import PlanningScreen
+    from okr_tui.screens.review_close.review import ReviewScreen
+    from okr_tui.screens.review_close.scoring import ScoringScreen
     from okr_tui.store.store import OkrStore
 
     viewer = OkrStore(demo_store.folder, demo_store.clock, read_only=True)

@@ -16,7 +16,7 @@ import pytest
 from textual.worker import WorkerFailed
 
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.walkthrough import WalkthroughScreen
+from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 from okr_tui.store.errors import StoreError
 from okr_tui.widgets.objective_board import ObjectiveBoard
 

@@ -455,7 +455,7 @@ def test_a_replay_of_a_moment_after_every_record_reads_the_files_as_they_are(dem
 async def test_a_check_in_saved_in_the_app_with_at_is_recorded_at_that_moment(demo: Path, make_app):
     """Before the 19 Oct meeting, replayed: its walk starts with nothing checked in, and the
     value saved is recorded at the moment replayed."""
-    from okr_tui.screens.walkthrough import WalkthroughScreen
+    from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 
     replay = OkrStore(demo, FixedClock(BEFORE_WEEK_3, replay=True))
     cycle = replay.current_cycle()

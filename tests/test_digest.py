@@ -26,7 +26,7 @@ HOSTILE = "Grow [b]now[/] <script>alert(1)</script> & <!channel> *bold* _x_"
 
 
 def _sales(store: OkrStore):
-    return next(t for t in store.teams() if t.name == "Sales")
+    return store.team_named("Sales")
 
 
 def _with_record(store: OkrStore) -> OkrStore:
@@ -253,7 +253,7 @@ def test_the_digest_warns_where_the_trend_and_the_owner_disagree(demo_store):
 async def test_d_on_the_meeting_summary_saves_the_digest_page(demo_store, make_app, isolated_home):
     from test_walkthrough import Keys, start_walk
 
-    from okr_tui.screens.meeting_summary import MeetingSummaryScreen
+    from okr_tui.screens.walk.meeting_summary import MeetingSummaryScreen
 
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:

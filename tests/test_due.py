@@ -31,7 +31,7 @@ def test_what_is_due_besides_check_ins_names_only_the_teams_that_owe_it(demo_sto
     store = in_last_week(demo_store)
     report = report_of(store)
     assert due_beyond_check_ins(report) == ("review · scoring · retrospective · 2 overdue actions")
-    growth = next(t for t in store.teams() if t.name == "Growth")
+    growth = store.team_named("Growth")
     assert due_beyond_check_ins(report, [None, growth.id]) == (
         "review · scoring · retrospective · 1 overdue action"
     )

@@ -7,6 +7,8 @@ import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from okr_tui.exchange.files import create_in_folder
 
 
@@ -29,3 +31,21 @@ def test_files_written_at_once_never_share_a_name(tmp_path: Path) -> None:
         paths = list(pool.map(lambda text: create_in_folder(tmp_path, "okr", "json", text), texts))
     assert len(set(paths)) == 40
     assert sorted(p.read_text(encoding="utf-8") for p in paths) == sorted(texts)
+
+
+def test_a_file_written_halfway_leaves_the_old_one_and_its_mode(tmp_path):
+    from okr_tui.file_writer import complete_file, write_file
+
+    path = tmp_path / "notes.md"
+    write_file(path, "old")
+    path.chmod(0o640)
+    with pytest.raises(RuntimeError), complete_file(path) as handle:
+        handle.write(b"half")
+        raise RuntimeError("disk gone")
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]
+    write_file(path, "new")
+    assert path.read_text() == "new"
+    assert path.stat().st_mode & 0o777 == 0o640
+    write_file(path, "private", mode=0o600)
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -15,10 +15,10 @@ from okr_tui.domain.models import KrType
 from okr_tui.exchange.errors import ImportProblem
 from okr_tui.exchange.json_exchange import read_import
 from okr_tui.exchange.json_export import write_export
-from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
-from okr_tui.screens.close_cycle import CloseCycleScreen
-from okr_tui.screens.key_result_form import KeyResultFormScreen
-from okr_tui.screens.review import ReviewScreen
+from okr_tui.screens.dialogs.adjust_target_dialog import AdjustTargetDialog
+from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
+from okr_tui.screens.review_close.close_cycle import CloseCycleDialog
+from okr_tui.screens.review_close.review import ReviewScreen
 from okr_tui.screens.welcome import SHOWN_PROBLEMS, WelcomeScreen
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.plan_check import NOTHING_PLANNED
@@ -172,7 +172,7 @@ async def test_adjusting_a_target_offers_the_title_that_goes_with_it(demo_store,
         await pilot.press("a")
         await pilot.pause()
         dialog = app.screen
-        assert isinstance(dialog, AdjustTargetModal)
+        assert isinstance(dialog, AdjustTargetDialog)
         await pilot.press(*"480")
         await pilot.pause()
         assert dialog.query_one("#title", Input).value == "Reach 480 paying customers"
@@ -216,7 +216,7 @@ async def test_the_close_cycle_dialog_says_which_keys_tick_and_save(demo_store, 
         await open_scoring(pilot, app)
         await pilot.press("c")
         await pilot.pause()
-        assert isinstance(app.screen, CloseCycleScreen)
+        assert isinstance(app.screen, CloseCycleDialog)
         keys = str(app.screen.query_one("#close-keys", Static).content)
         assert keys == (
             "space ticks or unticks the highlighted line · ctrl+s closes the cycle and carries "

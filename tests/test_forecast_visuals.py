@@ -248,7 +248,7 @@ async def test_the_prep_lane_follows_the_team_filter(demo_store, make_app):
         await _lane_worked_out(pilot)
         summary = app.screen.query_one("#prep-summary", Static)
         assert "8 not updated · 1 confidence dropped" in summary.render().plain
-        growth = [t for t in store.teams() if t.name == "Growth"][0]
+        growth = store.team_named("Growth")
         app.team_id = growth.id
         await pilot.pause()
         await _lane_worked_out(pilot)

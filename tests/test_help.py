@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from screen_reading import screen_text
 
-from okr_tui.screens.help import HelpScreen
+from okr_tui.screens.dialogs.help import HelpScreen
 
 SIZES = [(80, 24), (100, 30), (160, 45)]
 

@@ -55,14 +55,14 @@ from okr_tui.domain.models import (
     Title,
 )
 from okr_tui.domain.progress import effective_check_ins
-from okr_tui.screens.key_result_form import KeyResultFormScreen
-from okr_tui.screens.meeting_summary import MeetingSummaryScreen
-from okr_tui.screens.objective_form import ObjectiveFormScreen
-from okr_tui.screens.park_dialog import ParkDialog
-from okr_tui.screens.planning import PlanningScreen
+from okr_tui.screens.dialogs.park_dialog import ParkDialog
+from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
+from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
+from okr_tui.screens.plan.planning import PlanningScreen, PlanNode
 from okr_tui.screens.typed_keys import keys_applied
-from okr_tui.screens.walkthrough import WalkthroughScreen
-from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+from okr_tui.screens.walk.meeting_summary import MeetingSummaryScreen
+from okr_tui.screens.walk.walkthrough import WalkthroughScreen
+from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 from okr_tui.widgets.confidence_picker import ConfidencePicker
 
 # An example takes about 1-2 s in a form (open it, fill, save, maybe open it again) and about
@@ -440,7 +440,7 @@ def objective_example(store, texts: dict[str, str], keys: bool):
         stored = {name: outcome.stored for name, outcome in outcomes.items()}
         assert {name: getattr(saved, name) for name in stored} == stored
         node = planning.plan_tree.cursor_node
-        assert node is not None and node.data == ("objective", saved.id)
+        assert node is not None and node.data == (PlanNode.OBJECTIVE, saved.id)
         assert node.label.plain.startswith(saved.title)
         if saved.owner:
             assert f" · {saved.owner}" in node.label.plain
@@ -519,7 +519,7 @@ def key_result_example(store, texts: dict[str, str], keys: bool):
         assert {name: getattr(saved, name) for name in stored} == stored
         assert (saved.baseline, saved.target) == (0, 100)
         node = planning.plan_tree.cursor_node
-        assert node is not None and node.data == ("kr", saved.id)
+        assert node is not None and node.data == (PlanNode.KEY_RESULT, saved.id)
         assert node.label.plain.startswith(saved.title)
         # The plan shows all three: "title  0 unit → 100 unit · owner".
         for name in ("owner", "unit"):

@@ -21,10 +21,10 @@ from okr_tui.domain.models import Confidence
 from okr_tui.domain.progress import effective_check_ins
 from okr_tui.exchange import reports
 from okr_tui.screens.dashboard import DashboardScreen
+from okr_tui.screens.history.late_check_in_form import LateCheckInForm
+from okr_tui.screens.history.meeting_history import MeetingHistoryScreen
+from okr_tui.screens.history.past_meeting import PastMeetingScreen
 from okr_tui.screens.kr_detail import KeyResultDetailScreen
-from okr_tui.screens.late_check_in_form import LateCheckInForm
-from okr_tui.screens.meeting_history import MeetingHistoryScreen
-from okr_tui.screens.past_meeting import PastMeetingScreen
 from okr_tui.store.store import OkrStore
 from tests.test_nasty_titles_everywhere import nasty as nasty  # the fixture
 

@@ -36,26 +36,26 @@ from okr_tui.domain.models import (
     Score,
     Team,
 )
-from okr_tui.screens.action_dialog import ActionDialog
-from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
-from okr_tui.screens.close_cycle import CloseCycleScreen
-from okr_tui.screens.cycle_form import CycleFormScreen
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.help import HelpScreen
-from okr_tui.screens.key_result_form import KeyResultFormScreen
+from okr_tui.screens.dialogs.action_dialog import ActionDialog
+from okr_tui.screens.dialogs.adjust_target_dialog import AdjustTargetDialog
+from okr_tui.screens.dialogs.help import HelpScreen
+from okr_tui.screens.dialogs.park_dialog import ParkDialog
+from okr_tui.screens.dialogs.picker import PickerScreen
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
 from okr_tui.screens.kr_detail import KeyResultDetailScreen
-from okr_tui.screens.meeting_summary import MeetingSummaryScreen
-from okr_tui.screens.objective_form import ObjectiveFormScreen
-from okr_tui.screens.park_dialog import ParkDialog
-from okr_tui.screens.picker import PickerScreen
-from okr_tui.screens.planning import PlanningScreen, RetireScreen
-from okr_tui.screens.presentation import PresentationScreen
-from okr_tui.screens.reason_dialog import ReasonModal
-from okr_tui.screens.retrospective import RetrospectiveScreen
-from okr_tui.screens.review import ReviewScreen
-from okr_tui.screens.scoring import ScoringScreen
-from okr_tui.screens.walkthrough import WalkthroughScreen
-from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+from okr_tui.screens.plan.cycle_form import CycleFormScreen
+from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
+from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
+from okr_tui.screens.plan.planning import PlanningScreen, PlanNode, RetireDialog
+from okr_tui.screens.review_close.close_cycle import CloseCycleDialog
+from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
+from okr_tui.screens.review_close.review import ReviewScreen
+from okr_tui.screens.review_close.scoring import ScoringScreen
+from okr_tui.screens.walk.meeting_summary import MeetingSummaryScreen
+from okr_tui.screens.walk.presentation import PresentationScreen
+from okr_tui.screens.walk.walkthrough import WalkthroughScreen
+from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 from okr_tui.widgets.objective_board import ObjectiveBoard
 
 SIZE = (140, 50)  # tall enough that every list shows all its lines
@@ -412,7 +412,10 @@ async def test_planning_and_every_form(nasty, make_app, store):
             DEALS,
             DEALS_OWNER,
         )
-        assert planning.highlighted() == ("objective", store.objectives(nasty["cycle"])[0].id)
+        assert planning.highlighted() == (
+            PlanNode.OBJECTIVE,
+            store.objectives(nasty["cycle"])[0].id,
+        )
         await keys(pilot, "enter")
         assert_shows(
             app,
@@ -438,7 +441,7 @@ async def test_planning_and_every_form(nasty, make_app, store):
         assert_shows(app, KeyResultFormScreen, f"Edit key result: {COSTS}", COSTS_UNIT, COSTS_OWNER)
         await keys(pilot, "escape")
         await keys(pilot, "x")
-        assert_shows(app, RetireScreen, f"Retire key result: {COSTS}")
+        assert_shows(app, RetireDialog, f"Retire key result: {COSTS}")
         await keys(pilot, "escape")
         await keys(pilot, "e")
         assert_shows(app, CycleFormScreen, f"Edit cycle {CYCLE}", CYCLE)
@@ -469,10 +472,10 @@ async def test_review_scoring_retrospective_and_close_cycle(nasty, make_app, sto
         while table.coordinate_to_cell_key(table.cursor_coordinate)[0].value != nasty["costs"]:
             await keys(pilot, "down")
         await keys(pilot, "a")
-        assert_shows(app, AdjustTargetModal, f"Adjust target: {COSTS}", f"120 {COSTS_UNIT}")
+        assert_shows(app, AdjustTargetDialog, f"Adjust target: {COSTS}", f"120 {COSTS_UNIT}")
         await keys(pilot, "escape")
         await keys(pilot, "x")
-        assert_shows(app, ReasonModal, f"Retire: {COSTS}")
+        assert_shows(app, ReasonDialog, f"Retire: {COSTS}")
         await keys(pilot, "escape", "escape")
 
         await keys(pilot, "s")
@@ -484,7 +487,7 @@ async def test_review_scoring_retrospective_and_close_cycle(nasty, make_app, sto
         while table.coordinate_to_cell_key(table.cursor_coordinate)[0].value != nasty["deals"]:
             await keys(pilot, "down")
         await keys(pilot, "right", "enter")  # a score off the suggestion asks why
-        assert_shows(app, ReasonModal, f"Score: {DEALS}")
+        assert_shows(app, ReasonDialog, f"Score: {DEALS}")
         await keys(pilot, "escape")
 
         await keys(pilot, "t")
@@ -494,7 +497,7 @@ async def test_review_scoring_retrospective_and_close_cycle(nasty, make_app, sto
         await keys(pilot, "escape")
 
         await keys(pilot, "c")
-        assert_shows(app, CloseCycleScreen, f"Close {CYCLE}?", COMPANY, SHIP, GROW, COSTS)
+        assert_shows(app, CloseCycleDialog, f"Close {CYCLE}?", COMPANY, SHIP, GROW, COSTS)
         await keys(pilot, "escape")
         assert_shows(app, ScoringScreen, COSTS)
     assert store.cycle(nasty["cycle"]).state is CycleState.ACTIVE

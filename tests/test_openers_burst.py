@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from key_bursts import burst
 
-from okr_tui.screens.planning import PlanningScreen
-from okr_tui.screens.scoring import ScoringScreen
+from okr_tui.screens.plan.planning import PlanningScreen
+from okr_tui.screens.review_close.scoring import ScoringScreen
 
 
 async def settle(pilot, done) -> None:
@@ -38,6 +38,27 @@ async def test_o_then_a_title_and_enter_in_one_burst_adds_that_objective(demo_st
         assert added == {"Cut churn"}
 
 
+async def test_a_tab_in_a_burst_moves_on_before_the_keys_after_it(demo_store, make_app):
+    """The keys "o", a title, Tab, a description, Enter typed at once: each field gets its text
+    (every form binds Tab through the typed-keys mechanism)."""
+    app = make_app(demo_store)
+    cycle = demo_store.current_cycle()
+    before = {o.id for o in demo_store.objectives(cycle.id)}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        burst(app, "o", *"Cut churn", "tab", *"Fewer leave", "enter")
+        await settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, PlanningScreen)
+                and len(demo_store.objectives(cycle.id)) > len(before)
+            ),
+        )
+        [added] = [o for o in demo_store.objectives(cycle.id) if o.id not in before]
+        assert (added.title, added.description) == ("Cut churn", "Fewer leave")
+
+
 async def test_t_then_a_team_name_in_one_burst_names_the_team(demo_store, make_app):
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -51,7 +72,7 @@ async def test_t_then_a_team_name_in_one_burst_names_the_team(demo_store, make_a
 async def test_t_on_scoring_opens_the_retrospective_before_the_next_keys(demo_store, make_app):
     from textual.widgets import TextArea
 
-    from okr_tui.screens.retrospective import RetrospectiveScreen
+    from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
 
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:

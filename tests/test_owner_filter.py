@@ -149,7 +149,7 @@ def friday_store(demo_store: OkrStore) -> OkrStore:
 
 async def test_okr_owner_opens_on_the_walk_of_that_persons_key_results(demo_store, make_app):
     from okr_tui.screens.dashboard import DashboardScreen
-    from okr_tui.screens.walkthrough import WalkthroughScreen
+    from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 
     store = friday_store(demo_store)
     cycle = store.current_cycle()
@@ -188,7 +188,7 @@ async def test_okr_owner_opens_on_the_walk_of_that_persons_key_results(demo_stor
 
 
 async def test_my_key_results_in_the_palette_asks_whose_then_walks_them(demo_store, make_app):
-    from okr_tui.screens.walkthrough import WalkthroughScreen
+    from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:

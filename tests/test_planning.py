@@ -24,10 +24,10 @@ from okr_tui.domain.models import (
     Status,
     Team,
 )
-from okr_tui.screens.cycle_form import CycleFormScreen
-from okr_tui.screens.key_result_form import KeyResultFormScreen
-from okr_tui.screens.objective_form import ObjectiveFormScreen
-from okr_tui.screens.planning import PlanningScreen, RetireScreen
+from okr_tui.screens.plan.cycle_form import CycleFormScreen
+from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
+from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
+from okr_tui.screens.plan.planning import PlanningScreen, PlanNode, RetireDialog
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.plan_check import PlanCheck
 from tests.key_bursts import burst
@@ -110,7 +110,7 @@ async def open_planning(pilot) -> PlanningScreen:
     return screen
 
 
-async def move_to(pilot, screen: PlanningScreen, kind: str, item_id: str | None) -> None:
+async def move_to(pilot, screen: PlanningScreen, kind: PlanNode, item_id: str | None) -> None:
     """Walk the tree with the arrow keys until the cursor is on that node."""
     await pilot.pause()
     node = screen._find_node(screen.plan_tree.root, (kind, item_id))
@@ -132,7 +132,7 @@ def paying_customers_kr(store: OkrStore) -> tuple[str, KeyResult]:
 async def open_key_result_form(pilot, kr: KeyResult) -> tuple[PlanningScreen, KeyResultFormScreen]:
     """From the dashboard: planning, the cursor onto the key result, Enter opens its form."""
     screen = await open_planning(pilot)
-    await move_to(pilot, screen, "kr", kr.id)
+    await move_to(pilot, screen, PlanNode.KEY_RESULT, kr.id)
     await pilot.press("enter")
     await pilot.pause()
     form = pilot.app.screen
@@ -394,7 +394,7 @@ async def test_add_an_objective_and_two_key_results(store, make_app):
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "team", team.id)
+        await move_to(pilot, screen, PlanNode.TEAM, team.id)
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, ObjectiveFormScreen)
@@ -410,7 +410,7 @@ async def test_add_an_objective_and_two_key_results(store, make_app):
             "Amara",
         )
         assert objective.level is Level.TEAM
-        assert screen.highlighted() == ("objective", objective.id)
+        assert screen.highlighted() == (PlanNode.OBJECTIVE, objective.id)
 
         await pilot.press("k")
         await pilot.pause()
@@ -464,7 +464,7 @@ async def test_milestone_hides_baseline_and_target(store, make_app):
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "objective", objective.id)
+        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
         await pilot.press("k")
         await pilot.pause()
         form = app.screen
@@ -487,7 +487,7 @@ async def test_typing_into_a_number_field_replaces_what_it_holds(store, make_app
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "objective", objective.id)
+        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
         await pilot.press("k")
         await pilot.pause()
         assert isinstance(app.screen, KeyResultFormScreen)
@@ -522,7 +522,7 @@ async def test_key_result_form_refuses_bad_input_at_the_field(store, make_app):
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "objective", objective.id)
+        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
         await pilot.press("k")
         await pilot.pause()
         form = app.screen
@@ -562,7 +562,7 @@ async def test_a_message_goes_once_its_field_changes(store, make_app):
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "objective", objective.id)
+        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
         await pilot.press("k")
         await pilot.pause()
         form = app.screen
@@ -639,7 +639,7 @@ async def test_editing_a_target_keeps_old_new_and_reason_in_the_audit(demo_store
         [entry] = [e for e in demo_store.audit(cycle_id, kr.id) if e.field == "target"]
         assert (entry.old, entry.new) == (500.0, 450.0)
         assert entry.reason == "Two enterprise deals slipped to Q1"
-        assert screen.highlighted() == ("kr", kr.id)
+        assert screen.highlighted() == (PlanNode.KEY_RESULT, kr.id)
 
 
 async def test_keys_typed_after_enter_in_a_form_stay_out_of_what_it_saves(demo_store, make_app):
@@ -709,11 +709,11 @@ async def test_retire_a_key_result_with_a_reason(demo_store, make_app, clock):
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "kr", kr.id)
+        await move_to(pilot, screen, PlanNode.KEY_RESULT, kr.id)
         await pilot.press("x")
         await pilot.pause()
         form = app.screen
-        assert isinstance(form, RetireScreen)
+        assert isinstance(form, RetireDialog)
         await pilot.press("enter")
         await pilot.pause()
         assert "reason" in form.errors_shown
@@ -742,7 +742,7 @@ async def test_retire_an_objective(demo_store, make_app):
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "objective", objective.id)
+        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
         await pilot.press("x")
         await pilot.pause()
         await pilot.press(*"Folded into the Growth objective", "enter")
@@ -770,7 +770,7 @@ async def test_a_closed_cycle_is_read_only(demo_store, make_app):
 
 
 async def test_team_filter_narrows_the_plan(demo_store, make_app):
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
@@ -807,7 +807,7 @@ async def test_plan_check_lists_an_activity_and_a_crowded_team(store, make_app):
         assert '"Goal 2" has 0 active key results' in text
 
         # Advice never blocks: a fifth objective still saves.
-        await move_to(pilot, screen, "team", team.id)
+        await move_to(pilot, screen, PlanNode.TEAM, team.id)
         await pilot.press("o")
         await pilot.pause()
         await fill(pilot, "title", "Goal 5")
@@ -845,7 +845,7 @@ async def test_hostile_titles_are_stored_and_shown_as_typed(store, make_app):
         [kr] = store.key_results(cycle.id)
         assert kr.title == click
 
-        await move_to(pilot, screen, "team", team.id)
+        await move_to(pilot, screen, PlanNode.TEAM, team.id)
         await pilot.press("o")
         await pilot.pause()
         await choose(pilot, "parent_id", company.id)
@@ -864,7 +864,7 @@ async def test_hostile_titles_are_stored_and_shown_as_typed(store, make_app):
         assert f'"{bold}" has 1 active key result' in advice
 
         # The edit form (with the parent Select) and the retire form show them as typed.
-        await move_to(pilot, screen, "objective", aligned.id)
+        await move_to(pilot, screen, PlanNode.OBJECTIVE, aligned.id)
         await pilot.press("enter")
         await pilot.pause()
         form = app.screen
@@ -872,7 +872,7 @@ async def test_hostile_titles_are_stored_and_shown_as_typed(store, make_app):
         assert bold in str(form.query_one("#parent_id").query_one("#label").render())
         await pilot.press("escape")
         await pilot.pause()
-        await move_to(pilot, screen, "kr", kr.id)
+        await move_to(pilot, screen, PlanNode.KEY_RESULT, kr.id)
         await pilot.press("x")
         await pilot.pause()
         assert click in str(app.screen.query_one("#form-title").render())
@@ -903,7 +903,7 @@ async def test_a_key_result_added_mid_cycle_owes_only_the_meetings_since(store, 
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "objective", objective.id)
+        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
         await pilot.press("k")
         await pilot.pause()
         await fill(pilot, "title", "Added at the meeting")

@@ -22,7 +22,7 @@ COMING = date(2026, 11, 30)
 
 def _sales(store: OkrStore):
     cycle = store.current_cycle()
-    team = next(t for t in store.teams() if t.name == "Sales")
+    team = store.team_named("Sales")
     objectives = [o for o in store.objectives(cycle.id) if o.team_id == team.id]
     return cycle, objectives, store.key_results(cycle.id, objective_ids=[o.id for o in objectives])
 
@@ -225,7 +225,7 @@ async def test_the_walk_set_up_shows_the_prep_lane(demo_store, make_app):
 
     from okr_tui.domain import board
     from okr_tui.domain.progress import Pace
-    from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+    from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 
     cycle = demo_store.current_cycle()
     lines = board.key_result_lines(

@@ -7,7 +7,7 @@ from textual.widgets import Digits, Footer, Static
 
 from okr_tui.domain.models import Objective
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.presentation import PresentationScreen
+from okr_tui.screens.walk.presentation import PresentationScreen
 from tests.screen_reading import screen_text
 
 
@@ -108,7 +108,7 @@ async def test_palette_command_opens_presentation(demo_store, make_app):
 
 async def test_team_filter_is_respected(demo_store, make_app):
     app = make_app(demo_store)
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     cycle = demo_store.current_cycle()
     wanted = [o.title for o in expected_order(demo_store) if o.team_id in (None, sales.id)]
     async with app.run_test(size=(100, 30)) as pilot:
@@ -252,7 +252,7 @@ async def test_every_bar_of_a_slide_is_on_one_scale(demo_store, make_app, size):
     """At 100x30 a 53% bar filled 18 of 34 cells and looked shorter than a 41% bar filling 21
     of 52: each bar filled what its figures left. Now every bar of a slide has one width, so
     the larger percentage always has more filled cells."""
-    from okr_tui.screens.presentation import Bar
+    from okr_tui.screens.walk.presentation import Bar
 
     app = make_app(demo_store)
     async with app.run_test(size=size) as pilot:

@@ -92,7 +92,7 @@ def test_two_records_of_one_day_say_whose_they_are(demo_store):
     """A Sales walk and an all-teams walk the same day printed two unlabelled "Attendees:"
     lines under one meeting."""
     cycle = demo_store.current_cycle()
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     for team_id, people in ((sales.id, ["Elif", "Femi"]), (None, ["Ada", "Elif"])):
         demo_store.save_meeting(
             Meeting(

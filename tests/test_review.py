@@ -9,10 +9,10 @@ from textual.widgets import DataTable, Input, Static
 
 from okr_tui.domain import cadence
 from okr_tui.domain.models import ReviewDecisionKind, Status
-from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.reason_dialog import ReasonModal
-from okr_tui.screens.review import ReviewScreen
+from okr_tui.screens.dialogs.adjust_target_dialog import AdjustTargetDialog
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
+from okr_tui.screens.review_close.review import ReviewScreen
 from tests.key_bursts import burst
 from tests.screen_reading import screen_text
 
@@ -101,7 +101,7 @@ async def test_adjusting_a_target_updates_the_key_result_and_writes_the_audit(de
         await open_review(pilot, app, "Increase net revenue retention")
         await pilot.press("a")
         await pilot.pause()
-        assert isinstance(app.screen, AdjustTargetModal)
+        assert isinstance(app.screen, AdjustTargetDialog)
         await type_text(pilot, "105%")
         await pilot.press("enter")  # to the reason field
         await type_text(pilot, "Finance reset the goal")
@@ -148,7 +148,7 @@ async def test_adjust_form_shows_errors_at_the_fields_and_saves_nothing(demo_sto
         await pilot.press("ctrl+s")
         await pilot.pause()
         modal = app.screen
-        assert isinstance(modal, AdjustTargetModal)
+        assert isinstance(modal, AdjustTargetDialog)
         target_error = modal.query_one("#target-error", Static)
         reason_error = modal.query_one("#reason-error", Static)
         assert target_error.display and "dot for decimals" in str(target_error.render())
@@ -158,7 +158,7 @@ async def test_adjust_form_shows_errors_at_the_fields_and_saves_nothing(demo_sto
         modal.query_one("#reason", Input).value = "because"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, AdjustTargetModal)
+        assert isinstance(app.screen, AdjustTargetDialog)
         assert "above its baseline" in str(target_error.render())
         assert not reason_error.display
         await pilot.press("escape")
@@ -177,10 +177,10 @@ async def test_retiring_needs_a_reason_and_retires_the_key_result(demo_store, ma
         await open_review(pilot, app, "Improve trial-to-paid")
         await pilot.press("x")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonModal)
+        assert isinstance(app.screen, ReasonDialog)
         await pilot.press("enter")  # no reason yet
         await pilot.pause()
-        assert isinstance(app.screen, ReasonModal)
+        assert isinstance(app.screen, ReasonDialog)
         assert app.screen.query_one("#reason-error", Static).display
         assert demo_store.key_result(q4(demo_store).id, kr.id).is_active
         await type_text(pilot, "Pricing work moved to Q1")
@@ -239,8 +239,8 @@ async def test_keep_and_finish_records_the_review_so_it_is_no_longer_due(demo_st
 
 async def test_review_respects_the_team_filter(demo_store, make_app):
     app = make_app(demo_store)
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
-    growth = next(t for t in demo_store.teams() if t.name == "Growth")
+    sales = demo_store.team_named("Sales")
+    growth = demo_store.team_named("Growth")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.team_id = sales.id
@@ -292,7 +292,7 @@ async def test_a_reason_the_store_would_refuse_is_caught_at_the_field(
         app.screen.query_one("#reason", Input).value = reason
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonModal)
+        assert isinstance(app.screen, ReasonDialog)
         error = app.screen.query_one("#reason-error", Static)
         assert error.display and expected in str(error.render())
     assert demo_store.key_result(q4(demo_store).id, kr.id).is_active

@@ -33,7 +33,7 @@ from okr_tui.domain.models import (
 from okr_tui.store.store import CycleContents, OkrStore
 
 CLOCK_AT = "2026-11-23T10:00:00Z"
-OKR_CODE = str(Path(cli.__file__).parent)
+OKR_CODE = str(Path(cli.__file__).parent.parent)  # okr_tui/, not only okr_tui/cli/
 SMALL, LARGE = 20, 80  # teams, each with one objective of four key results
 LINEAR = 4.5  # at 4x the size: under 4x for linear work (fixed costs weigh less), 16x for quadratic
 
@@ -123,7 +123,7 @@ def test_a_command_on_four_times_the_key_results_does_about_four_times_the_work(
     small = _organisation(tmp_path / "small", SMALL).folder
     large = _organisation(tmp_path / "large", LARGE).folder
     # sys.stdout.buffer is where the exports write; StringIO has none.
-    monkeypatch.setattr(cli, "_output", _text_output)
+    monkeypatch.setattr(cli.exports, "_output", _text_output)
     _command(small, *command)()  # imports and first-use set-up, not counted
 
     ratio = _lines_run(_command(large, *command)) / _lines_run(_command(small, *command))

@@ -6,11 +6,11 @@ from textual.widgets import DataTable, SelectionList, Static, TextArea
 
 from okr_tui.domain import progress
 from okr_tui.domain.models import Cycle, CycleState
-from okr_tui.screens.close_cycle import CloseCycleScreen
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.reason_dialog import ReasonModal
-from okr_tui.screens.retrospective import RetrospectiveScreen
-from okr_tui.screens.scoring import OBJECTIVE_ROW, ScoringScreen
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
+from okr_tui.screens.review_close.close_cycle import CloseCycleDialog
+from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
+from okr_tui.screens.review_close.scoring import OBJECTIVE_ROW, ScoringScreen
 from okr_tui.store.store import OkrStore
 
 
@@ -106,7 +106,7 @@ async def test_an_override_is_saved_with_its_reason(demo_store, make_app):
         await open_scoring(pilot, app, "Increase net revenue retention")
         await pilot.press("right", "right", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonModal)
+        assert isinstance(app.screen, ReasonDialog)
         await type_text(pilot, "Two renewals signed after the cut-off")
         await pilot.press("enter")
         await pilot.pause()
@@ -128,10 +128,10 @@ async def test_an_override_without_a_reason_saves_nothing(demo_store, make_app):
         await open_scoring(pilot, app, "Increase net revenue retention")
         await pilot.press("left", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonModal)
+        assert isinstance(app.screen, ReasonDialog)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonModal)
+        assert isinstance(app.screen, ReasonDialog)
         error = app.screen.query_one("#reason-error", Static)
         assert error.display and "reason is needed" in str(error.render())
         await pilot.press("escape")
@@ -245,7 +245,7 @@ async def test_closing_the_cycle_carries_unfinished_work_into_a_new_cycle(demo_s
         await pilot.press("c")
         await pilot.pause()
         modal = app.screen
-        assert isinstance(modal, CloseCycleScreen)
+        assert isinstance(modal, CloseCycleDialog)
         # Five weeks early: said out loud (closing gave no hint of the days left).
         warning = str(modal.query_one(".dialog-warning", Static).content)
         assert warning.startswith(
@@ -375,7 +375,7 @@ async def test_titles_that_look_like_markup_show_exactly_as_typed(demo_store, ma
         assert objective_title in cell(app, OBJECTIVE_ROW + company.id, "title")
         await pilot.press("c")
         await pilot.pause()
-        assert isinstance(app.screen, CloseCycleScreen)
+        assert isinstance(app.screen, CloseCycleDialog)
         prompts = [
             str(app.screen.query_one("#carry", SelectionList).get_option_at_index(i).prompt)
             for i in range(2)

@@ -379,7 +379,7 @@ async def test_the_palette_pull_runs_in_the_background_while_the_app_answers_key
     """A source that waits for a file: while it runs, the app opens help and closes it; once
     the file appears the value is recorded and the app says so."""
     from okr_tui.screens.dashboard import DashboardScreen
-    from okr_tui.screens.help import HelpScreen
+    from okr_tui.screens.dialogs.help import HelpScreen
 
     cycle = demo_store.current_cycle()
     assert cycle is not None

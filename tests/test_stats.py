@@ -22,7 +22,7 @@ from okr_tui.domain.models import (
     Score,
 )
 from okr_tui.domain.stats import cycle_stats
-from okr_tui.screens.statistics import StatisticsScreen
+from okr_tui.screens.review_close.statistics import StatisticsScreen
 
 # Mondays 5, 12, 19 October 2026 are the first meetings; "now" is after the third.
 CYCLE = Cycle(

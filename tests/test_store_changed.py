@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from okr_tui.domain.models import CheckIn, Confidence
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.walkthrough import WalkthroughScreen
+from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 from okr_tui.store.store import OkrStore
 from tests.screen_reading import screen_text
 from tests.test_walkthrough import MEETING, Keys, build_team, start_walk

@@ -14,8 +14,8 @@ from textual.widgets import Input
 
 from okr_tui.domain.models import Cycle, CycleState, Team
 from okr_tui.domain.people import member_names
-from okr_tui.screens.planning import PlanningScreen
-from okr_tui.screens.team_form import TeamFormScreen
+from okr_tui.screens.plan.planning import PlanningScreen, PlanNode
+from okr_tui.screens.plan.team_form import TeamFormScreen
 from okr_tui.store.errors import RuleViolation
 from okr_tui.store.store import OkrStore
 from tests.test_planning import move_to, open_planning, tree_labels
@@ -33,7 +33,7 @@ def with_cycle(store: OkrStore) -> Cycle:
 async def open_team_form(pilot, team: Team) -> tuple[PlanningScreen, TeamFormScreen]:
     """From the dashboard: planning, the cursor onto the team, Enter opens its form."""
     screen = await open_planning(pilot)
-    await move_to(pilot, screen, "team", team.id)
+    await move_to(pilot, screen, PlanNode.TEAM, team.id)
     await pilot.press("enter")
     await pilot.pause()
     form = pilot.app.screen
@@ -68,17 +68,17 @@ async def test_t_adds_a_team_with_its_people_and_the_plan_shows_it(store, make_a
         labels = tree_labels(screen)
         assert "[bold]Grow[/]  no objectives yet" in labels  # as typed, not read as markup
         assert not any(label.startswith("No teams yet") for label in labels)
-        assert screen.highlighted() == ("team", team.id)  # the cursor on what was saved
+        assert screen.highlighted() == (PlanNode.TEAM, team.id)  # the cursor on what was saved
 
         # A second team goes after the first; o on it plans an objective for that team.
         await pilot.press("t")
         await pilot.pause()
         await pilot.press(*"Sales", "enter")
         await pilot.pause()
-        sales = next(t for t in store.teams() if t.name == "Sales")
+        sales = store.team_named("Sales")
         assert [t.name for t in store.teams()] == ["[bold]Grow[/]", "Sales"]
         assert sales.order > team.order
-        assert screen.highlighted() == ("team", sales.id)
+        assert screen.highlighted() == (PlanNode.TEAM, sales.id)
         await pilot.press("o")
         await pilot.pause()
         assert app.screen.query_one("#team_id").value == sales.id
@@ -86,7 +86,7 @@ async def test_t_adds_a_team_with_its_people_and_the_plan_shows_it(store, make_a
 
 async def test_enter_on_a_team_edits_it_and_keeps_its_objectives(demo_store, make_app):
     cycle = demo_store.current_cycle()
-    growth = next(t for t in demo_store.teams() if t.name == "Growth")
+    growth = demo_store.team_named("Growth")
     objectives = [o.id for o in demo_store.objectives(cycle.id) if o.team_id == growth.id]
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -108,14 +108,14 @@ async def test_space_still_folds_a_team_and_enter_folds_the_company(demo_store, 
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
-        await move_to(pilot, screen, "team", None)  # Company: nothing to edit
+        await move_to(pilot, screen, PlanNode.TEAM, None)  # Company: nothing to edit
         company = screen.plan_tree.cursor_node
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PlanningScreen)
         assert not company.is_expanded
-        growth = next(t for t in demo_store.teams() if t.name == "Growth")
-        await move_to(pilot, screen, "team", growth.id)
+        growth = demo_store.team_named("Growth")
+        await move_to(pilot, screen, PlanNode.TEAM, growth.id)
         node = screen.plan_tree.cursor_node
         await pilot.press("space")
         await pilot.pause()
@@ -167,7 +167,7 @@ async def test_a_bad_member_name_is_refused_at_the_members(store, make_app, memb
 
 
 async def test_a_team_changed_elsewhere_is_not_saved_over(demo_store, make_app):
-    growth = next(t for t in demo_store.teams() if t.name == "Growth")
+    growth = demo_store.team_named("Growth")
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_team_form(pilot, growth)
@@ -184,14 +184,14 @@ async def test_a_team_changed_elsewhere_is_not_saved_over(demo_store, make_app):
 
 async def test_a_read_only_store_greys_out_new_team_and_opens_no_form(demo_store, make_app):
     viewer = OkrStore(demo_store.folder, demo_store.clock, read_only=True)
-    growth = next(t for t in viewer.teams() if t.name == "Growth")
+    growth = viewer.team_named("Growth")
     app = make_app(viewer)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_planning(pilot)
         assert screen.check_action("add_team", ()) is None  # shown, greyed out
         await pilot.press("t")
         await pilot.pause()
-        await move_to(pilot, screen, "team", growth.id)
+        await move_to(pilot, screen, PlanNode.TEAM, growth.id)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PlanningScreen)
@@ -228,5 +228,5 @@ async def test_the_palette_opens_the_team_form_from_the_dashboard(demo_store, ma
         await pilot.press(*"Platform", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PlanningScreen)
-        platform = next(t for t in demo_store.teams() if t.name == "Platform")
-        assert app.screen.highlighted() == ("team", platform.id)
+        platform = demo_store.team_named("Platform")
+        assert app.screen.highlighted() == (PlanNode.TEAM, platform.id)

@@ -28,8 +28,8 @@ from okr_tui.domain.walkthrough import (
 from okr_tui.exchange.json_exchange import apply_import, read_import
 from okr_tui.exchange.json_export import export_json
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.meeting_summary import MeetingSummaryScreen
-from okr_tui.screens.walkthrough import WalkthroughScreen
+from okr_tui.screens.walk.meeting_summary import MeetingSummaryScreen
+from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 from okr_tui.store import merge
 from okr_tui.store.errors import RuleViolation
 from okr_tui.store.store import OkrStore

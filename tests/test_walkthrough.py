@@ -30,13 +30,13 @@ from okr_tui.domain.walkthrough import (
     summary_markdown,
     walk_lines,
 )
-from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.dashboard import DashboardScreen
-from okr_tui.screens.meeting_summary import SECTION_TITLES, MeetingSummaryScreen
-from okr_tui.screens.open_actions_dialog import OpenActionsDialog
-from okr_tui.screens.park_dialog import ParkDialog
-from okr_tui.screens.walkthrough import WalkthroughScreen
-from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
+from okr_tui.screens.dialogs.action_dialog import ActionDialog
+from okr_tui.screens.dialogs.open_actions_dialog import OpenActionsDialog
+from okr_tui.screens.dialogs.park_dialog import ParkDialog
+from okr_tui.screens.walk.meeting_summary import SECTION_TITLES, MeetingSummaryScreen
+from okr_tui.screens.walk.walkthrough import WalkthroughScreen
+from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen, parse_timebox
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.key_footer import KeyFooter
 from tests.key_bursts import burst
@@ -191,7 +191,7 @@ def test_needs_talk_first_orders_by_the_largest_drop_or_gap(demo_store):
 
 def test_walk_lines_of_one_team_leave_other_teams_and_company_out(demo_store):
     cycle = demo_store.current_cycle()
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     lines = walk_lines(lines_of(demo_store, cycle), sales.id)
     assert len(lines) == 3
     assert {line.objective.team_id for line in lines} == {sales.id}
@@ -224,7 +224,7 @@ def test_step_facts_separate_last_meeting_from_this_one(demo_store, clock):
 
 def test_summary_and_markdown_notes(demo_store, clock):
     cycle = demo_store.current_cycle()
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     walked = [line.kr for line in walk_lines(lines_of(demo_store, cycle), sales.id)]
     first, second, third = walked
     last_value = step_facts(first, demo_store.check_ins(cycle.id), MEETING).last_value
@@ -304,7 +304,7 @@ def test_timebox_minutes_are_whole_numbers():
 async def test_a_complete_walk_of_the_sales_team_saves_every_key_result(demo_store, make_app):
     app = make_app(demo_store)
     cycle = demo_store.current_cycle()
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     async with app.run_test(size=(100, 30)) as pilot:
         keys = Keys(pilot)
         await keys("c")
@@ -561,7 +561,7 @@ async def test_a_team_chosen_on_the_dashboard_fills_the_set_up_with_its_people(
     meeting was stored so."""
 
     app = make_app(demo_store)
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     async with app.run_test(size=(100, 30)) as pilot:
         app.team_id = sales.id
         await pilot.pause()
@@ -611,7 +611,7 @@ async def test_an_unticked_person_shows_an_empty_box(demo_store, make_app):
 async def test_an_action_and_a_parked_topic_reach_the_store_and_the_meeting(demo_store, make_app):
     app = make_app(demo_store)
     cycle = demo_store.current_cycle()
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     async with app.run_test(size=(100, 30)) as pilot:
         app.team_id = sales.id
         await pilot.pause()
@@ -766,7 +766,7 @@ async def test_parked_topics_survive_leaving_the_walk_and_close_into_one_meeting
     an app that stops, loses none; walking again picks the topics up, and closing the meeting
     completes that record rather than adding a second one."""
     cycle = demo_store.current_cycle()
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
 
     def records() -> list:
         return meeting_records(demo_store, cycle.id, sales.id)
@@ -810,7 +810,7 @@ async def test_walking_a_closed_meeting_again_adds_to_its_record(demo_store, mak
     export listed the attendees twice, and the second lacked the first walk's parked topics.
     The record stays closed throughout: a walk left halfway does not leave it open."""
     cycle = demo_store.current_cycle()
-    sales = next(t for t in demo_store.teams() if t.name == "Sales")
+    sales = demo_store.team_named("Sales")
     absent, *present = sales.members
 
     def records() -> list:

@@ -11,6 +11,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from okr_tui.file_writer import write_file
 from okr_tui.paths import exports_folder
 from okr_tui.store.storage import FILE_MODE
 from okr_tui.store.store import OkrStore
@@ -61,8 +62,8 @@ def ready_exports_folder() -> Path:
 def create_in_folder(folder: Path, stem: str, extension: str, text: str) -> Path:
     """Write `text` to `stem.ext` in `folder`, or `stem-2.ext`, ... : the first name not taken,
     never an overwrite. Each name is claimed by creating the file (O_EXCL), so two exports at
-    once (two workers, two processes) never pick the same name. Readable by its owner only
-    (0600, as the store's files)."""
+    once (two workers, two processes) never pick the same name; the text then replaces the
+    empty file whole. Readable by its owner only (0600, as the store's files)."""
     number = 1
     while True:
         suffix = "" if number == 1 else f"-{number}"
@@ -72,8 +73,8 @@ def create_in_folder(folder: Path, stem: str, extension: str, text: str) -> Path
         except FileExistsError:
             number += 1
             continue
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        os.close(descriptor)
+        write_file(path, text, mode=FILE_MODE)
         return path
 
 

@@ -187,7 +187,7 @@ class OkrScreen(Screen[None]):
         the ticked ones are marked done in one save, then `redraw` shows it. With none open it
         says so and returns None; else the dialog's push, to await where keys may follow."""
         from okr_tui.domain import cadence
-        from okr_tui.screens.open_actions_dialog import OpenActionsDialog
+        from okr_tui.screens.dialogs.open_actions_dialog import OpenActionsDialog
         from okr_tui.store.errors import RuleViolation, StoreError
 
         open_actions = [a for a in self.store.actions(cycle.id, kr.id) if not a.done]

@@ -146,7 +146,7 @@ class MeetingHistoryScreen(OkrScreen):
 
     @on(DataTable.RowSelected, "#history")
     def open_meeting(self, event: DataTable.RowSelected) -> None:
-        from okr_tui.screens.past_meeting import PastMeetingScreen
+        from okr_tui.screens.history.past_meeting import PastMeetingScreen
 
         if event.row_key.value:
             self.app.push_screen(PastMeetingScreen(date.fromisoformat(event.row_key.value)))

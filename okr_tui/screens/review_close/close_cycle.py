@@ -24,7 +24,7 @@ OBJECTIVE = "obj:"
 KEY_RESULT = "kr:"
 
 
-class CloseCycleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
+class CloseCycleDialog(ModalScreen[tuple[list[str], list[str]] | None]):
     CSS_PATH = "close_cycle.tcss"
     HELP_TITLE = "Close the cycle"
     HELP_SUMMARY = (

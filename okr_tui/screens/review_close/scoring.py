@@ -25,11 +25,11 @@ from okr_tui.domain.models import (
     Status,
 )
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
 from okr_tui.screens.form import validation_message
-from okr_tui.screens.reason_dialog import ReasonModal
-from okr_tui.screens.review import decision_author, one_line, theme_style
+from okr_tui.screens.review_close.review import decision_author, one_line
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.widgets.badges import BAND_COLOUR
+from okr_tui.widgets.badges import BAND_COLOUR, theme_style
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -352,7 +352,7 @@ class ScoringScreen(OkrScreen):
             if reason:
                 self._save(kr, given, reason)
 
-        modal = ReasonModal(
+        modal = ReasonDialog(
             f"Score: {kr.title}",
             f"Given {given:.1f}, suggested {suggested:.1f}: a score that differs from the "
             "suggestion needs a reason.",
@@ -404,7 +404,7 @@ class ScoringScreen(OkrScreen):
     def action_retrospective(self) -> AwaitMount | None:
         if self.cycle is None:
             return None
-        from okr_tui.screens.retrospective import RetrospectiveScreen
+        from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
 
         return self.app.push_screen(RetrospectiveScreen())
 
@@ -413,7 +413,7 @@ class ScoringScreen(OkrScreen):
         cycle = self.cycle
         if cycle is None or self._read_only:
             return None
-        from okr_tui.screens.close_cycle import CloseCycleScreen
+        from okr_tui.screens.review_close.close_cycle import CloseCycleDialog
 
         objectives = self.store.objectives(cycle.id)
         key_results = self.store.key_results(cycle.id)
@@ -460,7 +460,7 @@ class ScoringScreen(OkrScreen):
             )
 
         return self.app.push_screen(
-            CloseCycleScreen(
+            CloseCycleDialog(
                 cycle,
                 target,
                 is_new,

@@ -11,16 +11,15 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from okr_tui.domain.models import Action
 from okr_tui.screens.base import after_typed_keys, typed_keys_binding
-from okr_tui.screens.form import located_error_message
+from okr_tui.screens.form import Form, located_error_message
 
 
-class ActionDialog(ModalScreen[Action | None]):
+class ActionDialog(Form[Action]):
     """A next action under the key result on screen: what, who, by when."""
 
     DEFAULT_CSS = """
@@ -102,9 +101,6 @@ class ActionDialog(ModalScreen[Action | None]):
                 classes="muted",
             )
 
-    def on_mount(self) -> None:
-        self.set_focus(self.query_one("#action-text", Input))
-
     @after_typed_keys
     async def action_next_field(self) -> None:
         """Enter: on to the next field; on the last one (Due), add the action."""
@@ -113,20 +109,16 @@ class ActionDialog(ModalScreen[Action | None]):
             raise SkipAction()
         index = fields.index(self.focused)
         if index == len(fields) - 1:
-            self._add()
+            self.save()
         else:
             self.set_focus(fields[index + 1])
 
-    @after_typed_keys
-    async def action_save(self) -> None:
-        self._add()
-
-    def _add(self) -> None:
+    def submit(self) -> Action | None:
         text = self.query_one("#action-text", Input).value.strip()
         if not text:
             self._refuse("Say what the next step is.")
             self.query_one("#action-text", Input).focus()
-            return
+            return None
         due_text = self.query_one("#action-due", Input).value.strip()
         due = None
         if due_text:
@@ -135,20 +127,20 @@ class ActionDialog(ModalScreen[Action | None]):
             except ValueError:
                 self._refuse(f"{due_text!r} is not a date: use YYYY-MM-DD")
                 self.query_one("#action-due", Input).focus()
-                return
+                return None
             if self._today is not None and due < self._today:
                 self._refuse(
                     f"{due.isoformat()} is in the past: an action is due from today "
                     f"({self._today.isoformat()}) on"
                 )
                 self.query_one("#action-due", Input).focus()
-                return
+                return None
         try:
             action = self._make(text, self.query_one("#action-owner", Input).value.strip(), due)
         except ValidationError as problem:
             self._refuse(located_error_message(problem))
-            return
-        self.dismiss(action)
+            return None
+        return action
 
     def _typed(self) -> tuple[str, ...]:
         return tuple(field.value for field in self.query(Input))

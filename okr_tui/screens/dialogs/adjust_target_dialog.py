@@ -14,11 +14,11 @@ from okr_tui.domain.models import (
 )
 from okr_tui.domain.progress import format_value, retitled
 from okr_tui.domain.values import ValueInputError, parse_number
-from okr_tui.screens.form import validation_message
-from okr_tui.screens.reason_dialog import FormModal, dialog_buttons, error_line
+from okr_tui.screens.base import after_typed_keys
+from okr_tui.screens.form import FormDialog, dialog_buttons, error_line, validation_message
 
 
-class AdjustTargetModal(FormModal):
+class AdjustTargetDialog(FormDialog[tuple[float, str, str]]):
     """A new target, why, and the title to go with it; dismisses with (new_target, reason,
     title) or None.
 
@@ -68,15 +68,15 @@ class AdjustTargetModal(FormModal):
         self._suggested = retitled(self._kr.title, self._kr.target, target)
         title.value = self._suggested
 
+    @after_typed_keys
     async def action_field_done(self) -> None:
         """Enter in the reason saves (the title after it is pre-filled); elsewhere as usual."""
         if self.focused is self.query_one("#reason", Input):
-            await self.action_save_typed()
+            self.save()
             return
         await super().action_field_done()
 
-    def action_submit(self) -> None:
-        self.clear_errors()
+    def submit(self) -> tuple[float, str, str] | None:
         kr = self._kr
         valid = True
         target: float | None = None
@@ -109,8 +109,9 @@ class AdjustTargetModal(FormModal):
             except ValueError as error:
                 self.show_error("title", f"The title: {validation_message(error)}.")
                 valid = False
-        if valid:
-            self.dismiss((target, reason, title))
+        if valid and target is not None:
+            return (target, reason, title)
+        return None
 
 
 # --- the screen ---------------------------------------------------------------------------

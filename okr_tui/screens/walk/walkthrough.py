@@ -56,11 +56,11 @@ from okr_tui.domain.walkthrough import (
     walk_meeting,
     walk_progress,
 )
-from okr_tui.screens.action_dialog import ActionDialog
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
+from okr_tui.screens.dialogs.action_dialog import ActionDialog
+from okr_tui.screens.dialogs.open_actions_dialog import action_label
+from okr_tui.screens.dialogs.park_dialog import ParkDialog
 from okr_tui.screens.form import located_error_message
-from okr_tui.screens.open_actions_dialog import action_label
-from okr_tui.screens.park_dialog import ParkDialog
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.badges import confidence_badge, confidence_trend, pace_badge
 from okr_tui.widgets.confidence_picker import ConfidencePicker
@@ -958,7 +958,7 @@ class WalkthroughScreen(OkrScreen):
         if self.settings.owner:
             self._end_owner_walk()
             return
-        from okr_tui.screens.meeting_summary import MeetingSummaryScreen
+        from okr_tui.screens.walk.meeting_summary import MeetingSummaryScreen
 
         await self.app.push_screen(
             MeetingSummaryScreen(self.settings, self.meeting_day, self.order, self.parked_topics)

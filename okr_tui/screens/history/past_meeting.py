@@ -20,9 +20,9 @@ from okr_tui.domain.progress import counted, delta_text, value_text
 from okr_tui.domain.walkthrough import action_text
 from okr_tui.exchange.reports import confidence_text
 from okr_tui.screens.base import OkrScreen
+from okr_tui.screens.history.meeting_history import history_records
 from okr_tui.screens.kr_detail import TABLE_FRAME, fitted_widths
-from okr_tui.screens.meeting_history import history_records
-from okr_tui.widgets.badges import CONFIDENCE_COLOUR, CONFIDENCE_SYMBOL
+from okr_tui.widgets.badges import CONFIDENCE_COLOUR, CONFIDENCE_SYMBOL, theme_style
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -125,7 +125,7 @@ class PastMeetingScreen(OkrScreen):
     def _confidence_cell(self, row: BoardRow) -> Text:
         if row.confidence is None:
             return Text("– none yet", style="dim")
-        colour = self.app.theme_variables.get(CONFIDENCE_COLOUR[row.confidence], "")
+        colour = theme_style(self.app, CONFIDENCE_COLOUR[row.confidence])
         text = Text(f"{CONFIDENCE_SYMBOL[row.confidence]} {row.confidence.label}", style=colour)
         if row.check_in is not None and row.check_in.confidence_score is not None:
             text = Text(confidence_text(row.check_in), style=colour)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import Enum
 from typing import Generic, TypeVar
 
 from textual.app import ComposeResult
@@ -19,8 +20,16 @@ from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 Choice = TypeVar("Choice")
 
 
+class Unfiltered(Enum):
+    """The choice that filters nothing, as a value of its own rather than None."""
+
+    ALL_TEAMS = "all teams"
+    EVERYONE = "everyone's key results"
+
+
 class PickerScreen(ModalScreen[None], Generic[Choice]):
     """Calls `chosen` with the picked value, then closes; escape closes without a choice.
+    `current` is highlighted first (None: nothing was chosen before).
 
     The choice takes effect before the keys typed after Enter are routed: "ctrl+t ↓↓↓ ⏎ c"
     typed at once starts the check-in of the team picked. (A result callback of the screen
@@ -43,8 +52,9 @@ class PickerScreen(ModalScreen[None], Generic[Choice]):
             id="picker.choose",
             tooltip="Show the highlighted one",
         ),
-        # The list's own arrow keys act only once they have gone up to the app and back (after
-        # every key typed with them), so "↓↓⏎" picked the first choice: here they act at once.
+        # The list's own arrow keys would act only once they have gone up to the app and back
+        # (after every key typed with them), so "↓↓⏎" would pick the first choice: here they act
+        # at once.
         *(
             typed_keys_binding(
                 key,
@@ -69,7 +79,7 @@ class PickerScreen(ModalScreen[None], Generic[Choice]):
         self,
         question: str,
         choices: Sequence[tuple[Choice, str]],
-        current: Choice,
+        current: Choice | None,
         chosen: Callable[[Choice], object],
     ) -> None:
         super().__init__()

@@ -8,6 +8,8 @@ read-only.
 
 from __future__ import annotations
 
+from enum import Enum
+
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -38,8 +40,21 @@ from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.plan_check import PlanCheck
 
-NodeData = tuple[str, str | None]  # ("team" | "objective" | "kr" | "hint", id)
-FIRST: NodeData = ("first", None)  # no cursor yet: start on the first objective
+
+class PlanNode(Enum):
+    """What a node of the plan tree stands for; its data is (kind, id)."""
+
+    TEAM = "team"  # id: the team's, None for Company, GONE_TEAMS for teams removed since
+    OBJECTIVE = "objective"
+    KEY_RESULT = "key result"
+    HINT = "hint"  # a line of advice, no id
+    FIRST = "first"  # not a node: where the cursor goes before it has been anywhere
+
+
+NodeData = tuple[PlanNode, str | None]
+FIRST: NodeData = (PlanNode.FIRST, None)  # no cursor yet: start on the first objective
+GONE_TEAMS = "?"
+"""The team id of the group of objectives whose team no longer exists."""
 WRITE_ACTIONS = {"add_objective", "add_key_result", "edit", "retire", "edit_cycle"}
 
 
@@ -129,7 +144,7 @@ class PlanTree(Tree[NodeData]):
         self._invalidate()
 
 
-class RetireScreen(FormScreen[str]):
+class RetireDialog(FormScreen[str]):
     """Asks why an objective or key result is retired; dismisses with the reason."""
 
     HELP_TITLE = "Retire"
@@ -299,12 +314,12 @@ class PlanningScreen(OkrScreen):
         groups += [(t.name, t.id) for t in teams]
         known = {team_id for _, team_id in groups}
         if any(o.team_id not in known for o in objectives):
-            groups.append(("Other (team no longer exists)", "?"))
+            groups.append(("Other (team no longer exists)", GONE_TEAMS))
         shown: list[Objective] = []
         for name, team_id in groups:
             if not self.shows_team(team_id):
                 continue
-            if team_id == "?":
+            if team_id == GONE_TEAMS:
                 team_objectives = [o for o in objectives if o.team_id not in known]
             else:
                 team_objectives = [o for o in objectives if o.team_id == team_id]
@@ -312,21 +327,23 @@ class PlanningScreen(OkrScreen):
             team_label = Text(name, style="bold")
             if not team_objectives:
                 team_label.append("  no objectives yet", style="dim")
-            team_node = tree.root.add(team_label, data=("team", team_id), expand=True)
+            team_node = tree.root.add(team_label, data=(PlanNode.TEAM, team_id), expand=True)
             for objective in team_objectives:
                 objective_node = team_node.add(
-                    objective_label(objective), data=("objective", objective.id), expand=True
+                    objective_label(objective), data=(PlanNode.OBJECTIVE, objective.id), expand=True
                 )
                 for kr in key_results:
                     if kr.objective_id == objective.id:
-                        objective_node.add_leaf(key_result_label(kr), data=("kr", kr.id))
+                        objective_node.add_leaf(
+                            key_result_label(kr), data=(PlanNode.KEY_RESULT, kr.id)
+                        )
         if not teams and not read_only:
             tree.root.add_leaf(
                 Text(
                     "No teams yet: t adds one. Objectives without a team are the company's.",
                     style="dim",
                 ),
-                data=("hint", None),
+                data=(PlanNode.HINT, None),
             )
         shown_ids = {o.id for o in shown}
         shown_krs = [kr for kr in key_results if kr.objective_id in shown_ids]
@@ -392,9 +409,9 @@ class PlanningScreen(OkrScreen):
         if data is None:
             return None
         kind, item_id = data
-        if kind == "objective" and item_id:
+        if kind is PlanNode.OBJECTIVE and item_id:
             return self._objective(item_id)
-        if kind == "kr" and item_id:
+        if kind is PlanNode.KEY_RESULT and item_id:
             kr = self._key_result(item_id)
             return self._objective(kr.objective_id) if kr else None
         return None
@@ -427,7 +444,7 @@ class PlanningScreen(OkrScreen):
             return False
         return True
 
-    def _saved(self, kind: str):
+    def _saved(self, kind: PlanNode):
         """A form callback that puts the cursor on what was just saved: the form's save told
         every screen (StoreChanged), so this one re-reads as it comes back on top."""
 
@@ -441,24 +458,24 @@ class PlanningScreen(OkrScreen):
     def action_add_objective(self) -> AwaitMount | None:
         if not self._can_write():
             return None
-        from okr_tui.screens.objective_form import ObjectiveFormScreen
+        from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
 
         team_id = self.team_id
         data = self.highlighted()
-        if data is not None and data[0] == "team":
-            team_id = data[1] if data[1] != "?" else None
+        if data is not None and data[0] is PlanNode.TEAM:
+            team_id = data[1] if data[1] != GONE_TEAMS else None
         elif (objective := self._highlighted_objective()) is not None:
             team_id = objective.team_id
         cycle_id = self.cycle.id  # type: ignore[union-attr]
         return self.app.push_screen(
-            ObjectiveFormScreen(cycle_id, team_id=team_id), self._saved("objective")
+            ObjectiveFormScreen(cycle_id, team_id=team_id), self._saved(PlanNode.OBJECTIVE)
         )
 
     @after_typed_keys
     def action_add_key_result(self) -> AwaitMount | None:
         if not self._can_write():
             return None
-        from okr_tui.screens.key_result_form import KeyResultFormScreen
+        from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
 
         objective = self._highlighted_objective()
         if objective is None:
@@ -467,14 +484,16 @@ class PlanningScreen(OkrScreen):
         if objective.status is Status.RETIRED:
             self.notify("That objective is retired; it takes no new key results.")
             return None
-        return self.app.push_screen(KeyResultFormScreen(objective), self._saved("kr"))
+        return self.app.push_screen(
+            KeyResultFormScreen(objective), self._saved(PlanNode.KEY_RESULT)
+        )
 
     def action_edit(self) -> None:
         data = self.highlighted()
         if data is None:
             return
         kind, item_id = data
-        if kind == "team":
+        if kind is PlanNode.TEAM:
             team = self.store.team_or_none(item_id)
             if team is not None and self._can_edit_teams():
                 self._open_team_form(team)
@@ -483,23 +502,23 @@ class PlanningScreen(OkrScreen):
             return
         if not self._can_write() or item_id is None:
             return
-        if kind == "objective":
-            from okr_tui.screens.objective_form import ObjectiveFormScreen
+        if kind is PlanNode.OBJECTIVE:
+            from okr_tui.screens.plan.objective_form import ObjectiveFormScreen
 
             objective = self._objective(item_id)
             if objective is not None:
                 self.app.push_screen(
                     ObjectiveFormScreen(objective.cycle_id, objective=objective),
-                    self._saved("objective"),
+                    self._saved(PlanNode.OBJECTIVE),
                 )
-        elif kind == "kr":
-            from okr_tui.screens.key_result_form import KeyResultFormScreen
+        elif kind is PlanNode.KEY_RESULT:
+            from okr_tui.screens.plan.key_result_form import KeyResultFormScreen
 
             kr = self._key_result(item_id)
             objective = self._objective(kr.objective_id) if kr else None
             if kr is not None and objective is not None:
                 self.app.push_screen(
-                    KeyResultFormScreen(objective, key_result=kr), self._saved("kr")
+                    KeyResultFormScreen(objective, key_result=kr), self._saved(PlanNode.KEY_RESULT)
                 )
 
     @on(Tree.NodeSelected, "#plan-tree")
@@ -512,11 +531,11 @@ class PlanningScreen(OkrScreen):
         if not self._can_write():
             return None
         data = self.highlighted()
-        kind, item_id = data if data else ("", None)
+        kind, item_id = data if data else (None, None)
         target: Objective | KeyResult | None = None
-        if kind == "objective" and item_id:
+        if kind is PlanNode.OBJECTIVE and item_id:
             target = self._objective(item_id)
-        elif kind == "kr" and item_id:
+        elif kind is PlanNode.KEY_RESULT and item_id:
             target = self._key_result(item_id)
         if target is None:
             self.notify("Highlight an objective or key result to retire.", severity="warning")
@@ -531,7 +550,7 @@ class PlanningScreen(OkrScreen):
                 return
             self._retire(target, reason)
 
-        return self.app.push_screen(RetireScreen(what, target.title), retire)
+        return self.app.push_screen(RetireDialog(what, target.title), retire)
 
     def _retire(self, target: Objective | KeyResult, reason: str) -> None:
         changes = {
@@ -544,12 +563,12 @@ class PlanningScreen(OkrScreen):
                 retired: Objective | KeyResult = self.store.save_objective(
                     Objective.model_validate({**target.model_dump(), **changes}), reason=reason
                 )
-                kind = "objective"
+                kind = PlanNode.OBJECTIVE
             else:
                 retired = self.store.save_key_result(
                     KeyResult.model_validate({**target.model_dump(), **changes}), reason=reason
                 )
-                kind = "kr"
+                kind = PlanNode.KEY_RESULT
         except (RuleViolation, StoreError, ValueError) as error:
             self.notify(f"Not retired: {error}", severity="error", markup=False)
             return
@@ -573,15 +592,15 @@ class PlanningScreen(OkrScreen):
         return None
 
     def _open_team_form(self, team: Team | None) -> AwaitMount:
-        from okr_tui.screens.team_form import TeamFormScreen
+        from okr_tui.screens.plan.team_form import TeamFormScreen
 
-        return self.app.push_screen(TeamFormScreen(team), self._saved("team"))
+        return self.app.push_screen(TeamFormScreen(team), self._saved(PlanNode.TEAM))
 
     @after_typed_keys
     def action_edit_cycle(self) -> AwaitMount | None:
         if not self._can_write():
             return None
-        from okr_tui.screens.cycle_form import CycleFormScreen
+        from okr_tui.screens.plan.cycle_form import CycleFormScreen
 
         # No callback: the form's save tells every screen (StoreChanged), and this one re-reads
         # as it comes back on top.
@@ -589,7 +608,7 @@ class PlanningScreen(OkrScreen):
 
     @after_typed_keys
     def action_new_cycle(self) -> AwaitMount | None:
-        from okr_tui.screens.cycle_form import CycleFormScreen
+        from okr_tui.screens.plan.cycle_form import CycleFormScreen
 
         if self.store.read_only:  # the welcome screen's n, or the palette
             self.notify("This okr is open read-only: no new cycle.", severity="warning")

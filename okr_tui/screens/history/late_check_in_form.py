@@ -20,7 +20,6 @@ from okr_tui.domain import cadence
 from okr_tui.domain.models import CheckIn, Cycle, KeyResult
 from okr_tui.domain.values import ValueInputError, parse_confidence, parse_value
 from okr_tui.domain.walkthrough import field_text
-from okr_tui.screens.base import after_typed_keys, typed_keys_binding
 from okr_tui.screens.form import FormScreen, validation_errors
 
 FIELDS = ("meeting", "value", "confidence", "note")
@@ -31,26 +30,6 @@ class LateCheckInForm(FormScreen[str]):
     newest first; `values_before` the key result's value as of each (for the hint)."""
 
     CSS_PATH = "late_check_in_form.tcss"
-    # Tab reaches the app's focus binding only after the field has taken the keys behind it:
-    # "42⇥g" typed at once would put the g in the value (as in the walk, which binds them so).
-    BINDINGS = [
-        typed_keys_binding(
-            "tab",
-            "move_focus(1)",
-            "Next field",
-            show=False,
-            id="late_check_in.next_field",
-            tooltip="From the value to the confidence, the note, the meeting",
-        ),
-        typed_keys_binding(
-            "shift+tab",
-            "move_focus(-1)",
-            "Previous field",
-            show=False,
-            id="late_check_in.previous_field",
-            tooltip="Back to the previous field",
-        ),
-    ]
     HELP_TITLE = "Late check-in"
     HELP_SUMMARY = (
         "A check-in for a past meeting this key result missed: choose the meeting, type the "
@@ -89,13 +68,6 @@ class LateCheckInForm(FormScreen[str]):
             self.text_input("confidence", "", "on track, at risk, off track, or 0-10"),
         )
         yield self.field("note", "Note", self.text_input("note", "", "optional"))
-
-    @after_typed_keys
-    async def action_move_focus(self, step: int) -> None:
-        if step > 0:
-            self.focus_next()  # set_focus underneath: immediate
-        else:
-            self.focus_previous()
 
     def first_field(self) -> Widget | None:
         """The value: the latest missed meeting is chosen already, so "l 42 ⇥ g ⏎" checks it

@@ -19,7 +19,7 @@ from okr_tui.domain.models import Confidence, KrType
 from okr_tui.domain.progress import value_text
 from okr_tui.screens.base import OkrScreen
 from okr_tui.widgets.alignment_tree import FittedTree
-from okr_tui.widgets.badges import CONFIDENCE_COLOUR
+from okr_tui.widgets.badges import CONFIDENCE_COLOUR, theme_style
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -101,8 +101,7 @@ class AlignmentScreen(OkrScreen):
         roots = self.roots()
         empty.display = not roots
         empty.update("No objectives in this cycle yet: plan some with p." if not roots else "")
-        variables = self.app.theme_variables
-        self._colours = {name: variables.get(name, "") for name in ("success", "warning", "error")}
+        self._colours = {name: theme_style(self.app, name) for name in CONFIDENCE_COLOUR.values()}
         for root in roots:
             self._add(tree.root, root)
         tree.root.expand()

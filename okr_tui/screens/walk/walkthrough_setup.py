@@ -368,6 +368,6 @@ class WalkthroughSetupScreen(OkrScreen):
         if settings is None:
             self.query_one("#setup-timebox", Input).focus()
             return
-        from okr_tui.screens.walkthrough import WalkthroughScreen
+        from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 
         await self.app.switch_screen(WalkthroughScreen(settings))

@@ -9,7 +9,7 @@ part of a finished review are shown as "this review", so leaving and coming back
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Static
@@ -25,30 +25,24 @@ from okr_tui.domain.models import (
     Status,
 )
 from okr_tui.domain.progress import Pace, format_value
-from okr_tui.screens.adjust_target_dialog import AdjustTargetModal
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
+from okr_tui.screens.dialogs.adjust_target_dialog import AdjustTargetDialog
+from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
 from okr_tui.screens.form import validation_message
-from okr_tui.screens.reason_dialog import ReasonModal
 from okr_tui.store.errors import RuleViolation, StoreError
-from okr_tui.widgets.badges import CONFIDENCE_COLOUR, CONFIDENCE_SYMBOL, PACE_WORDS
+from okr_tui.widgets.badges import (
+    CONFIDENCE_COLOUR,
+    CONFIDENCE_SYMBOL,
+    PACE_COLOUR,
+    PACE_SYMBOL,
+    PACE_WORDS,
+    theme_style,
+)
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 
 TREND_LENGTH = 5
 MAX_DECISION_WIDTH = 34
-PACE_COLOUR = {Pace.AHEAD: "success", Pace.ON_TRACK: "", Pace.BEHIND: "error"}
-_FALLBACK_COLOURS = {"success": "green", "warning": "yellow", "error": "red", "accent": "cyan"}
-
-
-def theme_style(app: App, name: str, extra: str = "") -> str:
-    """A Rich style using the theme's colour `name` (success, warning, error, accent), for
-    DataTable cells, which take Rich Text rather than Textual Content."""
-    if not name:
-        return extra
-    colour = app.theme_variables.get(name, _FALLBACK_COLOURS.get(name, ""))
-    if not colour.startswith("#"):
-        colour = _FALLBACK_COLOURS.get(name, "")
-    return f"{extra} {colour}".strip()
 
 
 def one_line(text: str) -> str:
@@ -231,7 +225,7 @@ class ReviewScreen(OkrScreen):
         if kr.owner:
             detail += f" · {kr.owner}"
         pace = line.pace
-        symbol = {Pace.AHEAD: "▲", Pace.ON_TRACK: "■", Pace.BEHIND: "▼"}[pace.pace]
+        symbol = PACE_SYMBOL[pace.pace]
         versus = Text(no_wrap=True, overflow="ellipsis", end="")
         versus.append(f"{line.progress * 100:.0f}%", style="bold")
         if kr.kr_type.has_line:  # else no straight line to compare with (progress.pace_words)
@@ -420,7 +414,7 @@ class ReviewScreen(OkrScreen):
                 target, reason, title = result
                 self._record(kr, ReviewDecisionKind.ADJUST, reason, target, title)
 
-        await self.app.push_screen(AdjustTargetModal(kr), adjusted)
+        await self.app.push_screen(AdjustTargetDialog(kr), adjusted)
 
     @after_typed_keys
     async def action_retire(self) -> None:
@@ -432,7 +426,7 @@ class ReviewScreen(OkrScreen):
             if reason:
                 self._record(kr, ReviewDecisionKind.RETIRE, reason)
 
-        modal = ReasonModal(
+        modal = ReasonDialog(
             f"Retire: {kr.title}",
             "A retired key result takes no more check-ins and no longer counts in scores.",
             "Retire",
