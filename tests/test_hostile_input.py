@@ -342,6 +342,8 @@ async def fill(pilot: Pilot, screen: Screen, texts: dict[str, str], keys: bool, 
     can be typed, else pasted. Returns what the fields hold, checked to be what was typed (or
     the first line of what was pasted: a one-line Input keeps only that)."""
     held = {}
+    # A screen is on top before its fields are mounted: wait for them, not for one pause.
+    await settle(pilot, lambda: all(screen.query(f"#{prefix}{name}") for name in texts))
     for name, text in texts.items():
         field = screen.query_one(f"#{prefix}{name}", Input)
         if keys and can_type(text):
