@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from pilot_keys import install as install_quicker_press
 
 from okr_tui.domain.clock import FixedClock
 from okr_tui.store.store import OkrStore
@@ -71,3 +72,7 @@ def make_app():
         return OkrApp(okr_store, cursor_blink=False, **options)
 
     return build
+
+
+# Pilot.press without an idle wait after an animation that did not run (tests/pilot_keys.py)
+install_quicker_press()
