@@ -38,8 +38,9 @@ import pytest
 pytest.importorskip("textual_serve")
 aiohttp = pytest.importorskip("aiohttp")
 
+from test_serve import Share  # noqa: E402
+
 from okr_tui.store.store import OkrStore  # noqa: E402
-from tests.test_serve import Share  # noqa: E402
 
 AT = "2026-11-23T10:00:00Z"  # Monday of week 8 of 2026-Q4: every KR has "1 due"
 WAIT = 30.0  # seconds, for any one thing to appear

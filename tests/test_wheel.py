@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
-
-ROOT = Path(__file__).resolve().parent.parent
+from repo import ROOT
 
 
 @pytest.fixture(scope="session")
