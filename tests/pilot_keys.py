@@ -10,7 +10,7 @@ until the app is idle, and until its animations end. Nothing else of Textual cha
 `Pilot.pause()`, `_wait_for_screen` and the 20 ms window stay as they are (a shorter window made
 tests that need a frame painted fail).
 
-`tests/test_pilot_keys.py` fails when a Textual upgrade changes `_press_keys`: read the
+`tests/functional/test_pilot_keys.py` fails when a Textual upgrade changes `_press_keys`: read the
 new one before updating `CHECKED_PRESS_KEYS`.
 """
 

@@ -474,7 +474,7 @@ PROBE_WITHOUT_TOKEN = """(async () => {
 
 async def test_the_browser_without_the_token_is_refused(served, devtools):
     """The address without `?token=` in a browser of its own: the page is the 403 refusal, and
-    from that page neither the app's websocket nor its files answer. (tests/test_serve.py
+    from that page neither the app's websocket nor its files answer. (tests/functional/test_serve.py
     asks the same over plain HTTP.)"""
     share, folder = served
     before = _check_ins(folder)
