@@ -10,7 +10,7 @@ static folder instead.
 
 Checked against textual-serve 1.1.3: `Server._make_app`, `Server.handle_websocket`'s use of
 `AppService` and the page template's Google Fonts link are what this module builds on;
-tests/test_serve.py fails if an upgrade changes them.
+tests/functional/test_serve.py fails if an upgrade changes them.
 """
 
 from __future__ import annotations

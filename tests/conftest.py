@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from pilot_keys import install as install_quicker_press
 
 from okr_tui.domain.clock import FixedClock
 from okr_tui.store.store import OkrStore
@@ -122,3 +123,5 @@ def snap_compare(snap_compare):
         return snap_compare(app, *args, run_before=settled, **kwargs)
 
     return compare
+# Pilot.press without an idle wait after an animation that did not run (tests/pilot_keys.py)
+install_quicker_press()

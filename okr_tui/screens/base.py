@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 Action = TypeVar("Action", bound=Callable[..., Any])
 
 AFTER_TYPED_KEYS = "_okr_after_typed_keys"
-"""Marks an action made with `after_typed_keys` (tests/test_typed_keys.py checks every binding)."""
+"""Marks an action made with `after_typed_keys` (tests/functional/test_typed_keys.py checks every
+binding)."""
 
 
 def typed_keys_binding(

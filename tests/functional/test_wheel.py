@@ -11,23 +11,45 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
+from repo import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"building the wheel failed:\n{result.stdout}\n{result.stderr}")
-    (built,) = out.glob("okr_tui-*.whl")
-    return built
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """One wheel for the whole run, built by the first xdist worker that asks (the others wait
+    on the lock and reuse it). Built without build isolation, with the hatchling the test extras
+    install: an isolated build first makes a virtual environment and installs hatchling into it,
+    which took most of the test's time."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the folder all workers of this run share
+    out = shared / "wheel"
+    with FileLock(str(shared / "wheel.lock")):
+        built = sorted(out.glob("okr_tui-*.whl"))
+        if built:
+            return built[0]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-build-isolation",
+                "-q",
+                "-w",
+                str(out),
+                str(ROOT),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"building the wheel failed:\n{result.stdout}\n{result.stderr}")
+        (built_now,) = out.glob("okr_tui-*.whl")
+        return built_now
 
 
 def test_the_wheel_holds_the_themes_and_the_styles(wheel: Path):

@@ -9,6 +9,7 @@ import importlib
 import inspect
 import pkgutil
 
+from test_walkthrough import Keys, build_team, meeting_check_ins, start_walk
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -22,7 +23,6 @@ from okr_tui.screens.base import AFTER_TYPED_KEYS
 from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 from okr_tui.store.store import OkrStore
 from tests.key_bursts import burst
-from tests.test_walkthrough import Keys, build_team, meeting_check_ins, start_walk
 
 # --- one mechanism (issue 20.2) -------------------------------------------------------------
 

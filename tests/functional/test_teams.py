@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from test_planning import move_to, open_planning, tree_labels
 from textual.widgets import Input
 
 from okr_tui.domain.models import Cycle, CycleState, Team
@@ -18,7 +19,6 @@ from okr_tui.screens.plan.planning import PlanningScreen, PlanNode
 from okr_tui.screens.plan.team_form import TeamFormScreen
 from okr_tui.store.errors import RuleViolation
 from okr_tui.store.store import OkrStore
-from tests.test_planning import move_to, open_planning, tree_labels
 
 
 def with_cycle(store: OkrStore) -> Cycle:

@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from repo import ROOT
 
-SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "tmux_smoke.sh"
+SCRIPT = ROOT / "tools" / "tmux_smoke.sh"
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -55,10 +56,11 @@ def test_a_whole_walk_typed_in_one_burst_lands_while_the_cpu_is_saturated(tmp_pa
     """Twelve key results, value ⏎ confidence each, sent as one burst into the real terminal
     while a CPU hog runs beside the app: every check-in is stored with its own value and
     confidence (under load the keys after "550⏎g" piled into the value field)."""
+    from test_walkthrough import build_team
+
     from okr_tui.domain.clock import FixedClock
     from okr_tui.store.store import OkrStore
     from tests.conftest import CLOCK_AT
-    from tests.test_walkthrough import build_team
 
     okr = Path(sys.executable).parent / "okr"
     if not okr.exists():

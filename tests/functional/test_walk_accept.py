@@ -14,6 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from test_walkthrough import (
+    MEETING,
+    Keys,
+    build_team,
+    meeting_check_ins,
+    section,
+    shown,
+    start_walk,
+)
 from textual.widgets import Input
 
 from okr_tui.domain.clock import FixedClock
@@ -34,15 +43,6 @@ from okr_tui.store import merge
 from okr_tui.store.errors import RuleViolation
 from okr_tui.store.store import OkrStore
 from tests.conftest import CLOCK_AT
-from tests.test_walkthrough import (
-    MEETING,
-    Keys,
-    build_team,
-    meeting_check_ins,
-    section,
-    shown,
-    start_walk,
-)
 
 FRIDAY = datetime(2026, 11, 20, 15, 5, tzinfo=UTC)  # 16:05 in Berlin, before Monday's meeting
 LAST_WEEK = MEETING.replace(day=16)
@@ -318,9 +318,7 @@ def test_the_record_keeps_what_was_accepted_once_and_joins_a_closed_record(store
         [krs[0].id],
     )
     assert store.mark_reviewed(cycle.id, team.id, MEETING, krs[0].id) == first  # once
-    store.save_meeting(
-        first.model_copy(update={"closed_at": store.clock.now()}), amend_closed=True
-    )
+    store.save_meeting(first.model_copy(update={"closed_at": store.clock.now()}), amend_closed=True)
     again = store.mark_reviewed(cycle.id, team.id, MEETING, krs[1].id)
     assert again.id == first.id and again.is_closed  # a walk after closing joins the record
     assert the_record(store, cycle).reviewed_kr_ids == [krs[0].id, krs[1].id]
@@ -373,7 +371,7 @@ def test_twelve_updated_key_results_take_at_most_sixteen_keys_in_a_real_terminal
     """3 objectives x 4 key results, all 12 updated through `okr checkin` before the meeting:
     from the dashboard to the stored meeting record in 15 keys (c, Enter, one Enter per key
     result, Enter to close), nothing typed twice, no new check-in."""
-    from tests.test_tmux_smoke import _wait_for
+    from test_tmux_smoke import _wait_for
 
     okr = Path(sys.executable).parent / "okr"
     if not okr.exists():

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from test_walkthrough import MEETING, Keys, open_action_from_last_week, shown, walk_to
+
 from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.walkthrough import meeting_summary
 from okr_tui.exchange.json_exchange import apply_import, read_import
@@ -14,7 +16,6 @@ from okr_tui.screens.walk.meeting_summary import SECTION_TITLES, MeetingSummaryS
 from okr_tui.store import migrations
 from okr_tui.store.store import OkrStore
 from tests.conftest import CLOCK_AT
-from tests.test_walkthrough import MEETING, Keys, open_action_from_last_week, shown, walk_to
 
 DONE_SECTION = f"#summary-section-{SECTION_TITLES.index('Done this meeting')}"
 

@@ -1,6 +1,6 @@
 """One set of rules for every way into the store (issue 15, items 6 and 7): the app and the
 CLI save through the store, which checks them under its lock; an import checks the same rules
-(domain/rules.py) over the whole file (tests/test_exchange.py)."""
+(domain/rules.py) over the whole file (tests/functional/test_exchange.py)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tests.test_walkthrough import MEETING, build_team, lines_of
+
 from okr_tui.domain.models import CheckIn, Confidence, Objective
 from okr_tui.domain.walkthrough import (
     WalkOrder,
@@ -14,7 +16,6 @@ from okr_tui.domain.walkthrough import (
     walk_lines,
     walk_progress,
 )
-from tests.test_walkthrough import MEETING, build_team, lines_of
 
 ORDER = ["a", "b", "c", "d", "e"]
 

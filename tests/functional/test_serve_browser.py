@@ -38,8 +38,9 @@ import pytest
 pytest.importorskip("textual_serve")
 aiohttp = pytest.importorskip("aiohttp")
 
+from test_serve import Share  # noqa: E402
+
 from okr_tui.store.store import OkrStore  # noqa: E402
-from tests.test_serve import Share  # noqa: E402
 
 AT = "2026-11-23T10:00:00Z"  # Monday of week 8 of 2026-Q4: every KR has "1 due"
 WAIT = 30.0  # seconds, for any one thing to appear
@@ -473,7 +474,7 @@ PROBE_WITHOUT_TOKEN = """(async () => {
 
 async def test_the_browser_without_the_token_is_refused(served, devtools):
     """The address without `?token=` in a browser of its own: the page is the 403 refusal, and
-    from that page neither the app's websocket nor its files answer. (tests/test_serve.py
+    from that page neither the app's websocket nor its files answer. (tests/functional/test_serve.py
     asks the same over plain HTTP.)"""
     share, folder = served
     before = _check_ins(folder)

@@ -2,7 +2,7 @@
 invalid record, deleted): the app keeps running on what it last read, says which file and
 what is wrong until the file can be read again, and saves nothing over it.
 
-Start-up on such a file is tested through the real command in tests/test_store_faults.py.
+Start-up on such a file is tested through the real command in tests/functional/test_store_faults.py.
 """
 
 from __future__ import annotations

@@ -5,17 +5,10 @@ the key that opened it)."""
 from __future__ import annotations
 
 from key_bursts import burst
+from waiting import settle
 
 from okr_tui.screens.plan.planning import PlanningScreen
 from okr_tui.screens.review_close.scoring import ScoringScreen
-
-
-async def settle(pilot, done) -> None:
-    """Let the app work through the burst: until `done()` holds, at most 60 rounds."""
-    for _ in range(60):
-        await pilot.pause()
-        if done():
-            return
 
 
 async def test_o_then_a_title_and_enter_in_one_burst_adds_that_objective(demo_store, make_app):

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cli import CLOCK_AT, okr
 
 from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.sources import CommandSource
 from okr_tui.store.store import OkrStore
-from tests.test_cli import CLOCK_AT, okr
 
 
 def _store(home: Path) -> OkrStore:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from test_walkthrough import Keys, shown, start_walk
+
 from okr_tui.domain.models import Cycle, CycleState, KeyResult, KrType, Objective, Team
 from okr_tui.domain.progress import progress
-from tests.test_walkthrough import Keys, shown, start_walk
 
 
 def new_decreasing_key_result(store) -> KeyResult:

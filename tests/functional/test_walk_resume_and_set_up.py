@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from test_walkthrough import MEETING, Keys, build_team, meeting_check_ins, start_walk
 from textual.widgets import Input, SelectionList
 
 from okr_tui.domain.models import CheckIn, Confidence, Meeting
 from okr_tui.screens.walk.meeting_summary import MeetingSummaryScreen
 from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
-from tests.test_walkthrough import MEETING, Keys, build_team, meeting_check_ins, start_walk
 
 LAST_WEEK = date(2026, 11, 16)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from kr_tables import KrTable, kr_by_title, q4, type_text
+from textual.widgets import Input, Static
 
 from okr_tui.domain import cadence
 from okr_tui.domain.models import ReviewDecisionKind, Status
@@ -15,18 +16,6 @@ from okr_tui.screens.dialogs.reason_dialog import ReasonDialog
 from okr_tui.screens.review_close.review import ReviewScreen
 from tests.key_bursts import burst
 from tests.screen_reading import screen_text
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
-
-
-def q4(store):
-    return store.find_cycle("2026-Q4")
-
-
-def kr_by_title(store, start: str):
-    return next(kr for kr in store.key_results(q4(store).id) if kr.title.startswith(start))
 
 
 def review_due(store, team_id):
@@ -45,31 +34,11 @@ def review_due(store, team_id):
     return status.review_due
 
 
-def table(app) -> DataTable:
-    return app.screen.query_one("#review-table", DataTable)
-
-
-def highlighted(app) -> str:
-    row_key, _ = table(app).coordinate_to_cell_key(table(app).cursor_coordinate)
-    return row_key.value
-
-
-def cell(app, kr_id: str, column: str) -> str:
-    return str(table(app).get_cell(kr_id, column))
-
-
-async def open_review(pilot, app, title_start: str | None = None):
-    await pilot.pause()
-    await pilot.press("r")
-    await pilot.pause()
-    assert isinstance(app.screen, ReviewScreen)
-    if title_start is not None:
-        target = kr_by_title(app.store, title_start).id
-        for _ in range(table(app).row_count):
-            if highlighted(app) == target:
-                break
-            await pilot.press("down")
-        assert highlighted(app) == target
+REVIEW = KrTable("r", ReviewScreen, "review-table")
+table = REVIEW.table
+highlighted = REVIEW.highlighted
+cell = REVIEW.cell
+open_review = REVIEW.open
 
 
 async def test_review_lists_active_key_results_with_pace_and_confidence_trend(demo_store, make_app):

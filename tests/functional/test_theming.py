@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from repo import ROOT
 from textual.color import Color
 from textual.command import CommandPalette
 from textual.theme import Theme
@@ -14,7 +15,7 @@ from textual.theme import Theme
 from okr_tui import config, paths, theming
 from okr_tui.screens.dashboard import DashboardScreen
 
-REPO_THEMES = Path(__file__).resolve().parent.parent / "themes"
+REPO_THEMES = ROOT / "themes"
 SHIPPED = ("okr-dark", "okr-light", "okr-projector")
 COLOUR_FIELDS = (
     "primary",

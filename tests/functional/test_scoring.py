@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from kr_tables import KrTable, kr_by_title, q4, type_text
 from textual.widgets import DataTable, SelectionList, Static, TextArea
+from waiting import settle
 
 from okr_tui.domain import progress
 from okr_tui.domain.models import Cycle, CycleState
@@ -13,44 +15,11 @@ from okr_tui.screens.review_close.retrospective import RetrospectiveScreen
 from okr_tui.screens.review_close.scoring import OBJECTIVE_ROW, ScoringScreen
 from okr_tui.store.store import OkrStore
 
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
-
-
-def q4(store) -> Cycle:
-    return store.find_cycle("2026-Q4")
-
-
-def kr_by_title(store, start: str):
-    return next(kr for kr in store.key_results(q4(store).id) if kr.title.startswith(start))
-
-
-def table(app) -> DataTable:
-    return app.screen.query_one("#scoring-table", DataTable)
-
-
-def highlighted(app) -> str:
-    row_key, _ = table(app).coordinate_to_cell_key(table(app).cursor_coordinate)
-    return row_key.value
-
-
-def cell(app, row_key: str, column: str) -> str:
-    return str(table(app).get_cell(row_key, column))
-
-
-async def open_scoring(pilot, app, title_start: str | None = None) -> None:
-    await pilot.pause()
-    await pilot.press("s")
-    await pilot.pause()
-    assert isinstance(app.screen, ScoringScreen)
-    if title_start is not None:
-        target = kr_by_title(app.store, title_start).id
-        for _ in range(table(app).row_count):
-            if highlighted(app) == target:
-                break
-            await pilot.press("down")
-        assert highlighted(app) == target
+SCORING = KrTable("s", ScoringScreen, "scoring-table")
+table = SCORING.table
+highlighted = SCORING.highlighted
+cell = SCORING.cell
+open_scoring = SCORING.open
 
 
 def suggested(store, kr):
@@ -160,7 +129,7 @@ async def open_retrospective(pilot, app) -> None:
     """From the dashboard: s opens scoring, t its retrospective."""
     await open_scoring(pilot, app)
     await pilot.press("t")
-    await pilot.pause()
+    await settle(pilot, lambda: isinstance(app.screen, RetrospectiveScreen))
     assert isinstance(app.screen, RetrospectiveScreen)
 
 

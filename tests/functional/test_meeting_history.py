@@ -13,6 +13,7 @@ import sys
 from datetime import date
 
 from screen_reading import screen_text
+from test_nasty_titles_everywhere import nasty as nasty  # the fixture
 from textual.widgets import DataTable
 
 from okr_tui.domain.clock import FixedClock
@@ -26,7 +27,6 @@ from okr_tui.screens.history.meeting_history import MeetingHistoryScreen
 from okr_tui.screens.history.past_meeting import PastMeetingScreen
 from okr_tui.screens.kr_detail import KeyResultDetailScreen
 from okr_tui.store.store import OkrStore
-from tests.test_nasty_titles_everywhere import nasty as nasty  # the fixture
 
 A_WEEK_LATER = "2026-11-30T10:00:00Z"  # Monday: the 23 Nov meeting went by without check-ins
 NOV_23, NOV_16 = date(2026, 11, 23), date(2026, 11, 16)
@@ -288,8 +288,7 @@ async def test_the_apps_late_check_in_exports_as_the_clis_does(
 
 async def test_nasty_names_and_titles_are_shown_as_typed(nasty, store, make_app):  # noqa: F811
     """Markup in names, titles, decisions, topics and blockers: shown as typed, nothing runs."""
-    from okr_tui.domain.models import Meeting
-    from tests.test_nasty_titles_everywhere import (
+    from test_nasty_titles_everywhere import (
         ACTION,
         COSTS,
         COSTS_OWNER,
@@ -302,6 +301,8 @@ async def test_nasty_names_and_titles_are_shown_as_typed(nasty, store, make_app)
         assert_shows,
         keys,
     )
+
+    from okr_tui.domain.models import Meeting
 
     ids = nasty
     decision = "[@click=app.quit]ship[/] it"

@@ -4,11 +4,9 @@ rest (screens and widgets lean on Textual's own types, which strict mode would m
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
+from repo import ROOT
 
 
 @pytest.mark.parametrize(

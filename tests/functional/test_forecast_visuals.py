@@ -58,7 +58,7 @@ def _kr(store: OkrStore, start: str):
 
 def _friday_store(demo_store: OkrStore) -> OkrStore:
     """The demo on the Friday before a meeting, after an owner's update that drops the
-    confidence and adds a blocker (as tests/test_prep.py does)."""
+    confidence and adds a blocker (as tests/functional/test_prep.py does)."""
     store = OkrStore(demo_store.folder, FixedClock(FRIDAY))
     leads = _kr(store, "Increase qualified leads")
     store.add_check_in(

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_cli import MEETING, _store, assert_user_error, okr
 
 from okr_tui.domain.progress import effective_check_ins
-from tests.test_cli import MEETING, _store, assert_user_error, okr
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "okr_tui"
+from repo import ROOT
+
+PACKAGE = ROOT / "okr_tui"
 
 
 def _loaded_after(statement: str) -> set[str]:

@@ -4,12 +4,13 @@ another process made reaches them the same way."""
 
 from __future__ import annotations
 
+from test_walkthrough import MEETING, Keys, build_team, start_walk
+
 from okr_tui.domain.models import CheckIn, Confidence
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 from okr_tui.store.store import OkrStore
 from tests.screen_reading import screen_text
-from tests.test_walkthrough import MEETING, Keys, build_team, start_walk
 
 
 def kr_line(app, title: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from test_cli import assert_user_error, okr
 
 from okr_tui.domain.cadence import meeting_dates
 from okr_tui.domain.clock import FixedClock
@@ -34,7 +35,6 @@ from okr_tui.exchange.json_exchange import ImportProblem, apply_import, check_do
 from okr_tui.exchange.json_export import write_export
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.store.store import OkrStore
-from tests.test_cli import assert_user_error, okr
 
 CLOCK_AT = "2026-11-23T10:00:00Z"
 NOW = FixedClock(CLOCK_AT).now()

@@ -6,6 +6,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from repo import ROOT
+
 from okr_tui.domain.cadence import current_meeting, meeting_dates
 from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.models import CycleState
@@ -13,7 +15,7 @@ from okr_tui.exchange.json_exchange import read_import
 from okr_tui.exchange.json_export import export_json
 from okr_tui.store.store import OkrStore
 
-GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+GENERATE = ROOT / "benchmarks" / "generate.py"
 
 
 def _generate_module():

@@ -6,6 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
+from test_planning import (
+    choose,
+    fill,
+    open_key_result_form,
+    open_planning,
+    paying_customers_kr,
+    plan_check_text,
+    planned,
+)
+from test_review import highlighted as review_highlighted
+from test_review import kr_by_title, open_review, q4
+from test_review import table as review_table
+from test_scoring import open_scoring
 from textual import events
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Select, Static
@@ -23,19 +36,6 @@ from okr_tui.screens.welcome import SHOWN_PROBLEMS, WelcomeScreen
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.plan_check import NOTHING_PLANNED
 from tests.screen_reading import screen_text
-from tests.test_planning import (
-    choose,
-    fill,
-    open_key_result_form,
-    open_planning,
-    paying_customers_kr,
-    plan_check_text,
-    planned,
-)
-from tests.test_review import highlighted as review_highlighted
-from tests.test_review import kr_by_title, open_review, q4
-from tests.test_review import table as review_table
-from tests.test_scoring import open_scoring
 
 # --- forms ----------------------------------------------------------------------------------
 

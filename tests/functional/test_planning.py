@@ -11,6 +11,7 @@ from datetime import date, time
 from screen_reading import screen_text
 from textual import events
 from textual.widgets import Input, Select
+from waiting import settle
 
 from okr_tui.domain.carry_over import suggested_cycle
 from okr_tui.domain.models import (
@@ -104,7 +105,7 @@ def planned(store) -> tuple[Cycle, Team]:
 async def open_planning(pilot) -> PlanningScreen:
     await pilot.pause()
     await pilot.press("p")
-    await pilot.pause()
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PlanningScreen))
     screen = pilot.app.screen
     assert isinstance(screen, PlanningScreen)
     return screen
@@ -134,7 +135,7 @@ async def open_key_result_form(pilot, kr: KeyResult) -> tuple[PlanningScreen, Ke
     screen = await open_planning(pilot)
     await move_to(pilot, screen, PlanNode.KEY_RESULT, kr.id)
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot, lambda: isinstance(pilot.app.screen, KeyResultFormScreen))
     form = pilot.app.screen
     assert isinstance(form, KeyResultFormScreen)
     return screen, form

@@ -14,13 +14,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from repo import TESTS  # noqa: E402
 
 from okr_tui.domain.clock import FixedClock
 from okr_tui.domain.models import CheckIn, Confidence, Cycle
 from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(TESTS))  # store_worker runs as a script from there too
 import store_worker  # noqa: E402
 from store_worker import Worker, kill_repeatedly  # noqa: E402
 
