@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.test_walkthrough import MEETING, build_team, lines_of
+from test_walkthrough import MEETING, build_team, lines_of
 
 from okr_tui.domain.models import CheckIn, Confidence, Objective
 from okr_tui.domain.walkthrough import (
