@@ -758,8 +758,12 @@ class OkrStore:
             for ci in cycle_file.models_where(CheckIn, "check_ins", "kr_id", [kr.id])
             if ci.meeting_date == check_in.meeting_date
         ]
-        superseded = {ci.supersedes for ci in same_meeting}
-        live = [ci for ci in same_meeting if ci.id not in superseded]
+        # Under --at, what it corrects is what existed at that moment: a check-in recorded
+        # later is hidden from every read, so linking to it would leave the export (as of the
+        # same moment) a correction of a check-in it does not hold.
+        existed = as_of.check_ins(same_meeting, self._now()) if self.clock.replay else same_meeting
+        superseded = {ci.supersedes for ci in existed}
+        live = [ci for ci in existed if ci.id not in superseded]
         if live:
             update: dict[str, Any] = {"supersedes": live[-1].id}
             if keep_confidence and check_in.confidence is None:

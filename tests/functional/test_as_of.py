@@ -475,3 +475,33 @@ async def test_a_check_in_saved_in_the_app_with_at_is_recorded_at_that_moment(de
     assert [c.id for c in replay.check_ins(cycle.id) if c.meeting_date == saved.meeting_date] == [
         saved.id
     ]
+
+
+def test_a_check_in_saved_with_at_corrects_only_what_existed_then(demo: Path, capsys):
+    """A check-in saved as of T for a meeting whose check-in was recorded after T does not
+    correct that later one (every read as of T hides it): the export as of T holds it, and
+    without --at the later check-in still counts. The store used to link the two, and the
+    export as of T then refused its own store ("supersedes: no check-in")."""
+    whole = OkrStore(demo, FixedClock(CLOCK_AT))
+    cycle = whole.current_cycle()
+    later = max(whole.check_ins(cycle.id), key=lambda c: c.recorded_at)
+    at = later.recorded_at - timedelta(minutes=30)
+    replay = OkrStore(demo, FixedClock(at, replay=True))
+    saved = replay.add_check_in(
+        CheckIn(
+            cycle_id=cycle.id,
+            kr_id=later.kr_id,
+            meeting_date=later.meeting_date,
+            value=later.value + 1,
+            confidence=Confidence.AT_RISK,
+            recorded_at=at,
+        )
+    )
+    assert saved.supersedes is None
+
+    out = _run_in_process(["--db", str(demo), "export", "--format", "json"], replay.clock, capsys)
+    current = next(c for c in json.loads(out)["cycles"] if c["cycle"]["id"] == cycle.id)
+    assert saved.id in {c["id"] for c in current["check_ins"]}
+    assert later.id not in {c["id"] for c in current["check_ins"]}
+    counting = progress.effective_check_ins(whole.check_ins(cycle.id, later.kr_id))
+    assert counting[-1].id == later.id  # recorded last, it counts once --at is gone
