@@ -15,7 +15,6 @@ of records again. Anything that differs (a record changed by hand, a new okr) is
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import re
 from pathlib import Path
@@ -39,18 +38,24 @@ _RECORD = re.compile(r"\$\.cycles\[(\d+)\]\.(\w+)\[(\d+)\]\.?(.*)")
 REMEMBERED_ENTRIES = 512
 
 
-@functools.cache
 def _code_digest() -> bytes:
-    """A digest of the source of the code an import's check runs (okr's models, rules and
-    checks, and pydantic's version): an entry checked by other code is checked again."""
+    """A digest of the code an import's check runs (okr's version, the source of its models,
+    rules and checks, and pydantic's version): an entry checked by other code is checked
+    again. Worked out once, when the first export imports this module; okr's version is part
+    of it, so an upgrade changes it even where the sources read the same."""
     import pydantic
 
+    from okr_tui import __version__
+
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(pydantic.VERSION.encode())
+    digest = hashlib.sha256(f"{__version__} {pydantic.VERSION}".encode())
     for path in sorted([*root.glob("domain/*.py"), *root.glob("exchange/*.py")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.digest()
+
+
+CODE_DIGEST = _code_digest()
 
 
 class CheckedEntries:
@@ -117,7 +122,7 @@ class ExportCheck:
         the entry as the export writes it, by which a closed cycle's entry is remembered."""
         digest = None
         if self._checked is not None and encoded and self._cycles[index].state is CycleState.CLOSED:
-            hashed = hashlib.sha256(_code_digest())
+            hashed = hashlib.sha256(CODE_DIGEST)
             hashed.update(self._teams_digest)
             hashed.update(encoded)
             digest = hashed.hexdigest()

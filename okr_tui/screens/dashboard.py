@@ -222,7 +222,7 @@ class DashboardScreen(OkrScreen):
 
         def start() -> None:
             if generation == self._lane_generation:
-                self.run_worker(
+                self._lane_worker = self.run_worker(
                     work_out,
                     name="prep lane",
                     group=PREP_LANE,
@@ -244,8 +244,8 @@ class DashboardScreen(OkrScreen):
             if generation == self._lane_generation:
                 self._lane = lane
                 self._show_prep_lane()
-        elif event.state is WorkerState.ERROR:
-            error = worker.error
+        elif event.state is WorkerState.ERROR and worker is getattr(self, "_lane_worker", None):
+            error = worker.error  # an older reload's failure says nothing of the lane shown
             self._lane_meeting = None  # nothing to show: the line hides
             self._show_prep_lane()
             self.notify(

@@ -247,7 +247,8 @@ class _EncodedTable:
             if ids:
                 self._pieces[prefix] = self._encode(ids)
             else:
-                del self._ids[prefix], self._pieces[prefix]
+                del self._ids[prefix]
+                self._pieces.pop(prefix, None)  # added and removed in one save: never encoded
                 self._order.remove(prefix)
         return True
 

@@ -560,6 +560,17 @@ def test_pieces_of_a_table_join_to_its_sorted_encoding(seed: int) -> None:
             assert b"".join(pieces.parts()) == orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
 
 
+
+def test_a_document_added_and_removed_in_one_save_under_a_new_prefix_leaves_the_pieces_whole():
+    """Its piece was never encoded: the pieces still join to the sorted encoding (this raised
+    a bare KeyError in the save)."""
+    raw = {f"a{n:02d}": {"n": n} for n in range(50)}
+    pieces = storage._EncodedTable(raw, pieces=True)
+    raw["b00"] = {"n": -1}
+    del raw["b00"]
+    assert pieces.keeps_up_with(raw, {"b00"})
+    assert b"".join(pieces.parts()) == orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+
 # --- audit --------------------------------------------------------------------------------------
 
 
