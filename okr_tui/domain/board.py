@@ -60,6 +60,7 @@ class KeyResultLine:
     def latest_given(self) -> CheckIn | None:
         """The latest check-in that carries a confidence."""
         return self._judged()[0]
+
     forecast: Forecast | None = None
     """Where the trend of the last meetings leads by the cycle's end (domain/forecast.py), when
     the caller asked for it (the dashboard does) and there is a trend to follow."""
@@ -217,6 +218,12 @@ def objective_blocks(
             projected = progress.objective_score((line.kr for line in own), heading)
         blocks.append(ObjectiveBlock(objective, own, mean, worst, score, projected))
     return blocks
+
+
+def in_team_view(team_id: str | None, objective_team: str | None) -> bool:
+    """The team filter (`team_id`, None for all teams): one team's objectives, and company
+    objectives stay in view."""
+    return team_id is None or objective_team in (None, team_id)
 
 
 def owner_blocks(blocks: Sequence[ObjectiveBlock], owner: str | None) -> list[ObjectiveBlock]:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from okr_tui.domain.board import in_team_view
 from okr_tui.domain.models import CycleState
 from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.screens.typed_keys import keys_applied
@@ -135,7 +136,7 @@ class OkrScreen(Screen[None]):
 
     def shows_team(self, team_id: str | None) -> bool:
         """The team filter: one team's objectives, and company objectives stay in view."""
-        return self.team_id is None or team_id in (None, self.team_id)
+        return in_team_view(self.team_id, team_id)
 
     def owner_filter(self) -> str | None:
         """Whose key results this screen lists (None: everyone's); the header shows it."""

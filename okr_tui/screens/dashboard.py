@@ -40,9 +40,6 @@ def dashboard_prep_lane(
     """The prep lane of the teams (one, with company objectives, or all) and owner on screen,
     from the same lines and forecasts the board shows. Pure: runs in a worker thread."""
 
-    def shows_team(team: str | None) -> bool:
-        return team_id is None or team in (None, team_id)
-
     forecasts = forecast.forecasts((kr for kr in key_results if kr.is_active), cycle, check_ins)
     lines = board.key_result_lines(
         cycle, objectives, key_results, check_ins, now, forecasts=forecasts
@@ -50,11 +47,12 @@ def dashboard_prep_lane(
     shown = [
         line
         for line in lines
-        if shows_team(line.objective.team_id) and (owner is None or owned_by(line.kr.owner, owner))
+        if board.in_team_view(team_id, line.objective.team_id)
+        and (owner is None or owned_by(line.kr.owner, owner))
     ]
     return prep_lane(
         cycle,
-        [o for o in objectives if shows_team(o.team_id)],
+        [o for o in objectives if board.in_team_view(team_id, o.team_id)],
         [line.kr for line in shown],
         check_ins,
         actions,
@@ -150,6 +148,7 @@ class DashboardScreen(OkrScreen):
         sections: list[TeamSection] = []
         parents = {}
         self._lane_generation = getattr(self, "_lane_generation", 0) + 1
+        self._lane_worker: Worker[PrepLane] | None = None  # the one whose lane is shown
         self._lane: PrepLane | None = None
         self._lane_meeting: date | None = None
         if cycle is not None:
@@ -214,11 +213,10 @@ class DashboardScreen(OkrScreen):
         actions = self.store.actions(cycle.id)
         generation = self._lane_generation
 
-        def work_out() -> tuple[int, PrepLane]:
-            lane = dashboard_prep_lane(
+        def work_out() -> PrepLane:
+            return dashboard_prep_lane(
                 cycle, objectives, key_results, check_ins, actions, now, team_id, owner
             )
-            return generation, lane
 
         def start() -> None:
             if generation == self._lane_generation:
@@ -239,13 +237,13 @@ class DashboardScreen(OkrScreen):
         if worker.group != PREP_LANE:
             return
         event.stop()
+        if worker is not self._lane_worker:
+            return  # an older reload's lane, or its failure, says nothing of the lane shown
         if event.state is WorkerState.SUCCESS and worker.result is not None:
-            generation, lane = worker.result
-            if generation == self._lane_generation:
-                self._lane = lane
-                self._show_prep_lane()
-        elif event.state is WorkerState.ERROR and worker is getattr(self, "_lane_worker", None):
-            error = worker.error  # an older reload's failure says nothing of the lane shown
+            self._lane = worker.result
+            self._show_prep_lane()
+        elif event.state is WorkerState.ERROR:
+            error = worker.error
             self._lane_meeting = None  # nothing to show: the line hides
             self._show_prep_lane()
             self.notify(
