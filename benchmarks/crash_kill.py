@@ -2,7 +2,8 @@
 
     python benchmarks/crash_kill.py [--kills 200] [--seed N] [--keep FOLDER]
 
-The longer version of tests/test_store_faults.py's crash test: a worker saves check-ins in a loop
+The longer version of tests/functional/test_store_faults.py's crash test: a worker saves
+check-ins in a loop
 and prints each id once `add_check_in` returned; it is SIGKILLed at random moments; after each
 kill the store is opened again and every confirmed check-in must be there. Exit status 0 when
 nothing was lost and the store always opened.

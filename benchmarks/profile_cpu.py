@@ -2,6 +2,7 @@
 
     python benchmarks/profile_cpu.py --pty -- --db STORE --at 2026-11-23T10:00:00Z
     python benchmarks/profile_cpu.py -- --db STORE --at 2026-11-23T10:00:00Z export --format json
+    python benchmarks/profile_cpu.py --walk STORE   # the walk benchmark's steps (run.py, 3)
 
 cProfile timed by this process's CPU time (`time.process_time`), so other processes on a shared
 machine do not skew the figures. With `--pty` the app runs in a pseudo-terminal and quits after
@@ -37,10 +38,19 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pty", action="store_true", help="run the app in a pseudo-terminal")
     parser.add_argument("--limit", type=int, default=35)
+    parser.add_argument(
+        "--walk",
+        metavar="STORE",
+        help="profile the walk benchmark's steps on (a copy of) this store, and print the "
+        "median CPU time of one key result",
+    )
+    parser.add_argument("--teams", type=int, default=3, help="teams walked with --walk")
     parser.add_argument("--stats", help=argparse.SUPPRESS)  # the child under --pty writes here
     parser.add_argument("okr_args", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     okr_args = [a for a in args.okr_args if a != "--"]
+    if args.walk:
+        return profile_walk(Path(args.walk), args.teams, args.limit)
     if args.pty:
         sys.path.insert(0, str(HERE))
         from run import DATA_MARK, child_env, run_to_data_frame
@@ -75,6 +85,32 @@ def main() -> int:
     if args.stats is None:
         show(stats_file, args.limit)
         os.unlink(stats_file)
+    return 0
+
+
+def profile_walk(store: Path, teams: int, limit: int) -> int:
+    """The walk benchmark (run.py `_walk`) on a copy of `store`, profiled during its steps."""
+    import asyncio
+    import shutil
+    import statistics
+
+    sys.path.insert(0, str(HERE))
+    from run import _walk
+
+    profiler = cProfile.Profile(time.process_time)
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "store"
+        shutil.copytree(store, copy)
+        result = asyncio.run(_walk(copy, teams, profiler))
+        stats_file = os.path.join(scratch, "walk.pstats")
+        profiler.dump_stats(stats_file)
+        cpu = result["key_result_cpu"]
+        print(
+            f"CPU time of one key result: median {statistics.median(cpu):.1f} ms "
+            f"(min {min(cpu):.1f}, max {max(cpu):.1f}, {len(cpu)} key results); "
+            f"Enter to next shown: median {statistics.median(result['step']):.1f} ms\n"
+        )
+        show(stats_file, limit)
     return 0
 
 

@@ -14,6 +14,8 @@ from textual import events
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
+from textual.notifications import Notification
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
@@ -22,11 +24,11 @@ from textual.worker import Worker, WorkerState
 from okr_tui.config import default_settings
 from okr_tui.domain.models import CheckIn, Cycle, KeyResult, Objective, Score, Team
 from okr_tui.messages import ContextChanged, StoreChanged
-from okr_tui.screens.base import after_typed_keys, typed_keys_binding
+from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
-from okr_tui.widgets.textual_compat import dispatch_key
+from okr_tui.widgets.textual_compat import dispatch_key, withdraw_toast, working_toast
 
 STORE_POLL_SECONDS = 2.0
 START_UP_COLLECTOR_PAUSE = 3.0  # seconds: at the latest, the collector resumes then
@@ -46,12 +48,17 @@ FULL_CHECK_AFTER = 0.1  # seconds after the first frame: the check waits for the
 # does the check itself first (OkrStore.full_check_pending)
 # A store file that cannot be read stays on screen until it can: the toast must not time out.
 STORE_PROBLEM_SECONDS = 24 * 3600.0
+# Slow work's "working" toast stays while the job runs (it is taken away when the job ends).
+SLOW_WORK_SECONDS = 3600.0
 
 
 class OkrApp(App[None]):
     """The okr-tui application."""
 
-    CSS_PATH = "app.tcss"
+    # The dashboard's stylesheet (its CSS_PATH) is read with the app's: it is the first screen
+    # of every start, and pushing a screen whose stylesheet is not loaded yet parses every
+    # source again (issue 19: one of three full parses before the first frame).
+    CSS_PATH = ["app.tcss", "screens/dashboard.tcss"]
     TITLE = "okr-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -114,9 +121,14 @@ class OkrApp(App[None]):
         self._settings_ok = True  # False: the file has problems, so never write over it
         self._remember_theme = False  # True once start-up has applied the theme
         self._store_problem_shown: str | None = None  # the unreadable file's message on screen
+        self._working: dict[Worker[str], Notification] = {}  # slow work and its working toast
         # The store problem that ended the app: the CLI prints it as its one line, status 2.
         self.store_error: StoreError | None = None
         self._full_check: Callable[[], None] | None = None
+        # Every save through this store tells every screen (one StoreChanged), and so does a
+        # change another process made once the store has picked it up (check_store_on_disk).
+        store.on_saved(self._store_saved)
+        self._changes_told = store.changes_seen
         current = store.current_cycle()
         if current is not None:
             # A broken file is refused here, before anything is shown (the CLI prints it as
@@ -142,15 +154,36 @@ class OkrApp(App[None]):
     def team(self) -> Team | None:
         return self.store.team_or_none(self.team_id)
 
+    def tell_screens(self, message: Callable[[], Message]) -> None:
+        """Tell every okr screen of the stack: the one on top gets `message()` and acts on it,
+        the ones under it note that they must re-read when they are on top again
+        (screens/base.py).
+
+        Those are marked, not sent the message: a message wakes the screen under the top one
+        (Textual counts it as visible), whose update then repaints the whole top screen. Under
+        the walk that was a full repaint of the walk at every key result checked in."""
+        top = self.screen
+        for screen in self.screen_stack:
+            if not isinstance(screen, OkrScreen):
+                continue
+            if screen is top:
+                screen.post_message(message())
+            else:
+                screen.mark_stale()
+
+    def _store_saved(self) -> None:
+        """A save made through this app's store (store.on_saved): one StoreChanged for all."""
+        self.tell_screens(StoreChanged)
+
     def watch_cycle_id(self) -> None:
-        self.screen.post_message(ContextChanged())
+        self.tell_screens(ContextChanged)
 
     def watch_team_id(self) -> None:
-        self.screen.post_message(ContextChanged())
+        self.tell_screens(ContextChanged)
 
     def watch_owner(self, owner: str | None) -> None:
         """Show the chosen owner's key results, and remember the choice on this machine."""
-        self.screen.post_message(ContextChanged())
+        self.tell_screens(ContextChanged)
         if not self.store.read_only and owner != self.settings.owner:
             self._remember("owner", owner, "Owner filter")
 
@@ -293,10 +326,13 @@ class OkrApp(App[None]):
         """Another process (a second window, a script, a browser tab) may have saved, or a
         file may have become unreadable: then the screens keep what was last read, and the
         problem stays on screen until the file can be read again."""
-        changed = self.store.refresh()
+        self.store.refresh()
         self.show_store_problem()
-        if changed:
-            self.screen.post_message(StoreChanged(external=True))
+        # Counted by the store wherever it picked a change up: a screen's reads between two
+        # polls may have taken it already, and the screens below must know too.
+        if self.store.changes_seen != self._changes_told:
+            self._changes_told = self.store.changes_seen
+            self.tell_screens(lambda: StoreChanged(external=True))
 
     def show_store_problem(self) -> None:
         """Say which store file cannot be read and why, once, and when it can be again."""
@@ -384,7 +420,7 @@ class OkrApp(App[None]):
     # --- actions (keys and palette) -------------------------------------------------------
 
     def action_help(self) -> None:
-        from okr_tui.screens.help import HelpScreen
+        from okr_tui.screens.dialogs.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
@@ -392,15 +428,16 @@ class OkrApp(App[None]):
 
     @after_typed_keys
     def action_switch_team(self) -> AwaitMount:
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen, Unfiltered
 
-        choices: list[tuple[str | None, str]] = [(None, "All teams")]
+        choices: list[tuple[str | Unfiltered, str]] = [(Unfiltered.ALL_TEAMS, "All teams")]
         choices += [(team.id, team.name) for team in self.store.teams()]
 
-        def chosen(team_id: object) -> None:
-            self.team_id = team_id  # type: ignore[assignment]
+        def chosen(team_id: str | Unfiltered) -> None:
+            self.team_id = None if isinstance(team_id, Unfiltered) else team_id
 
-        return self.push_screen(PickerScreen("Show which team?", choices, self.team_id, chosen))
+        current = Unfiltered.ALL_TEAMS if self.team_id is None else self.team_id
+        return self.push_screen(PickerScreen("Show which team?", choices, current, chosen))
 
     def key_result_owners(self) -> list[str]:
         """Who owns an active key result of the cycle on screen: the owner filter's choices."""
@@ -416,17 +453,21 @@ class OkrApp(App[None]):
         """ctrl+g: "My key results", one owner's key results on every screen that lists them,
         or everyone's."""
         from okr_tui.domain.people import same_person
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen, Unfiltered
 
         owners = self.key_result_owners()
         if self.owner is not None and not any(same_person(self.owner, o) for o in owners):
             owners.append(self.owner)  # remembered, with no key result in this cycle
-        choices: list[tuple[str | None, str]] = [(None, "Everyone's key results")]
+        choices: list[tuple[str | Unfiltered, str]] = [
+            (Unfiltered.EVERYONE, "Everyone's key results")
+        ]
         choices += [(owner, owner) for owner in owners]
-        current = next((o for o in owners if self.owner and same_person(o, self.owner)), None)
+        current: str | Unfiltered = next(
+            (o for o in owners if self.owner and same_person(o, self.owner)), Unfiltered.EVERYONE
+        )
 
-        def chosen(owner: object) -> None:
-            self.owner = owner  # type: ignore[assignment]
+        def chosen(owner: str | Unfiltered) -> None:
+            self.owner = None if isinstance(owner, Unfiltered) else owner
 
         return self.push_screen(PickerScreen("Show whose key results?", choices, current, chosen))
 
@@ -436,11 +477,11 @@ class OkrApp(App[None]):
         if self.owner is not None:
             await self.start_owner_walk()
             return
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen
 
-        def chosen(owner: object) -> None:
+        def chosen(owner: str) -> None:
             if owner:
-                self.owner = owner  # type: ignore[assignment]
+                self.owner = owner
                 self.call_later(self.start_owner_walk)
 
         await self.push_screen(
@@ -464,7 +505,7 @@ class OkrApp(App[None]):
             )
             return
         from okr_tui.domain.walkthrough import WalkSettings
-        from okr_tui.screens.walkthrough import WalkthroughScreen
+        from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 
         settings = WalkSettings(team_id=None, owner=self.owner, facilitator=self.owner)
         await self.push_screen(WalkthroughScreen(settings))
@@ -473,7 +514,7 @@ class OkrApp(App[None]):
     def action_switch_cycle(self) -> AwaitMount:
         from textual.widgets import TextArea
 
-        from okr_tui.screens.picker import PickerScreen
+        from okr_tui.screens.dialogs.picker import PickerScreen
 
         if isinstance(self.focused, TextArea):
             raise SkipAction()  # ctrl+y there is the text's redo
@@ -483,11 +524,9 @@ class OkrApp(App[None]):
             for cycle in reversed(self.store.cycles())
         ]
 
-        def chosen(cycle_id: str | None | bool) -> None:
-            if not cycle_id:
-                return
+        def chosen(cycle_id: str) -> None:
             try:
-                self.store.check_cycle_file(cycle_id, FIRST_SCREEN_RECORDS)  # type: ignore[arg-type]
+                self.store.check_cycle_file(cycle_id, FIRST_SCREEN_RECORDS)
             except StoreError as problem:  # stay on the cycle shown
                 self.notify(
                     str(problem),
@@ -497,7 +536,7 @@ class OkrApp(App[None]):
                     timeout=10,
                 )
                 return
-            self.cycle_id = cycle_id  # type: ignore[assignment]
+            self.cycle_id = cycle_id
 
         return self.push_screen(PickerScreen("Show which cycle?", choices, self.cycle_id, chosen))
 
@@ -549,13 +588,13 @@ class OkrApp(App[None]):
                 severity="warning",
             )
             return
-        from okr_tui.screens.walkthrough_setup import WalkthroughSetupScreen
+        from okr_tui.screens.walk.walkthrough_setup import WalkthroughSetupScreen
 
         # Awaited: the keys typed after c (Enter to start) wait until the set-up is ready.
         await self.push_screen(WalkthroughSetupScreen())
 
     def action_plan(self) -> None:
-        from okr_tui.screens.planning import PlanningScreen
+        from okr_tui.screens.plan.planning import PlanningScreen
 
         self.push_screen(PlanningScreen())
 
@@ -563,7 +602,7 @@ class OkrApp(App[None]):
         """The alignment tree: company -> team -> personal objectives, rolled up."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.alignment import AlignmentScreen
+        from okr_tui.screens.plan.alignment import AlignmentScreen
 
         if not isinstance(self.screen, AlignmentScreen):
             self.push_screen(AlignmentScreen())
@@ -572,7 +611,7 @@ class OkrApp(App[None]):
         """Quarter statistics: scores, confidence, check-in discipline, quarter over quarter."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.statistics import StatisticsScreen
+        from okr_tui.screens.review_close.statistics import StatisticsScreen
 
         if not isinstance(self.screen, StatisticsScreen):
             self.push_screen(StatisticsScreen())
@@ -581,14 +620,14 @@ class OkrApp(App[None]):
         """The cycle's past meetings; Enter opens one as it was."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.meeting_history import MeetingHistoryScreen
+        from okr_tui.screens.history.meeting_history import MeetingHistoryScreen
 
         if not isinstance(self.screen, MeetingHistoryScreen):
             self.push_screen(MeetingHistoryScreen())
 
     async def action_new_team(self) -> None:
         """Planning, then its team form: teams are planned where their objectives are."""
-        from okr_tui.screens.planning import PlanningScreen
+        from okr_tui.screens.plan.planning import PlanningScreen
 
         if not isinstance(self.screen, PlanningScreen):
             await self.push_screen(PlanningScreen())
@@ -597,14 +636,14 @@ class OkrApp(App[None]):
     def action_review(self) -> None:
         if not self._needs_cycle():
             return
-        from okr_tui.screens.review import ReviewScreen
+        from okr_tui.screens.review_close.review import ReviewScreen
 
         self.push_screen(ReviewScreen())
 
     def action_score(self) -> None:
         if not self._needs_cycle():
             return
-        from okr_tui.screens.scoring import ScoringScreen
+        from okr_tui.screens.review_close.scoring import ScoringScreen
 
         self.push_screen(ScoringScreen())
 
@@ -612,13 +651,14 @@ class OkrApp(App[None]):
         """Presentation mode: one objective at a time, big, for the shared meeting screen."""
         if not self._needs_cycle():
             return
-        from okr_tui.screens.presentation import PresentationScreen
+        from okr_tui.screens.walk.presentation import PresentationScreen
 
         if not isinstance(self.screen, PresentationScreen):
             self.push_screen(PresentationScreen())
 
-    def action_export(self, file_format: str = "json") -> None:
-        """Write an export into the exports folder, off the UI thread, and say where it went."""
+    def action_export(self, file_format: str = "json", whole_store: bool = False) -> None:
+        """Write an export into the exports folder, off the UI thread, and say where it went.
+        `whole_store`: every cycle as JSON (a backup, as `okr export` writes it)."""
         cycle = self.cycle
         if cycle is None:
             self.notify("There is no cycle to export yet.", severity="warning")
@@ -630,7 +670,8 @@ class OkrApp(App[None]):
                 markup=False,
             )
             return
-        folder, clock, cycle_id = self.store.folder, self.clock, cycle.id
+        folder, clock = self.store.folder, self.clock
+        cycle_id = None if whole_store else cycle.id
 
         def export() -> str:
             from okr_tui.exchange.files import export_to_folder
@@ -640,13 +681,8 @@ class OkrApp(App[None]):
             reader = OkrStore(folder, clock, read_only=True)
             return f"Exported to {export_to_folder(reader, cycle_id, file_format)}"
 
-        self.notify(
-            f"Exporting {cycle.name} ({EXPORT_NAMES[file_format]})…",
-            title="Export",
-            markup=False,
-            timeout=3,
-        )
-        self.run_slow_work("Export", export)
+        what = "every cycle" if whole_store else cycle.name
+        self.run_slow_work("Export", export, f"Exporting {what} ({EXPORT_NAMES[file_format]})…")
 
     def action_sync(self) -> None:
         """`okr sync` from the palette: commit, pull and merge, push, off the UI thread; the
@@ -673,8 +709,7 @@ class OkrApp(App[None]):
             said.append("pushed" if result.pushed else "no remote to push to")
             return "Synced: " + ", ".join(part for part in said if part)
 
-        self.notify("Syncing with git…", title="Sync", timeout=3)
-        self.run_slow_work("Sync", run)
+        self.run_slow_work("Sync", run, "Syncing with git…")
 
     def action_pull(self) -> None:
         """`okr pull` from the palette: read the sources that may run here, off the UI thread,
@@ -731,19 +766,31 @@ class OkrApp(App[None]):
             self.call_from_thread(self.check_store_on_disk)
             return ""
 
-        self.notify("Pulling values from sources…", title="Pull", timeout=3)
-        self.run_slow_work("Pull", run)
+        self.run_slow_work("Pull", run, "Pulling values from sources…")
 
-    def run_slow_work(self, name: str, job: Callable[[], str]) -> Worker[str]:
-        """Run `job` (an export, meeting notes) in a thread, so the screen keeps answering keys;
-        the message it returns is shown when it is done, and a failure is reported in one place
+    def run_slow_work(self, name: str, job: Callable[[], str], working: str) -> Worker[str]:
+        """Run `job` (an export, meeting notes) in a thread, so the screen keeps answering keys.
+        `working` ("Exporting 2026-Q4…") stays on screen as a toast while it runs; the message
+        the job returns is shown when it is done, and a failure is reported in one place
         (`on_worker_state_changed`)."""
-        return self.run_worker(job, name=name, group=SLOW_WORK, thread=True, exit_on_error=False)
+        toast = working_toast(self, working, f"{name} · working", SLOW_WORK_SECONDS)
+        worker = self.run_worker(job, name=name, group=SLOW_WORK, thread=True, exit_on_error=False)
+        # Its state changes are messages to this (the UI) thread: none is handled before this.
+        self._working[worker] = toast
+        return worker
+
+    @property
+    def slow_work_running(self) -> list[str]:
+        """The names of the slow jobs still running (each shows its working toast)."""
+        return [worker.name for worker in self._working]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != SLOW_WORK:
             return
+        ended = event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+        if ended and (toast := self._working.pop(worker, None)) is not None:
+            withdraw_toast(self, toast)
         if event.state is WorkerState.SUCCESS and worker.result:
             self.notify(worker.result, title=worker.name, markup=False, timeout=8)
         elif event.state is WorkerState.ERROR:
@@ -820,6 +867,11 @@ class OkrApp(App[None]):
             "Export JSON", "Full export of this cycle", lambda: self.action_export("json")
         )
         yield SystemCommand(
+            "Export every cycle (JSON)",
+            "A backup of the whole store, as okr export writes it (okr import restores it)",
+            lambda: self.action_export("json", whole_store=True),
+        )
+        yield SystemCommand(
             "Export meeting notes (Markdown)",
             "Notes of this cycle's meetings",
             lambda: self.action_export("md"),
@@ -836,8 +888,7 @@ class OkrApp(App[None]):
         )
         yield SystemCommand(
             "Pull values from sources",
-            "Read each key result's source and record the values for the coming meeting "
-            "(okr pull)",
+            "Read each key result's source and record the values for the coming meeting (okr pull)",
             self.action_pull,
         )
         yield SystemCommand("Help", "Every key of this screen", self.action_help)

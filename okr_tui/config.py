@@ -8,7 +8,6 @@ comments, order and layout stay. The file is created readable by its owner only.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from okr_tui import paths
 from okr_tui.domain.sources import Source
+from okr_tui.file_writer import write_private_file
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
@@ -206,7 +206,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     (it is left as it is).
     """
     path = path if path is not None else paths.config_file()
-    _write_private(path, dumps_settings(settings, _read_for_writing(path)))
+    write_private_file(path, dumps_settings(settings, _read_for_writing(path)))
     return path
 
 
@@ -226,23 +226,5 @@ def update_settings(changes: Mapping[str, object], path: Path | None = None) -> 
         settings = Settings.model_validate(document.unwrap())
     except ValidationError as error:
         raise ValueError(f"Config file {path}: {_describe(error)}") from None
-    _write_private(path, tomlkit.dumps(document))
+    write_private_file(path, tomlkit.dumps(document))
     return settings
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically, the file readable by its owner only (0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            if hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), 0o600)  # a leftover file would keep its mode
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

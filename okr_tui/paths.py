@@ -58,3 +58,9 @@ def trusted_sources_file() -> Path:
     fingerprint of each one's exact text, by key result id. On this machine only, never in
     the store, so a store that arrives by import or sync runs nothing."""
     return data_folder() / "trusted-sources.json"
+
+
+def checked_exports_file() -> Path:
+    """Digests of the closed cycles' export entries that passed the import's check on this
+    machine (exchange/export_check.py), so a later export need not check them again."""
+    return data_folder() / "checked-exports.txt"

@@ -24,7 +24,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -82,11 +81,11 @@ def load_trust(path: Path | None = None) -> dict[str, str]:
 
 def save_trust(trusted: Mapping[str, str], path: Path | None = None) -> Path:
     """Write the trust records, readable by their owner only (0600), atomically."""
-    from okr_tui.config import _write_private
+    from okr_tui.file_writer import write_private_file
 
     path = path if path is not None else paths.trusted_sources_file()
     text = json.dumps({"version": 1, "trusted": dict(sorted(trusted.items()))}, indent=2)
-    _write_private(path, text + "\n")
+    write_private_file(path, text + "\n")
     return path
 
 
@@ -381,9 +380,11 @@ def read_all(
     workers: int = WORKERS,
     reader: Reader = read_source,
     on_progress: Callable[[int, int], None] | None = None,
+    grace: float | None = None,
 ) -> list[Reading]:
     """Read every source that may run, at most `workers` at once; the others are reported as
-    not run. In the order given."""
+    not run. In the order given. A source still running `grace` seconds (GRACE) past its
+    timeout is reported as timed out."""
     readings: list[Reading | None] = [None] * len(planned)
     runnable = []
     for index, item in enumerate(planned):
@@ -391,29 +392,83 @@ def read_all(
             runnable.append(index)
         else:
             readings[index] = Reading(item, error=untrusted_line(item))
-    done = 0
-    lock = threading.Lock()
+    if runnable:
+        _read_watched(
+            planned,
+            runnable,
+            readings,
+            timeout,
+            GRACE if grace is None else grace,
+            base,
+            workers,
+            reader,
+            on_progress,
+        )
+    return [reading for reading in readings if reading is not None]
+
+
+GRACE = 1.0  # seconds a source may run past its timeout before it is given up on
+
+
+def _read_watched(
+    planned: Sequence[PlannedSource],
+    runnable: list[int],
+    readings: list[Reading | None],
+    timeout: float,
+    grace: float,
+    base: Path,
+    workers: int,
+    reader: Reader,
+    on_progress: Callable[[int, int], None] | None,
+) -> None:
+    """Read the runnable sources at most `workers` at once, each in a daemon thread that is
+    given up on `grace` seconds past its timeout: a reader's own timeout cannot cover everything
+    (a DNS lookup blocks in the C library with none), and one hung source must not hold the
+    pull, the app's worker or the process's exit."""
+    waiting = list(reversed(runnable))
+    running: dict[int, float] = {}  # index -> when it started
+    finished: dict[int, Reading] = {}
+    given_up: set[int] = set()
+    changed = threading.Condition()
 
     def read(index: int) -> None:
-        nonlocal done
         item = planned[index]
         try:
-            value = reader(item.source, item.kr, timeout=timeout, base=base)
-            readings[index] = Reading(item, value=value)
+            reading = Reading(item, value=reader(item.source, item.kr, timeout=timeout, base=base))
         except SourceFailure as error:
-            readings[index] = Reading(item, error=str(error))
+            reading = Reading(item, error=str(error))
         except Exception as error:  # a source must never stop the others
-            readings[index] = Reading(item, error=f"failed: {error or type(error).__name__}")
-        with lock:
-            done += 1
-            count = done
-        if on_progress is not None:
-            on_progress(count, len(runnable))
+            reading = Reading(item, error=f"failed: {error or type(error).__name__}")
+        with changed:
+            if index not in given_up:
+                finished[index] = reading
+            changed.notify()
 
-    if runnable:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(runnable)))) as pool:
-            list(pool.map(read, runnable))
-    return [reading for reading in readings if reading is not None]
+    done = 0
+    with changed:
+        while waiting or running:
+            while waiting and len(running) < max(1, workers):
+                index = waiting.pop()
+                running[index] = time.monotonic()
+                threading.Thread(target=read, args=(index,), daemon=True).start()
+            give_up_at = min(running.values()) + timeout + grace
+            if not finished:
+                changed.wait(max(0.0, give_up_at - time.monotonic()))
+            now = time.monotonic()
+            for index, started in list(running.items()):
+                if index in finished:
+                    readings[index] = finished.pop(index)
+                elif now >= started + timeout + grace:
+                    given_up.add(index)
+                    readings[index] = Reading(
+                        planned[index], error=f"timed out after {timeout:g} s (no answer)"
+                    )
+                else:
+                    continue
+                del running[index]
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, len(runnable))
 
 
 # --- recording ----------------------------------------------------------------------------

@@ -5,12 +5,14 @@ No test depends on today's date: every store and app here runs on `CLOCK_AT`.
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from pilot_keys import install as install_quicker_press
 
 from okr_tui.domain.clock import FixedClock
 from okr_tui.store.store import OkrStore
@@ -71,3 +73,55 @@ def make_app():
         return OkrApp(okr_store, cursor_blink=False, **options)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def _store_32q_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """32 quarters of history written by benchmarks/generate.py (3 teams, so it takes seconds),
+    once per session; tests get a copy."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("okr_benchmarks_generate", path)
+    assert spec is not None and spec.loader is not None
+    generate = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = generate  # dataclasses look their module up while defining
+        spec.loader.exec_module(generate)
+    assert generate.CLOCK_AT == CLOCK_AT
+    folder = tmp_path_factory.mktemp("store-32q") / "store"
+    generate.write_store(folder, generate.Size(quarters=32, teams=3))
+    return folder
+
+
+@pytest.fixture
+def store_32q(tmp_path: Path, clock: FixedClock, _store_32q_template: Path) -> OkrStore:
+    """A store with 32 quarters of weekly check-ins (2026-Q4 active at week 8), a copy."""
+    folder = tmp_path / "store-32q"
+    shutil.copytree(_store_32q_template, folder)
+    return OkrStore(folder, clock)
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """pytest-textual-snapshot's snap_compare, taking the picture once the screen has settled:
+    after the keys, every worker the app started (the dashboard's prep lane is worked out in
+    one once the board is drawn) has finished and its result is on screen."""
+
+    def compare(app, *args, press=(), run_before=None, **kwargs):
+        async def settled(pilot) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            await pilot.pause()
+            await pilot.press(*press)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+        return snap_compare(app, *args, run_before=settled, **kwargs)
+
+    return compare
+# Pilot.press without an idle wait after an animation that did not run (tests/pilot_keys.py)
+install_quicker_press()

@@ -17,4 +17,4 @@ def _character(key: str) -> str | None:
         return key
     if key.startswith("ctrl+") and len(key) == 6:
         return chr(ord(key[-1]) - ord("a") + 1)
-    return {"enter": "\r", "escape": "\x1b"}.get(key)
+    return {"enter": "\r", "escape": "\x1b", "tab": "\t"}.get(key)

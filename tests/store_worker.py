@@ -1,5 +1,5 @@
 """A process that saves check-ins into a store, and the harness that kills it, for the crash and
-concurrency tests (tests/test_store_faults.py) and benchmarks/crash_kill.py.
+concurrency tests (tests/functional/test_store_faults.py) and benchmarks/crash_kill.py.
 
     python tests/store_worker.py STORE --tag T [--count N] [--start S] [--step K]
 

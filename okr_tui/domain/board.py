@@ -6,11 +6,11 @@ means the same on every screen. Pure: the caller passes the records and the mome
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from okr_tui.domain import cadence, progress
+from okr_tui.domain import cadence, forecast, progress
 from okr_tui.domain.forecast import Forecast
 from okr_tui.domain.models import (
     CheckIn,
@@ -60,6 +60,7 @@ class KeyResultLine:
     def latest_given(self) -> CheckIn | None:
         """The latest check-in that carries a confidence."""
         return self._judged()[0]
+
     forecast: Forecast | None = None
     """Where the trend of the last meetings leads by the cycle's end (domain/forecast.py), when
     the caller asked for it (the dashboard does) and there is a trend to follow."""
@@ -219,6 +220,12 @@ def objective_blocks(
     return blocks
 
 
+def in_team_view(team_id: str | None, objective_team: str | None) -> bool:
+    """The team filter (`team_id`, None for all teams): one team's objectives, and company
+    objectives stay in view."""
+    return team_id is None or objective_team in (None, team_id)
+
+
 def owner_blocks(blocks: Sequence[ObjectiveBlock], owner: str | None) -> list[ObjectiveBlock]:
     """The owner filter on objectives: each keeps only `owner`'s key results, and one with
     none of them is left out (None: all, as they are). The objective's progress, confidence
@@ -231,3 +238,68 @@ def owner_blocks(blocks: Sequence[ObjectiveBlock], owner: str | None) -> list[Ob
         if own:
             kept.append(replace(block, lines=own))
     return kept
+
+
+@dataclass
+class PendingBlock:
+    """An objective's block, worked out when it is first asked for: the dashboard draws a
+    dozen of a large organisation's 600 key results at first, and working out every line's
+    progress, pace, forecast and due meetings up front was a twentieth of its start-up
+    (issue 19). The key results its lines will be for are known at once (`kr_ids`, in line
+    order)."""
+
+    objective: Objective
+    kr_ids: tuple[str, ...]
+    build: Callable[[], ObjectiveBlock]
+    _block: ObjectiveBlock | None = None
+
+    def block(self) -> ObjectiveBlock:
+        if self._block is None:
+            built = self.build()
+            # The lines must be those the board laid out for this objective.
+            assert tuple(line.kr.id for line in built.lines) == self.kr_ids
+            self._block = built
+        return self._block
+
+    @classmethod
+    def ready(cls, block: ObjectiveBlock) -> PendingBlock:
+        return cls(block.objective, tuple(line.kr.id for line in block.lines), lambda: block)
+
+
+def pending_blocks(
+    cycle: Cycle,
+    objectives: Sequence[Objective],
+    key_results: Sequence[KeyResult],
+    check_ins: Sequence[CheckIn] | progress.Histories,
+    now: datetime,
+    given_scores: Mapping[str, float] | None = None,
+    *,
+    owner: str | None = None,
+) -> list[PendingBlock]:
+    """owner_blocks(objective_blocks(objectives, key_result_lines(..., forecasts=the active
+    key results' forecasts), given_scores), owner), each block worked out only when it is
+    first asked for: the same blocks, in the same order."""
+    histories = progress.histories(check_ins)
+    of_objective: dict[str, list[KeyResult]] = {}
+    for kr in key_results:
+        of_objective.setdefault(kr.objective_id, []).append(kr)
+    pending = []
+    for objective in objectives:
+        own = sorted(of_objective.get(objective.id, ()), key=lambda k: k.order)
+        retired = objective.status is Status.RETIRED
+        shown = [k for k in own if not retired and k.status is not Status.RETIRED]
+        if not shown and retired:
+            continue  # as objective_blocks leaves it out
+        if owner is not None:
+            shown = [k for k in shown if owned_by(k.owner, owner)]
+            if not shown:
+                continue  # as owner_blocks leaves it out
+
+        def build(objective: Objective = objective, own: list[KeyResult] = own) -> ObjectiveBlock:
+            found = forecast.forecasts((k for k in own if k.is_active), cycle, histories)
+            lines = key_result_lines(cycle, [objective], own, histories, now, forecasts=found)
+            blocks = owner_blocks(objective_blocks([objective], lines, given_scores), owner)
+            return blocks[0]
+
+        pending.append(PendingBlock(objective, tuple(k.id for k in shown), build))
+    return pending

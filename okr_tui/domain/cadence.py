@@ -350,16 +350,19 @@ def team_status(
     scores: Iterable[Score],
     retrospectives: Iterable[Retrospective],
     now: datetime,
+    *,
+    with_check_ins: bool = True,
 ) -> list[TeamStatus]:
     """One status per team id, in the order given; a closed cycle owes nothing.
 
-    A review or retrospective with no team (None) counts for every team.
+    A review or retrospective with no team (None) counts for every team. Without
+    `with_check_ins`, each status's `key_results` (check-ins due and missed) is left empty.
     """
     objectives, key_results = list(objectives), list(key_results)
     current = current_meeting(cycle, now)
     current_day = _day(current) if current is not None else None
     is_open = cycle.state is not CycleState.CLOSED
-    dues = check_ins_due(cycle, objectives, key_results, check_ins, now)
+    dues = check_ins_due(cycle, objectives, key_results, check_ins, now) if with_check_ins else []
     active = _active_key_results(cycle, objectives, key_results)
     scored = {s.kr_id for s in scores if s.cycle_id == cycle.id}
     reviewed = {r.team_id for r in reviews if r.cycle_id == cycle.id}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from okr_tui.domain import cadence, progress
+from okr_tui.domain.board import in_team_view
 from okr_tui.domain.models import (
     Action,
     CheckIn,
@@ -114,15 +115,10 @@ class MeetingBoard:
 # --- what is in view ----------------------------------------------------------------------
 
 
-def _in_view(team_id: str | None, objective_team: str | None) -> bool:
-    """The team filter: one team's objectives, and company objectives stay in view."""
-    return team_id is None or objective_team in (None, team_id)
-
-
 def _ordered_objectives(records: HistoryRecords, team_id: str | None) -> list[Objective]:
     """Objectives in view, as the dashboard lists them: company first, then by team order."""
     rank = {team.id: index for index, team in enumerate(records.teams)}
-    chosen = [o for o in records.objectives if _in_view(team_id, o.team_id)]
+    chosen = [o for o in records.objectives if in_team_view(team_id, o.team_id)]
     return sorted(chosen, key=lambda o: -1 if o.team_id is None else rank.get(o.team_id, len(rank)))
 
 
@@ -216,7 +212,7 @@ def _overview(
         parked += record.parked_topics
         action_ids |= set(record.action_ids)
     owed_ids = {kr.id for _, kr in owing}
-    shown = {o.id for o in records.objectives if _in_view(team_id, o.team_id)}
+    shown = {o.id for o in records.objectives if in_team_view(team_id, o.team_id)}
     in_view = {kr.id for kr in records.key_results if kr.objective_id in shown}
     given = [c for kr_id, c in on_day.items() if kr_id in owed_ids]
     missing = None
@@ -247,31 +243,30 @@ def _overview(
     )
 
 
-def meeting_days(cycle: Cycle, today: date) -> list[date]:
-    """The meetings held so far (their day has come), oldest first."""
-    return [day for day in cadence.meeting_dates(cycle) if day <= today]
-
-
 def meeting_history(
-    records: HistoryRecords, team_id: str | None, today: date
+    records: HistoryRecords, team_id: str | None, now: datetime
 ) -> list[MeetingOverview]:
     """Every meeting of the cycle held so far, newest first, as seen by `team_id` (None: all
-    teams)."""
+    teams). A meeting is listed once its time has come, or earlier once something is recorded
+    for it (an update given ahead, the walk's record): before that it is the coming meeting,
+    not history."""
     effective = progress.effective_check_ins(records.check_ins)
     first_given = _first_check_ins(effective)
     by_day: dict[date, dict[str, CheckIn]] = {}
     for check_in in effective:
         by_day.setdefault(check_in.meeting_date, {})[check_in.kr_id] = check_in
-    return [
-        _overview(
-            records,
-            team_id,
-            day,
-            _owing(records, team_id, day, first_given),
-            by_day.get(day, {}),
+    today = cadence.local_time(records.cycle, now).date()
+    listed = []
+    for meeting in reversed(cadence.meetings(records.cycle)):
+        day = meeting.date()
+        if day > today:
+            continue
+        overview = _overview(
+            records, team_id, day, _owing(records, team_id, day, first_given), by_day.get(day, {})
         )
-        for day in reversed(meeting_days(records.cycle, today))
-    ]
+        if meeting <= now or overview.held:
+            listed.append(overview)
+    return listed
 
 
 def _as_of(history: Sequence[CheckIn], day: date) -> CheckIn | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 from collections.abc import (
     Callable,
     Collection,
@@ -70,7 +71,9 @@ class LazyHistories(Histories):
     for: the dashboard draws a dozen of a large organisation's 600 key results in its first
     frame (issue 19). A key result's entry is `histories` of the whole cycle's entry for it:
     `superseded` holds every id the cycle's check-ins supersede. Looking one up (`[]`, `get`,
-    `in`) loads that key result; anything that goes through all of them loads the rest."""
+    `in`) loads that key result; anything that goes through all of them loads the rest.
+    Safe to share between threads: the dashboard's prep lane worker goes through all of them
+    while the board looks up the ones it draws (a load is one at a time, under `_loading`)."""
 
     def __init__(
         self,
@@ -83,22 +86,30 @@ class LazyHistories(Histories):
         self._pending = set(kr_ids)
         self._superseded = superseded
         self._load = load
+        self._loading = threading.Lock()
 
     def _fill(self, kr_ids: Iterable[object], *, whole: bool = False) -> None:
-        wanted = [kr_id for kr_id in kr_ids if kr_id in self._pending]
-        if not wanted:
+        if not self._pending:  # all loaded: nothing changes any more, no lock needed
             return
-        groups: dict[str, list[CheckIn]] = {}
-        for check_in in sorted(self._load(None if whole else wanted), key=_order):
-            if check_in.id not in self._superseded:
-                groups.setdefault(check_in.kr_id, []).append(check_in)
-        self._pending.difference_update(wanted)
-        for kr_id in wanted:
-            if kr_id in groups:
-                dict.__setitem__(self, kr_id, groups[kr_id])
+        with self._loading:
+            wanted = [kr_id for kr_id in kr_ids if kr_id in self._pending]
+            if not wanted:
+                return
+            groups: dict[str, list[CheckIn]] = {}
+            for check_in in sorted(self._load(None if whole else wanted), key=_order):
+                if check_in.id not in self._superseded:
+                    groups.setdefault(check_in.kr_id, []).append(check_in)
+            for kr_id in wanted:
+                if kr_id in groups:
+                    dict.__setitem__(self, kr_id, groups[kr_id])
+            # Only once its entries are in: a lookup that finds a key result no longer
+            # pending reads its entry without the lock.
+            self._pending.difference_update(wanted)
 
     def _fill_all(self) -> None:
-        self._fill(list(self._pending), whole=True)
+        with self._loading:
+            wanted = list(self._pending)
+        self._fill(wanted, whole=True)
 
     def __getitem__(self, kr_id: str) -> list[CheckIn]:
         self._fill((kr_id,))

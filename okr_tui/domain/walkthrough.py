@@ -13,7 +13,15 @@ from enum import StrEnum
 
 from okr_tui.domain import cadence, progress
 from okr_tui.domain.board import KeyResultLine
-from okr_tui.domain.models import Action, CheckIn, Confidence, Cycle, KeyResult, KrType
+from okr_tui.domain.models import (
+    Action,
+    CheckIn,
+    Confidence,
+    Cycle,
+    KeyResult,
+    KrType,
+    Objective,
+)
 from okr_tui.domain.people import owned_by
 
 
@@ -81,6 +89,22 @@ def walk_lines(
     return chosen
 
 
+def talk_first_scores(
+    cycle: Cycle,
+    objectives: Sequence[Objective],
+    key_results: Sequence[KeyResult],
+    check_ins: Sequence[CheckIn],
+    actions: Sequence[Action],
+    now: datetime,
+) -> dict[str, int]:
+    """The "needs talk first" order's agenda: how many sections of the prep lane
+    (domain/prep.py) name each of the walk's key results; `walk_lines` walks the most named
+    first."""
+    from okr_tui.domain.prep import prep_lane  # only this order needs the lane
+
+    return prep_lane(cycle, objectives, key_results, check_ins, actions, now).talk_scores()
+
+
 def walk_meeting(cycle: Cycle, now: datetime, owner: str | None) -> date | None:
     """The meeting a walk's check-ins are for. The walk in the room: the current meeting (one
     held a day late still walks its week's). An owner's walk ("My key results"): the coming
@@ -131,6 +155,97 @@ def reviewed_in_meeting(
         if c.meeting_date == meeting_day
     }
     return {kr_id for kr_id in kr_ids if is_reviewed(kr_id, this.get(kr_id), accepted)}
+
+
+def walk_progress(
+    lines: Sequence[KeyResultLine],
+    check_ins: Iterable[CheckIn],
+    meeting_day: date,
+    *,
+    owner: str | None = None,
+    reviewed_kr_ids: Collection[str] = (),
+) -> tuple[list[KeyResultLine], set[str]]:
+    """The lines a walk shows and which of them are done, for the walk and its set-up alike.
+
+    The walk in the room: done is reviewed in this meeting (`reviewed_in_meeting`, with the
+    meeting record's `reviewed_kr_ids`). An owner's walk updates the coming meeting
+    (`walk_meeting`): its lines say "checked in" of that meeting, and done is updated for it
+    (nothing is reviewed before the meeting)."""
+    check_ins = list(check_ins)
+    if owner:
+        shown = checked_in_for(lines, check_ins, meeting_day)
+        return shown, {line.kr.id for line in shown if line.checked_in_this_meeting}
+    reviewed = reviewed_in_meeting(
+        [line.kr.id for line in lines], check_ins, meeting_day, reviewed_kr_ids
+    )
+    return list(lines), reviewed
+
+
+@dataclass
+class WalkState:
+    """Where a walk is, without a screen: its key results in walk order (fixed when it starts),
+    the step on screen, and which of them this meeting has done (reviewed, or updated in an
+    owner's walk).
+
+    The resume rule: a walk starts at the first key result not yet done, so one left and
+    started again goes on where it stopped; when every one is done it opens at the first and
+    is a correction pass, which goes step by step. After a save or an accept the walk moves on
+    to the next key result not yet done (`move(..., open_only=True)`)."""
+
+    order: list[str] = field(default_factory=list)
+    index: int = 0
+    done: set[str] = field(default_factory=set)
+    correcting: bool = False
+    """Every key result was done when the walk started: saves go step by step."""
+
+    @property
+    def started(self) -> bool:
+        return bool(self.order)
+
+    @property
+    def current(self) -> str | None:
+        """The key result on screen (None when the walk has none)."""
+        return self.order[self.index] if 0 <= self.index < len(self.order) else None
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for kr_id in self.order if kr_id in self.done)
+
+    def update(self, kr_ids: Sequence[str], done: Collection[str]) -> None:
+        """Take the walk's key results as they are now (`kr_ids` in walk order) and which are
+        done. The first time it fixes the order and starts at the first not done; later the
+        order stays (a key result moving up the "needs talk" list is not walked twice), those
+        retired or removed meanwhile drop out, and the step stays on the key result on screen,
+        or the one that followed it when that one is gone."""
+        self.done = set(done)
+        if not self.order:
+            self.order = list(kr_ids)
+            self.index = start_index([kr_id in self.done for kr_id in self.order])
+            self.correcting = all(kr_id in self.done for kr_id in self.order)
+            return
+        current = self.current
+        present = set(kr_ids)
+        self.order = [kr_id for kr_id in self.order if kr_id in present]
+        if current in self.order:
+            self.index = self.order.index(current)
+        self.index = min(self.index, max(len(self.order) - 1, 0))
+
+    def move(self, shown: str | None, step: int, *, open_only: bool = False) -> bool:
+        """Go `step` key results away from `shown` (the one the screen showed; when it has gone
+        meanwhile, `index` is already on the one that followed it). `open_only` (after a save
+        or an accept): on to the first from there not yet done, unless this is a correction
+        pass. False when that is past the last key result: the walk is over."""
+        order = self.order
+        index = order.index(shown) + step if shown in order else self.index + min(step, 0)
+        if open_only and not self.correcting:
+            index = next(
+                (i for i in range(max(index, 0), len(order)) if order[i] not in self.done),
+                len(order),
+            )
+        if index >= len(self.order):
+            return False
+        self.index = max(index, 0)
+        return True
 
 
 @dataclass(frozen=True)

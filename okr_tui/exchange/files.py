@@ -7,9 +7,11 @@ are created as the store's files are: readable by their owner only, in a folder 
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 from pathlib import Path
 
+from okr_tui.file_writer import write_file
 from okr_tui.paths import exports_folder
 from okr_tui.store.storage import FILE_MODE
 from okr_tui.store.store import OkrStore
@@ -60,8 +62,8 @@ def ready_exports_folder() -> Path:
 def create_in_folder(folder: Path, stem: str, extension: str, text: str) -> Path:
     """Write `text` to `stem.ext` in `folder`, or `stem-2.ext`, ... : the first name not taken,
     never an overwrite. Each name is claimed by creating the file (O_EXCL), so two exports at
-    once (two workers, two processes) never pick the same name. Readable by its owner only
-    (0600, as the store's files)."""
+    once (two workers, two processes) never pick the same name; the text then replaces the
+    empty file whole. Readable by its owner only (0600, as the store's files)."""
     number = 1
     while True:
         suffix = "" if number == 1 else f"-{number}"
@@ -71,15 +73,47 @@ def create_in_folder(folder: Path, stem: str, extension: str, text: str) -> Path
         except FileExistsError:
             number += 1
             continue
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        os.close(descriptor)
+        write_file(path, text, mode=FILE_MODE)
         return path
 
 
-def export_to_folder(store: OkrStore, cycle_id: str, file_format: str) -> Path:
+def export_to_folder(store: OkrStore, cycle_id: str | None, file_format: str) -> Path:
+    """A new export file in the exports folder: one cycle, or (JSON, `cycle_id` None) every
+    cycle of the store, as `okr export` writes a backup."""
+    if cycle_id is None:
+        return _whole_store_to_folder(store)
     cycle = store.cycle(cycle_id)
     text = render_export(store, cycle_id, file_format)
     folder = ready_exports_folder()
     stamp = store.clock.now().format("YYYYMMDD-HHmm")
     safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in cycle.name)
     return create_in_folder(folder, f"okr-{safe_name}-{stamp}", EXTENSIONS[file_format], text)
+
+
+def _whole_store_to_folder(store: OkrStore) -> Path:
+    """The JSON export of every cycle, written a cycle at a time (years of history never held
+    whole in memory) into a hidden file, then given its name only once complete: a refused or
+    failed export, or okr killed half-way, never leaves a file that looks like a backup."""
+    from okr_tui.exchange.json_export import write_export
+    from okr_tui.store.storage import TEMP_MARK
+
+    folder = ready_exports_folder()
+    stamp = store.clock.now().format("YYYYMMDD-HHmm")
+    temp = create_in_folder(
+        folder, f".okr-all-{stamp}.json{TEMP_MARK}{secrets.token_hex(4)}", "part", ""
+    )
+    try:
+        with temp.open("wb") as handle:
+            write_export(store, handle)
+        number = 1
+        while True:  # the first name not taken, claimed by the link as O_EXCL would
+            path = folder / f"okr-all-{stamp}{'' if number == 1 else f'-{number}'}.json"
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                number += 1
+                continue
+            return path
+    finally:
+        temp.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -202,6 +202,23 @@ class DocumentCheck:
             self._first_use[entity_id] = where
         if (problem := line_problem(entity_id)) is not None:
             self.errors.append((f"{where}.id", problem))
+
+    def known_entry(
+        self, index: int, cycle_id: str, tables: Mapping[str, Sequence[Mapping[str, Any]]]
+    ) -> None:
+        """`cycles[index]`, an entry that passed `cycle_entry` before with the same contents
+        (the export's record of checked entries): only its ids are taken in, so that an id it
+        shares with another cycle is found as `cycle_entry` would find it."""
+        base = f"$.cycles[{index}]"
+        self._check_unique(cycle_id, f"{base}.cycle")
+        first_use = self._first_use
+        for table in CycleContents.__dataclass_fields__:
+            for position, document in enumerate(tables[table]):
+                model_id = document["id"]
+                if model_id in first_use:
+                    self._check_unique(model_id, f"{base}.{table}[{position}]")
+                else:
+                    first_use[model_id] = (base, table, position)
 
     def cycle_entry(self, index: int, export: CycleExport) -> None:
         """Check `cycles[index]` of the document (its cycle was given at the start)."""

@@ -107,14 +107,15 @@ def write_export(store: OkrStore, out: BinaryIO, cycle_id: str | None = None) ->
     separator = b"\n    "
     for index, cycle in enumerate(cycles):
         entry = cycle_entry(store, cycle)
-        check.cycle_entry(index, entry)
         encoded = orjson.dumps(entry, option=JSON_OPTIONS)
+        check.cycle_entry(index, entry, encoded)
         out.write(separator)
         out.write(encoded.replace(b"\n", b"\n    "))
         separator = b",\n    "
     out.write(b"\n  ]," if cycles else b"],")
     out.write(rest[1:])
     out.write(b"\n")
+    check.done()
 
 
 def export_json(store: OkrStore, cycle_id: str | None = None) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from okr_tui.domain.models import Cycle
+from okr_tui.domain.progress import Band
 from okr_tui.domain.stats import CycleStats, Discipline, cycle_stats
 from okr_tui.store.store import OkrStore
 
@@ -54,10 +55,10 @@ def cycle_lines(stats: CycleStats) -> list[str]:
         "",
         "Scores (given, else suggested)",
     ]
-    marks = {"green": "✔ green ", "yellow": "▲ yellow", "red": "✖ red   "}
-    for band in ("green", "yellow", "red"):
-        count = stats.bands[band]
-        lines.append(f"  {marks[band]}  {_bar(count, stats.key_results)}  {count}")
+    for band in (Band.GREEN, Band.YELLOW, Band.RED):
+        count = stats.bands[band.value]
+        mark = f"{band.symbol} {band.value:<6}"
+        lines.append(f"  {mark}  {_bar(count, stats.key_results)}  {count}")
     width = max((len(team.name) for team in stats.teams), default=4)
     lines += ["", "Confidence now"]
     for team in stats.teams:

@@ -11,8 +11,10 @@ from textual import on
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
+from okr_tui.domain.board import in_team_view
 from okr_tui.domain.models import CycleState
 from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.screens.typed_keys import keys_applied
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
 Action = TypeVar("Action", bound=Callable[..., Any])
 
 AFTER_TYPED_KEYS = "_okr_after_typed_keys"
-"""Marks an action made with `after_typed_keys` (tests/test_typed_keys.py checks every binding)."""
+"""Marks an action made with `after_typed_keys` (tests/functional/test_typed_keys.py checks every
+binding)."""
 
 
 def typed_keys_binding(
@@ -57,7 +60,12 @@ def after_typed_keys(action: Action) -> Action:
         screen = self if isinstance(self, Screen) else self.screen
         # The keys typed before this one wait in the queue of the widget that had the focus
         # when they were routed: a text field, or the focused list or button.
-        fields = [*screen.query("Input, TextArea"), screen.focused]
+        # A walk over the screen's widgets, not `screen.query("Input, TextArea")`: matching
+        # the selector against every widget cost a quarter of a millisecond a key.
+        fields: list[Widget | None] = [
+            node for node in screen.walk_children(Widget) if isinstance(node, Input | TextArea)
+        ]
+        fields.append(screen.focused)
         await keys_applied(*(field for field in dict.fromkeys(fields) if field is not None))
         result = action(self, *args)
         if inspect.isawaitable(result):
@@ -70,9 +78,17 @@ def after_typed_keys(action: Action) -> Action:
 class OkrScreen(Screen[None]):
     """A full screen that reads through the store and re-reads when the data or context changes.
 
-    Subclasses implement `reload()`; it runs on mount, when the screen comes back to the top,
-    when another process saved, and when the cycle or team filter changes.
+    Subclasses implement `reload()`; it runs on mount, when the cycle, team or owner filter
+    changes, when another process saved, and when the screen comes back to the top after the
+    store changed (`StoreChanged`, one message for every save) or the filters did meanwhile. A
+    screen shows its own saves itself: the store's message does not reload the screen on top
+    for a save made in this app, and a screen below re-reads once, when it is on top again,
+    rather than at every save (the dashboard under the walk would work out its prep lane and
+    forecasts for every key result checked in).
     """
+
+    _stale = False
+    """The store or the filters changed while another screen was on top: re-read on resume."""
 
     BINDINGS = [
         Binding(
@@ -119,7 +135,7 @@ class OkrScreen(Screen[None]):
 
     def shows_team(self, team_id: str | None) -> bool:
         """The team filter: one team's objectives, and company objectives stay in view."""
-        return self.team_id is None or team_id in (None, self.team_id)
+        return in_team_view(self.team_id, team_id)
 
     def owner_filter(self) -> str | None:
         """Whose key results this screen lists (None: everyone's); the header shows it."""
@@ -141,6 +157,7 @@ class OkrScreen(Screen[None]):
             return
         from okr_tui.store.errors import StoreError
 
+        self._stale = False
         try:
             result = self.reload()
             if inspect.isawaitable(result):
@@ -172,7 +189,7 @@ class OkrScreen(Screen[None]):
         the ticked ones are marked done in one save, then `redraw` shows it. With none open it
         says so and returns None; else the dialog's push, to await where keys may follow."""
         from okr_tui.domain import cadence
-        from okr_tui.screens.open_actions_dialog import OpenActionsDialog
+        from okr_tui.screens.dialogs.open_actions_dialog import OpenActionsDialog
         from okr_tui.store.errors import RuleViolation, StoreError
 
         open_actions = [a for a in self.store.actions(cycle.id, kr.id) if not a.done]
@@ -194,21 +211,38 @@ class OkrScreen(Screen[None]):
         self._covered = True
 
     async def on_screen_resume(self) -> None:
-        """Re-read when coming back from another screen; not on the first show, which the
-        mount handler has just loaded (that second load doubled start-up time)."""
+        """Re-read when coming back from another screen if the store or the filters changed
+        meanwhile; not on the first show, which the mount handler has just loaded (that second
+        load doubled start-up time), nor after a dialog or help that changed nothing."""
         if self.is_mounted and getattr(self, "_covered", False):
             self._covered = False
-            await self._reload()
+            if self._stale:
+                await self._reload()
+
+    @property
+    def _on_top(self) -> bool:
+        return self.is_attached and self.app.screen is self
+
+    def mark_stale(self) -> None:
+        """The store or the filters changed while this screen is under another: it re-reads
+        once, when it is on top again (OkrApp.tell_screens)."""
+        self._stale = True
 
     @on(StoreChanged)
     async def _store_changed(self, message: StoreChanged) -> None:
-        await self._reload()
-        if message.external:
+        if not self._on_top:
+            self.mark_stale()  # covered since it was posted: re-read once, when on top again
+        elif message.external:
+            await self._reload()
             self.notify("Updated with changes saved elsewhere.", timeout=3)
+        # A save made in this app on this screen: it has shown it already.
 
     @on(ContextChanged)
     async def _context_changed(self) -> None:
-        await self._reload()
+        if self._on_top:
+            await self._reload()
+        else:
+            self.mark_stale()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -2,25 +2,64 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
-from okr_tui.domain import board, due, forecast
-from okr_tui.domain.models import Cycle, CycleState
+from okr_tui.domain import board, cadence, due, forecast
+from okr_tui.domain.models import Action, Cycle, CycleState, KeyResult, Objective
 from okr_tui.domain.people import owned_by
 from okr_tui.domain.prep import PrepLane, prep_lane
-from okr_tui.domain.progress import latest_given_scores
+from okr_tui.domain.progress import Histories, latest_given_scores
 from okr_tui.screens.base import OkrScreen, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.objective_board import ObjectiveBoard, TeamSection
 from okr_tui.widgets.prep_panel import PrepPanel
 from okr_tui.widgets.textual_compat import show
+
+PREP_LANE = "prep-lane"
+"""The worker group of the dashboard's prep lane."""
+
+
+def dashboard_prep_lane(
+    cycle: Cycle,
+    objectives: list[Objective],
+    key_results: list[KeyResult],
+    check_ins: Histories,
+    actions: list[Action],
+    now: datetime,
+    team_id: str | None,
+    owner: str | None,
+) -> PrepLane:
+    """The prep lane of the teams (one, with company objectives, or all) and owner on screen,
+    from the same lines and forecasts the board shows. Pure: runs in a worker thread."""
+
+    forecasts = forecast.forecasts((kr for kr in key_results if kr.is_active), cycle, check_ins)
+    lines = board.key_result_lines(
+        cycle, objectives, key_results, check_ins, now, forecasts=forecasts
+    )
+    shown = [
+        line
+        for line in lines
+        if board.in_team_view(team_id, line.objective.team_id)
+        and (owner is None or owned_by(line.kr.owner, owner))
+    ]
+    return prep_lane(
+        cycle,
+        [o for o in objectives if board.in_team_view(team_id, o.team_id)],
+        [line.kr for line in shown],
+        check_ins,
+        actions,
+        now,
+        lines=shown,
+        forecasts=forecasts,
+    )
 
 
 class DashboardScreen(OkrScreen):
@@ -108,24 +147,22 @@ class DashboardScreen(OkrScreen):
         objective_board = self.query_one(ObjectiveBoard)
         sections: list[TeamSection] = []
         parents = {}
-        lane: PrepLane | None = None
+        self._lane_generation = getattr(self, "_lane_generation", 0) + 1
+        self._lane_worker: Worker[PrepLane] | None = None  # the one whose lane is shown
+        self._lane: PrepLane | None = None
+        self._lane_meeting: date | None = None
         if cycle is not None:
             objectives = self.store.objectives(cycle.id)
             parents = {o.id: o for o in objectives}
             key_results = self.store.key_results(cycle.id)
-            # Sorted once, and each forecast worked out once: the board and the prep lane
-            # both read them.
+            # Sorted once for all; each key result's check-ins read (and validated) when the
+            # board first draws it (LazyHistories), the rest by the prep lane's worker.
             check_ins = self.store.check_in_histories(cycle.id)
-            forecasts = forecast.forecasts(
-                (kr for kr in key_results if kr.is_active), cycle, check_ins
-            )
-            lines = board.key_result_lines(
-                cycle, objectives, key_results, check_ins, now, forecasts=forecasts
-            )
-            lane = self._prep_lane(cycle, objectives, lines, check_ins, forecasts, now)
             given = latest_given_scores(self.store.scores(cycle.id))
-            blocks = board.owner_blocks(
-                board.objective_blocks(objectives, lines, given), self.owner_filter()
+            # Each objective's lines (progress, pace, forecast) are worked out when the board
+            # first draws them: a dozen of 600 key results in the first frame (issue 19).
+            blocks = board.pending_blocks(
+                cycle, objectives, key_results, check_ins, now, given, owner=self.owner_filter()
             )
             blocks_of_team: dict[str | None, list] = {}
             for block in blocks:
@@ -138,8 +175,8 @@ class DashboardScreen(OkrScreen):
                 team_blocks = blocks_of_team.get(team_id, [])
                 if team_blocks:
                     sections.append(TeamSection(name, team_blocks))
+            self._work_out_prep_lane(cycle, objectives, key_results, check_ins, now)
         objective_board.show(sections, parents)
-        self._lane = lane
         self._show_prep_lane()
         empty = self.query_one("#empty", Static)
         if cycle is None:
@@ -158,35 +195,73 @@ class DashboardScreen(OkrScreen):
         objective_board.display = bool(sections)
         objective_board.focus()
 
-    def _prep_lane(self, cycle, objectives, lines, check_ins, forecasts, now) -> PrepLane | None:
-        """The prep lane of the teams (and owner, ctrl+g) on screen, from the lines and
-        forecasts the board shows; None when the cycle has no meeting to prepare (closed, or
-        past its last)."""
-        owner = self.owner_filter()
-        shown = [
-            line
-            for line in lines
-            if self.shows_team(line.objective.team_id)
-            and (owner is None or owned_by(line.kr.owner, owner))
-        ]
-        lane = prep_lane(
-            cycle,
-            [o for o in objectives if self.shows_team(o.team_id)],
-            [line.kr for line in shown],
-            check_ins,
-            self.store.actions(cycle.id),
-            now,
-            lines=shown,
-            forecasts=forecasts,
-        )
-        if lane.meeting is None or cycle.state is CycleState.CLOSED:
-            return None
-        return lane
+    def _work_out_prep_lane(
+        self,
+        cycle: Cycle,
+        objectives: list[Objective],
+        key_results: list[KeyResult],
+        check_ins: Histories,
+        now: datetime,
+    ) -> None:
+        """The prep lane needs every key result's line and forecast (600 in a large
+        organisation, where the board draws a dozen), so it is worked out in a worker once
+        the screen is drawn; its line says "working out…" meanwhile (issue 19). No lane when
+        the cycle has no meeting to prepare (closed, or past its last)."""
+        coming = cadence.update_meeting(cycle, now)
+        if coming is None or cycle.state is CycleState.CLOSED:
+            return
+        self._lane_meeting = coming.date()
+        team_id, owner = self.team_id, self.owner_filter()
+        actions = self.store.actions(cycle.id)
+        generation = self._lane_generation
+
+        def work_out() -> PrepLane:
+            return dashboard_prep_lane(
+                cycle, objectives, key_results, check_ins, actions, now, team_id, owner
+            )
+
+        def start() -> None:
+            if generation == self._lane_generation:
+                self._lane_worker = self.run_worker(
+                    work_out,
+                    name="prep lane",
+                    group=PREP_LANE,
+                    exclusive=True,
+                    thread=True,
+                    exit_on_error=False,
+                )
+
+        self.call_after_refresh(start)
+
+    @on(Worker.StateChanged)
+    def _prep_lane_worked_out(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != PREP_LANE:
+            return
+        event.stop()
+        if worker is not self._lane_worker:
+            return  # an older reload's lane, or its failure, says nothing of the lane shown
+        if event.state is WorkerState.SUCCESS and worker.result is not None:
+            self._lane = worker.result
+            self._show_prep_lane()
+        elif event.state is WorkerState.ERROR:
+            error = worker.error
+            self._lane_meeting = None  # nothing to show: the line hides
+            self._show_prep_lane()
+            self.notify(
+                f"The prep lane could not be worked out: {str(error) or type(error).__name__}",
+                severity="error",
+                markup=False,
+            )
 
     def _show_prep_lane(self) -> None:
-        self.query_one(PrepPanel).show(
-            getattr(self, "_lane", None), self.okr_app.prep_panel_open, self._prep_key()
-        )
+        panel = self.query_one(PrepPanel)
+        lane = getattr(self, "_lane", None)
+        meeting = getattr(self, "_lane_meeting", None)
+        if lane is None and meeting is not None:
+            panel.show_working_out(meeting, self.okr_app.prep_panel_open, self._prep_key())
+        else:
+            panel.show(lane, self.okr_app.prep_panel_open, self._prep_key())
 
     def _prep_key(self) -> str:
         """The key that folds the lane, as the keymap may have set it."""
@@ -214,7 +289,7 @@ class DashboardScreen(OkrScreen):
         overdue actions), from the same list as `okr due`; hidden when nothing is."""
         text = ""
         if cycle is not None:
-            report = due.due_report_of(self.store, cycle, now)
+            report = due.due_report_of(self.store, cycle, now, check_ins_due=False)
             shown = None if self.team_id is None else [None, self.team_id]
             text = due.due_beyond_check_ins(report, shown)
         line = self.query_one("#due", Static)

@@ -1,4 +1,7 @@
-"""What the planning forms share: labelled fields with an error line under each, save and cancel.
+"""The one form framework: `Form` (save, cancel, the keys typed ahead, the field it opens on),
+with two layouts: `FormScreen` (labelled rows with an error line under each: the planning forms,
+the late check-in) and `FormDialog` (a short dialog with its buttons: the reason, a new target).
+The walk's park and action dialogs are `Form`s with their own layout.
 
 A form saves nothing until every field is valid: `submit()` either returns the result to dismiss
 with, or shows messages at the fields (from pydantic's `loc`, value parsing or store rules) and
@@ -22,7 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from okr_tui.domain.validation import errors_of, field_message
 from okr_tui.screens.base import after_typed_keys, typed_keys_binding
@@ -77,7 +80,111 @@ def validation_errors(
     return result
 
 
-class FormScreen(ModalScreen[ResultType]):
+class Form(ModalScreen[ResultType]):
+    """The one form framework: a modal that saves with Enter or ctrl+s once `submit()` returns
+    a result (dismissed with it), and leaves with escape. Two layouts build on it:
+    `FormScreen` (labelled rows, the planning forms) and `FormDialog` (a short dialog with its
+    buttons).
+
+    Enter, ctrl+s, Tab and shift+tab are priority bindings: they act once the keys typed
+    before them are in the fields, before the keys after them are routed (typed_keys.py), so
+    "42⇥g" typed at once puts 42 in one field and g in the next. Escape is not: it must still
+    close an open Select first.
+    """
+
+    BINDINGS = [
+        typed_keys_binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="form.save",
+            tooltip="Save when every field is valid",
+        ),
+        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        typed_keys_binding(
+            "enter",
+            "field_done",
+            "Save",
+            show=False,
+            id="form.enter",
+            tooltip="In a text field or on a Select: save when every field is valid",
+        ),
+        typed_keys_binding(
+            "tab",
+            "move_focus(1)",
+            "Next field",
+            show=False,
+            id="form.next_field",
+            tooltip="On to the next field",
+        ),
+        typed_keys_binding(
+            "shift+tab",
+            "move_focus(-1)",
+            "Previous field",
+            show=False,
+            id="form.previous_field",
+            tooltip="Back to the previous field",
+        ),
+    ]
+
+    @property
+    def store(self) -> OkrStore:
+        """The app's store, which every form saves through."""
+        return self.app.store  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        if not getattr(self.app, "cursor_blink", True):
+            for text_input in self.query(Input):
+                text_input.cursor_blink = False
+        first = self.first_field()
+        if first is not None:
+            # At once (not `focus()`, which waits a turn): keys typed right after the key that
+            # opened the form (a burst, a paste) reach its first field.
+            self.set_focus(first)
+
+    def first_field(self) -> Widget | None:
+        """The field the form opens on: the first one, unless a form says otherwise."""
+        return next(iter(self.query("Input, Select")), None)
+
+    def clear_errors(self) -> None:
+        """Hide the messages of the last save, before the next one (a form's own layout)."""
+
+    def submit(self) -> ResultType | None:
+        """Validate (and save); the result to dismiss with, or None after showing errors."""
+        raise NotImplementedError
+
+    def save(self) -> None:
+        """Dismiss with `submit()`'s result, if the fields give one."""
+        self.clear_errors()
+        result = self.submit()
+        if result is not None:
+            self.dismiss(result)
+
+    @after_typed_keys
+    async def action_save(self) -> None:
+        self.save()
+
+    @after_typed_keys
+    async def action_field_done(self) -> None:
+        """Enter in a text field or on a closed Select saves, as the form's hint says; in an
+        open Select's list it picks the option (the list has the focus), and on a button it
+        presses it. Space or the arrow keys open a Select."""
+        if not isinstance(self.focused, Input | Select):
+            raise SkipAction()
+        await self.action_save()
+
+    @after_typed_keys
+    async def action_move_focus(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()  # set_focus underneath: immediate
+        else:
+            self.focus_previous()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FormScreen(Form[ResultType]):
     """A modal form: subclasses compose fields with `field()` and implement `submit()`."""
 
     DEFAULT_CSS = """
@@ -135,28 +242,6 @@ class FormScreen(ModalScreen[ResultType]):
     }
     """
 
-    # Enter and ctrl+s are priority bindings: they read the fields once the keys typed before
-    # them are applied, before the keys after them are routed into a field (typed_keys.py).
-    # Escape is not: it must still close an open Select first.
-    BINDINGS = [
-        typed_keys_binding(
-            "ctrl+s",
-            "save",
-            "Save",
-            id="form.save",
-            tooltip="Save when every field is valid",
-        ),
-        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        typed_keys_binding(
-            "enter",
-            "field_done",
-            "Save",
-            show=False,
-            id="form.enter",
-            tooltip="In a text field or on a Select: save when every field is valid",
-        ),
-    ]
-
     FORM_TITLE = "Form"
     HELP_TITLE = "Form"
     HELP_SUMMARY = "Enter or ctrl+s saves once every field is valid; escape cancels."
@@ -178,11 +263,6 @@ class FormScreen(ModalScreen[ResultType]):
 
     def form_title(self) -> str:
         return self.FORM_TITLE
-
-    @property
-    def store(self) -> OkrStore:
-        """The app's store, which every form saves through."""
-        return self.app.store  # type: ignore[attr-defined]
 
     def compose_fields(self) -> ComposeResult:
         """Yield one `field()` per input."""
@@ -210,26 +290,16 @@ class FormScreen(ModalScreen[ResultType]):
     @staticmethod
     def number_input(name: str, value: str = "", placeholder: str = "") -> Input:
         """A short number field: its text is selected when the field gains the focus, so typing
-        replaces it, as in the walkthrough's value field. Tabbing to a weight of 1 and typing 2
-        made it 12; an arrow key still moves the cursor to edit the number in place."""
+        replaces it, as in the walkthrough's value field (Tab to a weight of 1, type 2: the weight
+        is 2, not 12); an arrow key still moves the cursor to edit the number in place."""
         return Input(value, placeholder=placeholder, id=name, compact=True, select_on_focus=True)
 
     @staticmethod
     def select(name: str, choices: Iterable[tuple[str, object]], value: object) -> Select:
         return Select(options(choices), value=value, allow_blank=False, id=name, compact=True)
 
-    def on_mount(self) -> None:
-        if not getattr(self.app, "cursor_blink", True):
-            for text_input in self.query(Input):
-                text_input.cursor_blink = False
-        first = self.first_field()
-        if first is not None:
-            # At once (not `focus()`, which waits a turn): keys typed right after the key that
-            # opened the form (a burst, a paste) reach its first field.
-            self.set_focus(first)
-
     def first_field(self) -> Widget | None:
-        """The field the form opens on: the first one, unless a form says otherwise."""
+        """The first field's input (not a widget of a field's hint)."""
         return next(iter(self.query(".field-body > Input, .field-body > Select")), None)
 
     # --- reading and reporting ------------------------------------------------------------
@@ -299,10 +369,6 @@ class FormScreen(ModalScreen[ResultType]):
 
     # --- saving ---------------------------------------------------------------------------
 
-    def submit(self) -> ResultType | None:
-        """Validate and save; the result to dismiss with, or None after showing errors."""
-        raise NotImplementedError
-
     def save_through(
         self,
         save: Callable[[], BaseModel],
@@ -321,21 +387,82 @@ class FormScreen(ModalScreen[ResultType]):
             self.show_errors(validation_errors(error, fields, fallback="form"))
         return None
 
-    @after_typed_keys
-    async def action_save(self) -> None:
-        self.clear_errors()
-        result = self.submit()
-        if result is not None:
-            self.dismiss(result)
+
+class FormDialog(Form[ResultType]):
+    """A short form over the screen, labels above the fields and its buttons below: Enter goes
+    on to the next field and saves in the last, ctrl+s saves, escape cancels. Subclasses
+    compose with `error_line()` under each field and `dialog_buttons()` last."""
+
+    DEFAULT_CSS = """
+    FormDialog { align: center middle; }
+    FormDialog > Vertical {
+        width: 72; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    FormDialog .form-title { text-style: bold; padding-bottom: 1; }
+    FormDialog .form-note { color: $text-muted; }
+    FormDialog Label { padding-top: 1; }
+    FormDialog .buttons { height: auto; padding-top: 1; align-horizontal: right; }
+    FormDialog .buttons Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        typed_keys_binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="form.save",
+            tooltip="Save this form",
+        ),
+        typed_keys_binding(
+            "enter",
+            "field_done",
+            "Next",
+            show=False,
+            id="form.enter",
+            tooltip="On to the next field; in the last one, save",
+        ),
+    ]
+
+    def show_error(self, field_id: str, message: str) -> None:
+        error = self.query_one(f"#{field_id}-error", Static)
+        error.update(Content(message))
+        error.display = bool(message)
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.display = False
 
     @after_typed_keys
     async def action_field_done(self) -> None:
-        """Enter in a text field or on a closed Select saves, as the form's hint says; in an
-        open Select's list it picks the option (the list has the focus), and on a button it
-        presses it. Space or the arrow keys open a Select."""
-        if not isinstance(self.focused, Input | Select):
+        """Enter in a text field: on to the next one; in the last, save. Elsewhere (a button)
+        Enter does what it does."""
+        fields = list(self.query(Input))
+        if self.focused not in fields:
             raise SkipAction()
-        await self.action_save()
+        if self.focused is fields[-1]:
+            self.save()
+        else:
+            self.focus_next()  # set_focus underneath: immediate
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+def error_line(field_id: str) -> Static:
+    """The (hidden) error line under a dialog's field."""
+    error = Static("", id=f"{field_id}-error", classes="field-error")
+    error.display = False
+    return error
+
+
+def dialog_buttons(save_label: str) -> Horizontal:
+    return Horizontal(
+        Button("Cancel", id="cancel"),
+        Button(save_label, id="save", variant="primary"),
+        classes="buttons",
+    )

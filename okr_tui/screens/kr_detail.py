@@ -43,6 +43,7 @@ from okr_tui.widgets.badges import (
     confidence_trend,
     pace_badge,
     progress_bar,
+    theme_style,
 )
 from okr_tui.widgets.burn_up_chart import BurnUpChart, chart_data
 from okr_tui.widgets.confidence_history import ConfidenceHistory, ConfidencePoint
@@ -203,7 +204,7 @@ class KeyResultDetailScreen(OkrScreen):
         reach the form."""
         from okr_tui.domain import cadence
         from okr_tui.domain.history import missed_meetings
-        from okr_tui.screens.late_check_in_form import LateCheckInForm
+        from okr_tui.screens.history.late_check_in_form import LateCheckInForm
 
         found = self._find()
         if found is None:
@@ -228,9 +229,10 @@ class KeyResultDetailScreen(OkrScreen):
         }
 
         def saved(check_in_id: str | None) -> None:
+            # The form's save told every screen (StoreChanged): this one re-reads as it
+            # comes back on top, the dashboard below when it does.
             if check_in_id is None:
                 return
-            self.reload()
             saved_in = next(
                 (c for c in self.store.check_ins(cycle.id, kr.id) if c.id == check_in_id), None
             )
@@ -390,8 +392,7 @@ class KeyResultDetailScreen(OkrScreen):
     def _confidence_cell(self, check_in: CheckIn) -> Text:
         if check_in.confidence is None:
             return Text(confidence_text(check_in), style="dim")
-        variable = CONFIDENCE_COLOUR[check_in.confidence]
-        colour = self.app.theme_variables.get(variable, "")
+        colour = theme_style(self.app, CONFIDENCE_COLOUR[check_in.confidence])
         return Text(confidence_text(check_in), style=colour)
 
     def _fill_check_ins(self, kr: KeyResult, cycle: Cycle, check_ins: list[CheckIn]) -> None:

@@ -82,7 +82,7 @@ class WelcomeScreen(OkrScreen):
 
     @on(Button.Pressed, "#new-cycle")
     def action_new_cycle(self) -> None:
-        from okr_tui.screens.cycle_form import CycleFormScreen
+        from okr_tui.screens.plan.cycle_form import CycleFormScreen
 
         def created(cycle_id: str | None) -> None:
             if cycle_id:

@@ -148,6 +148,24 @@ class OkrStore:
             self.folder / ROOT_FILE, "root", {EVERY_CYCLE_HAS_A_FILE: True}, read_only=False
         )
         self._cycle_files: dict[str, StoreFile] = {}
+        self._listeners: list[Callable[[], object]] = []
+        self.changes_seen = 0
+        """How often a file changed by another process was picked up (reading, saving or
+        `refresh`): the app compares it to tell its screens that the store changed elsewhere."""
+
+    def on_saved(self, listener: Callable[[], object]) -> None:
+        """Call `listener` after each save this store object makes (not those of other
+        processes, which `changes_seen` counts): the app tells its screens."""
+        self._listeners.append(listener)
+
+    def _saved(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    def _picked_up(self, store_file: StoreFile) -> None:
+        """Refresh a file from disk, counting a change another process made."""
+        if store_file.refresh():
+            self.changes_seen += 1
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -232,13 +250,14 @@ class OkrStore:
                 # The app's full check of a file runs in a worker: it waits for a save, and a
                 # save for it (or does it, see check_before_saving).
                 stack.enter_context(store_file.cache_lock)
-                store_file.refresh()
+                self._picked_up(store_file)
                 if store_file is not self._root:
                     store_file.check_before_saving(_CHECKED_BEFORE_SAVING)
             self._give_every_cycle_a_file()
             for store_file in files:
                 stack.enter_context(store_file.transaction())
             yield
+        self._saved()
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -268,11 +287,11 @@ class OkrStore:
     def refresh(self) -> bool:
         """Pick up changes another process made; True if anything changed. A file that changed
         into something unreadable is not taken: see `problem`."""
-        changed = False
+        seen = self.changes_seen
         for store_file in (self._root, *self._cycle_files.values()):
             with contextlib.suppress(StoreError):
-                changed = store_file.refresh() or changed
-        return changed
+                self._picked_up(store_file)
+        return self.changes_seen != seen
 
     @property
     def problem(self) -> StoreError | None:
@@ -286,7 +305,7 @@ class OkrStore:
     def _refresh_for_reading(self, store_file: StoreFile) -> None:
         # A file that cannot be read now is read as it was last: see `problem`.
         with contextlib.suppress(StoreError):
-            store_file.refresh()
+            self._picked_up(store_file)
 
     def _read(self, store_file: StoreFile, cls: type[M]) -> list[M]:
         self._refresh_for_reading(store_file)
@@ -774,11 +793,9 @@ class OkrStore:
         `key_results`: the file's, by id, when appending many."""
         if key_results is not None:
             kr = key_results.get(check_in.kr_id)
-        else:
-            kr = next(
-                (k for k in cycle_file.models(KeyResult, "key_results") if k.id == check_in.kr_id),
-                None,
-            )
+        else:  # looked up by id, not by scanning the hundreds of a large organisation
+            found = cycle_file.models_where(KeyResult, "key_results", "id", [check_in.kr_id])
+            kr = found[0] if found else None
         if kr is None:
             raise RuleViolation(f"no key result with id {check_in.kr_id!r} in {cycle.name}")
         if kr.status is Status.RETIRED:
@@ -793,8 +810,12 @@ class OkrStore:
             for ci in cycle_file.models_where(CheckIn, "check_ins", "kr_id", [kr.id])
             if ci.meeting_date == check_in.meeting_date
         ]
-        superseded = {ci.supersedes for ci in same_meeting}
-        live = [ci for ci in same_meeting if ci.id not in superseded]
+        # Under --at, what it corrects is what existed at that moment: a check-in recorded
+        # later is hidden from every read, so linking to it would leave the export (as of the
+        # same moment) a correction of a check-in it does not hold.
+        existed = as_of.check_ins(same_meeting, self._now()) if self.clock.replay else same_meeting
+        superseded = {ci.supersedes for ci in existed}
+        live = [ci for ci in existed if ci.id not in superseded]
         if live:
             update: dict[str, Any] = {"supersedes": live[-1].id}
             if keep_confidence and check_in.confidence is None:
@@ -1181,6 +1202,7 @@ class OkrStore:
             self.folder / ROOT_FILE, "root", {EVERY_CYCLE_HAS_A_FILE: True}, read_only=False
         )
         self._cycle_files.clear()
+        self._saved()
 
 
 def _second(moment: pendulum.DateTime) -> str:

@@ -95,19 +95,29 @@ def _list_adapter(cls: type[M]) -> TypeAdapter[list[M]]:
 
 
 class _IntKeyedView(MutableMapping[int, Any]):
-    """A stored table (string ids, as JSON keeps them) seen with TinyDB's integer ids."""
+    """A stored table (string ids, as JSON keeps them) seen with TinyDB's integer ids.
+
+    `touched` collects the ids of every document read, set or deleted through the view (one
+    read may be changed in place), so a save re-encodes only those (storage.py)."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self._raw = raw
+        self.touched: set[str] = set()
 
     def __getitem__(self, doc_id: int) -> Any:
-        return self._raw[str(doc_id)]
+        key = str(doc_id)
+        self.touched.add(key)
+        return self._raw[key]
 
     def __setitem__(self, doc_id: int, document: Any) -> None:
-        self._raw[str(doc_id)] = document
+        key = str(doc_id)
+        self.touched.add(key)
+        self._raw[key] = document
 
     def __delitem__(self, doc_id: int) -> None:
-        del self._raw[str(doc_id)]
+        key = str(doc_id)
+        self.touched.add(key)
+        del self._raw[key]
 
     def __contains__(self, doc_id: object) -> bool:
         return str(doc_id) in self._raw
@@ -125,7 +135,7 @@ class _InPlaceTable(Table):
     Stock TinyDB re-keys every document of a table twice (str -> int -> str) on each write, which
     was a third of a check-in save at 4,000 check-ins. Changing the table in place is safe here:
     every write runs in a transaction, and a failed one reloads the file (see storage.py). Naming
-    the table lets the storage re-encode only that one at the save.
+    the table and the documents touched lets the storage re-encode only those at the save.
     """
 
     def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
@@ -133,8 +143,10 @@ class _InPlaceTable(Table):
         if tables is None:
             tables = {}
         raw = tables.setdefault(self.name, {})
-        updater(_IntKeyedView(raw))  # type: ignore[arg-type]
-        self._storage.write(tables, changed=self.name)  # type: ignore[call-arg]  # OkrStorage
+        view = _IntKeyedView(raw)
+        updater(view)  # type: ignore[arg-type]
+        # OkrStorage's write takes which table and which of its documents changed
+        self._storage.write(tables, changed=self.name, ids=view.touched)  # type: ignore[call-arg]
         self.clear_cache()
 
 

@@ -6,10 +6,15 @@ returns `Content`, so user text passed in is never read as markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
 from okr_tui.domain.models import Confidence, ObjectiveKind
 from okr_tui.domain.progress import Band, Pace, band
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 CONFIDENCE_SYMBOL = {confidence: confidence.symbol for confidence in Confidence}
 CONFIDENCE_COLOUR = {
@@ -25,14 +30,26 @@ CONFIDENCE_STYLE = {
     confidence: (CONFIDENCE_SYMBOL[confidence], f"${colour}")
     for confidence, colour in CONFIDENCE_COLOUR.items()
 }
-PACE_STYLE = {
-    Pace.AHEAD: ("▲", "$success"),
-    Pace.ON_TRACK: ("■", "$foreground"),
-    Pace.BEHIND: ("▼", "$error"),
-}
-# Pace in words that cannot be read as a confidence: "■ on track" beside "● on track" left the
-# room guessing which was which.
+PACE_COLOUR = {Pace.AHEAD: "success", Pace.ON_TRACK: "", Pace.BEHIND: "error"}
+"""The theme colour of each pace; on pace keeps the text's own colour."""
+PACE_SYMBOL = {Pace.AHEAD: "▲", Pace.ON_TRACK: "■", Pace.BEHIND: "▼"}
+PACE_STYLE = {pace: (PACE_SYMBOL[pace], f"${PACE_COLOUR[pace] or 'foreground'}") for pace in Pace}
+# Pace in words that cannot be read as a confidence: "on track" would say the same of pace and of
+# confidence, side by side on one line.
 PACE_WORDS = {Pace.AHEAD: "ahead of pace", Pace.ON_TRACK: "on pace", Pace.BEHIND: "behind pace"}
+
+_FALLBACK_COLOURS = {"success": "green", "warning": "yellow", "error": "red", "accent": "cyan"}
+
+
+def theme_style(app: App, name: str, extra: str = "") -> str:
+    """A Rich style using the theme's colour `name` (success, warning, error, accent), for
+    DataTable and Tree cells, which take Rich Text rather than Textual Content."""
+    if not name:
+        return extra
+    colour = app.theme_variables.get(name, _FALLBACK_COLOURS.get(name, ""))
+    if not colour.startswith("#"):
+        colour = _FALLBACK_COLOURS.get(name, "")
+    return f"{extra} {colour}".strip()
 
 
 def confidence_badge(confidence: Confidence | None) -> Content:

@@ -21,7 +21,7 @@ for one width is built again when the board is drawn at another (`BoardOption.pr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -33,7 +33,7 @@ from textual.visual import VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from okr_tui.domain.board import KeyResultLine, ObjectiveBlock
+from okr_tui.domain.board import KeyResultLine, ObjectiveBlock, PendingBlock
 from okr_tui.domain.models import KrType, Objective, ObjectiveKind
 from okr_tui.domain.progress import format_value, value_text
 from okr_tui.widgets.badges import (
@@ -138,15 +138,25 @@ def objective_text(block: ObjectiveBlock, parent: Objective | None, width: int =
     return Content.assemble(*parts)
 
 
-def _key_result_at(line: KeyResultLine, width: int) -> Content:
-    return key_result_text(line, width=width)
+def _key_result_at(pending: PendingBlock, index: int, width: int) -> Content:
+    return key_result_text(pending.block().lines[index], width=width)
+
+
+def _objective_at(pending: PendingBlock, parent: Objective | None, width: int) -> Content:
+    return objective_text(pending.block(), parent, width)
+
+
+def _as_pending(block: ObjectiveBlock | PendingBlock) -> PendingBlock:
+    return block if isinstance(block, PendingBlock) else PendingBlock.ready(block)
 
 
 def team_heading_text(section: TeamSection, width: int = 0) -> Content:
     """The team's name; with `width`, the forecast column's heading when any of its key
-    results has a forecast."""
+    results has a forecast (which works out the team's blocks: only a heading drawn does)."""
     name = Content.styled(f" {section.name} ", "bold reverse")
-    has_forecast = any(block.forecast_score is not None for block in section.blocks)
+    has_forecast = any(
+        _as_pending(block).block().forecast_score is not None for block in section.blocks
+    )
     heading = Content.styled(FORECAST_HEADING, "$text-muted") if has_forecast else None
     return with_right_column(name, heading, width)
 
@@ -190,7 +200,29 @@ class TeamSection:
     """One team's part of the board (team None: company objectives)."""
 
     name: str
-    blocks: Sequence[ObjectiveBlock]
+    blocks: Sequence[ObjectiveBlock | PendingBlock]
+
+
+class BoardLines(Mapping[str, KeyResultLine]):
+    """The board's key result lines by id, in board order; a line is worked out when it is
+    first read (drawn, or looked up): see board.PendingBlock."""
+
+    def __init__(self, blocks: Sequence[PendingBlock]) -> None:
+        self._where = {
+            kr_id: (pending, index)
+            for pending in blocks
+            for index, kr_id in enumerate(pending.kr_ids)
+        }
+
+    def __getitem__(self, kr_id: str) -> KeyResultLine:
+        pending, index = self._where[kr_id]
+        return pending.block().lines[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
 
 
 class ObjectiveBoard(OptionList):
@@ -228,6 +260,7 @@ class ObjectiveBoard(OptionList):
         """Replace the lines, keeping the cursor on the same key result when it is still there."""
         kept = self.highlighted_kr_id
         options: list[Option | None] = []
+        blocks: list[PendingBlock] = []
         for section in sections:
             if options:
                 options.append(None)
@@ -235,22 +268,24 @@ class ObjectiveBoard(OptionList):
             heading = partial(team_heading_text, section)
             options.append(BoardOption(heading, TEAM_LINES, disabled=True, width_of=width_of))
             for block in section.blocks:
-                parent = parents.get(block.objective.parent_id or "")
-                build = partial(objective_text, block, parent)
+                pending = _as_pending(block)
+                blocks.append(pending)
+                parent = parents.get(pending.objective.parent_id or "")
+                build = partial(_objective_at, pending, parent)
                 options.append(
                     BoardOption(build, OBJECTIVE_LINES, disabled=True, width_of=width_of)
                 )
                 options += [
                     BoardOption(
-                        partial(_key_result_at, line),
+                        partial(_key_result_at, pending, index),
                         KEY_RESULT_LINES,
-                        f"{KR_PREFIX}{line.kr.id}",
+                        f"{KR_PREFIX}{kr_id}",
                         width_of=width_of,
                     )
-                    for line in block.lines
+                    for index, kr_id in enumerate(pending.kr_ids)
                 ]
         self.set_options(options)
-        self.lines = {line.kr.id: line for s in sections for b in s.blocks for line in b.lines}
+        self.lines: Mapping[str, KeyResultLine] = BoardLines(blocks)
         if kept in self.lines:
             self.highlighted = self.get_option_index(f"{KR_PREFIX}{kept}")
         else:
@@ -264,12 +299,13 @@ class ObjectiveBoard(OptionList):
         Overrides a private method of the pinned Textual version; the snapshot and board tests
         fail if a Textual upgrade changes what it must do.
         """
-        if not self.scrollable_content_region:
+        region = self.scrollable_content_region  # worked out on each read: read it once
+        if not region:
             return
         line_cache = self._line_cache
         lines = line_cache.lines
         next_index = lines[-1][0] + 1 if lines else 0
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        width = region.width - self._get_left_gutter_width()
         for index, option in enumerate(self.options[next_index:], next_index):
             line_cache.index_to_line[index] = len(lines)
             line_count = option.height + option._divider  # type: ignore[attr-defined]

@@ -58,6 +58,17 @@ def summary_text(lane: PrepLane, is_open: bool, key: str = "l") -> Content:
     )
 
 
+def working_out_text(meeting: date, is_open: bool, key: str = "l") -> Content:
+    """The folded line while the lane is worked out, after the first frame (issue 19)."""
+    return Content.assemble(
+        ("▾ " if is_open else "▸ ", "$accent"),
+        (key, "bold $accent"),
+        (" Prep lane", "bold"),
+        (f" · {_day(meeting)}: ", "$text-muted"),
+        ("working out…", "$text-muted"),
+    )
+
+
 def lane_text(lane: PrepLane) -> Content:
     """The unfolded list: each section that names something, then its items, one a line.
     Titles and what is said come from users (titles, blockers, action texts): Content."""
@@ -133,6 +144,18 @@ class PrepPanel(Vertical):
             # an auto height under a max-height left the room of the whole list blank.
             room = max(self.app.size.height * 2 // 5, 3)
             body.styles.height = min(len(text.plain.split("\n")), room) + 1
+
+    def show_working_out(self, meeting: date, is_open: bool, key: str = "l") -> None:
+        """The lane for `meeting` is being worked out: its line says so until `show`."""
+        self.lane, self.is_open, self.key = None, is_open, key
+        self.display = True
+        body = self.query_one("#prep-body", VerticalScroll)
+        body.display = is_open
+        show(self.query_one("#prep-summary", Static), working_out_text(meeting, is_open, key))
+        if is_open:
+            text = Content.styled("Working out what to raise…", "$text-muted")
+            show(self.query_one("#prep-lines", Static), text)
+            body.styles.height = 2
 
     def on_click(self, event) -> None:
         if getattr(event.widget, "id", None) == "prep-summary":

@@ -1,7 +1,8 @@
 """Everything okr-tui relies on inside Textual beyond its public API, in one place.
 
 Checked against Textual 8.2.8 (`CHECKED_TEXTUAL_VERSION`, the version pyproject pins), and each
-piece says why it is here. tests/test_textual_compat.py holds the canaries: it fails when the
+piece says why it is here. tests/functional/test_textual_compat.py holds the canaries: it fails
+when the
 installed Textual is another version, and each of its other tests fails when Textual changes what
 a piece relies on. On an upgrade, read each piece against the new Textual, run those tests and
 the walk row of benchmarks/run.py, then move `CHECKED_TEXTUAL_VERSION` on.
@@ -9,7 +10,8 @@ the walk row of benchmarks/run.py, then move `CHECKED_TEXTUAL_VERSION` on.
 1. The footer's keys (`FooterKey`, `FooterLabel`, `KeyGroup`) are not exported by
    textual.widgets, and their widths below follow Footer's and FooterKey's DEFAULT_CSS: the key
    footer needs both to show every key whole on a narrow terminal (README, "The footer on a
-   narrow terminal"; tests/test_key_footer.py). `compose_keys_at_once` and `set_key_style`
+   narrow terminal"; tests/functional/test_key_footer.py). `compose_keys_at_once` and
+   `set_key_style`
    save a rebuild of the footer, a layout and two restyles of each key each time a screen opens.
 2. `show()` and `StillInput` skip layouts of the whole screen that Textual would run. Measured
    with the walk row of benchmarks/run.py (8q store, 3 teams, interleaved runs; medians of 165
@@ -22,14 +24,19 @@ the walk row of benchmarks/run.py, then move `CHECKED_TEXTUAL_VERSION` on.
      -0.8 ms per key result in three runs, against about 30 ms).
 3. `dispatch_key` (textual._dispatch_key) is what `App._on_key` runs after the bindings:
    OkrApp._on_key calls it so that a key whose action is off says why instead of doing nothing
-   (tests/test_refusals.py). `active_message_pump` (textual._context) tells the typed-keys wait
-   which widget is running it, so a widget never waits on its own queue (tests/test_typed_keys.py).
+   (tests/functional/test_refusals.py). `active_message_pump` (textual._context) tells the
+   typed-keys wait which widget is running it, so a widget never waits on its own queue
+   (tests/functional/test_typed_keys.py).
+4. `working_toast` and `withdraw_toast`: `App.notify` returns nothing and the public API only
+   clears every toast at once; slow work (an export, a sync) shows a toast that stays while it
+   runs and goes when it ends (OkrApp.run_slow_work), so it keeps the Notification it posts and
+   removes just that one with `App._unnotify` (tests/functional/test_app_shell.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from textual._context import active_message_pump as active_message_pump
@@ -38,10 +45,14 @@ from textual.content import Content
 from textual.css.scalar import Unit
 from textual.css.styles import RenderStyles
 from textual.geometry import Size
+from textual.notifications import Notification, Notify
 from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 CHECKED_TEXTUAL_VERSION = "8.2.8"
 """The Textual version every piece of this module was read against."""
@@ -57,6 +68,8 @@ __all__ = [
     "footer_place_width",
     "palette_key_width",
     "show",
+    "working_toast",
+    "withdraw_toast",
 ]
 
 
@@ -176,9 +189,7 @@ def keeps_its_size(widget: Static, shown: object, content: Content) -> bool:
     # Textual itself passes a widget's styles where get_height is typed to take a RulesMap
     rules: Any = styles
     before = _rows(styles, shown.get_height(rules, width) + gutter)
-    return before is not None and before == _rows(
-        styles, content.get_height(rules, width) + gutter
-    )
+    return before is not None and before == _rows(styles, content.get_height(rules, width) + gutter)
 
 
 def _rows(styles: RenderStyles, height: int) -> int | None:
@@ -191,3 +202,17 @@ def _rows(styles: RenderStyles, height: int) -> int | None:
             return None
         height = bound(height, int(limit.value))
     return height
+
+
+def working_toast(app: App[Any], message: str, title: str, seconds: float) -> Notification:
+    """Show `message` (plain text) as a toast that stays up to `seconds`, and return it for
+    `withdraw_toast`: what App.notify does, keeping hold of the notification."""
+    notification = Notification(message, title, "information", seconds, markup=False)
+    app.post_message(Notify(notification))
+    return notification
+
+
+def withdraw_toast(app: App[Any], notification: Notification) -> None:
+    """Take that one toast away now (if it has not timed out or been dismissed)."""
+    if notification in app._notifications:
+        app._unnotify(notification)

@@ -1,0 +1,1 @@
+"""Small modals over a screen: pickers, help, and the dialogs that ask for one thing."""

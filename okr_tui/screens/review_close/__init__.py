@@ -1,0 +1,1 @@
+"""The mid-quarter review, scoring, the retrospective, closing a cycle and its statistics."""

@@ -1,0 +1,86 @@
+"""The architecture holds: the domain imports neither Textual nor TinyDB, only the store imports
+TinyDB, and the CLI's quick commands start without loading Textual."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from repo import ROOT
+
+PACKAGE = ROOT / "okr_tui"
+
+
+def _loaded_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(','.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return {name.split(".")[0] for name in result.stdout.strip().split(",")}
+
+
+def test_domain_imports_neither_textual_nor_tinydb():
+    statement = "import " + ", ".join(
+        f"okr_tui.domain.{path.stem}"
+        for path in (PACKAGE / "domain").glob("*.py")
+        if path.stem != "__init__"
+    )
+    loaded = _loaded_after(statement)
+    assert "textual" not in loaded
+    assert "tinydb" not in loaded
+
+
+def test_cli_help_path_does_not_load_textual():
+    loaded = _loaded_after("import okr_tui.cli")
+    assert "textual" not in loaded
+    assert "tinydb" not in loaded
+
+
+def test_reading_the_config_does_not_load_tomlkit(tmp_path: Path):
+    """Start-up only reads the config (tomllib); tomlkit is for writing a remembered theme."""
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "okr-light"  # mine\n[keymap]\n"app.help" = "f1"\n')
+    loaded = _loaded_after(
+        "import okr_tui.app; from okr_tui import config; from pathlib import Path; "
+        f"settings, problems = config.load_settings(Path({str(config)!r})); "
+        "assert settings.theme == 'okr-light' and not problems"
+    )
+    assert "textual" in loaded
+    assert "tomlkit" not in loaded
+
+
+def test_only_the_store_imports_tinydb():
+    importers = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name.split(".")[0] == "tinydb" for name in names):
+                importers.append(path.relative_to(PACKAGE).parts[0])
+    assert importers and set(importers) == {"store"}
+
+
+def test_a_json_export_does_not_load_textual(tmp_path: Path) -> None:
+    """`okr export` is a script's command: it needs the store, not the app. It does load the
+    import's validation models: what it writes is checked as an import will check it."""
+    (tmp_path / "store").mkdir()  # an empty store
+    argv = ["--db", str(tmp_path / "store"), "export", "-o", str(tmp_path / "export.json")]
+    code = (
+        f"import sys; from okr_tui.cli import main; main({argv!r}); "
+        "print(','.join(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.strip().split(","))
+
+    assert "okr_tui.exchange.json_export" in loaded
+    assert "okr_tui.exchange.json_exchange" in loaded
+    assert not any(name.split(".")[0] == "textual" for name in loaded)
+    assert (tmp_path / "export.json").read_text().startswith('{\n  "cycles": []')
