@@ -45,13 +45,15 @@ def due_report_of(
     records: CycleRecords, cycle: Cycle, now: datetime, *, check_ins_due: bool = True
 ) -> dict[str, Any]:
     """`due_report` over everything `records` holds for `cycle`: what `okr due` and the
-    dashboard read, gathered in one place."""
+    dashboard read, gathered in one place. Without `check_ins_due` the cycle's check-ins are
+    not read: the dashboard's first frame reads (and validates) only those of the key results
+    it draws (issue 19)."""
     return due_report(
         cycle,
         {team.id: team.name for team in records.teams()},
         records.objectives(cycle.id),
         records.key_results(cycle.id),
-        records.check_ins(cycle.id),
+        records.check_ins(cycle.id) if check_ins_due else (),
         records.reviews(cycle.id),
         records.scores(cycle.id),
         records.retrospectives(cycle.id),

@@ -111,6 +111,12 @@ class LazyHistories(Histories):
             wanted = list(self._pending)
         self._fill(wanted, whole=True)
 
+    def load_all(self) -> None:
+        """Read every key result's check-ins not read yet, in one go: what is about to go
+        through most of them one by one (the prep lane's forecasts) validates the file's
+        check-ins once instead of a key result at a time."""
+        self._fill_all()
+
     def __getitem__(self, kr_id: str) -> list[CheckIn]:
         self._fill((kr_id,))
         return dict.__getitem__(self, kr_id)

@@ -15,7 +15,7 @@ from okr_tui.domain import board, cadence, due, forecast
 from okr_tui.domain.models import Action, Cycle, CycleState, KeyResult, Objective
 from okr_tui.domain.people import owned_by
 from okr_tui.domain.prep import PrepLane, prep_lane
-from okr_tui.domain.progress import Histories, latest_given_scores
+from okr_tui.domain.progress import Histories, LazyHistories, latest_given_scores
 from okr_tui.screens.base import OkrScreen, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
 from okr_tui.widgets.key_footer import KeyFooter
@@ -39,7 +39,8 @@ def dashboard_prep_lane(
 ) -> PrepLane:
     """The prep lane of the teams (one, with company objectives, or all) and owner on screen,
     from the same lines and forecasts the board shows. Pure: runs in a worker thread."""
-
+    if isinstance(check_ins, LazyHistories):
+        check_ins.load_all()  # every key result's: one read, not 600
     forecasts = forecast.forecasts((kr for kr in key_results if kr.is_active), cycle, check_ins)
     lines = board.key_result_lines(
         cycle, objectives, key_results, check_ins, now, forecasts=forecasts

@@ -312,3 +312,55 @@ async def test_a_save_before_the_full_check_has_passed_checks_the_file_and_write
         refused = [m for m in _messages(app) if m.startswith(f"{path}: {problem}")]
         assert refused, _messages(app)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+async def test_the_first_frame_validates_only_the_check_ins_of_the_key_results_it_draws(
+    store_32q, make_app, monkeypatch
+):
+    """Issue 19: before the dashboard's first frame the store reads (and validates) the
+    check-ins of the key results the board draws, a key result at a time, never the cycle's
+    whole table (the "Due now:" line read it all); the prep lane's worker reads the rest in
+    one go once the board is drawn, and the full check after it."""
+    import threading
+
+    from okr_tui.app import OkrApp
+    from okr_tui.screens import dashboard
+    from okr_tui.store.store import OkrStore
+
+    release = threading.Event()
+    worked_out = dashboard.dashboard_prep_lane
+
+    def held_back(*args):
+        release.wait(10)
+        return worked_out(*args)
+
+    monkeypatch.setattr(dashboard, "dashboard_prep_lane", held_back)
+    monkeypatch.setattr(OkrApp, "after_first_frame", OkrApp.resume_collector)  # no full check
+    asked: list[set[str] | None] = []  # each read's key results; None: the whole cycle's
+    check_ins = OkrStore.check_ins
+
+    def reading(self, cycle_id, kr_id=None, *, kr_ids=None):
+        whole = kr_id is None and kr_ids is None
+        asked.append(None if whole else {*(kr_ids or ()), *([kr_id] if kr_id else [])})
+        return check_ins(self, cycle_id, kr_id, kr_ids=kr_ids)
+
+    monkeypatch.setattr(OkrStore, "check_ins", reading)
+    cycle = store_32q.current_cycle()
+    cycle_file = store_32q._cycle_file(cycle.id)
+    active = {kr.id for kr in store_32q.key_results(cycle.id) if kr.is_active}
+    app = make_app(store_32q)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        board_widget = app.screen.query_one(ObjectiveBoard)
+        assert None not in asked
+        assert not cycle_file.has_models("check_ins")  # not validated whole
+        read = set().union(*asked)
+        assert board_widget.highlighted_kr_id in read
+        assert read < active  # the key results drawn, not all of them
+
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert cycle_file.has_models("check_ins")  # the lane's worker read the rest
+    assert None in asked
