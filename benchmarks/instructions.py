@@ -4,6 +4,12 @@ move: the bare Textual app, `floor_app.py --minimum` and `okr` on the 8q (and 32
     python benchmarks/instructions.py                 # bare, minimum, okr 8q
     python benchmarks/instructions.py --only okr-8q   # one of them
     python benchmarks/instructions.py --okr-root DIR  # okr from another checkout (a baseline)
+    python benchmarks/instructions.py --main-thread   # also the main thread's own count
+
+`--main-thread` counts each thread apart (callgrind's --separate-threads) and prints the main
+thread's figure beside the total: the work the first frame waits for, without what worker
+threads started right after it (the dashboard's prep lane, the full check of the file) ran
+before the exit, which valgrind's scheduler makes most of them.
 
 Each runs in a pseudo-terminal of 120x40 with its exit hook (benchmarks/first_frame.py,
 FIRST_FRAME_HARD_EXIT: `os._exit` right after the first frame, so shutdown is not counted) and
@@ -31,8 +37,11 @@ from run import BARE_MARK, DATA_MARK, PYTHON, ROOT, child_env, compile_sources  
 STORES = {"8q": "store-8q-50t-seed20261123-v2", "32q": "store-32q-50t-seed20261123-v2"}
 
 
-def count(command: list[str], env: dict[str, str], mark: bytes) -> int:
-    """Instructions of `command` under callgrind, in a pseudo-terminal."""
+def count(
+    command: list[str], env: dict[str, str], mark: bytes, *, main_thread: bool = False
+) -> tuple[int, int | None]:
+    """Instructions of `command` under callgrind, in a pseudo-terminal: all threads', and
+    (`main_thread`) the main thread's alone, else None."""
     import fcntl
     import struct
     import termios
@@ -56,6 +65,8 @@ def count(command: list[str], env: dict[str, str], mark: bytes) -> int:
         reader = threading.Thread(target=drain, daemon=True)
         reader.start()
         valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+        if main_thread:
+            valgrind.append("--separate-threads=yes")
         process = subprocess.Popen(
             valgrind + command, stdin=slave, stdout=slave, stderr=slave, env=env
         )
@@ -66,15 +77,27 @@ def count(command: list[str], env: dict[str, str], mark: bytes) -> int:
         if mark not in output:
             tail = bytes(output[-2000:]).decode("utf-8", "replace")
             raise RuntimeError(f"{' '.join(command)}: no {mark!r} on screen:\n{tail}")
-        totals = re.search(r"^(?:summary|totals): (\d+)", out.read_text(), re.MULTILINE)
-        assert totals is not None
-        return int(totals[1])
+        if not main_thread:
+            return _total(out), None
+        # One file per thread, "callgrind.out-01" for the main thread (the first).
+        per_thread = sorted(out.parent.glob(f"{out.name}-*"))
+        assert per_thread, "callgrind wrote no per-thread file"
+        return sum(_total(path) for path in per_thread), _total(per_thread[0])
+
+
+def _total(path: Path) -> int:
+    totals = re.search(r"^(?:summary|totals): (\d+)", path.read_text(), re.MULTILINE)
+    assert totals is not None
+    return int(totals[1])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="comma-separated: bare,minimum,okr-8q,okr-32q")
     parser.add_argument("--okr-root", type=Path, default=ROOT, help="checkout okr runs from")
+    parser.add_argument(
+        "--main-thread", action="store_true", help="also count the main thread's instructions"
+    )
     args = parser.parse_args()
     compile_sources()
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(args.okr_root / "okr_tui")], check=True)
@@ -90,11 +113,15 @@ def main() -> int:
             command = [PYTHON, str(HERE / "first_frame.py"), "--db", str(OUT / name)]
             jobs[f"okr-{label}"] = ([*command, "--at", CLOCK_AT], DATA_MARK)
         chosen = args.only.split(",") if args.only else ["bare", "minimum", "okr-8q"]
-        counts = {name: count(jobs[name][0], env, jobs[name][1]) for name in chosen}
-    base = counts.get("bare")
-    for name, instructions in counts.items():
+        counts = {
+            name: count(jobs[name][0], env, jobs[name][1], main_thread=args.main_thread)
+            for name in chosen
+        }
+    base = counts["bare"][0] if "bare" in counts else None
+    for name, (instructions, main) in counts.items():
         ratio = f"  {instructions / base:.2f}x bare" if base else ""
-        print(f"{name:10} {instructions / 1e6:9.1f} M{ratio}", flush=True)
+        own = f"  (main thread {main / 1e6:.1f} M)" if main is not None else ""
+        print(f"{name:10} {instructions / 1e6:9.1f} M{ratio}{own}", flush=True)
     return 0
 
 

@@ -357,7 +357,7 @@ async def test_the_first_frame_validates_only_the_check_ins_of_the_key_results_i
         assert not cycle_file.has_models("check_ins")  # not validated whole
         read = set().union(*asked)
         assert board_widget.highlighted_kr_id in read
-        assert read < active  # the key results drawn, not all of them
+        assert read < active, (len(read), len(active))  # those drawn, not all
 
         release.set()
         await app.workers.wait_for_complete()
