@@ -586,3 +586,48 @@ def test_expected_progress_accepts_the_clocks_pendulum_datetimes():
     cycle = Cycle(name="Q", start=date(2026, 10, 1), end=date(2026, 12, 31), timezone="UTC")
     halfway = pendulum.datetime(2026, 11, 15, 12, tz="UTC")
     assert expected_progress(cycle, halfway) == pytest.approx(0.5, abs=0.01)
+
+
+def test_lazy_histories_shared_by_two_threads_load_once_and_agree():
+    """The dashboard's prep lane worker reads every key result's check-ins (load_all) while the
+    board looks up the ones it draws on the UI thread (issue 19): a lookup made during the
+    worker's load waits for it instead of loading (and validating) again, and finds its entry
+    as the whole cycle's histories have it, correction applied."""
+    import threading
+
+    from okr_tui.domain.progress import LazyHistories, histories
+
+    first, second = activation(), key_result("Reach 40 paying teams")
+    old = check_in(first, 4, 31.0)
+    records = [
+        old,
+        check_in(first, 4, 32.0, supersedes=old.id),
+        check_in(first, 11, 34.0),
+        check_in(second, 4, 12.0),
+    ]
+    loads: list[list[str] | None] = []
+    loading, go_on = threading.Event(), threading.Event()
+
+    def load(kr_ids: list[str] | None) -> list[CheckIn]:
+        loads.append(kr_ids)
+        if kr_ids is None:  # the worker's load of the whole cycle: held until told
+            loading.set()
+            assert go_on.wait(10)
+        return [c for c in records if kr_ids is None or c.kr_id in kr_ids]
+
+    lazy = LazyHistories({c.kr_id for c in records}, {old.id}, load)
+    worker = threading.Thread(target=lazy.load_all)
+    worker.start()
+    assert loading.wait(10)
+    found: list[object] = []
+    looker = threading.Thread(target=lambda: found.append(lazy.get(first.id)))
+    looker.start()
+    looker.join(0.2)
+    assert looker.is_alive()  # waits for the worker's load
+    go_on.set()
+    worker.join(10)
+    looker.join(10)
+    expected = histories(records)
+    assert found == [expected[first.id]]
+    assert loads == [None]  # one load, the worker's
+    assert dict(lazy.items()) == expected
