@@ -31,8 +31,9 @@ from run import BARE_MARK, DATA_MARK, PYTHON, ROOT, child_env, compile_sources  
 STORES = {"8q": "store-8q-50t-seed20261123-v2", "32q": "store-32q-50t-seed20261123-v2"}
 
 
-def count(command: list[str], env: dict[str, str], mark: bytes) -> int:
-    """Instructions of `command` under callgrind, in a pseudo-terminal."""
+def count(command: list[str], env: dict[str, str], mark: bytes, keep: Path | None = None) -> int:
+    """Instructions of `command` under callgrind, in a pseudo-terminal; `keep` saves the
+    callgrind output there (for callgrind_annotate)."""
     import fcntl
     import struct
     import termios
@@ -68,6 +69,8 @@ def count(command: list[str], env: dict[str, str], mark: bytes) -> int:
             raise RuntimeError(f"{' '.join(command)}: no {mark!r} on screen:\n{tail}")
         totals = re.search(r"^(?:summary|totals): (\d+)", out.read_text(), re.MULTILINE)
         assert totals is not None
+        if keep is not None:
+            keep.write_bytes(out.read_bytes())
         return int(totals[1])
 
 
@@ -75,6 +78,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="comma-separated: bare,minimum,okr-8q,okr-32q")
     parser.add_argument("--okr-root", type=Path, default=ROOT, help="checkout okr runs from")
+    parser.add_argument(
+        "--keep", type=Path, help="folder to keep each run's callgrind output in (NAME.callgrind)"
+    )
     args = parser.parse_args()
     compile_sources()
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(args.okr_root / "okr_tui")], check=True)
@@ -90,7 +96,17 @@ def main() -> int:
             command = [PYTHON, str(HERE / "first_frame.py"), "--db", str(OUT / name)]
             jobs[f"okr-{label}"] = ([*command, "--at", CLOCK_AT], DATA_MARK)
         chosen = args.only.split(",") if args.only else ["bare", "minimum", "okr-8q"]
-        counts = {name: count(jobs[name][0], env, jobs[name][1]) for name in chosen}
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        counts = {
+            name: count(
+                jobs[name][0],
+                env,
+                jobs[name][1],
+                args.keep / f"{name}.callgrind" if args.keep else None,
+            )
+            for name in chosen
+        }
     base = counts.get("bare")
     for name, instructions in counts.items():
         ratio = f"  {instructions / base:.2f}x bare" if base else ""
