@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from textual.app import App
+if TYPE_CHECKING:  # okr imports Textual itself, when and as it does without this file
+    from textual.app import App
 
 
 def exit_after_first_frame(app: App) -> None:
@@ -36,16 +38,38 @@ def exit_after_first_frame(app: App) -> None:
 
 def install_in_okr() -> None:
     """Make OkrApp quit after its first frame. Its mount handler is wrapped rather than the
-    class subclassed here: Textual reads a relative CSS_PATH from the folder of the class."""
-    from okr_tui.app import OkrApp
+    class subclassed here: Textual reads a relative CSS_PATH from the folder of the class. The
+    wrap waits until `okr` itself imports okr_tui.app, so start-up runs in the order `okr`
+    runs it (the collector is paused before the app's modules are imported, not after)."""
+    import importlib.abc
+    import importlib.util
 
-    on_mount = OkrApp.on_mount
+    def wrap(okr_app: type) -> None:
+        on_mount = okr_app.on_mount
 
-    def on_mount_then_exit(self: OkrApp) -> None:
-        on_mount(self)  # pushes the first screen
-        exit_after_first_frame(self)
+        def on_mount_then_exit(self: App) -> None:
+            on_mount(self)  # pushes the first screen
+            exit_after_first_frame(self)
 
-    OkrApp.on_mount = on_mount_then_exit  # type: ignore[method-assign]
+        okr_app.on_mount = on_mount_then_exit
+
+    class WrapWhenImported(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):  # noqa: ANN001, ANN202
+            if name != "okr_tui.app":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            assert spec is not None and spec.loader is not None
+            exec_module = spec.loader.exec_module
+
+            def exec_then_wrap(module):  # noqa: ANN001, ANN202
+                exec_module(module)
+                wrap(module.OkrApp)
+
+            spec.loader.exec_module = exec_then_wrap  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, WrapWhenImported())
 
 
 if __name__ == "__main__":

@@ -38,10 +38,16 @@ STORES = {"8q": "store-8q-50t-seed20261123-v2", "32q": "store-32q-50t-seed202611
 
 
 def count(
-    command: list[str], env: dict[str, str], mark: bytes, *, main_thread: bool = False
+    command: list[str],
+    env: dict[str, str],
+    mark: bytes,
+    keep: Path | None = None,
+    *,
+    main_thread: bool = False,
 ) -> tuple[int, int | None]:
     """Instructions of `command` under callgrind, in a pseudo-terminal: all threads', and
-    (`main_thread`) the main thread's alone, else None."""
+    (`main_thread`) the main thread's alone, else None; `keep` saves the callgrind output
+    there (for callgrind_annotate; with `main_thread`, one file per thread, KEEP-01 ...)."""
     import fcntl
     import struct
     import termios
@@ -78,10 +84,17 @@ def count(
             tail = bytes(output[-2000:]).decode("utf-8", "replace")
             raise RuntimeError(f"{' '.join(command)}: no {mark!r} on screen:\n{tail}")
         if not main_thread:
+            if keep is not None:
+                keep.write_bytes(out.read_bytes())
             return _total(out), None
         # One file per thread, "callgrind.out-01" for the main thread (the first).
         per_thread = sorted(out.parent.glob(f"{out.name}-*"))
         assert per_thread, "callgrind wrote no per-thread file"
+        if keep is not None:
+            for path in per_thread:
+                keep.with_name(keep.name + path.name[len(out.name) :]).write_bytes(
+                    path.read_bytes()
+                )
         return sum(_total(path) for path in per_thread), _total(per_thread[0])
 
 
@@ -95,6 +108,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="comma-separated: bare,minimum,okr-8q,okr-32q")
     parser.add_argument("--okr-root", type=Path, default=ROOT, help="checkout okr runs from")
+    parser.add_argument(
+        "--keep", type=Path, help="folder to keep each run's callgrind output in (NAME.callgrind)"
+    )
     parser.add_argument(
         "--main-thread", action="store_true", help="also count the main thread's instructions"
     )
@@ -113,8 +129,16 @@ def main() -> int:
             command = [PYTHON, str(HERE / "first_frame.py"), "--db", str(OUT / name)]
             jobs[f"okr-{label}"] = ([*command, "--at", CLOCK_AT], DATA_MARK)
         chosen = args.only.split(",") if args.only else ["bare", "minimum", "okr-8q"]
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
         counts = {
-            name: count(jobs[name][0], env, jobs[name][1], main_thread=args.main_thread)
+            name: count(
+                jobs[name][0],
+                env,
+                jobs[name][1],
+                args.keep / f"{name}.callgrind" if args.keep else None,
+                main_thread=args.main_thread,
+            )
             for name in chosen
         }
     base = counts["bare"][0] if "bare" in counts else None

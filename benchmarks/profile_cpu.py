@@ -17,6 +17,7 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -45,6 +46,7 @@ def main() -> int:
         "median CPU time of one key result",
     )
     parser.add_argument("--teams", type=int, default=3, help="teams walked with --walk")
+    parser.add_argument("--keep", help="also save the --pty run's pstats file here (pstats.Stats)")
     parser.add_argument("--stats", help=argparse.SUPPRESS)  # the child under --pty writes here
     parser.add_argument("okr_args", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -61,6 +63,8 @@ def main() -> int:
             result = run_to_data_frame(command, child_env(Path(scratch)), DATA_MARK)
             print(f"first data frame after {result.data:.2f} s wall (profiled, so slower)\n")
             show(stats_file, args.limit)
+            if args.keep:
+                shutil.copyfile(stats_file, args.keep)
         return 0
     from okr_tui.cli import main as okr_main
 
@@ -91,7 +95,6 @@ def main() -> int:
 def profile_walk(store: Path, teams: int, limit: int) -> int:
     """The walk benchmark (run.py `_walk`) on a copy of `store`, profiled during its steps."""
     import asyncio
-    import shutil
     import statistics
 
     sys.path.insert(0, str(HERE))

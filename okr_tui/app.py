@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from textual import events
 from textual.actions import SkipAction
@@ -21,14 +22,18 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
-from okr_tui.config import default_settings
 from okr_tui.domain.models import CheckIn, Cycle, KeyResult, Objective, Score, Team
 from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
-from okr_tui.widgets.textual_compat import dispatch_key, withdraw_toast, working_toast
+from okr_tui.widgets.textual_compat import (
+    dispatch_key,
+    start_with_theme,
+    withdraw_toast,
+    working_toast,
+)
 
 STORE_POLL_SECONDS = 2.0
 START_UP_COLLECTOR_PAUSE = 3.0  # seconds: at the latest, the collector resumes then
@@ -117,7 +122,6 @@ class OkrApp(App[None]):
         self.cursor_blink = cursor_blink
         self.clock = store.clock
         self._requested_theme = theme
-        self.settings = default_settings()  # read from the config file in on_mount
         self._settings_ok = True  # False: the file has problems, so never write over it
         self._remember_theme = False  # True once start-up has applied the theme
         self._store_problem_shown: str | None = None  # the unreadable file's message on screen
@@ -138,6 +142,9 @@ class OkrApp(App[None]):
             store.check_cycle_file(current.id, OPENING_RECORDS)
             self._full_check = store.full_check_pending(current.id)
         self.set_reactive(OkrApp.cycle_id, current.id if current else None)
+        # The theme is chosen before the stylesheet is first parsed: set once the app runs, it
+        # would parse every stylesheet a second time (textual_compat.start_with_theme).
+        self._start_up_notes = self.set_up_settings_and_themes()
 
     # --- context --------------------------------------------------------------------
 
@@ -188,7 +195,16 @@ class OkrApp(App[None]):
             self._remember("owner", owner, "Owner filter")
 
     def on_mount(self) -> None:
-        self.set_up_settings_and_themes()
+        for note in self._start_up_notes:
+            self.notify(severity="warning", markup=False, **note)
+        if not self.settings.cursor_blink:
+            self.cursor_blink = False
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+        # --owner for this run, else the remembered filter; set before the first screen reads.
+        self.set_reactive(OkrApp.owner, self._requested_owner or self.settings.owner)
+        # A read-only viewer (an `okr serve` tab) writes nothing on the host: its theme is its own.
+        self._remember_theme = not self.store.read_only
         if self.store.is_empty():
             from okr_tui.screens.welcome import WelcomeScreen
 
@@ -222,42 +238,36 @@ class OkrApp(App[None]):
             gc.freeze()
             gc.enable()
 
-    def set_up_settings_and_themes(self) -> None:
-        """Read the config file, register the shipped and user themes, apply the theme:
-        --theme, else the remembered one, else okr-dark. Problems are shown, never fatal."""
+    def set_up_settings_and_themes(self) -> list[dict[str, Any]]:
+        """Read the config file, register the shipped and user themes, start on the theme:
+        --theme, else the remembered one, else okr-dark. Problems are never fatal: they come
+        back as notifications, shown once the app runs (on_mount)."""
         from okr_tui import config, theming
 
         self.settings, problems = config.load_settings()
         self._settings_ok = not problems
-        for problem in problems:
-            self.notify(problem, title="Config", severity="warning", markup=False, timeout=10)
-        if not self.settings.cursor_blink:
-            self.cursor_blink = False
-        if self.settings.keymap:
-            self.set_keymap(dict(self.settings.keymap))
+        notes: list[dict[str, Any]] = [
+            {"message": problem, "title": "Config", "timeout": 10} for problem in problems
+        ]
         themes, problems = theming.load_themes()
         for theme in themes.values():
             self.register_theme(theme)
-        for problem in problems:
-            self.notify(problem, title="Theme", severity="warning", markup=False, timeout=10)
-        self.apply_theme_name(self._requested_theme or self.settings.theme or theming.DEFAULT_THEME)
-        # --owner for this run, else the remembered filter; set before the first screen reads.
-        self.set_reactive(OkrApp.owner, self._requested_owner or self.settings.owner)
-        # A read-only viewer (an `okr serve` tab) writes nothing on the host: its theme is its own.
-        self._remember_theme = not self.store.read_only
-
-    def apply_theme_name(self, name: str) -> None:
-        from okr_tui.theming import DEFAULT_THEME, FALLBACK_THEME
-
-        if name in self.available_themes:
-            self.theme = name
-            return
-        self.notify(
-            f"Unknown theme {name!r}; using the default. The palette's Theme command lists them.",
-            severity="warning",
-            markup=False,
-        )
-        self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+        notes += [{"message": problem, "title": "Theme", "timeout": 10} for problem in problems]
+        name = self._requested_theme or self.settings.theme or theming.DEFAULT_THEME
+        if name not in self.available_themes:
+            notes.append(
+                {
+                    "message": f"Unknown theme {name!r}; using the default. The palette's Theme "
+                    "command lists them."
+                }
+            )
+            name = (
+                theming.DEFAULT_THEME
+                if theming.DEFAULT_THEME in self.available_themes
+                else theming.FALLBACK_THEME
+            )
+        start_with_theme(self, name)
+        return notes
 
     def watch_theme(self, name: str) -> None:
         """Remember a theme chosen while the app runs (not the one applied at start-up)."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -49,6 +51,10 @@ __all__ = [
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Pydantic plugins installed beside okr (observability hooks) are not part of okr: their
+    # search (every installed package's entry points) cost start-up 18 M instructions, 0.7%.
+    # A user who wants them sets PYDANTIC_DISABLE_PLUGINS to an empty value.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         try:
             return _run(argv)
@@ -74,6 +80,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def _run(argv: Sequence[str] | None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else list(argv))
+    if args.command is None:
+        # The app's start-up makes long-lived objects (modules, classes, the store's models,
+        # the screen's widgets) and almost no garbage: the collector would walk them again
+        # and again, about 5% of the instructions to the first frame. It is paused before the
+        # imports; the app freezes what start-up made and resumes it once the first frame is
+        # drawn (OkrApp.resume_collector).
+        gc.disable()
     from okr_tui.exchange.errors import ImportProblem
     from okr_tui.store.errors import RuleViolation, StoreError
 

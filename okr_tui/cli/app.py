@@ -32,13 +32,6 @@ def _app_owner(store: OkrStore, typed: str | None) -> str | None:
 
 
 def run_app(args: argparse.Namespace, clock: Clock) -> int:
-    import gc
-
-    # Start-up makes long-lived objects (modules, classes, the store's models, the screen's
-    # widgets) and almost no garbage: the collector would walk them again and again, about 8%
-    # of the instructions to the first frame. The app freezes them and resumes it once the
-    # first frame is drawn (OkrApp.resume_collector).
-    gc.disable()
     store = open_store(args, clock)
     from okr_tui.app import OkrApp
 

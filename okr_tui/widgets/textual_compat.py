@@ -31,6 +31,12 @@ the walk row of benchmarks/run.py, then move `CHECKED_TEXTUAL_VERSION` on.
    clears every toast at once; slow work (an export, a sync) shows a toast that stays while it
    runs and goes when it ends (OkrApp.run_slow_work), so it keeps the Notification it posts and
    removes just that one with `App._unnotify` (tests/functional/test_app_shell.py).
+5. `start_with_theme`: setting `App.theme` queues a re-parse of every stylesheet
+   (App._watch_theme calls refresh_css), which at start-up parses the app's CSS twice: about
+   48 M instructions, 2% of okr's start (benchmarks/instructions.py, 8q: 2,588 M with the theme
+   set the usual way, 2,540 M starting on Textual's default theme). It sets the theme before
+   the stylesheet is first parsed and does the rest of what `_watch_theme` does, the
+   ANSI-to-truecolor filter included (`App._refresh_truecolor_filter`).
 """
 
 from __future__ import annotations
@@ -68,6 +74,7 @@ __all__ = [
     "footer_place_width",
     "palette_key_width",
     "show",
+    "start_with_theme",
     "working_toast",
     "withdraw_toast",
 ]
@@ -216,3 +223,21 @@ def withdraw_toast(app: App[Any], notification: Notification) -> None:
     """Take that one toast away now (if it has not timed out or been dismissed)."""
     if notification in app._notifications:
         app._unnotify(notification)
+
+
+# --- 5. the theme at start-up ----------------------------------------------------------------
+
+
+def start_with_theme(app: App[Any], name: str) -> None:
+    """Start `app` (not yet running) on the registered theme `name`: what `App._watch_theme`
+    does, without queueing the re-parse of every stylesheet it would parse anyway."""
+    from textual.app import App
+
+    app.set_reactive(App.theme, name)
+    theme = app.current_theme
+    classes = {name: False for name in app.classes if name.startswith("-theme-")}
+    classes.update({f"-theme-{theme.name}": True, "-dark-mode": theme.dark})
+    classes["-light-mode"] = not theme.dark
+    app.update_classes(classes, update=False)
+    app._refresh_truecolor_filter(app.ansi_theme)
+    app.stylesheet.set_variables(app.get_css_variables())

@@ -144,3 +144,61 @@ async def test_a_working_toast_stays_until_withdrawn_and_only_it_goes() -> None:
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["Saved."]
         withdraw_toast(app, toast)  # already gone
+
+
+class ThemedApp(App[None]):
+    """A light theme, a widget on a theme colour and one on an ANSI colour (the truecolor
+    filter maps it by the theme's darkness)."""
+
+    CSS = "#themed { background: $primary; color: $text; } #ansi { color: ansi_red; }"
+
+    def __init__(self, early: bool) -> None:
+        super().__init__()
+        self.early = early
+        self.reparses = 0
+        from textual.theme import Theme
+
+        self.register_theme(Theme(name="canary-light", primary="#0050a0", dark=False))
+        if early:
+            from okr_tui.widgets.textual_compat import start_with_theme
+
+            start_with_theme(self, "canary-light")
+
+    def compose(self) -> ComposeResult:
+        yield Static("themed", id="themed")
+        yield Static("ansi", id="ansi")
+
+    def on_mount(self) -> None:
+        if not self.early:
+            self.theme = "canary-light"
+
+    def refresh_css(self, animate: bool = True) -> None:
+        self.reparses += 1
+        super().refresh_css(animate)
+
+
+async def test_a_theme_set_before_the_app_runs_styles_it_like_textual_and_parses_once() -> None:
+    """Piece 5: start_with_theme gives the screen, the classes and the truecolor filter that
+    setting App.theme gives, without the re-parse Textual queues for it. When Textual stops
+    re-parsing on a theme change, start_with_theme can go."""
+    from textual.filter import ANSIToTruecolor
+
+    shown = {}
+    for early in (False, True):
+        app = ThemedApp(early)
+        async with app.run_test(size=(30, 4)) as pilot:
+            await pilot.pause()
+            filters = [f for f in app._filters if isinstance(f, ANSIToTruecolor)]
+            assert filters
+            shown[early] = (
+                app.export_screenshot(),
+                sorted(name for name in app.classes if name.startswith("-")),
+                [f._terminal_theme for f in filters],
+                app.query_one("#themed").styles.background,
+                app.reparses,
+            )
+    late, early_shown = shown[False], shown[True]
+    assert early_shown[:4] == late[:4]
+    assert "-light-mode" in early_shown[1] and "-theme-canary-light" in early_shown[1]
+    assert late[4] == 1, "Textual no longer re-parses the stylesheet when App.theme is set"
+    assert early_shown[4] == 0
