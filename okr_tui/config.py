@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from okr_tui import paths
 from okr_tui.domain.sources import Source
+from okr_tui.domain.validation import errors_of, problem_text
 from okr_tui.file_writer import write_private_file
 
 if TYPE_CHECKING:
@@ -105,12 +106,12 @@ def default_settings() -> Settings:
 def _describe(error: ValidationError) -> str:
     known = ", ".join(Settings.model_fields)
     parts = []
-    for item in error.errors():
+    for item in errors_of(error):
         where = ".".join(str(part) for part in item["loc"]) or "file"
         if item["type"] == "extra_forbidden":
             parts.append(f"{where}: not a setting (known settings: {known})")
         else:
-            parts.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
+            parts.append(f"{where}: {problem_text(item)}")
     return "; ".join(parts)
 
 

@@ -22,6 +22,7 @@ from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
 from okr_tui import paths
+from okr_tui.domain.validation import errors_of, problem_text
 
 DEFAULT_THEME = "okr-dark"
 FALLBACK_THEME = "textual-dark"  # Textual's own; used only if the shipped themes are missing
@@ -117,14 +118,14 @@ class ThemeFile(BaseModel):
 
 def _describe(error: ValidationError) -> str:
     """Pydantic's errors as one line a person can act on: `primary: '#zz' is not a colour`."""
-    missing = [str(item["loc"][0]) for item in error.errors() if item["type"] == "missing"]
+    missing = [str(item["loc"][0]) for item in errors_of(error) if item["type"] == "missing"]
     parts = []
     if missing:
         parts.append(
             f"missing {', '.join(missing)} (every theme needs name, primary, foreground and "
             "background)"
         )
-    for item in error.errors():
+    for item in errors_of(error):
         where = ".".join(str(part) for part in item["loc"]) or "file"
         kind = item["type"]
         if kind == "missing":
@@ -133,7 +134,7 @@ def _describe(error: ValidationError) -> str:
             known = ", ".join(ThemeFile.model_fields)
             parts.append(f"{where}: not a theme field (known fields: {known})")
         else:
-            parts.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
+            parts.append(f"{where}: {problem_text(item)}")
     return "; ".join(parts)
 
 

@@ -146,12 +146,14 @@ def run_source(args: argparse.Namespace, clock: Clock) -> int:
         try:
             source = TypeAdapter(Source).validate_python(definition)
         except ValidationError as error:
-            problem = error.errors()[0]
+            from okr_tui.domain.validation import errors_of, problem_text
+
+            problem = errors_of(error)[0]
             where = ".".join(str(part) for part in problem["loc"][1:]) or "source"
             flag = {"argv": "--command", "url": "--http", "file": "--csv/--sqlite"}.get(
                 where, f"--{where.replace('_', '-')}"
             )
-            raise UserError(f"{flag}: {problem['msg'].removeprefix('Value error, ')}") from None
+            raise UserError(f"{flag}: {problem_text(problem)}") from None
     saved = store.save_key_result(kr.model_copy(update={"source": source}), expected=kr)
     if source is None:
         print(f"{saved.id} {saved.title}: no source")

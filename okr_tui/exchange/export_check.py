@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from okr_tui.domain.models import Cycle, CycleState, Team
-from okr_tui.domain.validation import errors_of
+from okr_tui.domain.validation import errors_of, problem_text
 from okr_tui.exchange.json_exchange import CycleExport, DocumentCheck, json_path
 from okr_tui.store.errors import StoreError
 from okr_tui.store.layout import CYCLES_FOLDER, ROOT_FILE
@@ -179,4 +179,4 @@ def _record(kind: str, record_id: Any, field: str) -> str:
 
 
 def _errors(error: ValidationError, prefix: tuple[str | int, ...]) -> list[tuple[str, str]]:
-    return [(json_path((*prefix, *e["loc"])), e["msg"]) for e in errors_of(error)]
+    return [(json_path((*prefix, *e["loc"])), problem_text(e)) for e in errors_of(error)]

@@ -32,7 +32,7 @@ from okr_tui.domain.models import (
     line_problem,
 )
 from okr_tui.domain.progress import counted
-from okr_tui.domain.validation import errors_of
+from okr_tui.domain.validation import errors_of, problem_text
 from okr_tui.exchange.errors import ImportProblem
 from okr_tui.exchange.json_export import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
 from okr_tui.store.layout import SAFE_CYCLE_ID
@@ -150,7 +150,7 @@ def check_document(raw: Any) -> ExportDocument:
         document = ExportDocument.model_validate(raw)
     except ValidationError as error:
         raise ImportProblem(
-            [(json_path(e["loc"]), e["msg"]) for e in errors_of(error)]
+            [(json_path(e["loc"]), problem_text(e)) for e in errors_of(error)]
         ) from None
     errors = reference_errors(document)
     if errors:

@@ -1,152 +1,240 @@
-"""The footer of keys every screen shows: Textual's Footer, rebuilt only when its keys change.
+"""The footer of keys every screen shows: one line, drawn by one widget.
 
-Textual's Footer removes and mounts all its keys after every bindings change, and a focus move
-is one: two rebuilds per walkthrough step, though the keys shown are the same. This footer
-compares the keys the screen reports with the ones it shows and lets Footer rebuild only when
-they differ.
+It shows what Textual's Footer shows (the screen's keys, first binding of each action, the command
+palette's key on the right) in the same style, but as a single widget: Footer mounts a widget
+per key and rebuilds them after every change of bindings (a focus move is one), which cost about
+110 M instructions of okr's start-up (benchmarks/instructions.py, 8q: 2,525 M with Footer's keys,
+2,415 M without) and two rebuilds per walkthrough step. This one repaints only when the keys it
+shows change, and uses no Textual internals.
 
-Textual's Footer also lets keys run off the right edge, under the command palette's key (at 80
-columns the dashboard showed "? Help  ^▏^p palette"). This one shows every key whole or not at
-all: when they do not fit it goes compact (one space less per key), and when they still do not
-fit it hides keys from the end of the row, the app's keys and then the screen's (Textual lists
-the focused widget's keys first), except the help key: `?` lists every key of the screen and
-`ctrl+p` every action, so a key left out is one keystroke away. A key whose action is off now
-(read-only, a closed cycle) is left out too: pressed, it says why (OkrApp._on_key).
+Every key is shown whole or not at all: when the keys do not fit, the footer goes compact (one
+space less per key), and when they still do not fit it leaves keys out from the end of the row,
+the app's keys and then the screen's (the focused widget's keys come first), except the help
+key: `?` lists every key of the screen and `ctrl+p` every action, so a key left out is one
+keystroke away. A key whose action is off now (read-only, a closed cycle) is left out too:
+pressed, it says why (OkrApp._on_key). A click on a key presses it; the mouse over a key
+highlights it and shows its tooltip.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
-
-from okr_tui.widgets.textual_compat import (
-    FooterKey,
-    FooterLabel,
-    KeyGroup,
-    compose_keys_at_once,
-    footer_place_width,
-    palette_key_width,
-    set_key_style,
-)
 
 KEPT_ACTIONS = frozenset({"help", "app.help"})
 """Keys the footer keeps while it leaves others out: help lists the ones it left out."""
 
-Place = tuple[Widget, ...]
-"""One place in the footer: a key, or a group of keys and its label."""
+
+class FooterEntry(NamedTuple):
+    """One key the footer offers, as the screen reports it."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    tooltip: str
 
 
-class KeyFooter(Footer):
-    """Textual's Footer, rebuilt only when its keys change, every key shown whole."""
+class Placed(NamedTuple):
+    """A key drawn in the footer: its columns and what pressing it does."""
+
+    start: int
+    end: int
+    entry: FooterEntry
+
+
+def entry_width(entry: FooterEntry, compact: bool) -> int:
+    """Columns a key takes, its margin included: " k Description " in the full style, "k
+    Description" and one column of margin in the compact one; a key without a description is
+    its display alone (and the margin, compact)."""
+    display, description = cell_len(entry.display), cell_len(entry.description)
+    if compact:
+        return display + (1 + description if description else 0) + 1
+    return display + 2 + description + 1 if description else display
+
+
+def palette_width(entry: FooterEntry) -> int:
+    """The command palette's key: a border, "^p palette", one column on the right."""
+    return 1 + cell_len(entry.display) + 1 + cell_len(entry.description) + 1
+
+
+def fit(entries: list[FooterEntry], room: int) -> tuple[bool, list[FooterEntry]]:
+    """Compact or not, and the keys shown in `room` columns: the full style if every key fits,
+    else compact, leaving out keys from the end of the row (help kept) until the rest fit."""
+    if sum(entry_width(entry, False) for entry in entries) <= room:
+        return False, list(entries)
+    kept = list(entries)
+    for entry in reversed(entries):
+        if sum(entry_width(e, True) for e in kept) <= room:
+            break
+        if entry.action not in KEPT_ACTIONS:
+            kept.remove(entry)
+    while kept and sum(entry_width(e, True) for e in kept) > room:
+        kept.pop()  # too narrow even for help
+    return True, kept
+
+
+class KeyFooter(Widget, can_focus=False):
+    """The keys of the screen on one line, every key shown whole."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "key-footer--key",
+        "key-footer--description",
+        "key-footer--hover",
+        "key-footer--palette-border",
+    }
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .key-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        .key-footer--palette-border {
+            color: $foreground 20%;
+        }
+    }
+    """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        compose_keys_at_once(self)
-        self._shown: tuple[tuple[Binding, bool, str], ...] | None = None
+        self._entries: tuple[FooterEntry, ...] = ()
+        self._palette: FooterEntry | None = None
+        self._placed: list[Placed] = []
+        self._hover: FooterEntry | None = None
+        self.compact = False  # drawn in the compact style (the keys did not fit in the full one)
+        self.key_changes = 0  # times the keys to show changed (each one repaints the footer)
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self._read_keys(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen) -> None:
-        """Footer's, unless the keys the footer shows stay the same."""
-        keys = self._keys(screen)
-        if keys == self._shown:
-            return
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown = keys  # what Footer rebuilds with, once the screen is refreshed
-        super().bindings_changed(screen)
+        """Repaint when the keys the footer shows change (not at every focus move)."""
+        if screen is self.screen and self._read_keys(screen):
+            self.refresh()
 
-    def _keys(self, screen: Screen) -> tuple[tuple[Binding, bool, str], ...]:
-        """The keys Footer.compose reads from the screen: the shown ones and the palette's."""
-        palette = self.app.COMMAND_PALETTE_BINDING
-        return tuple(
-            (binding, enabled, tooltip)
-            for key, (_, binding, enabled, tooltip) in screen.active_bindings.items()
-            if binding.show or key == palette
-        )
+    def _read_keys(self, screen: Screen) -> bool:
+        """The keys the screen reports now, as Footer lists them: the first binding of each
+        action whose action is on, and the palette's. True when they changed."""
+        palette_key = self.app.COMMAND_PALETTE_BINDING
+        entries: dict[str, FooterEntry] = {}
+        palette: FooterEntry | None = None
+        for key, (_, binding, enabled, tooltip) in screen.active_bindings.items():
+            entry = FooterEntry(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                tooltip or binding.tooltip or binding.description,
+            )
+            if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:
+                palette = entry
+            elif binding.show and enabled and binding.action not in entries:
+                entries[binding.action] = entry
+        shown = tuple(entries.values())
+        changed = (shown, palette) != (self._entries, self._palette)
+        self._entries, self._palette = shown, palette
+        self.key_changes += changed
+        return changed
 
-    def compose(self) -> ComposeResult:
-        """Footer's keys, fitted to the footer's width before they are mounted."""
-        self._shown = self._keys(self.screen)
-        composed: list[Widget] = []
-        for widget in super().compose():
-            composed.append(widget)  # in order, a group's keys after the group
-            yield widget
-        off = self._off(composed)
-        shown = [widget for widget in composed if widget not in off]
-        compact, hidden = self._fit(shown, self.size.width or self.app.size.width)
-        hidden |= off
-        self.set_reactive(Footer.compact, compact)  # the keys take it when they are mounted
-        self.set_class(compact, "-compact")
-        for widget in composed:
-            if isinstance(widget, FooterKey):  # the palette's key is compact in either style
-                set_key_style(widget, compact or widget.has_class("-command-palette"))
-        for widget in hidden:
-            widget.display = False
+    @property
+    def shown(self) -> list[FooterEntry]:
+        """The keys drawn at the last paint, left to right (the palette's last)."""
+        return [placed.entry for placed in self._placed]
 
-    def on_resize(self, event: events.Resize) -> None:
-        widgets: list[Widget] = []
-        for child in self.children:
-            widgets.append(child)
-            if isinstance(child, KeyGroup):
-                widgets.extend(child.children)
-        off = self._off(widgets)
-        compact, hidden = self._fit([w for w in widgets if w not in off], event.size.width)
-        hidden |= off
+    def columns(self, entry: FooterEntry) -> tuple[int, int]:
+        """Where a shown key was drawn: its first column and the one after its last."""
+        return next((p.start, p.end) for p in self._placed if p.entry == entry)
+
+    def render(self) -> Text:
+        width = self.size.width or self.app.size.width
+        room = width - (palette_width(self._palette) if self._palette else 0)
+        compact, shown = fit(list(self._entries), room)
         self.compact = compact
-        for widget in widgets:
-            shown = widget not in hidden
-            if widget.display != shown and not widget.has_class("-grouped"):
-                widget.display = shown
+        key_style = self.get_component_rich_style("key-footer--key")
+        description_style = self.get_component_rich_style("key-footer--description")
+        hover_style = self.get_component_rich_style("key-footer--hover")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._placed = []
+        for entry in shown:
+            start = line.cell_len
+            if not entry.description:  # the key alone, as Footer draws it
+                line.append(entry.display, key_style)
+            elif compact:  # "k Description"
+                line.append(entry.display, key_style)
+                line.append(f" {entry.description}", description_style)
+            else:  # " k Description "
+                line.append(f" {entry.display} ", key_style)
+                line.append(f"{entry.description} ", description_style)
+            end = line.cell_len
+            if entry == self._hover:
+                line.stylize_before(hover_style, start, end)
+            if compact:
+                line.append(" ")  # the margin between compact keys
+            self._placed.append(Placed(start, end, entry))
+        if self._palette is not None:
+            entry = self._palette
+            gap = width - line.cell_len - palette_width(entry)
+            line.append(" " * max(gap, 0))
+            border = self.get_component_rich_style("key-footer--palette-border")
+            line.append("▏", border)
+            start = line.cell_len
+            line.append(entry.display, key_style)
+            line.append(f" {entry.description}", description_style)
+            end = line.cell_len
+            if entry == self._hover:
+                line.stylize_before(hover_style, start, end)
+            line.append(" ")
+            self._placed.append(Placed(start, end, entry))
+        line.stylize_before(self.rich_style)
+        return line
 
-    @staticmethod
-    def _off(widgets: list[Widget]) -> set[Widget]:
-        """The keys whose action is off now (Footer shows them dimmed): left out."""
-        return {
-            widget
-            for widget in widgets
-            if isinstance(widget, FooterKey)
-            and widget.has_class("-disabled")
-            and not widget.has_class("-command-palette")
-        }
+    def _entry_at(self, x: int) -> FooterEntry | None:
+        return next((p.entry for p in self._placed if p.start <= x < p.end), None)
 
-    def _fit(self, widgets: list[Widget], width: int) -> tuple[bool, set[Widget]]:
-        """Compact or not, and the widgets to hide, for every key to show whole in `width`
-        columns: compact when the full style does not fit, then without the places at the end
-        of the row (help kept) until the rest fit."""
-        palette = [w for w in widgets if w.has_class("-command-palette")]
-        room = width - sum(palette_key_width(key) for key in palette)  # type: ignore[arg-type,misc]
-        places = self._places([w for w in widgets if w not in palette])
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        entry = self._entry_at(event.x)
+        if entry != self._hover:
+            self._hover = entry
+            self.tooltip = entry.tooltip if entry else None
+            self.refresh()
 
-        def needs(kept: list[Place], compact: bool) -> int:
-            return sum(footer_place_width(place, compact) for place in kept)
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
 
-        if needs(places, False) <= room:
-            return False, set()
-        kept = list(places)
-        for place in reversed(places):
-            if needs(kept, True) <= room:
-                break
-            if not any(isinstance(w, FooterKey) and w.action in KEPT_ACTIONS for w in place):
-                kept.remove(place)
-        while kept and needs(kept, True) > room:
-            kept.pop()  # too narrow even for help
-        return True, {widget for place in places if place not in kept for widget in place}
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """A click presses the key, as Footer's keys do."""
+        entry = self._entry_at(event.x)
+        if entry is not None:
+            self.app.simulate_key(entry.key)
 
-    @staticmethod
-    def _places(widgets: list[Widget]) -> list[Place]:
-        """The footer's widgets as places: a group with its keys and its label, or a key."""
-        places: list[Place] = []
-        in_group = False
-        for widget in widgets:
-            if isinstance(widget, KeyGroup):
-                places.append((widget,))
-                in_group = True
-            elif in_group and (widget.has_class("-grouped") or isinstance(widget, FooterLabel)):
-                places[-1] = (*places[-1], widget)
-                in_group = not isinstance(widget, FooterLabel)
-            else:
-                places.append((widget,))
-                in_group = False
-        return places
+
+__all__ = ["KEPT_ACTIONS", "FooterEntry", "KeyFooter", "entry_width", "fit", "palette_width"]
+

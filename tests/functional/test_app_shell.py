@@ -400,7 +400,7 @@ async def test_a_failing_export_says_why_in_one_place_and_leaves_no_file(demo_st
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert errors == [
             f"Export failed: {path}: check_ins entry {check_in['id']!r}, recorded_at: "
-            "Value error, must include a timezone; nothing exported, as an import would refuse it"
+            "must include a timezone; nothing exported, as an import would refuse it"
         ]
         assert _working(app) == [] and app.slow_work_running == []
         assert app.is_running

@@ -682,6 +682,8 @@ def test_a_broken_document_is_refused_with_its_json_path(
     assert any(where == json_path and message in text for where, text in raised.value.errors), (
         raised.value.errors
     )
+    # In the validators' own words, without pydantic's "Value error, " before them.
+    assert not any(text.startswith(("Value error", "Assertion")) for _, text in raised.value.errors)
 
 
 def _cli_import_refuses(store: OkrStore, path: Path, home: Path) -> list[str]:

@@ -22,7 +22,6 @@ from test_scoring import open_scoring
 from textual import events
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Select, Static
-from textual.widgets._footer import FooterKey
 
 from okr_tui.domain.models import KrType
 from okr_tui.exchange.errors import ImportProblem
@@ -79,7 +78,7 @@ async def test_the_planning_footer_offers_t_for_a_new_team(demo_store, make_app,
     async with app.run_test(size=size) as pilot:
         await open_planning(pilot)
         await pilot.pause()
-        keys = {key.key for key in app.screen.query_one(KeyFooter).query(FooterKey)}
+        keys = {entry.key for entry in app.screen.query_one(KeyFooter).shown}
         assert "t" in keys
         assert "t New team" in screen_text(app).splitlines()[-1]
 
