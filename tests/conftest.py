@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from css_memo import install as install_css_memo
 from hypothesis import settings
 from pilot_keys import install as install_quicker_press
 
@@ -125,3 +126,5 @@ def snap_compare(snap_compare):
     return compare
 # Pilot.press without an idle wait after an animation that did not run (tests/pilot_keys.py)
 install_quicker_press()
+# Textual's CSS parsed once per test process, not once per app and screen (tests/css_memo.py)
+install_css_memo()
