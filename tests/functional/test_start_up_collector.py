@@ -13,11 +13,17 @@ from okr_tui.screens.dashboard import DashboardScreen
 
 @pytest.fixture
 def paused_collector() -> Iterator[None]:
-    """The collector as cli.run_app leaves it; put back as it was after the test."""
+    """The collector as cli.run_app leaves it, with nothing frozen (tests/conftest.py freezes
+    what collecting the tests made); put back as it was after the test."""
     was_enabled = gc.isenabled()
+    was_frozen = gc.get_freeze_count() > 0
+    gc.unfreeze()
     gc.disable()
     yield
     gc.unfreeze()
+    if was_frozen:
+        gc.collect()
+        gc.freeze()
     if was_enabled:
         gc.enable()
 
