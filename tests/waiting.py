@@ -9,15 +9,17 @@ no longer than it must. The caller still asserts the condition: a bug fails, onl
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 
 from textual.pilot import Pilot
 
-MAX_PAUSES = 250  # each pause is at least 20 ms: a bound of some seconds
+BOUND_SECONDS = 10.0  # a bound in time, not in pauses: a pause's length is Pilot's business
 
 
 async def settle(pilot: Pilot, condition: Callable[[], object]) -> None:
     """Pause until `condition()` is true, or the bound is reached."""
-    for _ in range(MAX_PAUSES):
+    deadline = monotonic() + BOUND_SECONDS
+    while monotonic() < deadline:
         if condition():
             return
         await pilot.pause()

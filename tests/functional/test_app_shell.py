@@ -9,6 +9,7 @@ import stat
 import pytest
 from key_bursts import burst
 from screen_reading import screen_text
+from waiting import settle
 
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.dialogs.help import HelpScreen
@@ -300,8 +301,9 @@ async def test_a_failed_export_is_reported_and_the_app_goes_on(demo_store, make_
         await pilot.press("ctrl+p", *"check-ins (CSV)")
         await pilot.pause()
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        # not workers.wait_for_complete(): it raises the failure the app reports, if the worker
+        # is still listed when the press returns
+        await settle(pilot, lambda: any(n.severity == "error" for n in app._notifications))
         errors = [n for n in app._notifications if n.severity == "error"]
         assert [n.message for n in errors] == ["Export failed: [Errno 28] No space left on device"]
         assert app.is_running
@@ -394,9 +396,11 @@ async def test_a_failing_export_says_why_in_one_place_and_leaves_no_file(demo_st
         await app.workers.wait_for_complete()  # the palette's search
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(  # not workers.wait_for_complete(): it raises the failure the app reports
+            pilot,
+            lambda: any(n.severity == "error" for n in app._notifications)
+            and not app.slow_work_running,
+        )
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert errors == [
             f"Export failed: {path}: check_ins entry {check_in['id']!r}, recorded_at: "

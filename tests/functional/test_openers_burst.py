@@ -74,6 +74,10 @@ async def test_t_on_scoring_opens_the_retrospective_before_the_next_keys(demo_st
         assert isinstance(app.screen, ScoringScreen)
         burst(app, "t", *"Weekly demos")
         await settle(pilot, lambda: isinstance(app.screen, RetrospectiveScreen))
-        await settle(pilot, lambda: False)
+        await settle(  # until the burst has landed (it used to pause for settle's whole bound)
+            pilot,
+            lambda: isinstance(app.screen.focused, TextArea)
+            and app.screen.focused.text == "Weekly demos",
+        )
         typed = app.screen.focused
         assert isinstance(typed, TextArea) and typed.text == "Weekly demos"

@@ -12,12 +12,25 @@ from okr_tui.screens.dashboard import DashboardScreen
 
 
 @pytest.fixture
-def paused_collector() -> Iterator[None]:
+def nothing_frozen() -> Iterator[None]:
+    """Nothing in the collector's permanent generation, so the test sees only what the app
+    freezes (tests/conftest.py freezes what collecting the tests made, and frozen objects can
+    be freed meanwhile); frozen again after the test."""
+    was_frozen = gc.get_freeze_count() > 0
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+    if was_frozen:
+        gc.collect()
+        gc.freeze()
+
+
+@pytest.fixture
+def paused_collector(nothing_frozen: None) -> Iterator[None]:
     """The collector as cli.run_app leaves it; put back as it was after the test."""
     was_enabled = gc.isenabled()
     gc.disable()
     yield
-    gc.unfreeze()
     if was_enabled:
         gc.enable()
 
@@ -33,7 +46,9 @@ async def test_the_first_screen_resumes_the_collector_and_freezes_start_up(
         assert gc.get_freeze_count() > 0
 
 
-async def test_an_app_started_with_the_collector_on_leaves_it_alone(demo_store, make_app) -> None:
+async def test_an_app_started_with_the_collector_on_leaves_it_alone(
+    demo_store, make_app, nothing_frozen
+) -> None:
     assert gc.isenabled()
     frozen = gc.get_freeze_count()
     app = make_app(demo_store)
