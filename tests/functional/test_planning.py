@@ -10,6 +10,7 @@ from datetime import date, time
 
 from screen_reading import screen_text
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Input, Select
 from waiting import settle
 
@@ -123,6 +124,18 @@ async def move_to(pilot, screen: PlanningScreen, kind: PlanNode, item_id: str | 
     raise AssertionError(f"could not reach {kind} {item_id}")
 
 
+async def open_from_plan(
+    pilot, kind: PlanNode, item_id: str | None, key: str
+) -> tuple[PlanningScreen, Screen]:
+    """Open planning, put the cursor on a node and press the key that opens a form or a dialog
+    on it: the planning screen, and what the key opened once it is on top."""
+    screen = await open_planning(pilot)
+    await move_to(pilot, screen, kind, item_id)
+    await pilot.press(key)
+    await settle(pilot, lambda: pilot.app.screen is not screen)
+    return screen, pilot.app.screen
+
+
 def paying_customers_kr(store: OkrStore) -> tuple[str, KeyResult]:
     """The demo's "Reach 500 paying customers" key result (target 500) and its cycle id."""
     cycle = store.find_cycle("2026-Q4")
@@ -132,11 +145,7 @@ def paying_customers_kr(store: OkrStore) -> tuple[str, KeyResult]:
 
 async def open_key_result_form(pilot, kr: KeyResult) -> tuple[PlanningScreen, KeyResultFormScreen]:
     """From the dashboard: planning, the cursor onto the key result, Enter opens its form."""
-    screen = await open_planning(pilot)
-    await move_to(pilot, screen, PlanNode.KEY_RESULT, kr.id)
-    await pilot.press("enter")
-    await settle(pilot, lambda: isinstance(pilot.app.screen, KeyResultFormScreen))
-    form = pilot.app.screen
+    screen, form = await open_from_plan(pilot, PlanNode.KEY_RESULT, kr.id, "enter")
     assert isinstance(form, KeyResultFormScreen)
     return screen, form
 
@@ -394,10 +403,7 @@ async def test_add_an_objective_and_two_key_results(store, make_app):
     cycle, team = planned(store)
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, PlanNode.TEAM, team.id)
-        await pilot.press("o")
-        await pilot.pause()
+        screen, form = await open_from_plan(pilot, PlanNode.TEAM, team.id, "o")
         assert isinstance(app.screen, ObjectiveFormScreen)
         assert app.screen.query_one("#team_id", Select).value == team.id
         await fill(pilot, "title", "Onboard fast")
@@ -464,11 +470,7 @@ async def test_milestone_hides_baseline_and_target(store, make_app):
     objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Ship"))
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
-        await pilot.press("k")
-        await pilot.pause()
-        form = app.screen
+        screen, form = await open_from_plan(pilot, PlanNode.OBJECTIVE, objective.id, "k")
         await choose(pilot, "kr_type", KrType.MILESTONE)
         assert not form.query_one("#target-field").display
         await fill(pilot, "title", "Pricing page live")
@@ -487,10 +489,7 @@ async def test_typing_into_a_number_field_replaces_what_it_holds(store, make_app
     )
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
-        await pilot.press("k")
-        await pilot.pause()
+        screen, form = await open_from_plan(pilot, PlanNode.OBJECTIVE, objective.id, "k")
         assert isinstance(app.screen, KeyResultFormScreen)
         await pilot.press(*"Lift activation", "tab", "tab", "%", "tab")
         assert app.screen.focused.id == "baseline"
@@ -522,11 +521,7 @@ async def test_key_result_form_refuses_bad_input_at_the_field(store, make_app):
     objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Grow"))
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
-        await pilot.press("k")
-        await pilot.pause()
-        form = app.screen
+        screen, form = await open_from_plan(pilot, PlanNode.OBJECTIVE, objective.id, "k")
         await fill(pilot, "target", "abc")
         await pilot.press("enter")
         await pilot.pause()
@@ -562,11 +557,7 @@ async def test_a_message_goes_once_its_field_changes(store, make_app):
     objective = store.save_objective(Objective(cycle_id=cycle.id, team_id=team.id, title="Grow"))
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
-        await pilot.press("k")
-        await pilot.pause()
-        form = app.screen
+        screen, form = await open_from_plan(pilot, PlanNode.OBJECTIVE, objective.id, "k")
         await fill(pilot, "baseline", "30")
         await fill(pilot, "target", "45")
         await fill(pilot, "weight", "0")
@@ -709,11 +700,7 @@ async def test_retire_a_key_result_with_a_reason(demo_store, make_app, clock):
     cycle_id, kr = paying_customers_kr(demo_store)
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, PlanNode.KEY_RESULT, kr.id)
-        await pilot.press("x")
-        await pilot.pause()
-        form = app.screen
+        screen, form = await open_from_plan(pilot, PlanNode.KEY_RESULT, kr.id, "x")
         assert isinstance(form, RetireDialog)
         await pilot.press("enter")
         await pilot.pause()
@@ -742,10 +729,7 @@ async def test_retire_an_objective(demo_store, make_app):
     objective = next(o for o in demo_store.objectives(cycle.id) if o.team_id is None)
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
-        await pilot.press("x")
-        await pilot.pause()
+        screen, form = await open_from_plan(pilot, PlanNode.OBJECTIVE, objective.id, "x")
         await pilot.press(*"Folded into the Growth objective", "enter")
         await pilot.pause()
         saved = next(o for o in demo_store.objectives(cycle.id) if o.id == objective.id)
@@ -903,10 +887,7 @@ async def test_a_key_result_added_mid_cycle_owes_only_the_meetings_since(store, 
     )
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_planning(pilot)
-        await move_to(pilot, screen, PlanNode.OBJECTIVE, objective.id)
-        await pilot.press("k")
-        await pilot.pause()
+        screen, form = await open_from_plan(pilot, PlanNode.OBJECTIVE, objective.id, "k")
         await fill(pilot, "title", "Added at the meeting")
         await fill(pilot, "baseline", "30")
         await fill(pilot, "target", "45")
