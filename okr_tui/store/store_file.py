@@ -162,10 +162,24 @@ def _validated(path: Path, storage: AtomicJSONStorage, cls: type[M], table: str)
     return _validated_documents(path, documents, cls, table)
 
 
+VALIDATED_AT_ONCE = 500
+"""Documents validated in one call. Pydantic holds the interpreter's lock for a whole call, so
+a quarter's check-ins validated at once in the app's full check (a worker thread, right after
+the first frame) held the keys of the screen for about 100 ms; between calls the screen runs."""
+
+
 def _validated_documents(path: Path, documents: list[Any], cls: type[M], table: str) -> list[M]:
     """Some of a table's documents as models, or the StoreError `_validated` gives."""
+    adapter = _list_adapter(cls)
     try:
-        return _list_adapter(cls).validate_python(documents)
+        models: list[M] = []
+        for start in range(0, len(documents), VALIDATED_AT_ONCE):
+            models += adapter.validate_python(documents[start : start + VALIDATED_AT_ONCE])
+        return models
+    except ValidationError:
+        pass  # said as the whole table's check says it: its first problem and how many more
+    try:
+        return adapter.validate_python(documents)
     except ValidationError as error:
         # One line a person can act on, not pydantic's multi-line report.
         loc, message, others = first_problem(error)

@@ -1153,3 +1153,27 @@ def test_the_latest_stamp_of_a_file(check_ins, meetings, expected) -> None:
         "meetings": {str(n): {"closed_at": s} for n, s in enumerate(meetings, 1)},
     }
     assert latest_stamp(tables) == expected
+
+
+def test_a_long_table_is_validated_a_part_at_a_time_and_reported_whole(tmp_path: Path) -> None:
+    """A table longer than one call's share is validated in parts (pydantic holds the lock for
+    a call, and the app's full check runs beside the screen); the models are the same, and a
+    bad record in a later part is reported as the whole table's check reports it: its place,
+    its problem and how many more there are."""
+    from okr_tui.domain.models import Team
+    from okr_tui.store.store_file import VALIDATED_AT_ONCE, _validated_documents
+
+    documents = [
+        {"id": f"t{n}", "name": f"Team {n}", "members": []}
+        for n in range(VALIDATED_AT_ONCE * 2 + 7)
+    ]
+    teams = _validated_documents(tmp_path / "okr.json", documents, Team, "teams")
+    assert [team.name for team in teams] == [f"Team {n}" for n in range(len(documents))]
+
+    documents[VALIDATED_AT_ONCE + 3]["name"] = ""
+    documents[VALIDATED_AT_ONCE * 2 + 1]["members"] = "Amara"
+    with pytest.raises(StoreError) as raised:
+        _validated_documents(tmp_path / "okr.json", documents, Team, "teams")
+    message = str(raised.value)
+    assert "holds an invalid teams entry: name: " in message
+    assert message.endswith("(and 1 more)")
