@@ -36,6 +36,7 @@ import asyncio
 import contextlib
 import cProfile
 import fcntl
+import gc
 import json
 import math
 import os
@@ -575,6 +576,10 @@ async def _walk(
     from okr_tui.store.store import OkrStore
 
     store = OkrStore(folder, FixedClock(CLOCK_AT))
+    # As `okr` starts the app (cli._run): the collector paused until the first frame, then what
+    # start-up made frozen (OkrApp.resume_collector). Without it, this process's own objects
+    # (the harness, every import) made each full collection of the walk take 40-125 ms.
+    gc.disable()
     app = OkrApp(store, cursor_blink=False)
     steps: list[float] = []
     repaints: list[float] = []

@@ -27,6 +27,7 @@ from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import StoreError
+from okr_tui.store.locking import import_lock_library
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.textual_compat import (
     dispatch_key,
@@ -126,9 +127,11 @@ class OkrApp(App[None]):
         self._remember_theme = False  # True once start-up has applied the theme
         self._store_problem_shown: str | None = None  # the unreadable file's message on screen
         self._working: dict[Worker[str], Notification] = {}  # slow work and its working toast
+        self._froze_start_up = False  # True once resume_collector froze what start-up made
         # The store problem that ended the app: the CLI prints it as its one line, status 2.
         self.store_error: StoreError | None = None
         self._full_check: Callable[[], None] | None = None
+        self.opened_file_checked = False  # True once the full check after the first frame passed
         # Every save through this store tells every screen (one StoreChanged), and so does a
         # change another process made once the store has picked it up (check_store_on_disk).
         store.on_saved(self._store_saved)
@@ -226,9 +229,22 @@ class OkrApp(App[None]):
         self.resume_collector()
         check, self._full_check = self._full_check, None
         if check is not None:
+
+            def check_then_prepare_to_save() -> None:
+                check()
+                import_lock_library()  # the first save's import, not in the meeting's first Enter
+                if self._froze_start_up:
+                    # The cycle's records it read stay for the session (the store's cache), like
+                    # what start-up made: frozen out of the collector's walks too. Left in, each
+                    # full collection walked them: 40-120 ms, in the middle of a walk (8q).
+                    gc.freeze()
+                self.opened_file_checked = True
+
             self.set_timer(
                 FULL_CHECK_AFTER,
-                lambda: self.run_worker(check, name="full check", group=FULL_CHECK, thread=True),
+                lambda: self.run_worker(
+                    check_then_prepare_to_save, name="full check", group=FULL_CHECK, thread=True
+                ),
             )
 
     def resume_collector(self) -> None:
@@ -237,6 +253,7 @@ class OkrApp(App[None]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+            self._froze_start_up = True
 
     def set_up_settings_and_themes(self) -> list[dict[str, Any]]:
         """Read the config file, register the shipped and user themes, start on the theme:
