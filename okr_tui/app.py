@@ -27,7 +27,6 @@ from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
 from okr_tui.screens.typed_keys import keys_applied
 from okr_tui.store.errors import StoreError
-from okr_tui.store.locking import import_lock_library
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.textual_compat import (
     dispatch_key,
@@ -230,9 +229,8 @@ class OkrApp(App[None]):
         check, self._full_check = self._full_check, None
         if check is not None:
 
-            def check_then_prepare_to_save() -> None:
+            def check_then_freeze() -> None:
                 check()
-                import_lock_library()  # the first save's import, not in the meeting's first Enter
                 if self._froze_start_up:
                     # The cycle's records it read stay for the session (the store's cache), like
                     # what start-up made: frozen out of the collector's walks too. Left in, each
@@ -243,7 +241,7 @@ class OkrApp(App[None]):
             self.set_timer(
                 FULL_CHECK_AFTER,
                 lambda: self.run_worker(
-                    check_then_prepare_to_save, name="full check", group=FULL_CHECK, thread=True
+                    check_then_freeze, name="full check", group=FULL_CHECK, thread=True
                 ),
             )
 

@@ -62,7 +62,7 @@ from okr_tui.store.layout import (
     SAFE_CYCLE_ID,
     store_files,
 )
-from okr_tui.store.locking import FolderLock
+from okr_tui.store.locking import FolderLock, import_lock_library
 from okr_tui.store.migrations import META_DOC_ID, META_TABLE, migrate
 from okr_tui.store.storage import (
     file_signature,
@@ -200,7 +200,8 @@ class OkrStore:
         reads it: from now on the file's first save checks the whole file first, and the
         function returned checks it (every table) and can run in a worker thread. Either
         raises the StoreError `check_cycle_file` would, naming the file and the first bad
-        record; neither writes anything."""
+        record; neither writes anything. The function also imports what the first save needs,
+        so the meeting's first check-in does not pay for it."""
         cycle_file = self._cycle_file(cycle_id)
         cycle_file.needs_full_check = True
 
@@ -209,6 +210,7 @@ class OkrStore:
                 if cycle_file.needs_full_check:
                     cycle_file.check(_CHECKED_BEFORE_SAVING)
                     cycle_file.needs_full_check = False
+            import_lock_library()
 
         return check
 

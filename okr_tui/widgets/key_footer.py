@@ -180,7 +180,8 @@ class KeyFooter(Widget, can_focus=False):
         hover_style = self.get_component_rich_style("key-footer--hover")
         line = Text(no_wrap=True, overflow="crop", end="")
         self._placed = []
-        for entry in shown:
+
+        def draw(entry: FooterEntry, compact: bool) -> None:
             start = line.cell_len
             if not entry.description:  # the key alone, as Footer draws it
                 line.append(entry.display, key_style)
@@ -190,26 +191,19 @@ class KeyFooter(Widget, can_focus=False):
             else:  # " k Description "
                 line.append(f" {entry.display} ", key_style)
                 line.append(f"{entry.description} ", description_style)
-            end = line.cell_len
             if entry == self._hover:
-                line.stylize_before(hover_style, start, end)
+                line.stylize_before(hover_style, start, line.cell_len)
+            self._placed.append(Placed(start, line.cell_len, entry))
+
+        for entry in shown:
+            draw(entry, compact)
             if compact:
                 line.append(" ")  # the margin between compact keys
-            self._placed.append(Placed(start, end, entry))
-        if self._palette is not None:
-            entry = self._palette
-            gap = width - line.cell_len - palette_width(entry)
-            line.append(" " * max(gap, 0))
-            border = self.get_component_rich_style("key-footer--palette-border")
-            line.append("▏", border)
-            start = line.cell_len
-            line.append(entry.display, key_style)
-            line.append(f" {entry.description}", description_style)
-            end = line.cell_len
-            if entry == self._hover:
-                line.stylize_before(hover_style, start, end)
+        if self._palette is not None:  # on the right, behind a border, always compact
+            line.append(" " * max(width - line.cell_len - palette_width(self._palette), 0))
+            line.append("▏", self.get_component_rich_style("key-footer--palette-border"))
+            draw(self._palette, True)
             line.append(" ")
-            self._placed.append(Placed(start, end, entry))
         line.stylize_before(self.rich_style)
         return line
 
@@ -234,7 +228,3 @@ class KeyFooter(Widget, can_focus=False):
         entry = self._entry_at(event.x)
         if entry is not None:
             self.app.simulate_key(entry.key)
-
-
-__all__ = ["KEPT_ACTIONS", "FooterEntry", "KeyFooter", "entry_width", "fit", "palette_width"]
-
