@@ -4,3 +4,5 @@ Imports nothing heavy, so `okr --help` is instant.
 """
 
 __version__ = "0.1.0"
+
+from okr_tui import lazy_imports  # noqa: E402, F401  (before any module imports pendulum)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from okr_tui.domain.board import in_team_view
 from okr_tui.domain.models import CycleState
@@ -30,6 +31,18 @@ Action = TypeVar("Action", bound=Callable[..., Any])
 AFTER_TYPED_KEYS = "_okr_after_typed_keys"
 """Marks an action made with `after_typed_keys` (tests/functional/test_typed_keys.py checks every
 binding)."""
+
+
+TEXT_AREA_MODULE = "textual.widgets._text_area"
+"""Where Textual defines TextArea (checked by tests/functional/test_typed_keys.py)."""
+
+
+def text_field_types() -> tuple[type[Widget], ...]:
+    """The widgets typed text goes to: Input, and TextArea once a screen has imported it (no
+    TextArea can be on screen before). Importing TextArea here would add about 34 M
+    instructions to start-up, which no start-up screen uses."""
+    text_area = sys.modules.get(TEXT_AREA_MODULE)
+    return (Input,) if text_area is None else (Input, text_area.TextArea)
 
 
 def typed_keys_binding(
@@ -62,8 +75,9 @@ def after_typed_keys(action: Action) -> Action:
         # when they were routed: a text field, or the focused list or button.
         # A walk over the screen's widgets, not `screen.query("Input, TextArea")`: matching
         # the selector against every widget cost a quarter of a millisecond a key.
+        text_fields = text_field_types()
         fields: list[Widget | None] = [
-            node for node in screen.walk_children(Widget) if isinstance(node, Input | TextArea)
+            node for node in screen.walk_children(Widget) if isinstance(node, text_fields)
         ]
         fields.append(screen.focused)
         await keys_applied(*(field for field in dict.fromkeys(fields) if field is not None))

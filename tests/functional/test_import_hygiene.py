@@ -13,12 +13,16 @@ from repo import ROOT
 PACKAGE = ROOT / "okr_tui"
 
 
-def _loaded_after(statement: str) -> set[str]:
+def _modules_after(statement: str) -> set[str]:
     code = f"import sys; {statement}; print(','.join(sorted(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    return {name.split(".")[0] for name in result.stdout.strip().split(",")}
+    return set(result.stdout.strip().split(","))
+
+
+def _loaded_after(statement: str) -> set[str]:
+    return {name.split(".")[0] for name in _modules_after(statement)}
 
 
 def test_domain_imports_neither_textual_nor_tinydb():
@@ -49,6 +53,30 @@ def test_reading_the_config_does_not_load_tomlkit(tmp_path: Path):
     )
     assert "textual" in loaded
     assert "tomlkit" not in loaded
+
+
+def test_start_up_leaves_out_what_its_first_screen_does_not_use():
+    """Start-up (issue 19) does not run TextArea's module (no start-up screen has one: about
+    34 M instructions) nor dateutil's parser (pendulum's lenient parse, which okr never asks
+    for: about 16 M), not even after a strict parse as `--at` makes."""
+    modules = _modules_after(
+        "import okr_tui.cli, okr_tui.app, okr_tui.screens.dashboard; "
+        "from okr_tui.domain.clock import to_utc; "
+        "to_utc('2026-11-23T10:00:00Z'); "
+        "lazy = sys.modules['dateutil.parser']; "
+        "assert type(lazy).__name__ == '_LazyModule', type(lazy)"
+    )
+    assert "okr_tui.screens.dashboard" in modules
+    assert "textual.widgets._text_area" not in modules
+    assert "dateutil.tz" not in modules  # the parser's first import, left for its first use
+
+
+def test_pendulums_lenient_parse_still_works_when_first_used():
+    """dateutil's parser is loaded on first use, not left out: pendulum's lenient parse."""
+    modules = _modules_after(
+        "import okr_tui, pendulum; assert pendulum.parse('Nov 23 2026', strict=False).day == 23"
+    )
+    assert "dateutil.tz" in modules
 
 
 def test_only_the_store_imports_tinydb():

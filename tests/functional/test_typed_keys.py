@@ -19,7 +19,7 @@ import okr_tui.screens
 import okr_tui.widgets
 from okr_tui.app import OkrApp
 from okr_tui.domain.models import Confidence, Status
-from okr_tui.screens.base import AFTER_TYPED_KEYS
+from okr_tui.screens.base import AFTER_TYPED_KEYS, TEXT_AREA_MODULE, text_field_types
 from okr_tui.screens.walk.walkthrough import WalkthroughScreen
 from okr_tui.store.store import OkrStore
 from tests.key_bursts import burst
@@ -155,6 +155,14 @@ def test_the_walk_finds_a_binding_added_the_usual_way(monkeypatch):
         assert "RetrospectiveScreen 'ctrl+s' -> save" in str(failure)
     else:
         raise AssertionError("a usual binding on a screen with a text field went unnoticed")
+
+
+def test_text_areas_count_as_text_fields_once_imported():
+    """base.text_field_types finds TextArea by its module, which start-up does not import."""
+    from textual.widgets import TextArea
+
+    assert TextArea.__module__ == TEXT_AREA_MODULE
+    assert text_field_types() == (Input, TextArea)
 
 
 # --- the wait for typed keys on a busy machine (issue 14.3) ---------------------------------
