@@ -79,7 +79,7 @@ class Settings(BaseModel):
     )
     cursor_blink: bool = Field(default=True, description="Blink the cursor in text fields")
     keymap: Annotated[dict[str, str], AfterValidator(_keymap)] = Field(
-        default_factory=dict, description="Binding id -> keys, e.g. 'dashboard.check_in' = 'i'"
+        default={}, description="Binding id -> keys, e.g. 'dashboard.check_in' = 'i'"
     )
     prep_panel: bool = Field(
         default=False, description="The dashboard's prep lane unfolded (the l key remembers it)"
@@ -89,7 +89,7 @@ class Settings(BaseModel):
         description="Slack or Teams incoming-webhook URL that `okr digest --post` sends to",
     )
     sources: Annotated[dict[str, Source], AfterValidator(_sources)] = Field(
-        default_factory=dict,
+        default={},
         description="Key result id -> where `okr pull` reads its value (yours: always trusted)",
     )
     source_timeout: float = Field(

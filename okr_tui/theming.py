@@ -109,7 +109,7 @@ class ThemeFile(BaseModel):
     luminosity_spread: float = Field(default=0.15, ge=0, le=1)
     text_alpha: float = Field(default=0.95, ge=0, le=1)
     variables: Annotated[dict[str, str], AfterValidator(_check_variables)] = Field(
-        default_factory=dict
+        default={}
     )
 
     def to_theme(self) -> Theme:

@@ -131,7 +131,9 @@ class Model(BaseModel):
     """Base for every stored entity: strict about unknown fields, so typos in imports surface."""
 
     # defer_build: a model's validator is built on first use, so start-up only pays for the
-    # models the first screen reads.
+    # models the first screen reads. An empty list's default is `default=[]` (pydantic copies
+    # it for each record), not `default_factory=list`: pydantic reads a factory's signature,
+    # and a builtin's is parsed from its text, 3 M instructions a field at start-up.
     model_config = ConfigDict(
         extra="forbid", validate_assignment=True, use_enum_values=False, defer_build=True
     )
@@ -247,7 +249,7 @@ class ReviewDecisionKind(StrEnum):
 class Team(Model):
     id: str = Field(default_factory=lambda: new_id("team"))
     name: Name
-    members: list[Name] = Field(default_factory=list)
+    members: list[Name] = Field(default=[])
     facilitator: OptionalName = ""
     order: int = 0
 
@@ -263,7 +265,7 @@ class Cycle(Model):
     meeting_weekday: int = Field(default=0, ge=0, le=6, description="Monday is 0")
     meeting_time: time = time(9, 0)
     cadence: Cadence = Cadence.WEEKLY
-    skipped_dates: list[date] = Field(default_factory=list)
+    skipped_dates: list[date] = Field(default=[])
     review_date: date | None = Field(
         default=None, description="Mid-quarter review; None means the middle week of the cycle"
     )
@@ -435,15 +437,15 @@ class Meeting(Model):
     team_id: str | None = Field(default=None, description="None when all teams met together")
     meeting_date: date
     facilitator: OptionalName = ""
-    attendees: list[Name] = Field(default_factory=list)
-    check_in_ids: list[str] = Field(default_factory=list)
-    action_ids: list[str] = Field(default_factory=list)
-    decisions: list[Text] = Field(default_factory=list)
-    parked_topics: list[Text] = Field(default_factory=list)
+    attendees: list[Name] = Field(default=[])
+    check_in_ids: list[str] = Field(default=[])
+    action_ids: list[str] = Field(default=[])
+    decisions: list[Text] = Field(default=[])
+    parked_topics: list[Text] = Field(default=[])
     notes: Text = ""
     closed_at: Moment | None = None
     reviewed_kr_ids: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="Key results whose update given before the meeting was accepted in it, "
         "unchanged (no new check-in)",
     )
@@ -482,7 +484,7 @@ class Review(Model):
     cycle_id: str
     team_id: str | None = None
     completed_at: Moment
-    decision_ids: list[str] = Field(default_factory=list)
+    decision_ids: list[str] = Field(default=[])
 
 
 class Score(Model):
@@ -512,9 +514,9 @@ class Retrospective(Model):
     id: str = Field(default_factory=lambda: new_id("retro"))
     cycle_id: str
     team_id: str | None = None
-    keep_doing: list[Text] = Field(default_factory=list, description="continue")
-    stop_doing: list[Text] = Field(default_factory=list, description="stop")
-    start_doing: list[Text] = Field(default_factory=list, description="start")
+    keep_doing: list[Text] = Field(default=[], description="continue")
+    stop_doing: list[Text] = Field(default=[], description="stop")
+    start_doing: list[Text] = Field(default=[], description="start")
     written_at: Moment
 
 

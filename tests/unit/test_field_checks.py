@@ -82,3 +82,12 @@ def test_a_value_that_is_no_number_says_so_as_before() -> None:
             "Input should be a valid number, unable to parse string as a number",
         )
     ]
+
+
+def test_a_list_field_left_out_starts_empty_for_each_record() -> None:
+    """List fields default with `default=[]` (issue 19: a builtin factory's signature cost
+    start-up): each record gets its own list, never one shared by all."""
+    first, second = Team(name="Growth"), Team(name="Sales")
+    first.members.append("Ana")
+    assert second.members == [] and Team(name="Ops").members == []
+    assert first.members == ["Ana"]
