@@ -34,6 +34,7 @@ from okr_tui.cli.meetings import run_checkin, run_due, run_list, run_prep
 from okr_tui.cli.parser import _NotForTheApp, build_parser
 from okr_tui.cli.plan import run_cycle, run_cycles, run_stats, run_team, run_teams, run_tree
 from okr_tui.cli.sources import run_pull, run_source, run_sources
+from okr_tui.lazy_imports import without_pydantic_plugin_search
 
 if TYPE_CHECKING:
     from okr_tui.domain.clock import Clock
@@ -55,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # search (every installed package's entry points) cost start-up 18 M instructions, 0.7%.
     # A user who wants them sets PYDANTIC_DISABLE_PLUGINS to an empty value.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    without_pydantic_plugin_search()
     try:
         try:
             return _run(argv)

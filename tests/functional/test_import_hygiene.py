@@ -79,6 +79,39 @@ def test_pendulums_lenient_parse_still_works_when_first_used():
     assert "dateutil.tz" in modules
 
 
+def _with_plugins(setting: str, statement: str) -> set[str]:
+    code = (
+        f"import os; os.environ['PYDANTIC_DISABLE_PLUGINS'] = {setting!r}; "
+        "from okr_tui.lazy_imports import without_pydantic_plugin_search; "
+        f"without_pydantic_plugin_search(); {statement}"
+    )
+    return _modules_after(code)
+
+
+def test_with_pydantic_plugins_off_a_model_builds_without_the_plugin_search():
+    """okr turns pydantic's plugins off; the stand-in for pydantic's plugin loader answers
+    "none" without importing importlib.metadata, and pydantic builds and validates with it."""
+    modules = _with_plugins(
+        "__all__",
+        "from okr_tui.domain.models import Team; "
+        "assert Team.model_validate({'name': 'Growth', 'members': ['Ana']}).members == ['Ana']; "
+        "from pydantic.plugin._loader import get_plugins; assert tuple(get_plugins()) == ()",
+    )
+    assert "okr_tui.domain.models" in modules
+    assert "importlib.metadata" not in modules
+
+
+def test_with_pydantic_plugins_on_pydantic_searches_for_them():
+    """PYDANTIC_DISABLE_PLUGINS set empty (a user who wants their plugins): pydantic's own
+    loader, which searches the installed packages."""
+    modules = _with_plugins(
+        "",
+        "from okr_tui.domain.models import Team; Team(name='Growth'); "
+        "import pydantic.plugin._loader as loader; assert loader.__file__",
+    )
+    assert "importlib.metadata" in modules
+
+
 def test_only_the_store_imports_tinydb():
     importers = []
     for path in PACKAGE.rglob("*.py"):
