@@ -19,6 +19,7 @@ from okr_tui.domain.board import in_team_view
 from okr_tui.domain.models import CycleState
 from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.screens.typed_keys import keys_applied
+from okr_tui.widgets.textual_compat import frame_would_be_dropped
 
 if TYPE_CHECKING:
     from okr_tui.app import OkrApp
@@ -115,6 +116,13 @@ class OkrScreen(Screen[None]):
     FILTERS_OWNER: ClassVar[bool] = False
     """True: the screen lists only the owner filter's key results when one is set, and its
     header says so ("Owner: Dana"); screens of the whole plan (planning, alignment) do not."""
+
+    def _compositor_refresh(self) -> None:
+        """No frame while the app's start-up batch would drop it (textual_compat, piece 5):
+        the screen stays dirty, and its first refresh after the batch draws it."""
+        if frame_would_be_dropped(self):
+            return
+        super()._compositor_refresh()
 
     @property
     def okr_app(self) -> OkrApp:

@@ -4,12 +4,16 @@ the module relies on. On a failure, read the piece named in the message against 
 
 from __future__ import annotations
 
+import inspect
 import re
 
 import textual
+from screen_reading import screen_text
+from textual._compositor import Compositor
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
@@ -162,3 +166,53 @@ async def test_a_theme_set_before_the_app_runs_styles_it_like_textual_and_parses
     assert "-light-mode" in early_shown[1] and "-theme-canary-light" in early_shown[1]
     assert late[4] == 1, "Textual no longer re-parses the stylesheet when App.theme is set"
     assert early_shown[4] == 0
+
+
+class PushesItsScreen(App[None]):
+    """An app that opens on its own screen, as OkrApp does (pushed from on_mount)."""
+
+    def on_mount(self) -> None:
+        self.push_screen(Screen())
+
+
+def _batch_at_each_render(monkeypatch, app: App[None]) -> list[int]:
+    """The app's batch count each time a screen renders a frame (a full or partial update)."""
+    counts: list[int] = []
+    render_update = Compositor.render_update
+
+    def recording(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        counts.append(app._batch_count)
+        return render_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_update", recording)
+    return counts
+
+
+async def test_textual_renders_a_frame_in_the_start_up_batch_and_draws_none_there(
+    monkeypatch,
+) -> None:
+    """Piece 5: Textual renders the screen pushed at mount while the app's start-up batch is
+    open, and App._display draws nothing in a batch. When it stops rendering there, the piece
+    can go."""
+    app = PushesItsScreen()
+    counts = _batch_at_each_render(monkeypatch, app)
+    async with app.run_test(size=(30, 4)) as pilot:
+        await pilot.pause()
+    assert counts and counts[0] > 0, "Textual no longer renders a frame in the start-up batch"
+    # _display's own check, read from its source: a headless test app draws nothing at all.
+    assert re.search(r"if self\._batch_count:\s+return", inspect.getsource(App._display))
+
+
+async def test_okr_renders_its_first_screen_only_once_the_batch_is_over(
+    demo_store, make_app, monkeypatch
+) -> None:
+    """Piece 5 in use: no frame of okr's first screen is rendered to be dropped."""
+    from okr_tui.screens.dashboard import DashboardScreen
+
+    app = make_app(demo_store)
+    counts = _batch_at_each_render(monkeypatch, app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Increase activation rate" in screen_text(app)
+    assert counts and set(counts) == {0}
