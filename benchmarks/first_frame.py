@@ -30,6 +30,7 @@ def exit_after_first_frame(app: App, mark: str) -> None:
     driver = app._driver
     assert driver is not None, "the app's driver starts before its mount handler runs"
     write = driver.write
+    hook = app.post_display_hook  # okr's own: what waits for the first frame
     shown = False
 
     def write_and_look(text: str) -> None:
@@ -38,9 +39,10 @@ def exit_after_first_frame(app: App, mark: str) -> None:
         write(text)
 
     def leave_once_shown() -> None:
+        hook()
         if not shown:
             return
-        app.post_display_hook = lambda: None
+        app.post_display_hook = hook  # type: ignore[method-assign]
         if os.environ.get("FIRST_FRAME_HARD_EXIT"):
             # instructions.py: count to the first frame, not the shutdown after it.
             driver._writer_thread.stop()  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from okr_tui.store.errors import StoreError
 from okr_tui.store.store import OkrStore
 from okr_tui.widgets.textual_compat import (
     dispatch_key,
+    frames_dropped,
     start_with_theme,
     withdraw_toast,
     working_toast,
@@ -127,6 +128,8 @@ class OkrApp(App[None]):
         self._store_problem_shown: str | None = None  # the unreadable file's message on screen
         self._working: dict[Worker[str], Notification] = {}  # slow work and its working toast
         self._froze_start_up = False  # True once resume_collector froze what start-up made
+        # What waits for the first frame (call_after_first_frame); None once it is drawn.
+        self._after_first_frame: list[Callable[[], object]] | None = []
         # The store problem that ended the app: the CLI prints it as its one line, status 2.
         self.store_error: StoreError | None = None
         self._full_check: Callable[[], None] | None = None
@@ -220,6 +223,25 @@ class OkrApp(App[None]):
             # The first screen resumes it once it has loaded and been drawn (BaseScreen); this
             # is in case that screen never gets there.
             self.set_timer(START_UP_COLLECTOR_PAUSE, self.resume_collector)
+
+    def call_after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the app's first frame has been drawn, and after the refresh
+        that follows. Not Textual's `call_after_refresh` alone: at start-up it runs its
+        callbacks before any frame is drawn (the app mounts inside a batch, which draws
+        nothing), so a worker started from one shared the interpreter with the first frame."""
+        if self._after_first_frame is None:
+            self.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append(callback)
+
+    def post_display_hook(self) -> None:
+        """Textual calls this after each frame it draws, and after each it drops in a batch:
+        the first outside the start-up batch is the first frame drawn."""
+        if self._after_first_frame is None or frames_dropped(self):
+            return
+        waiting, self._after_first_frame = self._after_first_frame, None
+        for callback in waiting:
+            self.call_later(callback)
 
     def after_first_frame(self) -> None:
         """Once the first screen is drawn: the collector resumes, and the cycle file the app

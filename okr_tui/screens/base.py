@@ -19,7 +19,7 @@ from okr_tui.domain.board import in_team_view
 from okr_tui.domain.models import CycleState
 from okr_tui.messages import ContextChanged, StoreChanged
 from okr_tui.screens.typed_keys import keys_applied
-from okr_tui.widgets.textual_compat import frame_would_be_dropped
+from okr_tui.widgets.textual_compat import frames_dropped
 
 if TYPE_CHECKING:
     from okr_tui.app import OkrApp
@@ -120,7 +120,7 @@ class OkrScreen(Screen[None]):
     def _compositor_refresh(self) -> None:
         """No frame while the app's start-up batch would drop it (textual_compat, piece 5):
         the screen stays dirty, and its first refresh after the batch draws it."""
-        if frame_would_be_dropped(self):
+        if frames_dropped(self.app):
             return
         super()._compositor_refresh()
 
@@ -200,9 +200,9 @@ class OkrScreen(Screen[None]):
             for text_input in self.query(Input):
                 text_input.cursor_blink = False
         await self._reload()
-        # The first screen drawn: the collector (paused by `okr`, cli.run_app) resumes and the
-        # cycle file is checked whole (OkrApp.after_first_frame).
-        self.call_after_refresh(self.okr_app.after_first_frame)
+        # Once the first screen is drawn: the collector (paused by `okr`, cli.run_app) resumes
+        # and the cycle file is checked whole (OkrApp.after_first_frame).
+        self.okr_app.call_after_first_frame(self.okr_app.after_first_frame)
 
     def tick_off_actions(
         self, cycle: Cycle, kr: KeyResult, redraw: Callable[[], object]

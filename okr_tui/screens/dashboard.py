@@ -237,7 +237,9 @@ class DashboardScreen(OkrScreen):
                     exit_on_error=False,
                 )
 
-        self.call_after_refresh(start)
+        # Not while the first frame is being drawn: the worker would share the interpreter
+        # with it (issue 19).
+        self.okr_app.call_after_first_frame(start)
 
     @on(Worker.StateChanged)
     def _prep_lane_worked_out(self, event: Worker.StateChanged) -> None:

@@ -30,12 +30,15 @@ those tests and the walk row of benchmarks/run.py, then move `CHECKED_TEXTUAL_VE
    set the usual way, 2,540 M starting on Textual's default theme). It sets the theme before
    the stylesheet is first parsed and does the rest of what `_watch_theme` does, the
    ANSI-to-truecolor filter included (`App._refresh_truecolor_filter`).
-5. `frame_would_be_dropped`: the app mounts (and so pushes okr's first screen) inside
+5. `frames_dropped`: the app mounts (and so pushes okr's first screen) inside
    `App.batch_update`, and `App._display` draws nothing while a batch is open; yet the first
    layout of the pushed screen (`Screen._refresh_layout`) renders the whole screen for it
    (`call_later(self._compositor_refresh)`). OkrScreen skips that render: its regions stay
    dirty, and the first refresh after the batch draws the same frame. 73 M instructions, about
    4% of okr's start (benchmarks/instructions.py, main thread, 8q: 1,918 M -> 1,845 M).
+   The same test tells OkrApp when its first frame is drawn (`post_display_hook`, public, runs
+   after every `_display`, the dropped ones included): Textual's `call_after_refresh` runs its
+   callbacks while the batch is still open, before any frame is drawn.
 """
 
 from __future__ import annotations
@@ -54,7 +57,6 @@ from textual.widgets import Input, Static
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.screen import Screen
 
 CHECKED_TEXTUAL_VERSION = "8.2.8"
 """The Textual version every piece of this module was read against."""
@@ -62,7 +64,7 @@ CHECKED_TEXTUAL_VERSION = "8.2.8"
 __all__ = [
     "CHECKED_TEXTUAL_VERSION",
     "StillInput",
-    "frame_would_be_dropped",
+    "frames_dropped",
     "show",
     "start_with_theme",
     "working_toast",
@@ -186,7 +188,7 @@ def start_with_theme(app: App[Any], name: str) -> None:
 # --- 5. the frame rendered while the app's start-up batch is open ----------------------------
 
 
-def frame_would_be_dropped(screen: Screen[Any]) -> bool:
-    """Whether a frame `screen` rendered now would be thrown away: the app holds a batch (its
-    start-up mount, `App.batch_update`), in which `App._display` draws nothing."""
-    return bool(screen.app._batch_count)
+def frames_dropped(app: App[Any]) -> bool:
+    """Whether a frame rendered now would be thrown away: the app holds a batch (its start-up
+    mount, `App.batch_update`), in which `App._display` draws nothing."""
+    return bool(app._batch_count)

@@ -216,3 +216,38 @@ async def test_okr_renders_its_first_screen_only_once_the_batch_is_over(
         assert isinstance(app.screen, DashboardScreen)
         assert "Increase activation rate" in screen_text(app)
     assert counts and set(counts) == {0}
+
+
+async def test_okr_starts_its_workers_once_its_first_frame_is_drawn(
+    demo_store, make_app, monkeypatch
+) -> None:
+    """The prep lane's worker and after_first_frame (the collector, the file's full check)
+    wait for the first frame drawn: Textual's call_after_refresh ran them inside the start-up
+    batch, before any frame, and the worker shared the interpreter with the first frame."""
+    from okr_tui.app import OkrApp
+
+    app = make_app(demo_store)
+    at_each_render: list[tuple[bool, bool]] = []
+    after_first_frame = OkrApp.after_first_frame
+    called: list[bool] = []
+
+    def recording_after_first_frame(self) -> None:  # noqa: ANN001
+        called.append(True)
+        after_first_frame(self)
+
+    monkeypatch.setattr(OkrApp, "after_first_frame", recording_after_first_frame)
+    render_update = Compositor.render_update
+
+    def recording(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        lane = any(worker.name == "prep lane" for worker in app.workers)
+        at_each_render.append((lane, bool(called)))
+        return render_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_update", recording)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "working out" not in screen_text(app)  # the lane was worked out and shown
+    assert at_each_render[0] == (False, False)
+    assert called
