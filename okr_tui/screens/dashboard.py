@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +15,6 @@ from textual.worker import Worker, WorkerState
 from okr_tui.domain import board, cadence, due, forecast
 from okr_tui.domain.models import Action, Cycle, CycleState, KeyResult, Objective
 from okr_tui.domain.people import owned_by
-from okr_tui.domain.prep import PrepLane, prep_lane
 from okr_tui.domain.progress import Histories, LazyHistories, latest_given_scores
 from okr_tui.screens.base import OkrScreen, typed_keys_binding
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -22,6 +22,9 @@ from okr_tui.widgets.key_footer import KeyFooter
 from okr_tui.widgets.objective_board import ObjectiveBoard, TeamSection
 from okr_tui.widgets.prep_panel import PrepPanel
 from okr_tui.widgets.textual_compat import show
+
+if TYPE_CHECKING:
+    from okr_tui.domain.prep import PrepLane
 
 PREP_LANE = "prep-lane"
 """The worker group of the dashboard's prep lane."""
@@ -38,7 +41,10 @@ def dashboard_prep_lane(
     owner: str | None,
 ) -> PrepLane:
     """The prep lane of the teams (one, with company objectives, or all) and owner on screen,
-    from the same lines and forecasts the board shows. Pure: runs in a worker thread."""
+    from the same lines and forecasts the board shows. Pure: runs in a worker thread, which
+    imports the prep lane's module (not start-up: issue 19)."""
+    from okr_tui.domain.prep import prep_lane
+
     if isinstance(check_ins, LazyHistories):
         check_ins.load_all()  # every key result's: one read, not 600
     forecasts = forecast.forecasts((kr for kr in key_results if kr.is_active), cycle, check_ins)

@@ -13,8 +13,10 @@ only shows a lane it is handed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -22,19 +24,28 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from okr_tui.domain.prep import STALE_DAYS, PrepLane
 from okr_tui.widgets.textual_compat import show
 
-SHORT = {
-    "Not updated yet": "not updated",
-    "Confidence dropped": "confidence dropped",
-    "Behind pace": "behind pace",
-    "New blockers": "new blockers",
-    "Actions past due": "actions past due",
-    f"No check-in for {STALE_DAYS} days or more": f"quiet {STALE_DAYS}+ days",
-    "Forecast and owner disagree": "forecast disagrees",
-}
-"""How the folded line names each section (a section without a short name uses its heading)."""
+if TYPE_CHECKING:
+    # The prep lane's module is imported with the first lane (the dashboard's worker, after
+    # the first frame): its records cost start-up 9 M instructions (issue 19).
+    from okr_tui.domain.prep import PrepLane
+
+@functools.cache
+def short_names() -> dict[str, str]:
+    """How the folded line names each section (a section without a short name uses its
+    heading)."""
+    from okr_tui.domain.prep import STALE_DAYS
+
+    return {
+        "Not updated yet": "not updated",
+        "Confidence dropped": "confidence dropped",
+        "Behind pace": "behind pace",
+        "New blockers": "new blockers",
+        "Actions past due": "actions past due",
+        f"No check-in for {STALE_DAYS} days or more": f"quiet {STALE_DAYS}+ days",
+        "Forecast and owner disagree": "forecast disagrees",
+    }
 
 
 def _day(day: date) -> str:
@@ -45,7 +56,7 @@ def summary_text(lane: PrepLane, is_open: bool, key: str = "l") -> Content:
     """The folded line: a disclosure triangle, the key that unfolds it, the meeting, and how
     many key results each section names ("nothing to raise" when none)."""
     counts = [
-        f"{count} {SHORT.get(heading, heading[0].lower() + heading[1:])}"
+        f"{count} {short_names().get(heading, heading[0].lower() + heading[1:])}"
         for heading, count in lane.counts()
     ]
     meeting = f" · {_day(lane.meeting)}" if lane.meeting else ""

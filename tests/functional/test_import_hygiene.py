@@ -58,7 +58,8 @@ def test_reading_the_config_does_not_load_tomlkit(tmp_path: Path):
 def test_start_up_leaves_out_what_its_first_screen_does_not_use():
     """Start-up (issue 19) does not run TextArea's module (no start-up screen has one: about
     34 M instructions) nor dateutil's parser (pendulum's lenient parse, which okr never asks
-    for: about 16 M), not even after a strict parse as `--at` makes."""
+    for: about 16 M), not even after a strict parse as `--at` makes; the prep lane's module
+    is imported by the worker that works out the first lane, after the first frame."""
     modules = _modules_after(
         "import okr_tui.cli, okr_tui.app, okr_tui.screens.dashboard; "
         "from okr_tui.domain.clock import to_utc; "
@@ -68,6 +69,7 @@ def test_start_up_leaves_out_what_its_first_screen_does_not_use():
     )
     assert "okr_tui.screens.dashboard" in modules
     assert "textual.widgets._text_area" not in modules
+    assert "okr_tui.domain.prep" not in modules
     assert "dateutil.tz" not in modules  # the parser's first import, left for its first use
 
 
