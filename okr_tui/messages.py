@@ -20,7 +20,6 @@ class StoreChanged(Message, bubble=False):
     external: bool = False
 
 
-@dataclass
 class ContextChanged(Message, bubble=False):
     """The cycle, the team filter or the owner filter changed: every screen shows another
     slice of the store (the one on top at once, the others when they are on top again)."""

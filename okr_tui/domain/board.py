@@ -7,8 +7,9 @@ means the same on every screen. Pure: the caller passes the records and the mome
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from okr_tui.domain import cadence, forecast, progress
 from okr_tui.domain.forecast import Forecast
@@ -25,8 +26,9 @@ from okr_tui.domain.people import owned_by
 from okr_tui.domain.progress import PaceStatus
 
 
-@dataclass(frozen=True)
-class KeyResultLine:
+class KeyResultLine(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: made at start-up, where a dataclass's generated
+    # methods cost about 4 M instructions a type (issue 19).
     kr: KeyResult
     objective: Objective
     value: float
@@ -100,8 +102,9 @@ class KeyResultLine:
         return drop * 2 + off_track + behind
 
 
-@dataclass(frozen=True)
-class ObjectiveBlock:
+class ObjectiveBlock(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: made at start-up, where a dataclass's generated
+    # methods cost about 4 M instructions a type (issue 19).
     objective: Objective
     lines: tuple[KeyResultLine, ...]
     progress: float | None
@@ -236,7 +239,7 @@ def owner_blocks(blocks: Sequence[ObjectiveBlock], owner: str | None) -> list[Ob
     for block in blocks:
         own = tuple(line for line in block.lines if owned_by(line.kr.owner, owner))
         if own:
-            kept.append(replace(block, lines=own))
+            kept.append(block._replace(lines=own))
     return kept
 
 

@@ -12,8 +12,8 @@ import functools
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import pendulum
 
@@ -269,9 +269,11 @@ def review_date(cycle: Cycle) -> date:
 # --- what is due ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KeyResultDue:
+class KeyResultDue(NamedTuple):
     """A key result that still needs check-ins: for the current meeting and/or earlier ones."""
+
+    # A NamedTuple, not a frozen dataclass: made at start-up, where a dataclass's generated
+    # methods cost about 4 M instructions a type (issue 19).
 
     kr_id: str
     objective_id: str
@@ -280,9 +282,11 @@ class KeyResultDue:
     overdue: tuple[date, ...]
 
 
-@dataclass(frozen=True)
-class TeamStatus:
+class TeamStatus(NamedTuple):
     """What one team (None: company objectives) owes at the current point of the cycle."""
+
+    # A NamedTuple, not a frozen dataclass: made at start-up, where a dataclass's generated
+    # methods cost about 4 M instructions a type (issue 19).
 
     team_id: str | None
     current_meeting: date | None

@@ -15,8 +15,8 @@ Pure: check-ins and the cycle come in, numbers come out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from okr_tui.domain import progress
 from okr_tui.domain.models import CheckIn, Confidence, Cycle, KeyResult, KrType
@@ -29,8 +29,9 @@ OVERSHOOT = 0.5
 LOW, HIGH = 0.3, 0.7
 
 
-@dataclass(frozen=True)
-class Forecast:
+class Forecast(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: made at start-up, where a dataclass's generated
+    # methods cost about 4 M instructions a type (issue 19).
     kr: KeyResult
     value: float
     """The projected value at the cycle's last day."""

@@ -8,7 +8,7 @@ it was found, so one set of rules holds for every way in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from okr_tui.domain.models import CheckIn, Cycle, CycleState, Objective, Team
 
@@ -16,8 +16,9 @@ Where = tuple[str | int, ...]
 """A place in a store laid out as an export is: ("cycles", 0, "objectives", 2, "parent_id")."""
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: made at start-up, where a dataclass's generated
+    # methods cost about 4 M instructions a type (issue 19).
     where: Where
     message: str
 

@@ -7,7 +7,7 @@ Pure: the caller passes the records and the meeting date, so a walk can be repla
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -123,7 +123,7 @@ def checked_in_for(
     return [
         line
         if line.checked_in_this_meeting == (line.kr.id in covered)
-        else replace(line, checked_in_this_meeting=line.kr.id in covered)
+        else line._replace(checked_in_this_meeting=line.kr.id in covered)
         for line in lines
     ]
 

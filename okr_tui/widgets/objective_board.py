@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from textual.binding import Binding
 from textual.content import Content
@@ -195,9 +196,11 @@ class BoardOption(Option):
         return self._prompt
 
 
-@dataclass(frozen=True)
-class TeamSection:
+class TeamSection(NamedTuple):
     """One team's part of the board (team None: company objectives)."""
+
+    # A NamedTuple, not a frozen dataclass: made at start-up, where a dataclass's generated
+    # methods cost about 4 M instructions a type (issue 19).
 
     name: str
     blocks: Sequence[ObjectiveBlock | PendingBlock]

@@ -14,7 +14,6 @@ only shows a lane it is handed.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -124,7 +123,6 @@ class PrepPanel(Vertical):
     }
     """
 
-    @dataclass
     class Toggled(Message):
         """The user clicked the folded line: the screen opens or closes the panel."""
 

@@ -20,7 +20,6 @@ or checked in in it); saving one that already has a check-in records a correctio
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from pydantic import ValidationError
@@ -862,7 +861,7 @@ class WalkthroughScreen(OkrScreen):
             self._check_ins = [*self._check_ins, check_in]  # never the store's own list
             line = self._lines.get(kr_id)
             if line is not None and not line.checked_in_this_meeting:
-                self._lines[kr_id] = replace(line, checked_in_this_meeting=True)
+                self._lines[kr_id] = line._replace(checked_in_this_meeting=True)
         self.walk.done.add(kr_id)
 
     async def _go(self, step: int, open_only: bool = False, reread: bool = True) -> None:
