@@ -7,9 +7,9 @@ move: the bare Textual app, `floor_app.py --minimum` and `okr` on the 8q (and 32
     python benchmarks/instructions.py --main-thread   # also the main thread's own count
 
 `--main-thread` counts each thread apart (callgrind's --separate-threads) and prints the main
-thread's figure beside the total: the work the first frame waits for, without what worker
-threads started right after it (the dashboard's prep lane, the full check of the file) ran
-before the exit, which valgrind's scheduler makes most of them.
+thread's figure beside the total: the work the first frame waits for. okr starts its workers
+(the dashboard's prep lane, the full check of the file) once its first frame is drawn, so they
+hardly run before the exit; before 4 December evening they started earlier and were counted.
 
 Each runs in a pseudo-terminal of 120x40 with its exit hook (benchmarks/first_frame.py,
 FIRST_FRAME_HARD_EXIT: `os._exit` right after the first frame, so shutdown is not counted) and
