@@ -118,8 +118,9 @@ class OkrScreen(Screen[None]):
     header says so ("Owner: Dana"); screens of the whole plan (planning, alignment) do not."""
 
     def _compositor_refresh(self) -> None:
-        """No frame while the app's start-up batch would drop it (textual_compat, piece 5):
-        the screen stays dirty, and its first refresh after the batch draws it."""
+        """No frame while the app holds a batch (its start-up mount), which would drop it
+        (textual_compat, piece 5): the screen stays dirty, and its first refresh after the
+        batch draws it."""
         if frames_dropped(self.app):
             return
         super()._compositor_refresh()
