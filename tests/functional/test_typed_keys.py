@@ -157,6 +157,24 @@ def test_the_walk_finds_a_binding_added_the_usual_way(monkeypatch):
         raise AssertionError("a usual binding on a screen with a text field went unnoticed")
 
 
+async def test_a_burst_across_the_retrospectives_lists_puts_each_word_in_its_list(
+    demo_store, make_app
+):
+    """Text typed into one list, Tab, text into the next and ctrl+s, all at once: Tab moves on
+    only once the text typed before it is in (it put "WeeklyLate" in the first list)."""
+    from kr_tables import q4
+    from test_scoring import open_retrospective
+    from waiting import settle
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_retrospective(pilot, app)
+        burst(app, *"Weekly", "tab", *"Late", "shift+tab", *" numbers", "ctrl+s")
+        await settle(pilot, lambda: demo_store.retrospectives(q4(demo_store).id))
+    (retro,) = demo_store.retrospectives(q4(demo_store).id)
+    assert (retro.keep_doing, retro.stop_doing) == (["Weekly numbers"], ["Late"])
+
+
 def test_text_areas_count_as_text_fields_once_imported():
     """base.text_field_types finds TextArea by its module, which start-up does not import."""
     from textual.widgets import TextArea

@@ -54,6 +54,24 @@ class RetrospectiveScreen(OkrScreen):
             id="retrospective.back",
             tooltip="Save what was typed and go back",
         ),
+        # Tab moves on only once the text typed before it is in the list it was typed into:
+        # bound the usual way, "Weekly<tab>Late" typed fast put both words in the first list.
+        typed_keys_binding(
+            "tab",
+            "move_focus(1)",
+            "Next list",
+            show=False,
+            id="retrospective.next_list",
+            tooltip="On to the next list",
+        ),
+        typed_keys_binding(
+            "shift+tab",
+            "move_focus(-1)",
+            "Previous list",
+            show=False,
+            id="retrospective.previous_list",
+            tooltip="Back to the previous list",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -123,6 +141,13 @@ class RetrospectiveScreen(OkrScreen):
 
     def _typed(self) -> dict[str, list[str]]:
         return {field: items(self.query_one(f"#{field}", TextArea).text) for field, _, _ in COLUMNS}
+
+    @after_typed_keys
+    async def action_move_focus(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()  # set_focus underneath: immediate
+        else:
+            self.focus_previous()
 
     @after_typed_keys
     def action_back(self) -> None:
