@@ -90,6 +90,17 @@ def after_typed_keys(action: Action) -> Action:
     return run_after_typed_keys  # type: ignore[return-value]
 
 
+@after_typed_keys
+async def move_focus(screen: Screen[Any], step: int) -> None:
+    """The action of a screen's Tab and shift+tab (`typed_keys_binding` to "move_focus(1)" and
+    "move_focus(-1)"): the next or previous field, once the keys typed before are in it.
+    A screen takes it as `action_move_focus = move_focus`."""
+    if step > 0:
+        screen.focus_next()  # set_focus underneath: immediate
+    else:
+        screen.focus_previous()
+
+
 class OkrScreen(Screen[None]):
     """A full screen that reads through the store and re-reads when the data or context changes.
 

@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from okr_tui.domain.validation import errors_of, field_message
-from okr_tui.screens.base import after_typed_keys, typed_keys_binding
+from okr_tui.screens.base import after_typed_keys, move_focus, typed_keys_binding
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.key_footer import KeyFooter
 
@@ -173,12 +173,7 @@ class Form(ModalScreen[ResultType]):
             raise SkipAction()
         await self.action_save()
 
-    @after_typed_keys
-    async def action_move_focus(self, step: int) -> None:
-        if step > 0:
-            self.focus_next()  # set_focus underneath: immediate
-        else:
-            self.focus_previous()
+    action_move_focus = move_focus
 
     def action_cancel(self) -> None:
         self.dismiss(None)

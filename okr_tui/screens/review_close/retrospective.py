@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Label, Static, TextArea
 
 from okr_tui.domain.models import Retrospective
-from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
+from okr_tui.screens.base import OkrScreen, after_typed_keys, move_focus, typed_keys_binding
 from okr_tui.screens.form import validation_message
 from okr_tui.store.errors import RuleViolation, StoreError
 from okr_tui.widgets.cycle_header import CycleHeader
@@ -142,12 +142,7 @@ class RetrospectiveScreen(OkrScreen):
     def _typed(self) -> dict[str, list[str]]:
         return {field: items(self.query_one(f"#{field}", TextArea).text) for field, _, _ in COLUMNS}
 
-    @after_typed_keys
-    async def action_move_focus(self, step: int) -> None:
-        if step > 0:
-            self.focus_next()  # set_focus underneath: immediate
-        else:
-            self.focus_previous()
+    action_move_focus = move_focus
 
     @after_typed_keys
     def action_back(self) -> None:

@@ -55,7 +55,7 @@ from okr_tui.domain.walkthrough import (
     walk_meeting,
     walk_progress,
 )
-from okr_tui.screens.base import OkrScreen, after_typed_keys, typed_keys_binding
+from okr_tui.screens.base import OkrScreen, after_typed_keys, move_focus, typed_keys_binding
 from okr_tui.screens.dialogs.action_dialog import ActionDialog
 from okr_tui.screens.dialogs.open_actions_dialog import action_label
 from okr_tui.screens.dialogs.park_dialog import ParkDialog
@@ -726,12 +726,7 @@ class WalkthroughScreen(OkrScreen):
             self.set_focus(value_input)  # at once: the keys after it go to the value
             return None
 
-    @after_typed_keys
-    async def action_move_focus(self, step: int) -> None:
-        if step > 0:
-            self.focus_next()  # set_focus underneath: immediate
-        else:
-            self.focus_previous()
+    action_move_focus = move_focus
 
     def _untouched(self) -> bool:
         """The fields still say what this meeting's check-in says (nothing typed over it)."""
