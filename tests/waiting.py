@@ -8,6 +8,7 @@ no longer than it must. The caller still asserts the condition: a bug fails, onl
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from time import monotonic
 
@@ -23,3 +24,19 @@ async def settle(pilot: Pilot, condition: Callable[[], object]) -> None:
         if condition():
             return
         await pilot.pause()
+
+
+def hold_back_prep_lane(monkeypatch) -> threading.Event:  # noqa: ANN001  (pytest's fixture)
+    """Make the dashboard's prep lane worker wait until the returned event is set (at most
+    the bound): a test sees the screen while the lane is still being worked out."""
+    from okr_tui.screens import dashboard
+
+    release = threading.Event()
+    worked_out = dashboard.dashboard_prep_lane
+
+    def held_back(*args):  # noqa: ANN002, ANN202
+        release.wait(BOUND_SECONDS)
+        return worked_out(*args)
+
+    monkeypatch.setattr(dashboard, "dashboard_prep_lane", held_back)
+    return release

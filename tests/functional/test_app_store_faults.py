@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.worker import WorkerFailed
+from waiting import hold_back_prep_lane
 
 from okr_tui.screens.dashboard import DashboardScreen
 from okr_tui.screens.walk.walkthrough import WalkthroughScreen
@@ -70,6 +71,20 @@ def _messages(app) -> list[str]:
     return [notification.message for notification in app._notifications]
 
 
+async def _check_in_refused(pilot, app, message: str) -> None:
+    """Walk the meeting (everyone present), save 42 on its first key result: the app keeps
+    running and says `message` (the start of it)."""
+    await pilot.press("c", "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, WalkthroughScreen)
+    await pilot.press("4", "2", "enter", "g")
+    await pilot.pause()
+
+    assert app.is_running
+    refused = [m for m in _messages(app) if m.startswith(message)]
+    assert refused, _messages(app)
+
+
 @pytest.mark.parametrize("breakage", list(BREAKAGES), ids=list(BREAKAGES))
 async def test_a_file_that_breaks_while_shown_is_reported_and_the_app_keeps_running(
     demo_store, make_app, tmp_path, breakage
@@ -121,15 +136,7 @@ async def test_a_check_in_over_a_broken_file_is_refused_and_the_file_left_as_it_
         app.check_store_on_disk()
         await pilot.pause()
 
-        await pilot.press("c", "enter")  # the walk of the meeting, everyone present
-        await pilot.pause()
-        assert isinstance(app.screen, WalkthroughScreen)
-        await pilot.press("4", "2", "enter", "g")
-        await pilot.pause()
-
-        assert app.is_running
-        refused = [m for m in _messages(app) if m.startswith(f"{path}: is not valid JSON")]
-        assert refused, _messages(app)
+        await _check_in_refused(pilot, app, f"{path}: is not valid JSON")
         assert (path.read_bytes(), path.stat().st_mtime_ns) == broken
 
 
@@ -302,15 +309,7 @@ async def test_a_save_before_the_full_check_has_passed_checks_the_file_and_write
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
-        await pilot.press("c", "enter")  # the walk of the meeting, everyone present
-        await pilot.pause()
-        assert isinstance(app.screen, WalkthroughScreen)
-        await pilot.press("4", "2", "enter", "g")
-        await pilot.pause()
-
-        assert app.is_running
-        refused = [m for m in _messages(app) if m.startswith(f"{path}: {problem}")]
-        assert refused, _messages(app)
+        await _check_in_refused(pilot, app, f"{path}: {problem}")
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
 
 
@@ -321,20 +320,10 @@ async def test_the_first_frame_validates_only_the_check_ins_of_the_key_results_i
     check-ins of the key results the board draws, a key result at a time, never the cycle's
     whole table (the "Due now:" line read it all); the prep lane's worker reads the rest in
     one go once the board is drawn, and the full check after it."""
-    import threading
-
     from okr_tui.app import OkrApp
-    from okr_tui.screens import dashboard
     from okr_tui.store.store import OkrStore
 
-    release = threading.Event()
-    worked_out = dashboard.dashboard_prep_lane
-
-    def held_back(*args):
-        release.wait(10)
-        return worked_out(*args)
-
-    monkeypatch.setattr(dashboard, "dashboard_prep_lane", held_back)
+    release = hold_back_prep_lane(monkeypatch)
     monkeypatch.setattr(OkrApp, "after_first_frame", OkrApp.resume_collector)  # no full check
     asked: list[set[str] | None] = []  # each read's key results; None: the whole cycle's
     check_ins = OkrStore.check_ins

@@ -9,7 +9,7 @@ from datetime import date
 
 from screen_reading import screen_text
 from textual.widgets import Static
-from waiting import settle
+from waiting import hold_back_prep_lane, settle
 
 from okr_tui import paths
 from okr_tui.domain import board, forecast
@@ -333,18 +333,7 @@ async def test_the_prep_lane_is_worked_out_after_the_board_is_drawn(
     """Issue 19: the lane needs every key result's line and forecast, so the dashboard draws
     the board first and works the lane out in a worker; its line says "working out…" until
     then, and the board answers keys meanwhile."""
-    import threading
-
-    from okr_tui.screens import dashboard
-
-    release = threading.Event()
-    worked_out = dashboard.dashboard_prep_lane
-
-    def held_back(*args):
-        release.wait(10)
-        return worked_out(*args)
-
-    monkeypatch.setattr(dashboard, "dashboard_prep_lane", held_back)
+    release = hold_back_prep_lane(monkeypatch)
     app = make_app(demo_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
